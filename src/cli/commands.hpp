@@ -1,0 +1,37 @@
+#pragma once
+/// One `set_<name>_command` per subcommand (mamba's pattern): each adds its CLI11 subcommand and
+/// the callback that runs it. A callback reports failure by throwing CommandError, which main's
+/// one catch-all turns into a message and an exit code.
+#include <stdexcept>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/app_context.hpp"
+#include "core/error.hpp"
+
+namespace agentry::cli {
+
+/// Carries an agentry::Error out of a CLI11 callback to main.
+class CommandError : public std::runtime_error {
+ public:
+  explicit CommandError(Error error)
+      : std::runtime_error(error.to_string()), error_(std::move(error)) {}
+  const Error& error() const { return error_; }
+
+ private:
+  Error error_;
+};
+
+/// Ends a command with an exit code but no further message (the command already reported).
+class CommandExit : public std::runtime_error {
+ public:
+  explicit CommandExit(int code) : std::runtime_error("exit"), code_(code) {}
+  int code() const { return code_; }
+
+ private:
+  int code_;
+};
+
+void set_agents_command(CLI::App& app, AppContext& ctx);
+
+}  // namespace agentry::cli

@@ -1,0 +1,84 @@
+// agentry's composition root: parses the command line, builds the logger and the context, runs
+// one subcommand, and is the one place that turns errors into messages and exit codes.
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "cli/app_context.hpp"
+#include "cli/commands.hpp"
+
+namespace {
+
+using agentry::cli::AppContext;
+
+std::shared_ptr<spdlog::logger> make_logger(const AppContext& ctx) {
+  std::shared_ptr<spdlog::logger> log;
+  if (ctx.log_file.empty()) {
+    log = std::make_shared<spdlog::logger>("agentry",
+                                           std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
+  } else {
+    log = std::make_shared<spdlog::logger>(
+        "agentry", std::make_shared<spdlog::sinks::basic_file_sink_mt>(ctx.log_file));
+  }
+  log->set_level(spdlog::level::from_str(ctx.log_level));
+  log->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  return log;
+}
+
+int run(int argc, char** argv) {
+  AppContext ctx;
+  ctx.env = agentry::Environment::from_process();
+  ctx.cwd = std::filesystem::current_path();
+  ctx.data_dir = agentry::cli::find_data_dir(ctx.env);
+
+  CLI::App app{"agentry — a terminal LLM agent orchestrator with a Rust expert", "agentry"};
+  app.set_version_flag("--version", std::string("agentry ") + AGENTRY_VERSION);
+  app.require_subcommand(0, 1);
+  app.fallthrough();
+  std::string cwd_opt;
+  app.add_option("--cwd", cwd_opt, "Work in DIR instead of the current directory")
+      ->check(CLI::ExistingDirectory);
+  app.add_option("--agents-dir", ctx.agent_dirs, "Also load agents from DIR (repeatable)")
+      ->check(CLI::ExistingDirectory);
+  app.add_option("--log-level", ctx.log_level, "trace|debug|info|warn|error|off")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+  app.add_option("--log-file", ctx.log_file, "Write logs to FILE instead of stderr");
+  app.parse_complete_callback([&] {
+    if (!cwd_opt.empty()) ctx.cwd = std::filesystem::absolute(cwd_opt);
+    ctx.log = make_logger(ctx);
+  });
+
+  agentry::cli::set_agents_command(app, ctx);
+
+  try {
+    app.parse(argc, argv);
+    if (app.get_subcommands().empty()) {
+      std::cout << app.help();
+      return agentry::kExitOk;
+    }
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? agentry::kExitOk : agentry::kExitUsage;
+  }
+  return agentry::kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const agentry::cli::CommandExit& e) {
+    return e.code();
+  } catch (const agentry::cli::CommandError& e) {
+    std::cerr << "agentry: " << e.error().to_string() << '\n';
+    return agentry::exit_code_for(e.error());
+  } catch (const std::exception& e) {
+    std::cerr << "agentry: internal error: " << e.what()
+              << " (please report this with the command you ran)\n";
+    return agentry::kExitFailed;
+  }
+}

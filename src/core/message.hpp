@@ -1,0 +1,87 @@
+#pragma once
+/// The conversation model shared by providers, the engine and the session store.
+///
+/// It is the common denominator of OpenAI chat completions and Anthropic Messages: a provider
+/// maps it onto its wire format and back; nothing here knows either format.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace agentry {
+
+/// A tool invocation requested by the model.
+struct ToolCall {
+  std::string id;              ///< provider-assigned (or synthesised when a server omits it)
+  std::string name;            ///< tool name as the model sees it
+  nlohmann::json arguments;    ///< parsed arguments; an object when well-formed
+  std::string raw_arguments;   ///< the argument text as received (kept when it fails to parse)
+  bool operator==(const ToolCall&) const = default;
+};
+
+/// What a tool handed back, in answer to one ToolCall.
+struct ToolResult {
+  std::string call_id;
+  std::string name;
+  std::string content;   ///< text the model reads
+  bool is_error = false;  ///< the tool failed (bad arguments, failed command): still text for the model
+  bool operator==(const ToolResult&) const = default;
+};
+
+enum class Role { kUser, kAssistant, kTool };
+
+/// One message of a conversation. A user message has text; an assistant message has text and/or
+/// tool calls; a tool message carries the results of the previous assistant message's calls.
+struct Message {
+  Role role = Role::kUser;
+  std::string text;
+  std::vector<ToolCall> tool_calls;
+  std::vector<ToolResult> tool_results;
+
+  static Message user(std::string text) { return {Role::kUser, std::move(text), {}, {}}; }
+  static Message assistant(std::string text, std::vector<ToolCall> calls = {}) {
+    return {Role::kAssistant, std::move(text), std::move(calls), {}};
+  }
+  static Message tool(std::vector<ToolResult> results) {
+    return {Role::kTool, {}, {}, std::move(results)};
+  }
+  bool operator==(const Message&) const = default;
+};
+
+/// Token counts of one model call (or a sum of several).
+struct Usage {
+  std::int64_t input_tokens = 0;
+  std::int64_t output_tokens = 0;
+  std::int64_t cache_read_tokens = 0;
+  std::int64_t cache_write_tokens = 0;
+
+  Usage& operator+=(const Usage& o) {
+    input_tokens += o.input_tokens;
+    output_tokens += o.output_tokens;
+    cache_read_tokens += o.cache_read_tokens;
+    cache_write_tokens += o.cache_write_tokens;
+    return *this;
+  }
+  bool operator==(const Usage&) const = default;
+};
+
+/// What the model is shown of a tool: name, description, JSON-schema parameters.
+struct ToolSchema {
+  std::string name;
+  std::string description;
+  nlohmann::json parameters;  ///< a JSON Schema object
+};
+
+const char* to_string(Role role);
+
+void to_json(nlohmann::json& j, const ToolCall& v);
+void from_json(const nlohmann::json& j, ToolCall& v);
+void to_json(nlohmann::json& j, const ToolResult& v);
+void from_json(const nlohmann::json& j, ToolResult& v);
+void to_json(nlohmann::json& j, const Message& v);
+void from_json(const nlohmann::json& j, Message& v);
+void to_json(nlohmann::json& j, const Usage& v);
+void from_json(const nlohmann::json& j, Usage& v);
+
+}  // namespace agentry

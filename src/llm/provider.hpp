@@ -1,0 +1,65 @@
+#pragma once
+/// The one interface between the engine and a language model.
+///
+/// src/llm owns everything about talking to model servers: the wire formats (OpenAI-compatible
+/// chat completions, Anthropic Messages), SSE framing, HTTP through libcurl, retries and
+/// timeouts. It knows nothing of agents, tools' behaviour or front-ends.
+#include <functional>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/message.hpp"
+
+namespace agentry::llm {
+
+struct CompletionRequest {
+  std::string model;                  ///< the provider's model id (no "provider/" prefix)
+  std::string system;                 ///< system prompt; may be empty
+  std::vector<Message> messages;      ///< conversation so far
+  std::vector<ToolSchema> tools;      ///< tools the model may call
+  std::optional<double> temperature;  ///< unset: the server's default
+  std::optional<int> max_tokens;      ///< unset: the provider's default
+  bool stream = true;                 ///< stream the answer (events arrive as they come)
+};
+
+/// Streamed events, delivered in order while a completion runs.
+struct TextDelta {
+  std::string text;
+};
+struct ToolCallReady {  ///< a tool call whose arguments are complete
+  ToolCall call;
+};
+struct UsageReport {
+  Usage usage;
+};
+using StreamEvent = std::variant<TextDelta, ToolCallReady, UsageReport>;
+using StreamSink = std::function<void(const StreamEvent&)>;
+
+enum class FinishReason { kStop, kToolCalls, kLength, kContentFilter, kError, kUnknown };
+const char* to_string(FinishReason reason);
+
+struct Completion {
+  Message message;  ///< the assistant message: text and tool calls
+  Usage usage;
+  FinishReason finish = FinishReason::kUnknown;
+  std::string model;  ///< the model the server says answered
+};
+
+class Provider {
+ public:
+  virtual ~Provider() = default;
+  /// Runs one model call. Calls `sink` for each event as it streams (never after returning).
+  /// Returns the whole completion, or an error naming provider, URL, status and server message.
+  /// A stop request aborts the transfer and returns ErrorCode::kCancelled.
+  [[nodiscard]] virtual Result<Completion> complete(const CompletionRequest& request,
+                                                    const StreamSink& sink,
+                                                    std::stop_token stop) = 0;
+  /// The configured name of this provider (e.g. "openai", "local").
+  virtual const std::string& name() const = 0;
+};
+
+}  // namespace agentry::llm
