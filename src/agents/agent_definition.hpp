@@ -30,10 +30,10 @@ struct AgentDefinition {
   std::string color;
   bool hidden = false;
   bool disabled = false;
-  std::string prompt;                 ///< the markdown body: the system prompt
-  nlohmann::json extra;               ///< unknown keys, kept as written
-  std::filesystem::path source;       ///< the file it came from
-  std::string scope;                  ///< builtin | user | project | extra
+  std::string prompt;            ///< the markdown body: the system prompt
+  nlohmann::json extra;          ///< unknown keys, kept as written
+  std::filesystem::path source;  ///< the file it came from
+  std::string scope;             ///< builtin | user | project | extra
 };
 
 }  // namespace agentry::agents

@@ -1,9 +1,8 @@
 #include "cli/app_context.hpp"
 
-#include <unistd.h>
-
 #include <array>
 #include <system_error>
+#include <unistd.h>
 
 namespace agentry::cli {
 

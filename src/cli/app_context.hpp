@@ -15,12 +15,12 @@ namespace agentry::cli {
 
 struct AppContext {
   Environment env;
-  std::filesystem::path cwd;                     ///< --cwd, default the process's
-  std::filesystem::path data_dir;                ///< built-in agents/, tools/, prompts/
-  std::vector<std::filesystem::path> agent_dirs; ///< --agents-dir, repeatable
-  std::string log_level = "warn";                ///< --log-level
-  std::string log_file;                          ///< --log-file; empty: stderr
-  std::shared_ptr<spdlog::logger> log;           ///< built by main after parsing
+  std::filesystem::path cwd;                      ///< --cwd, default the process's
+  std::filesystem::path data_dir;                 ///< built-in agents/, tools/, prompts/
+  std::vector<std::filesystem::path> agent_dirs;  ///< --agents-dir, repeatable
+  std::string log_level = "warn";                 ///< --log-level
+  std::string log_file;                           ///< --log-file; empty: stderr
+  std::shared_ptr<spdlog::logger> log;            ///< built by main after parsing
 };
 
 /// Where the built-in data lives: $AGENTRY_DATA_DIR, else <exe>/../share/agentry, else the

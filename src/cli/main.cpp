@@ -1,12 +1,12 @@
 // agentry's composition root: parses the command line, builds the logger and the context, runs
 // one subcommand, and is the one place that turns errors into messages and exit codes.
-#include <spdlog/sinks/basic_file_sink.h>
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
-
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
 
 #include "cli/app_context.hpp"
 #include "cli/commands.hpp"

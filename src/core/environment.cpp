@@ -30,7 +30,9 @@ std::string Environment::get_or(std::string_view name, std::string_view fallback
   return it->second;
 }
 
-std::filesystem::path Environment::home() const { return get_or("HOME", "/"); }
+std::filesystem::path Environment::home() const {
+  return get_or("HOME", "/");
+}
 
 std::filesystem::path Environment::config_home() const {
   auto v = get_or("XDG_CONFIG_HOME", "");

@@ -12,7 +12,8 @@ namespace agentry {
 class Environment {
  public:
   Environment() = default;
-  explicit Environment(std::map<std::string, std::string, std::less<>> vars) : vars_(std::move(vars)) {}
+  explicit Environment(std::map<std::string, std::string, std::less<>> vars)
+      : vars_(std::move(vars)) {}
 
   /// Copies `environ` once; called by main only.
   static Environment from_process();

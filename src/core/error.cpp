@@ -4,21 +4,36 @@ namespace agentry {
 
 const char* to_string(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kUsage: return "usage";
-    case ErrorCode::kConfig: return "config";
-    case ErrorCode::kNotFound: return "not_found";
-    case ErrorCode::kIo: return "io";
-    case ErrorCode::kParse: return "parse";
-    case ErrorCode::kNetwork: return "network";
-    case ErrorCode::kHttp: return "http";
-    case ErrorCode::kAuth: return "auth";
-    case ErrorCode::kRateLimited: return "rate_limited";
-    case ErrorCode::kTimeout: return "timeout";
-    case ErrorCode::kCancelled: return "cancelled";
-    case ErrorCode::kTool: return "tool";
-    case ErrorCode::kPermission: return "permission";
-    case ErrorCode::kLimit: return "limit";
-    case ErrorCode::kInternal: return "internal";
+    case ErrorCode::kUsage:
+      return "usage";
+    case ErrorCode::kConfig:
+      return "config";
+    case ErrorCode::kNotFound:
+      return "not_found";
+    case ErrorCode::kIo:
+      return "io";
+    case ErrorCode::kParse:
+      return "parse";
+    case ErrorCode::kNetwork:
+      return "network";
+    case ErrorCode::kHttp:
+      return "http";
+    case ErrorCode::kAuth:
+      return "auth";
+    case ErrorCode::kRateLimited:
+      return "rate_limited";
+    case ErrorCode::kTimeout:
+      return "timeout";
+    case ErrorCode::kCancelled:
+      return "cancelled";
+    case ErrorCode::kTool:
+      return "tool";
+    case ErrorCode::kPermission:
+      return "permission";
+    case ErrorCode::kLimit:
+      return "limit";
+    case ErrorCode::kInternal:
+      return "internal";
   }
   return "internal";
 }
@@ -42,9 +57,12 @@ int exit_code_for(const Error& error) {
   switch (error.code) {
     case ErrorCode::kUsage:
     case ErrorCode::kConfig:
-    case ErrorCode::kNotFound: return kExitUsage;
-    case ErrorCode::kCancelled: return kExitInterrupted;
-    default: return kExitFailed;
+    case ErrorCode::kNotFound:
+      return kExitUsage;
+    case ErrorCode::kCancelled:
+      return kExitInterrupted;
+    default:
+      return kExitFailed;
   }
 }
 

@@ -6,9 +6,12 @@ using nlohmann::json;
 
 const char* to_string(Role role) {
   switch (role) {
-    case Role::kUser: return "user";
-    case Role::kAssistant: return "assistant";
-    case Role::kTool: return "tool";
+    case Role::kUser:
+      return "user";
+    case Role::kAssistant:
+      return "assistant";
+    case Role::kTool:
+      return "tool";
   }
   return "user";
 }
@@ -26,7 +29,8 @@ void from_json(const json& j, ToolCall& v) {
 }
 
 void to_json(json& j, const ToolResult& v) {
-  j = json{{"call_id", v.call_id}, {"name", v.name}, {"content", v.content}, {"is_error", v.is_error}};
+  j = json{
+      {"call_id", v.call_id}, {"name", v.name}, {"content", v.content}, {"is_error", v.is_error}};
 }
 
 void from_json(const json& j, ToolResult& v) {

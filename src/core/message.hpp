@@ -13,10 +13,10 @@ namespace agentry {
 
 /// A tool invocation requested by the model.
 struct ToolCall {
-  std::string id;              ///< provider-assigned (or synthesised when a server omits it)
-  std::string name;            ///< tool name as the model sees it
-  nlohmann::json arguments;    ///< parsed arguments; an object when well-formed
-  std::string raw_arguments;   ///< the argument text as received (kept when it fails to parse)
+  std::string id;             ///< provider-assigned (or synthesised when a server omits it)
+  std::string name;           ///< tool name as the model sees it
+  nlohmann::json arguments;   ///< parsed arguments; an object when well-formed
+  std::string raw_arguments;  ///< the argument text as received (kept when it fails to parse)
   bool operator==(const ToolCall&) const = default;
 };
 
@@ -24,8 +24,9 @@ struct ToolCall {
 struct ToolResult {
   std::string call_id;
   std::string name;
-  std::string content;   ///< text the model reads
-  bool is_error = false;  ///< the tool failed (bad arguments, failed command): still text for the model
+  std::string content;  ///< text the model reads
+  bool is_error =
+      false;  ///< the tool failed (bad arguments, failed command): still text for the model
   bool operator==(const ToolResult&) const = default;
 };
 

@@ -31,7 +31,11 @@ std::vector<fs::path> directories_up_to(const fs::path& start, const fs::path& r
   }
 }
 
-fs::path user_config_dir(const Environment& env) { return env.config_home() / "agentry"; }
-fs::path user_data_dir(const Environment& env) { return env.data_home() / "agentry"; }
+fs::path user_config_dir(const Environment& env) {
+  return env.config_home() / "agentry";
+}
+fs::path user_data_dir(const Environment& env) {
+  return env.data_home() / "agentry";
+}
 
 }  // namespace agentry

@@ -46,9 +46,9 @@ struct ToolLimits {
 
 /// A tool as declared in tools/<name>.yaml.
 struct ToolSpec {
-  ToolSchema schema;      ///< exactly what the model sees
+  ToolSchema schema;  ///< exactly what the model sees
   ToolLimits limits;
-  bool writes = false;    ///< changes the workspace (default permission: ask)
+  bool writes = false;  ///< changes the workspace (default permission: ask)
 };
 
 class Tool {

@@ -1,7 +1,8 @@
+#include "core/error.hpp"
+
 #include <doctest/doctest.h>
 
 #include "core/environment.hpp"
-#include "core/error.hpp"
 
 namespace agentry {
 

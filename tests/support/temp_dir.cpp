@@ -1,10 +1,9 @@
 #include "support/temp_dir.hpp"
 
-#include <stdlib.h>
-
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <stdlib.h>
 #include <string>
 #include <system_error>
 
@@ -38,8 +37,12 @@ fs::path TempDir::write(const fs::path& relative, std::string_view content) cons
   return full;
 }
 
-fs::path fixtures_dir() { return AGENTRY_TEST_FIXTURES; }
-fs::path shared_dir() { return fs::weakly_canonical(AGENTRY_SHARED_DIR); }
+fs::path fixtures_dir() {
+  return AGENTRY_TEST_FIXTURES;
+}
+fs::path shared_dir() {
+  return fs::weakly_canonical(AGENTRY_SHARED_DIR);
+}
 
 std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);

@@ -14,7 +14,8 @@ class TempDir {
 
   const std::filesystem::path& path() const { return path_; }
   /// Writes `content` to path()/relative (creating parent folders) and returns the full path.
-  std::filesystem::path write(const std::filesystem::path& relative, std::string_view content) const;
+  std::filesystem::path write(const std::filesystem::path& relative,
+                              std::string_view content) const;
 
  private:
   std::filesystem::path path_;

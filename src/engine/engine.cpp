@@ -1,0 +1,424 @@
+#include "engine/engine.hpp"
+
+#include <algorithm>
+#include <mutex>
+#include <random>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "engine/repeat_guard.hpp"
+#include "engine/task_tool.hpp"
+
+namespace agentry::engine {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::int64_t ms_since(Clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+}
+
+/// A local id for runs without a session store: time-ordered, random suffix.
+std::string local_session_id() {
+  std::random_device rd;
+  auto now = std::chrono::system_clock::now().time_since_epoch();
+  return fmt::format("{:012x}{:08x}",
+                     std::chrono::duration_cast<std::chrono::milliseconds>(now).count(), rd());
+}
+
+std::string title_of(const std::string& task) {
+  auto line = task.substr(0, task.find('\n'));
+  return line.size() > 120 ? line.substr(0, 117) + "..." : line;
+}
+
+bool tool_listed(const agents::AgentDefinition& agent, std::string_view name) {
+  if (std::find(agent.disabled_tools.begin(), agent.disabled_tools.end(), name) !=
+      agent.disabled_tools.end())
+    return false;
+  if (!agent.tools) return agent.mode != agents::AgentMode::kSubagent;
+  return std::find(agent.tools->begin(), agent.tools->end(), name) != agent.tools->end();
+}
+
+}  // namespace
+
+const char* to_string(StopReason reason) {
+  switch (reason) {
+    case StopReason::kCompleted:
+      return "completed";
+    case StopReason::kMaxSteps:
+      return "max_steps";
+    case StopReason::kLoopDetected:
+      return "loop_detected";
+    case StopReason::kCancelled:
+      return "cancelled";
+    case StopReason::kError:
+      return "error";
+  }
+  return "error";
+}
+
+struct Engine::Frame {
+  int depth = 0;
+  Origin parent;  ///< empty session_id at the top
+  std::string parent_call_id;
+  const ModelBinding* inherited = nullptr;
+};
+
+/// One agent working one task: the loop itself.
+class Engine::Session {
+ public:
+  Session(Engine& engine, const agents::AgentDefinition& agent, ModelBinding binding,
+          const Frame& frame, const RunRequest& request, std::stop_token stop)
+      : e_(engine),
+        agent_(agent),
+        binding_(std::move(binding)),
+        frame_(frame),
+        request_(request),
+        stop_(std::move(stop)),
+        guard_(engine.limits_.repeat_limit) {}
+
+  Result<RunResult> run();
+
+ private:
+  Result<void> prepare();
+  Result<llm::Completion> model_turn(bool with_tools);
+  Result<std::vector<ToolResult>> run_tools(const std::vector<ToolCall>& calls);
+  Result<ToolResult> run_one(const ToolCall& call);
+  Result<ToolResult> run_task(const ToolCall& call);
+  void record(std::vector<Message> messages, const Usage& usage);
+  void finish(StopReason reason, const std::string& text);
+  std::optional<double> session_cost() const;
+
+  Engine& e_;
+  const agents::AgentDefinition& agent_;
+  ModelBinding binding_;
+  Frame frame_;
+  const RunRequest& request_;
+  std::stop_token stop_;
+  RepeatGuard guard_;
+
+  Origin origin_;
+  std::string system_;
+  std::vector<ToolSchema> schemas_;
+  std::vector<Message> history_;
+  std::vector<Message> unrecorded_;  ///< messages of the turn in progress
+  Usage own_usage_;
+  std::mutex mutex_;  ///< guards result_ against parallel subagents
+  RunResult result_;
+  bool children_priced_ = true;
+  double children_cost_ = 0;
+  Clock::time_point started_ = Clock::now();
+};
+
+Result<void> Engine::Session::prepare() {
+  origin_ = {{}, agent_.name, frame_.depth};
+  if (!request_.resume_session.empty() && e_.sessions_ != nullptr) {
+    auto past = e_.sessions_->load(request_.resume_session);
+    if (!past) return tl::make_unexpected(past.error());
+    history_ = std::move(*past);
+    origin_.session_id = request_.resume_session;
+  } else if (e_.sessions_ != nullptr) {
+    SessionInfo info{{},
+                     frame_.parent.session_id,
+                     frame_.parent_call_id,
+                     agent_.name,
+                     binding_.label,
+                     request_.cwd.string(),
+                     title_of(request_.task)};
+    auto id = e_.sessions_->create(info);
+    if (!id) return tl::make_unexpected(id.error());
+    origin_.session_id = *id;
+  } else {
+    origin_.session_id =
+        request_.resume_session.empty() ? local_session_id() : request_.resume_session;
+  }
+  result_.session_id = origin_.session_id;
+  result_.agent = agent_.name;
+
+  auto system = e_.prompts_.system_prompt(agent_, request_.cwd);
+  if (!system) return tl::make_unexpected(system.error());
+  system_ = std::move(*system);
+
+  schemas_ = e_.tools_.schemas_for(agent_);
+  if (tool_listed(agent_, "task") && frame_.depth + 1 <= e_.limits_.max_depth) {
+    auto subagents = delegation_targets(e_.agents_, agent_);
+    if (!subagents.empty()) {
+      auto description = e_.prompts_.task_description(subagents);
+      if (!description) return tl::make_unexpected(description.error());
+      schemas_.push_back(task_tool_schema(*description, subagents));
+    }
+  }
+  Message user = Message::user(request_.task);
+  history_.push_back(user);
+  unrecorded_.push_back(std::move(user));
+  return {};
+}
+
+std::optional<double> Engine::Session::session_cost() const {
+  if (!binding_.price || !children_priced_) return std::nullopt;
+  return cost_usd(own_usage_, *binding_.price) + children_cost_;
+}
+
+void Engine::Session::record(std::vector<Message> messages, const Usage& usage) {
+  if (e_.sessions_ == nullptr) return;
+  std::vector<Message> batch = std::move(unrecorded_);
+  unrecorded_.clear();
+  batch.insert(batch.end(), std::make_move_iterator(messages.begin()),
+               std::make_move_iterator(messages.end()));
+  std::optional<double> cost;
+  if (binding_.price) cost = cost_usd(usage, *binding_.price);
+  if (auto ok = e_.sessions_->append(origin_.session_id, batch, usage, cost); !ok) {
+    e_.log_->error("session {}: cannot record turn: {}", origin_.session_id,
+                   ok.error().to_string());
+  }
+}
+
+void Engine::Session::finish(StopReason reason, const std::string& text) {
+  result_.reason = reason;
+  result_.result = text;
+  result_.duration = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started_);
+  {
+    std::lock_guard lock(mutex_);
+    result_.usage += own_usage_;
+  }
+  result_.cost_usd = session_cost();
+  if (e_.sessions_ != nullptr) {
+    if (!unrecorded_.empty()) record({}, Usage{});
+    auto ok = e_.sessions_->finish(origin_.session_id, to_string(reason), text);
+    if (!ok) e_.log_->error("session {}: {}", origin_.session_id, ok.error().to_string());
+  }
+  e_.events_.on_event(Done{origin_, reason, text});
+}
+
+Result<llm::Completion> Engine::Session::model_turn(bool with_tools) {
+  llm::CompletionRequest req;
+  req.model = binding_.model;
+  req.system = system_;
+  req.messages = history_;
+  if (with_tools) req.tools = schemas_;
+  req.temperature = agent_.temperature;
+  e_.events_.on_event(TurnStarted{origin_, result_.num_turns + 1});
+  auto sink = [this](const llm::StreamEvent& event) {
+    if (const auto* delta = std::get_if<llm::TextDelta>(&event))
+      e_.events_.on_event(TextDelta{origin_, delta->text});
+  };
+  auto completion = binding_.provider->complete(req, sink, stop_);
+  if (!completion) return completion;
+  ++result_.num_turns;
+  own_usage_ += completion->usage;
+  e_.events_.on_event(UsageUpdated{origin_, completion->usage, own_usage_, session_cost()});
+  return completion;
+}
+
+Result<ToolResult> Engine::Session::run_task(const ToolCall& call) {
+  auto parsed = parse_task_arguments(call.arguments);
+  if (!parsed) return ToolResult{call.id, call.name, parsed.error(), true};
+  RunRequest child;
+  child.agent = parsed->subagent_type;
+  child.task = parsed->prompt;
+  child.resume_session = parsed->task_id;
+  child.cwd = request_.cwd;
+  const auto* target = e_.agents_.find(child.agent);
+  if (target == nullptr || !is_delegation_target(*target, agent_)) {
+    auto names = delegation_targets(e_.agents_, agent_);
+    std::string list;
+    for (const auto* a : names)
+      list += (list.empty() ? "" : ", ") + a->name;
+    return ToolResult{call.id, call.name,
+                      fmt::format("unknown subagent_type '{}'; use one of: {}", child.agent, list),
+                      true};
+  }
+  Frame frame{frame_.depth + 1, origin_, call.id, &binding_};
+  auto outcome = e_.run_session(child, frame, stop_);
+  if (!outcome) {
+    if (outcome.error().code == ErrorCode::kCancelled) return tl::make_unexpected(outcome.error());
+    return ToolResult{
+        call.id, call.name,
+        fmt::format("subagent {} failed: {}", child.agent, outcome.error().to_string()), true};
+  }
+  {
+    std::lock_guard lock(mutex_);
+    result_.usage += outcome->usage;
+    if (outcome->cost_usd) {
+      children_cost_ += *outcome->cost_usd;
+    } else {
+      children_priced_ = false;
+    }
+    result_.tool_calls.insert(result_.tool_calls.end(), outcome->tool_calls.begin(),
+                              outcome->tool_calls.end());
+  }
+  return ToolResult{call.id, call.name, format_task_result(*outcome), false};
+}
+
+Result<ToolResult> Engine::Session::run_one(const ToolCall& call) {
+  auto start = Clock::now();
+  e_.events_.on_event(ToolCallStarted{origin_, call});
+  Result<ToolResult> result = ToolResult{};
+  if (call.name == kTaskToolName &&
+      std::any_of(schemas_.begin(), schemas_.end(),
+                  [](const ToolSchema& s) { return s.name == kTaskToolName; })) {
+    result = run_task(call);
+  } else {
+    tools::ToolContext context{request_.cwd, stop_};
+    result = e_.tools_.execute(agent_, call, context);
+  }
+  if (!result) return result;
+  result->call_id = call.id;
+  result->name = call.name;
+  auto duration = ms_since(start);
+  e_.events_.on_event(ToolCallFinished{origin_, call, *result, duration});
+  std::lock_guard lock(mutex_);
+  result_.tool_calls.push_back({origin_.session_id, agent_.name, call, *result, duration});
+  return result;
+}
+
+Result<std::vector<ToolResult>> Engine::Session::run_tools(const std::vector<ToolCall>& calls) {
+  std::vector<Result<ToolResult>> results(calls.size(), ToolResult{});
+  std::vector<std::size_t> to_run;
+  for (std::size_t i = 0; i < calls.size(); ++i) {
+    switch (guard_.check(calls[i])) {
+      case RepeatGuard::Verdict::kRun:
+        to_run.push_back(i);
+        break;
+      case RepeatGuard::Verdict::kRefuse:
+        results[i] = ToolResult{calls[i].id, calls[i].name,
+                                fmt::format("refused: this is the {}th identical call to {} in a "
+                                            "row and would give the same result; change your "
+                                            "approach or give your answer",
+                                            e_.limits_.repeat_limit, calls[i].name),
+                                true};
+        break;
+      case RepeatGuard::Verdict::kStop:
+        return fail(ErrorCode::kLimit, "the model keeps repeating an identical tool call",
+                    fmt::format("{} in session {}", calls[i].name, origin_.session_id));
+    }
+  }
+  if (to_run.size() == 1) {
+    results[to_run[0]] = run_one(calls[to_run[0]]);
+  } else if (!to_run.empty()) {
+    std::vector<std::jthread> workers;
+    workers.reserve(to_run.size());
+    for (auto i : to_run)
+      workers.emplace_back([&, i] { results[i] = run_one(calls[i]); });
+  }
+  std::vector<ToolResult> out;
+  out.reserve(calls.size());
+  for (auto& r : results) {
+    if (!r) return tl::make_unexpected(r.error());
+    out.push_back(std::move(*r));
+  }
+  return out;
+}
+
+Result<RunResult> Engine::Session::run() {
+  if (auto ok = prepare(); !ok) return tl::make_unexpected(ok.error());
+  if (frame_.depth > 0) {
+    e_.events_.on_event(
+        SubagentStarted{frame_.parent, origin_.session_id, agent_.name, title_of(request_.task)});
+  }
+  int max_steps = request_.max_steps.value_or(agent_.max_steps.value_or(e_.limits_.max_steps));
+  auto fail_with = [&](const Error& error) -> Result<RunResult> {
+    e_.events_.on_event(ErrorOccurred{origin_, error});
+    finish(error.code == ErrorCode::kCancelled ? StopReason::kCancelled : StopReason::kError,
+           error.to_string());
+    if (frame_.depth > 0)
+      e_.events_.on_event(SubagentFinished{frame_.parent, origin_.session_id, agent_.name, false});
+    return tl::make_unexpected(error);
+  };
+
+  for (int step = 1;; ++step) {
+    if (stop_.stop_requested()) return fail_with(Error(ErrorCode::kCancelled, "cancelled"));
+    bool last_step = step > max_steps;
+    if (last_step) {
+      auto notice = e_.prompts_.max_steps_notice();
+      if (!notice) return fail_with(notice.error());
+      Message m = Message::user(*notice);
+      history_.push_back(m);
+      unrecorded_.push_back(std::move(m));
+    }
+    auto completion = model_turn(!last_step);
+    if (!completion) return fail_with(completion.error());
+    Message reply = completion->message;
+    reply.role = Role::kAssistant;
+    history_.push_back(reply);
+    if (reply.tool_calls.empty() || last_step) {
+      record({reply}, completion->usage);
+      finish(last_step ? StopReason::kMaxSteps : StopReason::kCompleted, reply.text);
+      if (frame_.depth > 0)
+        e_.events_.on_event(SubagentFinished{frame_.parent, origin_.session_id, agent_.name, true});
+      return result_;
+    }
+    auto results = run_tools(reply.tool_calls);
+    if (!results) {
+      // Keep the transcript valid for a later --continue: every call gets an answer.
+      std::vector<ToolResult> stopped;
+      for (const auto& call : reply.tool_calls)
+        stopped.push_back({call.id, call.name, "not run: " + results.error().message, true});
+      Message tool_msg = Message::tool(std::move(stopped));
+      history_.push_back(tool_msg);
+      record({reply, tool_msg}, completion->usage);
+      if (results.error().code == ErrorCode::kLimit) {
+        finish(StopReason::kLoopDetected, results.error().to_string());
+        return result_;
+      }
+      return fail_with(results.error());
+    }
+    Message tool_msg = Message::tool(std::move(*results));
+    history_.push_back(tool_msg);
+    record({reply, tool_msg}, completion->usage);
+  }
+}
+
+Engine::Engine(AgentCatalog& agents, ModelResolver& models, ToolHost& tools, SessionLog* sessions,
+               PromptBuilder& prompts, EventSink& events, EngineLimits limits,
+               std::shared_ptr<spdlog::logger> log)
+    : agents_(agents),
+      models_(models),
+      tools_(tools),
+      sessions_(sessions),
+      prompts_(prompts),
+      events_(events),
+      limits_(std::move(limits)),
+      log_(std::move(log)) {}
+
+Result<const agents::AgentDefinition*> Engine::pick_agent(const std::string& name) const {
+  if (!name.empty()) {
+    if (const auto* agent = agents_.find(name); agent != nullptr && !agent->disabled) return agent;
+    return fail(ErrorCode::kNotFound, fmt::format("no agent named '{}'", name), "--agent",
+                "run `agentry agents list` to see the agents");
+  }
+  if (const auto* agent = agents_.find(limits_.default_agent);
+      agent != nullptr && !agent->disabled && agent->mode != agents::AgentMode::kSubagent)
+    return agent;
+  for (const auto* agent : agents_.all()) {
+    if (agent->mode == agents::AgentMode::kPrimary && !agent->disabled) return agent;
+  }
+  return fail(ErrorCode::kNotFound, "no primary agent to take the task", "agent registry",
+              "name one with --agent, or add an agent with `mode: primary`");
+}
+
+Result<RunResult> Engine::run_session(const RunRequest& request, const Frame& frame,
+                                      std::stop_token stop) {
+  RunRequest resolved = request;
+  std::string agent_name = request.agent;
+  if (agent_name.empty() && !request.resume_session.empty() && sessions_ != nullptr) {
+    auto info = sessions_->info(request.resume_session);
+    if (!info) return tl::make_unexpected(info.error());
+    agent_name = info->agent;
+  }
+  auto agent = pick_agent(agent_name);
+  if (!agent) return tl::make_unexpected(agent.error());
+  const std::string& spec = request.model.empty() ? (*agent)->model : request.model;
+  auto binding = models_.resolve(spec, frame.inherited);
+  if (!binding) return tl::make_unexpected(binding.error());
+  Session session(*this, **agent, std::move(*binding), frame, resolved, std::move(stop));
+  return session.run();
+}
+
+Result<RunResult> Engine::run(const RunRequest& request, std::stop_token stop) {
+  return run_session(request, Frame{}, std::move(stop));
+}
+
+}  // namespace agentry::engine

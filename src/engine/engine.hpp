@@ -1,0 +1,89 @@
+#pragma once
+/// The agent loop: model turn → tool calls (independent calls in parallel, results in call order)
+/// → results back → next turn, until the model answers without tools, the step limit is hit, a
+/// repeat loop is detected, or the run is cancelled. Delegation runs through the `task` tool as a
+/// child session with its own prompt, tools and model, the parent's stop token and a depth limit.
+///
+/// The engine emits typed events (events.hpp) and never prints; it owns no front-end concern.
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include <spdlog/logger.h>
+
+#include "engine/events.hpp"
+#include "engine/ports.hpp"
+#include "engine/prompt_builder.hpp"
+
+namespace agentry::engine {
+
+struct RunRequest {
+  std::string agent;           ///< empty: the default primary agent
+  std::string task;            ///< the user's message
+  std::string model;           ///< overrides the agent's model; empty: the agent's
+  std::string resume_session;  ///< continue this session (its history is sent again)
+  std::filesystem::path cwd;   ///< the workspace
+  std::optional<int> max_steps;
+};
+
+struct ToolCallRecord {
+  std::string session_id;
+  std::string agent;
+  ToolCall call;
+  ToolResult result;
+  std::int64_t duration_ms = 0;
+};
+
+struct RunResult {
+  std::string session_id;
+  std::string agent;
+  std::string result;  ///< the final answer
+  StopReason reason = StopReason::kCompleted;
+  int num_turns = 0;                       ///< model turns of this session
+  Usage usage;                             ///< this session and every subagent under it
+  std::optional<double> cost_usd;          ///< unset when any price is unknown
+  std::vector<ToolCallRecord> tool_calls;  ///< this session's and its subagents', in order
+  std::chrono::milliseconds duration{0};
+};
+
+struct EngineLimits {
+  int max_steps = 50;    ///< per session, unless the agent or the request says otherwise
+  int max_depth = 3;     ///< how deep `task` may nest
+  int repeat_limit = 3;  ///< identical consecutive tool calls before refusing
+  std::string default_agent = "orchestrator";
+};
+
+class Engine {
+ public:
+  Engine(AgentCatalog& agents, ModelResolver& models, ToolHost& tools, SessionLog* sessions,
+         PromptBuilder& prompts, EventSink& events, EngineLimits limits,
+         std::shared_ptr<spdlog::logger> log);
+
+  /// Runs one task to its end. A cancelled run returns ErrorCode::kCancelled (after recording
+  /// what was done); a failed model call returns its error.
+  [[nodiscard]] Result<RunResult> run(const RunRequest& request, std::stop_token stop);
+
+  /// The agent a request goes to: the named one, or the default primary agent.
+  [[nodiscard]] Result<const agents::AgentDefinition*> pick_agent(const std::string& name) const;
+
+ private:
+  struct Frame;
+  class Session;
+  [[nodiscard]] Result<RunResult> run_session(const RunRequest& request, const Frame& frame,
+                                              std::stop_token stop);
+
+  AgentCatalog& agents_;
+  ModelResolver& models_;
+  ToolHost& tools_;
+  SessionLog* sessions_;
+  PromptBuilder& prompts_;
+  EventSink& events_;
+  EngineLimits limits_;
+  std::shared_ptr<spdlog::logger> log_;
+};
+
+}  // namespace agentry::engine

@@ -1,0 +1,90 @@
+#pragma once
+/// Typed events the engine emits while it works. The engine never prints: every front-end
+/// (chat, run, batch, mcp) renders this one stream. Visit `Event` exhaustively (no default
+/// branch), so a new event breaks every front-end's build until it is handled.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "core/error.hpp"
+#include "core/message.hpp"
+
+namespace agentry::engine {
+
+/// Which agent, in which session, at which delegation depth (0 = the top-level agent).
+struct Origin {
+  std::string session_id;
+  std::string agent;
+  int depth = 0;
+};
+
+struct TurnStarted {
+  Origin origin;
+  int turn = 0;  ///< 1-based model turn within the session
+};
+struct TextDelta {
+  Origin origin;
+  std::string text;
+};
+struct ToolCallStarted {
+  Origin origin;
+  ToolCall call;
+};
+struct ToolCallFinished {
+  Origin origin;
+  ToolCall call;
+  ToolResult result;
+  std::int64_t duration_ms = 0;
+};
+struct UsageUpdated {
+  Origin origin;
+  Usage turn;                      ///< this model call
+  Usage total;                     ///< the session so far
+  std::optional<double> cost_usd;  ///< the session so far; unset when the price is unknown
+};
+struct SubagentStarted {
+  Origin origin;  ///< the parent
+  std::string child_session_id;
+  std::string child_agent;
+  std::string description;
+};
+struct SubagentFinished {
+  Origin origin;  ///< the parent
+  std::string child_session_id;
+  std::string child_agent;
+  bool ok = true;
+};
+
+/// Why a session's run ended.
+enum class StopReason { kCompleted, kMaxSteps, kLoopDetected, kCancelled, kError };
+const char* to_string(StopReason reason);
+
+struct Done {
+  Origin origin;
+  StopReason reason = StopReason::kCompleted;
+  std::string result;  ///< the final answer
+};
+struct ErrorOccurred {
+  Origin origin;
+  Error error;
+};
+
+using Event = std::variant<TurnStarted, TextDelta, ToolCallStarted, ToolCallFinished, UsageUpdated,
+                           SubagentStarted, SubagentFinished, Done, ErrorOccurred>;
+
+/// Receives events. Called from several threads when tools or subagents run in parallel:
+/// implementations must be thread-safe and quick.
+class EventSink {
+ public:
+  virtual ~EventSink() = default;
+  virtual void on_event(const Event& event) = 0;
+};
+
+/// Discards everything (for callers that only want the result).
+class NullSink final : public EventSink {
+ public:
+  void on_event(const Event&) override {}
+};
+
+}  // namespace agentry::engine

@@ -1,0 +1,84 @@
+#pragma once
+/// The services the agent loop needs, as small interfaces: the composition root (cli) wires the
+/// real ones (providers from config, the tools layer, the SQLite store); tests wire fakes.
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "agents/agent_definition.hpp"
+#include "core/error.hpp"
+#include "core/message.hpp"
+#include "engine/cost.hpp"
+#include "llm/provider.hpp"
+#include "tools/tool.hpp"
+
+namespace agentry::engine {
+
+/// A model the loop can call: the provider, the model id it takes, and its price if known.
+struct ModelBinding {
+  std::shared_ptr<llm::Provider> provider;
+  std::string model;  ///< the provider's model id
+  std::string label;  ///< "provider/model", for events and the store
+  std::optional<Price> price;
+};
+
+/// Turns an agent's `model:` (alias, id, provider/model, empty or "inherit") into a binding.
+class ModelResolver {
+ public:
+  virtual ~ModelResolver() = default;
+  /// `spec` empty or "inherit" means `inherited`; `inherited` null means the default model.
+  [[nodiscard]] virtual Result<ModelBinding> resolve(const std::string& spec,
+                                                     const ModelBinding* inherited) = 0;
+};
+
+/// Every tool but `task` (which the engine itself provides): schemas, argument validation,
+/// permissions and execution. Failures the model can act on come back as a ToolResult with
+/// is_error; an Error means the run cannot go on (cancelled, broken sandbox).
+class ToolHost {
+ public:
+  virtual ~ToolHost() = default;
+  /// The schemas `agent` may call, in a stable order.
+  virtual std::vector<ToolSchema> schemas_for(const agents::AgentDefinition& agent) const = 0;
+  [[nodiscard]] virtual Result<ToolResult> execute(const agents::AgentDefinition& agent,
+                                                   const ToolCall& call,
+                                                   const tools::ToolContext& context) = 0;
+};
+
+/// The agents the engine may run.
+class AgentCatalog {
+ public:
+  virtual ~AgentCatalog() = default;
+  virtual const agents::AgentDefinition* find(const std::string& name) const = 0;
+  /// Every agent, sorted by name.
+  virtual std::vector<const agents::AgentDefinition*> all() const = 0;
+};
+
+/// Session records, so that runs can be resumed and inspected. Implemented over the SQLite store.
+struct SessionInfo {
+  std::string id;
+  std::string parent_id;       ///< empty for a top-level session
+  std::string parent_call_id;  ///< the `task` call that started it
+  std::string agent;
+  std::string model;
+  std::string cwd;
+  std::string title;
+};
+
+class SessionLog {
+ public:
+  virtual ~SessionLog() = default;
+  [[nodiscard]] virtual Result<std::string> create(const SessionInfo& info) = 0;
+  [[nodiscard]] virtual Result<std::vector<Message>> load(const std::string& session_id) = 0;
+  /// The agent a session ran, to continue it with the same one.
+  [[nodiscard]] virtual Result<SessionInfo> info(const std::string& session_id) = 0;
+  /// Appends one turn's messages and usage atomically.
+  [[nodiscard]] virtual Result<void> append(const std::string& session_id,
+                                            const std::vector<Message>& messages,
+                                            const Usage& usage, std::optional<double> cost_usd) = 0;
+  [[nodiscard]] virtual Result<void> finish(const std::string& session_id,
+                                            const std::string& status,
+                                            const std::string& result) = 0;
+};
+
+}  // namespace agentry::engine

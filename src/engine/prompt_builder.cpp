@@ -1,0 +1,172 @@
+#include "engine/prompt_builder.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace agentry::engine {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+bool uses_cargo(const agents::AgentDefinition& agent) {
+  if (!agent.tools) return false;
+  return std::any_of(agent.tools->begin(), agent.tools->end(), [](const std::string& t) {
+    return t.starts_with("cargo_") || t == "clippy_fix" || t == "rustfmt";
+  });
+}
+
+std::string first_line(const std::string& s) {
+  auto end = s.find('\n');
+  return s.substr(0, end);
+}
+
+/// "name (edition 2021)" or "workspace: a, b" from `cargo metadata --no-deps` JSON.
+std::string summarise_metadata(const std::string& json_text) {
+  auto meta = nlohmann::json::parse(json_text, nullptr, false);
+  if (meta.is_discarded() || !meta.contains("packages")) return {};
+  std::vector<std::string> parts;
+  for (const auto& pkg : meta["packages"]) {
+    parts.push_back(fmt::format("{} {} (edition {})", pkg.value("name", "?"),
+                                pkg.value("version", "?"), pkg.value("edition", "?")));
+  }
+  std::string out = parts.size() > 1 ? "workspace members: " : "crate: ";
+  for (std::size_t i = 0; i < parts.size(); ++i)
+    out += (i ? ", " : "") + parts[i];
+  if (meta.contains("workspace_root"))
+    out += fmt::format("\nworkspace root: {}", meta["workspace_root"].get<std::string>());
+  return out;
+}
+
+}  // namespace
+
+std::string fill_template(std::string_view text, const std::map<std::string, std::string>& values) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    auto open = text.find("{{", pos);
+    if (open == std::string_view::npos) break;
+    auto close = text.find("}}", open + 2);
+    if (close == std::string_view::npos) break;
+    out.append(text.substr(pos, open - pos));
+    auto key = std::string(text.substr(open + 2, close - open - 2));
+    if (auto it = values.find(key); it != values.end()) {
+      out += it->second;
+    } else {
+      out.append(text.substr(open, close + 2 - open));
+    }
+    pos = close + 2;
+  }
+  out.append(text.substr(pos));
+  return out;
+}
+
+std::string git_branch(const fs::path& cwd) {
+  std::error_code ec;
+  for (fs::path dir = fs::absolute(cwd, ec); !dir.empty(); dir = dir.parent_path()) {
+    fs::path git = dir / ".git";
+    if (fs::is_regular_file(git, ec)) {  // a worktree: "gitdir: <path>"
+      std::ifstream in(git);
+      std::string line;
+      std::getline(in, line);
+      if (line.starts_with("gitdir: ")) git = fs::path(line.substr(8));
+    }
+    if (fs::is_directory(git, ec)) {
+      std::ifstream head(git / "HEAD");
+      std::string line;
+      std::getline(head, line);
+      if (line.starts_with("ref: refs/heads/")) return line.substr(16);
+      return line.empty() ? std::string("(unknown)") : "detached at " + line.substr(0, 12);
+    }
+    if (dir == dir.parent_path()) break;
+  }
+  return {};
+}
+
+PromptBuilder::PromptBuilder(fs::path prompts_dir, CommandProbe probe)
+    : dir_(std::move(prompts_dir)), probe_(std::move(probe)) {}
+
+Result<std::string> PromptBuilder::load(const std::string& name) {
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = templates_.find(name); it != templates_.end()) return it->second;
+  }
+  fs::path path = dir_ / name;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return fail(ErrorCode::kConfig, "cannot read prompt template", path.string(),
+                "reinstall agentry or set AGENTRY_DATA_DIR to the folder holding prompts/");
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  std::lock_guard lock(mutex_);
+  return templates_.emplace(name, ss.str()).first->second;
+}
+
+std::string PromptBuilder::toolchain_and_crate(const fs::path& cwd) {
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = rust_facts_.find(cwd); it != rust_facts_.end()) return it->second;
+  }
+  std::string facts;
+  if (auto v = probe_({"rustc", "--version"}, cwd)) facts += "toolchain: " + first_line(*v);
+  if (auto v = probe_({"cargo", "--version"}, cwd)) facts += ", " + first_line(*v);
+  if (auto meta =
+          probe_({"cargo", "metadata", "--no-deps", "--offline", "--format-version", "1"}, cwd)) {
+    if (auto summary = summarise_metadata(*meta); !summary.empty()) facts += "\n" + summary;
+  } else {
+    facts += "\nno Cargo.toml found from the working directory";
+  }
+  std::lock_guard lock(mutex_);
+  rust_facts_[cwd] = facts;
+  return facts;
+}
+
+Result<std::string> PromptBuilder::system_prompt(const agents::AgentDefinition& agent,
+                                                 const fs::path& cwd) {
+  auto base = load("base.md");
+  if (!base) return base;
+  auto env = load("environment.md");
+  if (!env) return env;
+  std::string branch = git_branch(cwd);
+  std::map<std::string, std::string> values{
+      {"cwd", cwd.string()},
+      {"date", fmt::format("{:%Y-%m-%d}", fmt::localtime(std::chrono::system_clock::to_time_t(
+                                              std::chrono::system_clock::now())))},
+      {"git", branch.empty() ? "not a git repository" : "git branch: " + branch},
+      {"agent", agent.name},
+      {"rust", uses_cargo(agent) ? toolchain_and_crate(cwd) : std::string()},
+  };
+  std::string out = fill_template(*base, values);
+  out += "\n\n";
+  out += fill_template(*env, values);
+  if (!agent.prompt.empty()) {
+    out += "\n\n";
+    out += agent.prompt;
+  }
+  return out;
+}
+
+Result<std::string> PromptBuilder::task_description(
+    const std::vector<const agents::AgentDefinition*>& subagents) {
+  auto text = load("task.md");
+  if (!text) return text;
+  std::string list;
+  for (const auto* agent : subagents) {
+    list += fmt::format("- {}: {}\n", agent->name, first_line(agent->description));
+  }
+  return fill_template(*text, {{"agents", list}});
+}
+
+Result<std::string> PromptBuilder::max_steps_notice() {
+  return load("max_steps.md");
+}
+
+}  // namespace agentry::engine

@@ -1,0 +1,54 @@
+#pragma once
+/// Assembles system prompts from prompts/*.md: the base prompt, an environment block (cwd, git
+/// branch, and for agents with cargo tools the toolchain versions and the crate from
+/// `cargo metadata`), and the agent's own body. Also renders the `task` tool's description.
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "agents/agent_definition.hpp"
+#include "core/error.hpp"
+
+namespace agentry::engine {
+
+/// Runs argv in cwd and returns its stdout, or nullopt on any failure. Injected so the engine does
+/// not depend on how processes are spawned (and tests need no toolchain).
+using CommandProbe = std::function<std::optional<std::string>(const std::vector<std::string>& argv,
+                                                              const std::filesystem::path& cwd)>;
+
+class PromptBuilder {
+ public:
+  PromptBuilder(std::filesystem::path prompts_dir, CommandProbe probe);
+
+  /// base.md + environment.md (filled in) + the agent's prompt.
+  [[nodiscard]] Result<std::string> system_prompt(const agents::AgentDefinition& agent,
+                                                  const std::filesystem::path& cwd);
+  /// task.md with the subagents listed (name: description).
+  [[nodiscard]] Result<std::string> task_description(
+      const std::vector<const agents::AgentDefinition*>& subagents);
+  /// The notice sent when an agent reaches its step limit.
+  [[nodiscard]] Result<std::string> max_steps_notice();
+
+ private:
+  [[nodiscard]] Result<std::string> load(const std::string& name);
+  std::string toolchain_and_crate(const std::filesystem::path& cwd);
+
+  std::filesystem::path dir_;
+  CommandProbe probe_;
+  std::mutex mutex_;  // guards the caches: subagents build prompts from parallel threads
+  std::map<std::string, std::string> templates_;
+  std::map<std::filesystem::path, std::string> rust_facts_;
+};
+
+/// Replaces each `{{key}}` in `text` with its value; unknown keys are left as written.
+std::string fill_template(std::string_view text, const std::map<std::string, std::string>& values);
+
+/// The branch (or detached commit) of the git repository holding `cwd`, read from .git/HEAD
+/// without running git; empty when not in a repository.
+std::string git_branch(const std::filesystem::path& cwd);
+
+}  // namespace agentry::engine

@@ -1,0 +1,294 @@
+#include "engine/engine.hpp"
+
+#include <doctest/doctest.h>
+#include <spdlog/sinks/null_sink.h>
+
+#include "engine/fakes.hpp"
+#include "support/temp_dir.hpp"
+
+namespace agentry::engine {
+
+using testing::call;
+
+namespace {
+
+agents::AgentDefinition agent(std::string name, agents::AgentMode mode,
+                              std::optional<std::vector<std::string>> tools = std::nullopt) {
+  agents::AgentDefinition d;
+  d.name = std::move(name);
+  d.description = "does " + d.name + " things";
+  d.mode = mode;
+  d.tools = std::move(tools);
+  d.prompt = "You are " + d.name + ".";
+  return d;
+}
+
+/// Wires an engine over fakes with the repo's real prompts/.
+struct Rig {
+  std::shared_ptr<testing::ScriptedProvider> provider =
+      std::make_shared<testing::ScriptedProvider>();
+  testing::FakeModels models{provider};
+  testing::FakeTools tools;
+  testing::FakeCatalog catalog;
+  testing::MemorySessions sessions;
+  testing::EventLog events;
+  PromptBuilder prompts{std::filesystem::path(AGENTRY_SOURCE_DIR) / "prompts",
+                        [](const std::vector<std::string>&, const std::filesystem::path&) {
+                          return std::optional<std::string>();
+                        }};
+  EngineLimits limits;
+  std::unique_ptr<Engine> engine;
+
+  Rig() {
+    catalog.add(agent("orchestrator", agents::AgentMode::kPrimary));
+    catalog.add(agent("rust-pro", agents::AgentMode::kSubagent,
+                      std::vector<std::string>{"read_file", "cargo_clippy"}));
+  }
+  Engine& make() {
+    engine = std::make_unique<Engine>(
+        catalog, models, tools, &sessions, prompts, events, limits,
+        std::make_shared<spdlog::logger>("t", std::make_shared<spdlog::sinks::null_sink_mt>()));
+    return *engine;
+  }
+  Result<RunResult> run(std::string task, std::string agent_name = "", std::stop_token stop = {}) {
+    RunRequest r;
+    r.agent = std::move(agent_name);
+    r.task = std::move(task);
+    r.cwd = std::filesystem::temp_directory_path();
+    return make().run(r, stop);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a plain answer ends the run after one turn") {
+  Rig rig;
+  rig.provider->push_text("hello there");
+  auto result = rig.run("hi");
+  REQUIRE(result);
+  CHECK(result->result == "hello there");
+  CHECK(result->agent == "orchestrator");
+  CHECK(result->reason == StopReason::kCompleted);
+  CHECK(result->num_turns == 1);
+  CHECK(result->usage == Usage{10, 5, 0, 0});
+  REQUIRE(result->cost_usd);
+  CHECK(*result->cost_usd == doctest::Approx((10 * 1.0 + 5 * 2.0) / 1e6));
+  auto& stored = rig.sessions.sessions[result->session_id];
+  CHECK(stored.status == "completed");
+  REQUIRE(stored.messages.size() == 2);
+  CHECK(stored.messages[0] == Message::user("hi"));
+  CHECK(stored.messages[1].text == "hello there");
+  auto deltas = rig.events.of<TextDelta>();
+  REQUIRE(deltas.size() == 1);
+  CHECK(deltas[0].text == "hello there");
+}
+
+TEST_CASE("the system prompt joins base, environment and the agent's body") {
+  Rig rig;
+  rig.provider->push_text("ok");
+  REQUIRE(rig.run("hi", "rust-pro"));
+  auto req = rig.provider->requests().at(0);
+  CHECK(req.system.find("You are rust-pro, an agent run by agentry") != std::string::npos);
+  CHECK(req.system.find("<environment>") != std::string::npos);
+  CHECK(req.system.ends_with("You are rust-pro."));
+  // rust-pro has no task tool: it lists read_file and cargo_clippy only.
+  REQUIRE(req.tools.size() == 2);
+  CHECK(req.tools[0].name == "read_file");
+}
+
+TEST_CASE("tool calls run, their results go back, and the loop goes on") {
+  Rig rig;
+  rig.provider->push_calls({call("c1", "read_file", {{"path", "src/lib.rs"}})});
+  rig.provider->push_text("done");
+  auto result = rig.run("read it", "rust-pro");
+  REQUIRE(result);
+  CHECK(result->num_turns == 2);
+  auto second = rig.provider->requests().at(1);
+  REQUIRE(second.messages.size() == 3);
+  CHECK(second.messages[1].tool_calls.at(0).id == "c1");
+  CHECK(second.messages[2].role == Role::kTool);
+  CHECK(second.messages[2].tool_results.at(0).call_id == "c1");
+  CHECK(second.messages[2].tool_results.at(0).content == R"(ok: {"path":"src/lib.rs"})");
+  REQUIRE(result->tool_calls.size() == 1);
+  CHECK(result->tool_calls[0].call.name == "read_file");
+  CHECK(rig.events.of<ToolCallStarted>().size() == 1);
+  CHECK(rig.events.of<ToolCallFinished>().size() == 1);
+  CHECK(rig.sessions.sessions[result->session_id].messages.size() == 4);
+}
+
+TEST_CASE("parallel tool calls keep their results in call order") {
+  Rig rig;
+  rig.tools.handler = [](const ToolCall& c, const tools::ToolContext&) -> Result<ToolResult> {
+    // The first call finishes last.
+    if (c.id == "a") std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    return ToolResult{c.id, c.name, "result " + c.id, false};
+  };
+  rig.provider->push_calls({call("a", "read_file", {{"path", "a"}}),
+                            call("b", "read_file", {{"path", "b"}}),
+                            call("c", "read_file", {{"path", "c"}})});
+  rig.provider->push_text("done");
+  REQUIRE(rig.run("go", "rust-pro"));
+  auto results = rig.provider->requests().at(1).messages.at(2).tool_results;
+  REQUIRE(results.size() == 3);
+  CHECK(results[0].content == "result a");
+  CHECK(results[1].content == "result b");
+  CHECK(results[2].content == "result c");
+}
+
+TEST_CASE("identical repeated calls are refused, then the run stops") {
+  Rig rig;
+  auto same = call("x", "read_file", {{"path", "a"}});
+  for (int i = 0; i < 4; ++i)
+    rig.provider->push_calls({same});
+  auto result = rig.run("loop", "rust-pro");
+  REQUIRE(result);
+  CHECK(result->reason == StopReason::kLoopDetected);
+  CHECK(rig.tools.calls.size() == 2);  // the third is refused, the fourth stops the run
+  auto third_answer = rig.provider->requests().at(3).messages.back().tool_results.at(0);
+  CHECK(third_answer.is_error);
+  CHECK(third_answer.content.find("identical call") != std::string::npos);
+}
+
+TEST_CASE("the step limit ends with a summary turn without tools") {
+  Rig rig;
+  rig.catalog.add([] {
+    auto d = agent("stepper", agents::AgentMode::kAll, std::vector<std::string>{"read_file"});
+    d.max_steps = 2;
+    return d;
+  }());
+  rig.provider->push_calls({call("1", "read_file", {{"path", "a"}})});
+  rig.provider->push_calls({call("2", "read_file", {{"path", "b"}})});
+  rig.provider->push_text("summary");
+  auto result = rig.run("go", "stepper");
+  REQUIRE(result);
+  CHECK(result->reason == StopReason::kMaxSteps);
+  CHECK(result->result == "summary");
+  auto last = rig.provider->requests().at(2);
+  CHECK(last.tools.empty());
+  CHECK(last.messages.back().text.find("maximum number of steps") != std::string::npos);
+}
+
+TEST_CASE("the primary agent delegates through task and gets the child's answer") {
+  Rig rig;
+  rig.provider->push_calls({call("t1", "task",
+                                 {{"description", "fix clippy"},
+                                  {"prompt", "make clippy clean"},
+                                  {"subagent_type", "rust-pro"}})});
+  rig.provider->push_calls({call("r1", "cargo_clippy", nlohmann::json::object())});  // child
+  rig.provider->push_text("clippy is clean");                                        // child
+  rig.provider->push_text("rust-pro fixed it");                                      // parent
+  auto result = rig.run("fix the crate");
+  REQUIRE(result);
+  CHECK(result->agent == "orchestrator");
+  CHECK(result->result == "rust-pro fixed it");
+  auto requests = rig.provider->requests();
+  REQUIRE(requests.size() == 4);
+  // The orchestrator sees the task tool, with rust-pro as the only target.
+  auto task_schema = std::find_if(requests[0].tools.begin(), requests[0].tools.end(),
+                                  [](auto& s) { return s.name == "task"; });
+  REQUIRE(task_schema != requests[0].tools.end());
+  CHECK(task_schema->parameters["properties"]["subagent_type"]["enum"] ==
+        nlohmann::json::array({"rust-pro"}));
+  CHECK(task_schema->description.find("- rust-pro: does rust-pro things") != std::string::npos);
+  // The child got the prompt as its task and its own system prompt.
+  CHECK(requests[1].messages.at(0).text == "make clippy clean");
+  CHECK(requests[1].system.ends_with("You are rust-pro."));
+  // The parent got the child's answer and its task id.
+  auto answer = requests[3].messages.back().tool_results.at(0);
+  CHECK(answer.content.starts_with("clippy is clean"));
+  CHECK(answer.content.find("task_id: s2") != std::string::npos);
+  // Usage adds up over the tree; tool calls of the child are reported too.
+  CHECK(result->usage.input_tokens == 40);
+  CHECK(result->tool_calls.size() == 2);
+  CHECK(rig.sessions.sessions["s2"].info.parent_id == "s1");
+  CHECK(rig.sessions.sessions["s2"].info.parent_call_id == "t1");
+  CHECK(rig.events.of<SubagentStarted>().size() == 1);
+  CHECK(rig.events.of<SubagentFinished>().at(0).ok);
+}
+
+TEST_CASE("a task call with bad arguments goes back to the model as text") {
+  Rig rig;
+  rig.provider->push_calls({call("t1", "task", {{"prompt", "x"}, {"subagent_type", "nobody"}})});
+  rig.provider->push_text("sorry");
+  REQUIRE(rig.run("go"));
+  auto answer = rig.provider->requests().at(1).messages.back().tool_results.at(0);
+  CHECK(answer.is_error);
+  CHECK(answer.content == "unknown subagent_type 'nobody'; use one of: rust-pro");
+}
+
+TEST_CASE("continuing a session sends its history again") {
+  Rig rig;
+  rig.provider->push_text("first answer");
+  auto first = rig.run("remember 42");
+  REQUIRE(first);
+  rig.provider->push_text("it was 42");
+  RunRequest again;
+  again.task = "what number?";
+  again.resume_session = first->session_id;
+  again.cwd = std::filesystem::temp_directory_path();
+  auto second = rig.make().run(again, {});
+  REQUIRE(second);
+  CHECK(second->session_id == first->session_id);
+  auto req = rig.provider->requests().at(1);
+  REQUIRE(req.messages.size() == 3);
+  CHECK(req.messages[0].text == "remember 42");
+  CHECK(req.messages[1].text == "first answer");
+  CHECK(req.messages[2].text == "what number?");
+}
+
+TEST_CASE("a cancelled run stops before the next model turn and says so") {
+  Rig rig;
+  std::stop_source source;
+  rig.tools.handler = [&](const ToolCall& c, const tools::ToolContext&) -> Result<ToolResult> {
+    source.request_stop();
+    return ToolResult{c.id, c.name, "partial", false};
+  };
+  rig.provider->push_calls({call("1", "read_file", {{"path", "a"}})});
+  rig.provider->push_text("never sent");
+  auto result = rig.run("go", "rust-pro", source.get_token());
+  REQUIRE_FALSE(result);
+  CHECK(result.error().code == ErrorCode::kCancelled);
+  CHECK(rig.provider->requests().size() == 1);
+  auto& stored = rig.sessions.sessions["s1"];
+  CHECK(stored.status == "cancelled");
+  CHECK(stored.messages.size() == 3);  // user, assistant with the call, the call's result
+}
+
+TEST_CASE("a model error ends the run with that error") {
+  Rig rig;
+  rig.provider->push([](const llm::CompletionRequest&) -> Result<llm::Completion> {
+    return fail(ErrorCode::kAuth, "401 invalid key", "https://api.example/v1/chat/completions");
+  });
+  auto result = rig.run("hi");
+  REQUIRE_FALSE(result);
+  CHECK(result.error().code == ErrorCode::kAuth);
+  CHECK(rig.sessions.sessions["s1"].status == "error");
+  CHECK(rig.sessions.sessions["s1"].messages.size() == 1);  // the task is kept
+  CHECK(rig.events.of<ErrorOccurred>().size() == 1);
+}
+
+TEST_CASE("an unknown agent is a not-found error naming it") {
+  Rig rig;
+  auto result = rig.run("hi", "nobody");
+  REQUIRE_FALSE(result);
+  CHECK(result.error().code == ErrorCode::kNotFound);
+  CHECK(result.error().message == "no agent named 'nobody'");
+}
+
+TEST_CASE("fill_template replaces known keys and keeps unknown ones") {
+  CHECK(fill_template("a {{x}} b {{y}} c", {{"x", "1"}}) == "a 1 b {{y}} c");
+  CHECK(fill_template("{{x}}{{x}}", {{"x", "ab"}}) == "abab");
+  CHECK(fill_template("no braces", {}) == "no braces");
+  CHECK(fill_template("open {{x", {{"x", "1"}}) == "open {{x");
+}
+
+TEST_CASE("git_branch reads HEAD without running git") {
+  agentry::testing::TempDir dir;
+  dir.write(".git/HEAD", "ref: refs/heads/feature/x\n");
+  dir.write("sub/file", "");
+  CHECK(git_branch(dir.path() / "sub") == "feature/x");
+  dir.write(".git/HEAD", "0123456789abcdef0123456789abcdef01234567\n");
+  CHECK(git_branch(dir.path()) == "detached at 0123456789ab");
+}
+
+}  // namespace agentry::engine
