@@ -1,0 +1,61 @@
+#include "cli/interrupt.hpp"
+
+#include <ctime>
+#include <mutex>
+#include <pthread.h>
+#include <unistd.h>
+
+namespace agentry::cli {
+
+namespace {
+
+sigset_t watched_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  return set;
+}
+
+}  // namespace
+
+InterruptWatcher::InterruptWatcher() {
+  sigset_t set = watched_signals();
+  pthread_sigmask(SIG_BLOCK, &set, &previous_);
+  thread_ = std::jthread([this](std::stop_token self) { watch(std::move(self)); });
+}
+
+InterruptWatcher::~InterruptWatcher() {
+  thread_.request_stop();
+  if (thread_.joinable()) thread_.join();
+  pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
+}
+
+std::stop_token InterruptWatcher::token() const {
+  std::lock_guard lock(mutex_);
+  return source_.get_token();
+}
+
+void InterruptWatcher::rearm() {
+  std::lock_guard lock(mutex_);
+  source_ = std::stop_source();
+  count_ = 0;
+}
+
+void InterruptWatcher::watch(std::stop_token self) {
+  sigset_t set = watched_signals();
+  const timespec tick{0, 50'000'000};  // notice our own shutdown within 50 ms
+  while (!self.stop_requested()) {
+    siginfo_t info;
+    int sig = sigtimedwait(&set, &info, &tick);
+    if (sig < 0) continue;
+    int seen = ++count_;
+    {
+      std::lock_guard lock(mutex_);
+      source_.request_stop();
+    }
+    if (seen >= 2 && force_quit_) force_quit_();
+  }
+}
+
+}  // namespace agentry::cli
