@@ -26,6 +26,9 @@ struct AgentDefinition {
   /// opencode map that only disables some). Names agentry does not have are kept here too.
   std::optional<std::vector<std::string>> tools;
   std::vector<std::string> disabled_tools;  ///< opencode `tools: {name: false}` entries
+  /// opencode `tools: {name: true}` entries: on top of the defaults, so only names that are not
+  /// default tools matter (an MCP tool, a wildcard).
+  std::vector<std::string> enabled_tools;
   nlohmann::json permission;                ///< `permission` as written (opencode/Claude forms)
   std::string color;
   bool hidden = false;

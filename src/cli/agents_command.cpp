@@ -1,5 +1,234 @@
+// `agentry agents list|show|validate`: the registry for people (tables, file:line:col lines) and
+// for scripts (one JSON value on stdout; diagnostics never mix into it).
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "agents/agent_json.hpp"
+#include "agents/registry.hpp"
 #include "cli/commands.hpp"
 
 namespace agentry::cli {
-void set_agents_command(CLI::App& app, AppContext&) { app.add_subcommand("agents", "Agents"); }
+
+namespace {
+
+namespace fs = std::filesystem;
+using agents::AgentDefinition;
+using agents::Diagnostic;
+using agents::Diagnostics;
+using agents::Registry;
+using agents::Severity;
+
+struct AgentsOptions {
+  bool json = false;
+  bool warnings = false;
+  std::string name;
+  std::vector<std::string> paths;
+};
+
+Registry load_registry(const AppContext& ctx) {
+  return Registry::load(agents::agent_search_path(ctx.env, ctx.data_dir, ctx.cwd, ctx.agent_dirs));
+}
+
+std::string dump(const nlohmann::ordered_json& value) {
+  // Agent files may hold invalid UTF-8; a script still gets valid JSON.
+  return value.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+/// list/show: problems go to the log (errors at warn level, warnings at info, notes at debug),
+/// or all of them straight to stderr when the user asked with --warnings.
+void report_to_log(const AppContext& ctx, const Diagnostics& diagnostics, bool asked) {
+  for (const auto& d : diagnostics) {
+    if (asked) {
+      std::cerr << d.to_string() << '\n';
+    } else if (ctx.log) {
+      auto level = d.severity == Severity::kError     ? spdlog::level::warn
+                   : d.severity == Severity::kWarning ? spdlog::level::info
+                                                      : spdlog::level::debug;
+      ctx.log->log(level, "{}", d.to_string());
+    }
+  }
+}
+
+std::size_t display_width(std::string_view text) {
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+
+/// `text` cut to `width` characters (UTF-8 aware), with an ellipsis when cut.
+std::string fit(std::string_view text, std::size_t width) {
+  std::size_t chars = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;
+    if (++chars == width && display_width(text.substr(i)) > 1) {
+      return std::string(text.substr(0, i)) + "…";
+    }
+  }
+  return std::string(text);
+}
+
+std::string pad(std::string text, std::size_t width) {
+  std::size_t w = display_width(text);
+  if (w < width) text.append(width - w, ' ');
+  return text;
+}
+
+std::string tools_summary(const AgentDefinition& def) {
+  if (def.tools) return def.tools->empty() ? "none" : fmt::format("{}", fmt::join(*def.tools, ","));
+  std::string out = "all";
+  if (!def.disabled_tools.empty()) out += fmt::format(" -{}", fmt::join(def.disabled_tools, ",-"));
+  if (!def.enabled_tools.empty()) out += fmt::format(" +{}", fmt::join(def.enabled_tools, ",+"));
+  return out;
+}
+
+/// The source as the user would type it: relative to the working directory when under it.
+std::string display_path(const fs::path& path, const fs::path& cwd) {
+  fs::path relative = path.lexically_relative(cwd);
+  if (!relative.empty() && *relative.begin() != "..") return relative.string();
+  return path.string();
+}
+
+void run_list(const AppContext& ctx, const AgentsOptions& opts) {
+  Registry registry = load_registry(ctx);
+  report_to_log(ctx, registry.diagnostics(), opts.warnings);
+  if (opts.json) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    for (const auto& def : registry.agents()) out.push_back(agents::to_json(def, false));
+    std::cout << dump(out) << '\n';
+    return;
+  }
+  struct Row {
+    std::string name, mode, model, tools, source;
+  };
+  std::vector<Row> rows;
+  Row widths{"NAME", "MODE", "MODEL", "TOOLS", "SOURCE"};
+  std::size_t w_name = 4, w_mode = 4, w_model = 5, w_tools = 5;
+  for (const auto& def : registry.agents()) {
+    Row row{fit(def.name, 40), agents::to_string(def.mode),
+            fit(def.model.empty() ? "-" : def.model, 28), fit(tools_summary(def), 40),
+            fmt::format("{} ({})", display_path(def.source, ctx.cwd), def.scope)};
+    w_name = std::max(w_name, display_width(row.name));
+    w_mode = std::max(w_mode, display_width(row.mode));
+    w_model = std::max(w_model, display_width(row.model));
+    w_tools = std::max(w_tools, display_width(row.tools));
+    rows.push_back(std::move(row));
+  }
+  auto print = [&](const Row& r) {
+    std::cout << pad(r.name, w_name + 2) << pad(r.mode, w_mode + 2) << pad(r.model, w_model + 2)
+              << pad(r.tools, w_tools + 2) << r.source << '\n';
+  };
+  print(widths);
+  for (const auto& row : rows) print(row);
+  if (rows.empty()) std::cerr << "no agents found; `agentry agents validate` shows what was read\n";
+}
+
+void run_show(const AppContext& ctx, const AgentsOptions& opts) {
+  Registry registry = load_registry(ctx);
+  report_to_log(ctx, registry.diagnostics(), opts.warnings);
+  const AgentDefinition* def = registry.find(opts.name);
+  if (def == nullptr) {
+    std::vector<std::string> close = registry.similar_names(opts.name);
+    std::string hint =
+        close.empty() ? "`agentry agents list` shows every agent"
+                      : fmt::format("did you mean {}? `agentry agents list` shows every agent",
+                                    fmt::join(close, ", "));
+    throw CommandError(Error(ErrorCode::kNotFound, fmt::format("no agent named '{}'", opts.name),
+                             "", std::move(hint)));
+  }
+  if (opts.json) {
+    std::cout << dump(agents::to_json(*def, true)) << '\n';
+    return;
+  }
+  auto field = [](std::string_view label, const std::string& value) {
+    if (!value.empty()) std::cout << fmt::format("{:<13}{}\n", label, value);
+  };
+  field("name:", def->name);
+  field("description:", def->description);
+  field("mode:", agents::to_string(def->mode));
+  field("model:", def->model.empty() ? "(the caller's)" : def->model);
+  if (def->temperature) field("temperature:", fmt::format("{}", *def->temperature));
+  if (def->max_steps) field("max steps:", std::to_string(*def->max_steps));
+  field("tools:", fmt::format("{}", fmt::join(agents::effective_tools(*def), ", ")) +
+                      (def->tools ? "" : " (default)"));
+  field("disabled:", fmt::format("{}", fmt::join(def->disabled_tools, ", ")));
+  if (!def->permission.is_null()) field("permission:", def->permission.dump());
+  field("color:", def->color);
+  if (def->hidden) field("hidden:", "true");
+  if (def->disabled) field("disable:", "true");
+  if (!def->extra.empty()) field("extra:", def->extra.dump());
+  field("source:", fmt::format("{} ({})", def->source.string(), def->scope));
+  std::cout << "\n" << def->prompt << '\n';
+}
+
+void run_validate(const AppContext& ctx, const AgentsOptions& opts) {
+  Registry registry = [&] {
+    if (opts.paths.empty()) return load_registry(ctx);
+    std::vector<fs::path> paths(opts.paths.begin(), opts.paths.end());
+    for (auto& path : paths) {
+      if (path.is_relative()) path = (ctx.cwd / path).lexically_normal();
+    }
+    return Registry::from_loaded(agents::load_paths(paths, "extra"));
+  }();
+  const Diagnostics& diagnostics = registry.diagnostics();
+  std::size_t errors = agents::count(diagnostics, Severity::kError);
+  if (opts.json) {
+    nlohmann::ordered_json out;
+    out["agents"] = registry.files_loaded();
+    out["errors"] = nlohmann::ordered_json::array();
+    out["warnings"] = nlohmann::ordered_json::array();
+    for (const auto& d : diagnostics) {
+      if (d.severity == Severity::kError) out["errors"].push_back(agents::to_json(d, false));
+      if (d.severity == Severity::kWarning) out["warnings"].push_back(agents::to_json(d, false));
+    }
+    std::cout << dump(out) << '\n';
+  } else {
+    bool notes = ctx.log && ctx.log->should_log(spdlog::level::info);
+    for (const auto& d : diagnostics) {
+      if (d.severity != Severity::kInfo || notes) std::cout << d.to_string() << '\n';
+    }
+    std::size_t warnings = agents::count(diagnostics, Severity::kWarning);
+    std::cout << fmt::format("{} agent{}, {} error{}, {} warning{}\n", registry.files_loaded(),
+                             registry.files_loaded() == 1 ? "" : "s", errors,
+                             errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
+  }
+  if (errors > 0) throw CommandExit(kExitFailed);
+}
+
+}  // namespace
+
+void set_agents_command(CLI::App& app, AppContext& ctx) {
+  auto* agents = app.add_subcommand("agents", "List, show and validate agent definitions");
+  agents->require_subcommand(1);
+
+  auto list_opts = std::make_shared<AgentsOptions>();
+  auto* list = agents->add_subcommand("list", "List every agent on the search path");
+  list->add_flag("--json", list_opts->json, "Print one JSON array instead of a table");
+  list->add_flag("--warnings", list_opts->warnings, "Print every load problem to stderr");
+  list->callback([&ctx, list_opts] { run_list(ctx, *list_opts); });
+
+  auto show_opts = std::make_shared<AgentsOptions>();
+  auto* show = agents->add_subcommand("show", "Show one agent's resolved definition and prompt");
+  show->add_option("NAME", show_opts->name, "Agent name")->required();
+  show->add_flag("--json", show_opts->json, "Print one JSON object");
+  show->add_flag("--warnings", show_opts->warnings, "Print every load problem to stderr");
+  show->callback([&ctx, show_opts] { run_show(ctx, *show_opts); });
+
+  auto validate_opts = std::make_shared<AgentsOptions>();
+  auto* validate = agents->add_subcommand(
+      "validate", "Check agent files and list every problem as file:line:col (exit 1 on errors)");
+  validate->add_option("PATH", validate_opts->paths,
+                       "Agent files or folders (default: the whole search path)");
+  validate->add_flag("--json", validate_opts->json,
+                     "Print one object {agents, errors, warnings} instead of text");
+  validate->callback([&ctx, validate_opts] { run_validate(ctx, *validate_opts); });
+}
+
 }  // namespace agentry::cli

@@ -1,0 +1,325 @@
+#include "agents/agent_parser.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "agents/front_matter.hpp"
+#include "agents/text_cleanup.hpp"
+#include "agents/tool_names.hpp"
+#include "agents/yaml_reader.hpp"
+
+namespace agentry::agents {
+
+namespace {
+
+constexpr std::string_view kWhitespace = " \t\n";
+
+std::string_view trim(std::string_view s) {
+  std::size_t start = s.find_first_not_of(kWhitespace);
+  if (start == std::string_view::npos) return {};
+  return s.substr(start, s.find_last_not_of(kWhitespace) - start + 1);
+}
+
+std::string_view trim_blanks(std::string_view s) {
+  std::size_t start = s.find_first_not_of(" \t");
+  if (start == std::string_view::npos) return {};
+  return s.substr(start, s.find_last_not_of(" \t") - start + 1);
+}
+
+/// A tool name as written, with where it was written.
+struct WrittenTool {
+  std::string name;
+  const YamlValue* at;
+};
+
+/// Applies one front-matter mapping to a definition, reporting as it goes.
+class DefinitionBuilder {
+ public:
+  DefinitionBuilder(AgentDefinition& def, const std::filesystem::path& file,
+                    Diagnostics& diagnostics)
+      : def_(def), file_(file), diagnostics_(diagnostics) {}
+
+  bool failed() const { return failed_; }
+
+  void apply(const YamlValue& mapping) {
+    std::vector<std::pair<std::string_view, int>> seen;
+    for (const auto& [key, value] : mapping.entries) {
+      auto first = std::find_if(seen.begin(), seen.end(),
+                                [&](const auto& s) { return s.first == key.text; });
+      if (first != seen.end()) {
+        report(Severity::kWarning, key,
+               fmt::format("duplicate key '{}' (first on line {}): this one is ignored",
+                           key.text, first->second));
+        continue;
+      }
+      seen.emplace_back(key.text, key.line);
+      apply_entry(key, value);
+    }
+  }
+
+  void check_description(const YamlValue* value, int line) {
+    if (value == nullptr || value->kind == YamlValue::Kind::kNull ||
+        (value->is_scalar() && trim(value->text).empty())) {
+      diagnostics_.push_back({Severity::kWarning, file_, line, 1,
+                              "no description: the dispatcher routes on it and `agents list` "
+                              "shows it; add `description: …`"});
+    }
+  }
+
+ private:
+  void report(Severity severity, const YamlValue& at, std::string message) {
+    if (severity == Severity::kError) failed_ = true;
+    diagnostics_.push_back({severity, file_, at.line, at.column, std::move(message)});
+  }
+
+  /// The text of a scalar that must be a string; reports and returns nullopt otherwise.
+  std::optional<std::string> string_of(const YamlValue& key, const YamlValue& value,
+                                       Severity severity) {
+    if (value.kind == YamlValue::Kind::kNull) return std::string();
+    const char* type = type_name(value);
+    if (value.is_scalar() && std::string_view(type) == "string") return value.text;
+    report(severity, value,
+           fmt::format("'{}' must be a string, not a {}{}", key.text, type,
+                       value.is_scalar() ? " (quote it)" : ""));
+    return std::nullopt;
+  }
+
+  void apply_entry(const YamlValue& key, const YamlValue& value) {
+    const std::string& k = key.text;
+    if (k == "name") {
+      if (auto s = string_of(key, value, Severity::kError)) def_.name = trim(*s);
+    } else if (k == "description") {
+      if (auto s = string_of(key, value, Severity::kError)) def_.description = trim(*s);
+    } else if (k == "mode") {
+      apply_mode(value);
+    } else if (k == "model") {
+      apply_model(key, value);
+    } else if (k == "temperature") {
+      apply_temperature(value);
+    } else if (k == "steps" || k == "maxSteps" || k == "max_steps") {
+      apply_steps(key, value);
+    } else if (k == "tools") {
+      apply_tools(value);
+    } else if (k == "disallowedTools") {
+      for (auto& tool : written_tools(value)) add_mapped(def_.disabled_tools, tool);
+    } else if (k == "permission") {
+      def_.permission = to_json(value);
+    } else if (k == "color") {
+      if (auto s = string_of(key, value, Severity::kWarning)) def_.color = *s;
+    } else if (k == "hidden" || k == "disable") {
+      apply_flag(key, value, k == "hidden" ? def_.hidden : def_.disabled);
+    } else {
+      def_.extra[k] = to_json(value);
+      report(Severity::kWarning, key,
+             fmt::format("unknown key '{}': kept, but agentry does not use it", k));
+    }
+  }
+
+  void apply_mode(const YamlValue& value) {
+    std::string_view text = value.is_scalar() ? std::string_view(value.text) : "";
+    if (text == "primary") {
+      def_.mode = AgentMode::kPrimary;
+    } else if (text == "subagent") {
+      def_.mode = AgentMode::kSubagent;
+    } else if (text == "all" || value.kind == YamlValue::Kind::kNull) {
+      def_.mode = AgentMode::kAll;
+    } else {
+      report(Severity::kError, value,
+             fmt::format("unknown mode '{}': use primary, subagent or all",
+                         value.is_scalar() ? value.text : type_name(value)));
+    }
+  }
+
+  void apply_model(const YamlValue& key, const YamlValue& value) {
+    auto model = string_of(key, value, Severity::kError);
+    if (!model) return;
+    def_.model = trim(*model);
+    const std::string& m = def_.model;
+    if (m.empty() || m.find('/') != std::string::npos) return;
+    if (std::find(kModelAliases.begin(), kModelAliases.end(), m) != kModelAliases.end()) return;
+    bool alias_like = std::all_of(m.begin(), m.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+    if (alias_like) {
+      report(Severity::kWarning, value,
+             fmt::format("unknown model alias '{}': use sonnet, opus, haiku, inherit, a model id "
+                         "or provider/model",
+                         m));
+    }
+  }
+
+  void apply_temperature(const YamlValue& value) {
+    auto t = as_number(value);
+    if (!t || std::isnan(*t)) {
+      report(Severity::kError, value,
+             fmt::format("temperature must be a number between 0 and 2, not '{}'",
+                         value.is_scalar() ? value.text : type_name(value)));
+    } else if (*t < 0.0 || *t > 2.0) {
+      report(Severity::kError, value,
+             fmt::format("temperature {} is outside 0–2", value.text));
+    } else {
+      def_.temperature = *t;
+    }
+  }
+
+  void apply_steps(const YamlValue& key, const YamlValue& value) {
+    auto n = as_number(value);
+    if (!n || *n < 1 || *n > 1e6 || std::floor(*n) != *n) {
+      report(Severity::kError, value,
+             fmt::format("'{}' must be a whole number of steps of at least 1, not '{}'", key.text,
+                         value.is_scalar() ? value.text : type_name(value)));
+      return;
+    }
+    def_.max_steps = static_cast<int>(*n);
+  }
+
+  void apply_flag(const YamlValue& key, const YamlValue& value, bool& flag) {
+    if (auto b = as_bool(value)) {
+      flag = *b;
+    } else {
+      report(Severity::kError, value,
+             fmt::format("'{}' must be true or false, not '{}'", key.text,
+                         value.is_scalar() ? value.text : type_name(value)));
+    }
+  }
+
+  /// The names of a comma-separated string or a list.
+  std::vector<WrittenTool> written_tools(const YamlValue& value) {
+    std::vector<WrittenTool> out;
+    if (value.is_scalar()) {
+      std::string_view rest = value.text;
+      while (!rest.empty()) {
+        std::size_t comma = rest.find(',');
+        std::string_view item = trim_blanks(rest.substr(0, comma));
+        if (!item.empty()) out.push_back({std::string(item), &value});
+        rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+      }
+    } else if (value.kind == YamlValue::Kind::kSequence) {
+      for (const auto& item : value.items) {
+        if (item.is_scalar() && !trim_blanks(item.text).empty()) {
+          out.push_back({std::string(trim_blanks(item.text)), &item});
+        } else if (item.kind != YamlValue::Kind::kNull) {
+          report(Severity::kWarning, item,
+                 fmt::format("a tool name must be a string, not a {}; ignored", type_name(item)));
+        }
+      }
+    } else if (value.kind == YamlValue::Kind::kMapping) {
+      report(Severity::kWarning, value, "a tool list must be names, not a mapping; ignored");
+    }
+    return out;
+  }
+
+  /// Maps one written name and appends the result to `list` (no duplicates), reporting names
+  /// agentry does not have.
+  void add_mapped(std::vector<std::string>& list, const WrittenTool& tool) {
+    MappedTool mapped = map_tool_name(tool.name);
+    const YamlValue& at = *tool.at;
+    switch (mapped.kind) {
+      case ToolNameKind::kShell:
+        report(Severity::kInfo, at,
+               fmt::format("tool '{}' maps to the toolchain tools ({}): agentry has no shell tool, "
+                           "its cargo tools cover what a Rust agent uses a shell for",
+                           tool.name, fmt::join(kToolchainTools, ", ")));
+        break;
+      case ToolNameKind::kUnknown:
+        report(Severity::kWarning, at,
+               fmt::format("unknown tool '{}': agentry has no such tool (kept in the list)",
+                           tool.name));
+        break;
+      case ToolNameKind::kAgentry:
+      case ToolNameKind::kMapped:
+        if (mapped.dropped_arguments) {
+          report(Severity::kInfo, at,
+                 fmt::format("tool '{}' is read as '{}': argument patterns are not supported",
+                             tool.name, mapped.names.front()));
+        }
+        break;
+      case ToolNameKind::kPattern: break;
+    }
+    for (auto& name : mapped.names) {
+      if (std::find(list.begin(), list.end(), name) == list.end()) list.push_back(std::move(name));
+    }
+  }
+
+  void apply_tools(const YamlValue& value) {
+    if (value.kind == YamlValue::Kind::kNull) return;
+    if (value.kind != YamlValue::Kind::kMapping) {
+      std::vector<std::string> tools;
+      for (const auto& tool : written_tools(value)) add_mapped(tools, tool);
+      def_.tools = std::move(tools);
+      return;
+    }
+    // opencode: a map of name -> bool on top of the default tools.
+    for (const auto& [key, enabled] : value.entries) {
+      auto on = as_bool(enabled);
+      if (!on) {
+        report(Severity::kWarning, enabled,
+               fmt::format("tool '{}' must be set to true or false; ignored", key.text));
+        continue;
+      }
+      add_mapped(*on ? def_.enabled_tools : def_.disabled_tools, {key.text, &key});
+    }
+  }
+
+  AgentDefinition& def_;
+  const std::filesystem::path& file_;
+  Diagnostics& diagnostics_;
+  bool failed_ = false;
+};
+
+const YamlValue* find_key(const YamlValue& mapping, std::string_view key) {
+  for (const auto& [k, v] : mapping.entries) {
+    if (k.text == key) return &v;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::optional<AgentDefinition> parse_agent(std::string text, const std::filesystem::path& file,
+                                           std::string_view name_from_path,
+                                           std::string_view scope, Diagnostics& diagnostics) {
+  strip_bom(text);
+  normalise_line_endings(text);
+  if (MojibakeRepair repair = repair_double_encoded_utf8(text); repair.count > 0) {
+    diagnostics.push_back(
+        {Severity::kWarning, file, repair.first_line, repair.first_column,
+         fmt::format("repaired {} double-encoded UTF-8 sequence{} such as '{}' -> '{}' (save the "
+                     "file as UTF-8 to fix it for good)",
+                     repair.count, repair.count == 1 ? "" : "s", repair.first_from,
+                     repair.first_to)});
+  }
+
+  auto split = split_front_matter(text, file);
+  if (!split) {
+    diagnostics.push_back(std::move(split.error()));
+    return std::nullopt;
+  }
+  auto yaml = read_front_matter_yaml(split->yaml, split->yaml_first_line, file, diagnostics);
+  if (!yaml) {
+    diagnostics.push_back(std::move(yaml.error()));
+    return std::nullopt;
+  }
+
+  AgentDefinition def;
+  def.extra = nlohmann::json::object();
+  DefinitionBuilder builder(def, file, diagnostics);
+  builder.apply(*yaml);
+  builder.check_description(find_key(*yaml, "description"), split->yaml_first_line - 1);
+  if (builder.failed()) return std::nullopt;
+
+  if (def.name.empty()) def.name = name_from_path;
+  def.prompt = trim(split->body);
+  if (def.prompt.empty()) {
+    diagnostics.push_back({Severity::kWarning, file, split->body_first_line, 1,
+                           "empty prompt: the markdown after the front-matter is the agent's "
+                           "system prompt"});
+  }
+  def.source = file;
+  def.scope = scope;
+  return def;
+}
+
+}  // namespace agentry::agents

@@ -1,0 +1,44 @@
+#pragma once
+/// Maps the tool names agent files use (Claude Code's `Read`, `Bash`…, opencode's `read`,
+/// `bash`…) onto agentry's own tool names. Only names: what the tools do is src/tools' business.
+#include <array>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace agentry::agents {
+
+/// agentry's tools, as the tool registry names them.
+inline constexpr std::array<std::string_view, 13> kAgentryTools = {
+    "read_file",  "write_file",   "edit_file",  "list_files", "glob",    "grep", "cargo_check",
+    "cargo_build", "cargo_test", "cargo_clippy", "clippy_fix", "rustfmt", "task"};
+
+/// What a shell tool stands for: agentry has no shell, and its toolchain tools cover what a Rust
+/// agent runs a shell for.
+inline constexpr std::array<std::string_view, 6> kToolchainTools = {
+    "cargo_check", "cargo_build", "cargo_test", "cargo_clippy", "clippy_fix", "rustfmt"};
+
+enum class ToolNameKind {
+  kAgentry,  ///< already an agentry name
+  kMapped,   ///< a Claude Code or opencode name with an agentry equivalent
+  kShell,    ///< Bash / bash: mapped onto the toolchain tools
+  kPattern,  ///< a wildcard such as `mcp_*`: kept as written
+  kUnknown,  ///< agentry has no such tool: kept as written
+};
+
+struct MappedTool {
+  ToolNameKind kind = ToolNameKind::kUnknown;
+  std::vector<std::string> names;  ///< agentry names, or the name as written when not mapped
+  bool dropped_arguments = false;  ///< `Bash(git:*)`: the argument pattern was ignored
+};
+
+/// Maps one tool name as written in an agent file.
+MappedTool map_tool_name(std::string_view written);
+
+/// True for one of kAgentryTools.
+bool is_agentry_tool(std::string_view name);
+
+/// True when `name` matches `pattern`, where `*` stands for any run of characters and `?` for one.
+bool tool_pattern_matches(std::string_view pattern, std::string_view name);
+
+}  // namespace agentry::agents
