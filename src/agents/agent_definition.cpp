@@ -4,9 +4,12 @@ namespace agentry::agents {
 
 const char* to_string(AgentMode mode) {
   switch (mode) {
-    case AgentMode::kPrimary: return "primary";
-    case AgentMode::kSubagent: return "subagent";
-    case AgentMode::kAll: return "all";
+    case AgentMode::kPrimary:
+      return "primary";
+    case AgentMode::kSubagent:
+      return "subagent";
+    case AgentMode::kAll:
+      return "all";
   }
   return "all";
 }

@@ -29,7 +29,7 @@ struct AgentDefinition {
   /// opencode `tools: {name: true}` entries: on top of the defaults, so only names that are not
   /// default tools matter (an MCP tool, a wildcard).
   std::vector<std::string> enabled_tools;
-  nlohmann::json permission;                ///< `permission` as written (opencode/Claude forms)
+  nlohmann::json permission;  ///< `permission` as written (opencode/Claude forms)
   std::string color;
   bool hidden = false;
   bool disabled = false;

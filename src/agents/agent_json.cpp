@@ -10,8 +10,9 @@ std::vector<std::string> effective_tools(const AgentDefinition& def) {
   if (def.tools) return *def.tools;
   std::vector<std::string> out;
   for (std::string_view tool : kAgentryTools) {
-    bool disabled = std::any_of(def.disabled_tools.begin(), def.disabled_tools.end(),
-                                [&](const std::string& p) { return tool_pattern_matches(p, tool); });
+    bool disabled =
+        std::any_of(def.disabled_tools.begin(), def.disabled_tools.end(),
+                    [&](const std::string& p) { return tool_pattern_matches(p, tool); });
     if (!disabled) out.emplace_back(tool);
   }
   for (const auto& tool : def.enabled_tools) {
@@ -39,8 +40,8 @@ nlohmann::ordered_json to_json(const AgentDefinition& def, bool full) {
   out["color"] = def.color;
   out["hidden"] = def.hidden;
   out["disabled"] = def.disabled;
-  out["extra"] = def.extra.is_null() ? nlohmann::ordered_json::object()
-                                      : nlohmann::ordered_json(def.extra);
+  out["extra"] =
+      def.extra.is_null() ? nlohmann::ordered_json::object() : nlohmann::ordered_json(def.extra);
   out["prompt"] = def.prompt;
   return out;
 }

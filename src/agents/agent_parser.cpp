@@ -52,8 +52,8 @@ class DefinitionBuilder {
                                 [&](const auto& s) { return s.first == key.text; });
       if (first != seen.end()) {
         report(Severity::kWarning, key,
-               fmt::format("duplicate key '{}' (first on line {}): this one is ignored",
-                           key.text, first->second));
+               fmt::format("duplicate key '{}' (first on line {}): this one is ignored", key.text,
+                           first->second));
         continue;
       }
       seen.emplace_back(key.text, key.line);
@@ -105,7 +105,7 @@ class DefinitionBuilder {
     } else if (k == "tools") {
       apply_tools(value);
     } else if (k == "disallowedTools") {
-      for (auto& tool : written_tools(value)) add_mapped(def_.disabled_tools, tool);
+      add_all(def_.disabled_tools, written_tools(value));
     } else if (k == "permission") {
       def_.permission = to_json(value);
     } else if (k == "color") {
@@ -157,8 +157,7 @@ class DefinitionBuilder {
              fmt::format("temperature must be a number between 0 and 2, not '{}'",
                          value.is_scalar() ? value.text : type_name(value)));
     } else if (*t < 0.0 || *t > 2.0) {
-      report(Severity::kError, value,
-             fmt::format("temperature {} is outside 0–2", value.text));
+      report(Severity::kError, value, fmt::format("temperature {} is outside 0–2", value.text));
     } else {
       def_.temperature = *t;
     }
@@ -211,56 +210,64 @@ class DefinitionBuilder {
     return out;
   }
 
-  /// Maps one written name and appends the result to `list` (no duplicates), reporting names
-  /// agentry does not have.
-  void add_mapped(std::vector<std::string>& list, const WrittenTool& tool) {
+  /// Maps one written name and appends the result to `list` (no duplicates); false when agentry
+  /// has no such tool (it is kept as written).
+  bool add_mapped(std::vector<std::string>& list, const WrittenTool& tool) {
     MappedTool mapped = map_tool_name(tool.name);
     const YamlValue& at = *tool.at;
-    switch (mapped.kind) {
-      case ToolNameKind::kShell:
-        report(Severity::kInfo, at,
-               fmt::format("tool '{}' maps to the toolchain tools ({}): agentry has no shell tool, "
-                           "its cargo tools cover what a Rust agent uses a shell for",
-                           tool.name, fmt::join(kToolchainTools, ", ")));
-        break;
-      case ToolNameKind::kUnknown:
-        report(Severity::kWarning, at,
-               fmt::format("unknown tool '{}': agentry has no such tool (kept in the list)",
-                           tool.name));
-        break;
-      case ToolNameKind::kAgentry:
-      case ToolNameKind::kMapped:
-        if (mapped.dropped_arguments) {
-          report(Severity::kInfo, at,
-                 fmt::format("tool '{}' is read as '{}': argument patterns are not supported",
-                             tool.name, mapped.names.front()));
-        }
-        break;
-      case ToolNameKind::kPattern: break;
+    if (mapped.kind == ToolNameKind::kShell) {
+      report(Severity::kInfo, at,
+             fmt::format("tool '{}' maps to the toolchain tools ({}): agentry has no shell tool, "
+                         "its cargo tools cover what a Rust agent uses a shell for",
+                         tool.name, fmt::join(kToolchainTools, ", ")));
+    } else if (mapped.dropped_arguments) {
+      report(Severity::kInfo, at,
+             fmt::format("tool '{}' is read as '{}': argument patterns are not supported",
+                         tool.name, mapped.names.front()));
     }
     for (auto& name : mapped.names) {
       if (std::find(list.begin(), list.end(), name) == list.end()) list.push_back(std::move(name));
     }
+    return mapped.kind != ToolNameKind::kUnknown;
+  }
+
+  /// add_mapped for each tool, then one warning naming every unknown one.
+  void add_all(std::vector<std::string>& list, const std::vector<WrittenTool>& tools) {
+    std::vector<std::string> unknown;
+    const YamlValue* first = nullptr;
+    for (const auto& tool : tools) {
+      if (add_mapped(list, tool)) continue;
+      if (first == nullptr) first = tool.at;
+      unknown.push_back("'" + tool.name + "'");
+    }
+    if (first == nullptr) return;
+    report(Severity::kWarning, *first,
+           fmt::format("unknown tool{} {}: agentry has no such tool (kept in the list)",
+                       unknown.size() == 1 ? "" : "s", fmt::join(unknown, ", ")));
   }
 
   void apply_tools(const YamlValue& value) {
     if (value.kind == YamlValue::Kind::kNull) return;
     if (value.kind != YamlValue::Kind::kMapping) {
       std::vector<std::string> tools;
-      for (const auto& tool : written_tools(value)) add_mapped(tools, tool);
+      add_all(tools, written_tools(value));
       def_.tools = std::move(tools);
       return;
     }
     // opencode: a map of name -> bool on top of the default tools.
-    for (const auto& [key, enabled] : value.entries) {
-      auto on = as_bool(enabled);
+    std::vector<WrittenTool> enabled;
+    std::vector<WrittenTool> disabled;
+    for (const auto& [key, flag] : value.entries) {
+      auto on = as_bool(flag);
       if (!on) {
-        report(Severity::kWarning, enabled,
+        report(Severity::kWarning, flag,
                fmt::format("tool '{}' must be set to true or false; ignored", key.text));
         continue;
       }
-      add_mapped(*on ? def_.enabled_tools : def_.disabled_tools, {key.text, &key});
+      (*on ? enabled : disabled).push_back({key.text, &key});
     }
+    add_all(def_.enabled_tools, enabled);
+    add_all(def_.disabled_tools, disabled);
   }
 
   AgentDefinition& def_;
@@ -279,8 +286,8 @@ const YamlValue* find_key(const YamlValue& mapping, std::string_view key) {
 }  // namespace
 
 std::optional<AgentDefinition> parse_agent(std::string text, const std::filesystem::path& file,
-                                           std::string_view name_from_path,
-                                           std::string_view scope, Diagnostics& diagnostics) {
+                                           std::string_view name_from_path, std::string_view scope,
+                                           Diagnostics& diagnostics) {
   strip_bom(text);
   normalise_line_endings(text);
   if (MojibakeRepair repair = repair_double_encoded_utf8(text); repair.count > 0) {

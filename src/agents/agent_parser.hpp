@@ -22,7 +22,7 @@ inline constexpr std::array<std::string_view, 4> kModelAliases = {"sonnet", "opu
 /// has none; `scope` is recorded in the definition. Every problem is appended to `diagnostics`;
 /// the result is nullopt when one of them is an error.
 std::optional<AgentDefinition> parse_agent(std::string text, const std::filesystem::path& file,
-                                           std::string_view name_from_path,
-                                           std::string_view scope, Diagnostics& diagnostics);
+                                           std::string_view name_from_path, std::string_view scope,
+                                           Diagnostics& diagnostics);
 
 }  // namespace agentry::agents

@@ -6,9 +6,12 @@ namespace agentry::agents {
 
 const char* to_string(Severity severity) {
   switch (severity) {
-    case Severity::kError: return "error";
-    case Severity::kWarning: return "warning";
-    case Severity::kInfo: return "info";
+    case Severity::kError:
+      return "error";
+    case Severity::kWarning:
+      return "warning";
+    case Severity::kInfo:
+      return "info";
   }
   return "error";
 }
@@ -19,9 +22,9 @@ std::string Diagnostic::to_string() const {
 }
 
 std::size_t count(const Diagnostics& diagnostics, Severity severity) {
-  return static_cast<std::size_t>(std::count_if(
-      diagnostics.begin(), diagnostics.end(),
-      [severity](const Diagnostic& d) { return d.severity == severity; }));
+  return static_cast<std::size_t>(
+      std::count_if(diagnostics.begin(), diagnostics.end(),
+                    [severity](const Diagnostic& d) { return d.severity == severity; }));
 }
 
 }  // namespace agentry::agents

@@ -10,8 +10,8 @@
 namespace agentry::agents {
 
 struct FrontMatter {
-  std::string_view yaml;  ///< the text between the fences, fences excluded
-  std::string_view body;  ///< everything after the closing fence (a `---` in it is markdown)
+  std::string_view yaml;    ///< the text between the fences, fences excluded
+  std::string_view body;    ///< everything after the closing fence (a `---` in it is markdown)
   int yaml_first_line = 2;  ///< file line of the block's first line: the opening fence is line 1
   int body_first_line = 0;  ///< file line where the body starts
 };

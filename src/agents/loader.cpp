@@ -1,13 +1,12 @@
 #include "agents/loader.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <system_error>
+#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -72,8 +71,8 @@ void load_file(const fs::path& file, const fs::path& root, std::string_view scop
                                "skipped: a README.md without front-matter documents the folder"});
     return;
   }
-  if (auto def = parse_agent(std::move(text), file, name_from_path(file, root), scope,
-                             out.diagnostics)) {
+  if (auto def =
+          parse_agent(std::move(text), file, name_from_path(file, root), scope, out.diagnostics)) {
     out.agents.push_back(std::move(*def));
   }
 }
@@ -107,8 +106,8 @@ void load_agent_dir(const fs::path& folder, std::string_view scope, LoadResult& 
   if (dir.filename().empty() && dir.has_parent_path()) dir = dir.parent_path();
   std::vector<fs::path> files;
   std::error_code ec;
-  auto it = fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied,
-                                             ec);
+  auto it =
+      fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
   for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     const fs::directory_entry& entry = *it;
     if (entry.path().extension() != ".md") continue;
@@ -121,7 +120,8 @@ void load_agent_dir(const fs::path& folder, std::string_view scope, LoadResult& 
   }
   std::sort(files.begin(), files.end());
   out.agents.reserve(out.agents.size() + files.size());
-  for (const auto& file : files) load_file(file, dir, scope, true, out);
+  for (const auto& file : files)
+    load_file(file, dir, scope, true, out);
 }
 
 LoadResult load_paths(const std::vector<fs::path>& paths, std::string_view scope) {
@@ -135,7 +135,8 @@ LoadResult load_paths(const std::vector<fs::path>& paths, std::string_view scope
       load_agent_file(path, path.parent_path(), scope, out);
     } else {
       out.diagnostics.push_back(
-          {Severity::kError, path, 1, 1, "no such file or folder: give an agent file (.md) or a folder of them"});
+          {Severity::kError, path, 1, 1,
+           "no such file or folder: give an agent file (.md) or a folder of them"});
     }
   }
   return out;

@@ -16,7 +16,8 @@ namespace {
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t j = 0; j <= b.size(); ++j)
+    row[j] = j;
   for (std::size_t i = 1; i <= a.size(); ++i) {
     std::size_t diagonal = row[0];
     row[0] = i;
@@ -67,7 +68,8 @@ std::vector<SearchDir> agent_search_path(const Environment& env, const fs::path&
     add(dir / ".agentry" / "agents", "project", true);
   }
 
-  for (const auto& dir : extra_dirs) add(dir, "extra", false);
+  for (const auto& dir : extra_dirs)
+    add(dir, "extra", false);
   return out;
 }
 
@@ -102,8 +104,8 @@ Registry Registry::from_loaded(LoadResult loaded) {
     bool same_scope = previous.scope == def.scope;
     registry.diagnostics_.push_back(
         {same_scope ? Severity::kWarning : Severity::kInfo, def.source, 1, 1,
-         fmt::format("agent '{}' shadows the one in {} ({} scope); the later one in the search "
-                     "path wins",
+         fmt::format("agent '{}' is defined again here: it shadows {} ({} scope), the later "
+                     "definition wins",
                      def.name, previous.source.string(), previous.scope)});
     previous = std::move(def);
   }
@@ -113,8 +115,9 @@ Registry Registry::from_loaded(LoadResult loaded) {
 }
 
 const AgentDefinition* Registry::find(std::string_view name) const {
-  auto it = std::lower_bound(agents_.begin(), agents_.end(), name,
-                             [](const AgentDefinition& a, std::string_view n) { return a.name < n; });
+  auto it =
+      std::lower_bound(agents_.begin(), agents_.end(), name,
+                       [](const AgentDefinition& a, std::string_view n) { return a.name < n; });
   return it != agents_.end() && it->name == name ? &*it : nullptr;
 }
 
@@ -131,7 +134,8 @@ std::vector<std::string> Registry::similar_names(std::string_view name, std::siz
   std::stable_sort(scored.begin(), scored.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<std::string> out;
-  for (std::size_t i = 0; i < scored.size() && i < limit; ++i) out.emplace_back(scored[i].second);
+  for (std::size_t i = 0; i < scored.size() && i < limit; ++i)
+    out.emplace_back(scored[i].second);
   return out;
 }
 

@@ -14,12 +14,24 @@ struct Alias {
 
 // Claude Code names (capitalised) and opencode names (lowercase).
 constexpr std::array<Alias, 18> kAliases = {{
-    {"Read", "read_file"},   {"Write", "write_file"}, {"Edit", "edit_file"},
-    {"MultiEdit", "edit_file"}, {"Glob", "glob"},     {"Grep", "grep"},
-    {"LS", "list_files"},    {"Task", "task"},        {"Agent", "task"},
-    {"Bash", ""},            {"read", "read_file"},   {"write", "write_file"},
-    {"edit", "edit_file"},   {"multiedit", "edit_file"}, {"patch", "edit_file"},
-    {"list", "list_files"},  {"bash", ""},            {"ls", "list_files"},
+    {"Read", "read_file"},
+    {"Write", "write_file"},
+    {"Edit", "edit_file"},
+    {"MultiEdit", "edit_file"},
+    {"Glob", "glob"},
+    {"Grep", "grep"},
+    {"LS", "list_files"},
+    {"Task", "task"},
+    {"Agent", "task"},
+    {"Bash", ""},
+    {"read", "read_file"},
+    {"write", "write_file"},
+    {"edit", "edit_file"},
+    {"multiedit", "edit_file"},
+    {"patch", "edit_file"},
+    {"list", "list_files"},
+    {"bash", ""},
+    {"ls", "list_files"},
 }};
 
 }  // namespace
@@ -31,8 +43,8 @@ bool is_agentry_tool(std::string_view name) {
 MappedTool map_tool_name(std::string_view written) {
   MappedTool out;
   std::string_view base = written;
-  if (std::size_t open = written.find('('); open != std::string_view::npos && open > 0 &&
-                                            written.back() == ')') {
+  if (std::size_t open = written.find('(');
+      open != std::string_view::npos && open > 0 && written.back() == ')') {
     base = written.substr(0, open);
     out.dropped_arguments = true;
   }
@@ -54,7 +66,7 @@ MappedTool map_tool_name(std::string_view written) {
   }
   out.dropped_arguments = false;
   out.kind = written.find_first_of("*?") == std::string_view::npos ? ToolNameKind::kUnknown
-                                                                    : ToolNameKind::kPattern;
+                                                                   : ToolNameKind::kPattern;
   out.names.emplace_back(written);
   return out;
 }
@@ -76,7 +88,8 @@ bool tool_pattern_matches(std::string_view pattern, std::string_view name) {
       return false;
     }
   }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
+  while (p < pattern.size() && pattern[p] == '*')
+    ++p;
   return p == pattern.size();
 }
 

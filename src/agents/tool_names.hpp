@@ -10,7 +10,7 @@ namespace agentry::agents {
 
 /// agentry's tools, as the tool registry names them.
 inline constexpr std::array<std::string_view, 13> kAgentryTools = {
-    "read_file",  "write_file",   "edit_file",  "list_files", "glob",    "grep", "cargo_check",
+    "read_file",   "write_file", "edit_file",    "list_files", "glob",    "grep", "cargo_check",
     "cargo_build", "cargo_test", "cargo_clippy", "clippy_fix", "rustfmt", "task"};
 
 /// What a shell tool stands for: agentry has no shell, and its toolchain tools cover what a Rust

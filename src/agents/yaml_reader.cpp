@@ -17,7 +17,9 @@ std::string_view trim(std::string_view s) {
   return s.substr(start, s.find_last_not_of(kBlanks) - start + 1);
 }
 
-bool is_key_start(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; }
+bool is_key_start(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+}
 bool is_key_char(char c) {
   return is_key_start(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
 }
@@ -64,7 +66,8 @@ YamlValue convert(const YAML::Node& node, int first_line) {
       break;
     case YAML::NodeType::Sequence:
       out.kind = YamlValue::Kind::kSequence;
-      for (const auto& item : node) out.items.push_back(convert(item, first_line));
+      for (const auto& item : node)
+        out.items.push_back(convert(item, first_line));
       break;
     case YAML::NodeType::Map:
       out.kind = YamlValue::Kind::kMapping;
@@ -80,7 +83,8 @@ YamlValue convert(const YAML::Node& node, int first_line) {
       }
       break;
     case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined: break;
+    case YAML::NodeType::Undefined:
+      break;
   }
   return out;
 }
@@ -103,10 +107,11 @@ std::string quote_unquoted_colons(std::string_view yaml, std::vector<RecoveredLi
     std::size_t end = next == std::string_view::npos ? yaml.size() : next;
     std::string_view line = yaml.substr(pos, end - pos);
     std::size_t key_end = 0;
-    while (key_end < line.size() && is_key_char(line[key_end])) ++key_end;
+    while (key_end < line.size() && is_key_char(line[key_end]))
+      ++key_end;
     bool rewritten = false;
-    if (key_end > 0 && is_key_start(line[0]) && key_end + 1 < line.size() &&
-        line[key_end] == ':' && line[key_end + 1] == ' ') {
+    if (key_end > 0 && is_key_start(line[0]) && key_end + 1 < line.size() && line[key_end] == ':' &&
+        line[key_end + 1] == ' ') {
       std::string_view value = trim(line.substr(key_end + 1));
       std::size_t colon = value.find(": ");
       bool quotable = !value.empty() &&
@@ -121,8 +126,8 @@ std::string quote_unquoted_colons(std::string_view yaml, std::vector<RecoveredLi
         out += '"';
         std::size_t value_start = line.find(value, key_end + 1);
         std::size_t at = colon == std::string_view::npos ? value.size() - 1 : colon;
-        recovered.push_back({index, static_cast<int>(value_start + at) + 1,
-                             std::string(line.substr(0, key_end))});
+        recovered.push_back(
+            {index, static_cast<int>(value_start + at) + 1, std::string(line.substr(0, key_end))});
         rewritten = true;
       }
     }
@@ -149,8 +154,8 @@ tl::expected<YamlValue, Diagnostic> parse_with_yaml_cpp(const std::string& yaml,
   } catch (const YAML::Exception& e) {
     int line = e.mark.line < 0 ? first_line : e.mark.line + first_line;
     int column = e.mark.column < 0 ? 1 : e.mark.column + 1;
-    return tl::make_unexpected(Diagnostic{Severity::kError, file, line, column,
-                                          "invalid YAML in front-matter: " + e.msg});
+    return tl::make_unexpected(
+        Diagnostic{Severity::kError, file, line, column, "invalid YAML in front-matter: " + e.msg});
   }
 }
 
@@ -170,7 +175,8 @@ std::optional<YamlValue> parse_simple_yaml(std::string_view yaml, int first_line
     if (trim(text).empty() || text[0] == '#') continue;
     if (!is_key_start(text[0])) return std::nullopt;
     std::size_t key_end = 1;
-    while (key_end < text.size() && is_key_char(text[key_end])) ++key_end;
+    while (key_end < text.size() && is_key_char(text[key_end]))
+      ++key_end;
     if (key_end == text.size() || text[key_end] != ':') return std::nullopt;
     if (key_end + 1 < text.size() && text[key_end + 1] != ' ') return std::nullopt;
     std::string_view rest = key_end + 1 < text.size() ? text.substr(key_end + 1) : "";

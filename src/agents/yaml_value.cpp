@@ -27,26 +27,28 @@ bool is_int(std::string_view s) {
 }
 
 bool is_float(std::string_view s) {
-  if (s == ".inf" || s == ".Inf" || s == ".INF" || s == "+.inf" || s == "+.Inf" ||
-      s == "+.INF" || s == "-.inf" || s == "-.Inf" || s == "-.INF" || s == ".nan" ||
-      s == ".NaN" || s == ".NAN") {
+  if (s == ".inf" || s == ".Inf" || s == ".INF" || s == "+.inf" || s == "+.Inf" || s == "+.INF" ||
+      s == "-.inf" || s == "-.Inf" || s == "-.INF" || s == ".nan" || s == ".NaN" || s == ".NAN") {
     return true;
   }
   // [-+]? ( \. [0-9]+ | [0-9]+ ( \. [0-9]* )? ) ( [eE] [-+]? [0-9]+ )?
   std::size_t i = 0;
   if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
   std::size_t digits = 0;
-  while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i, ++digits;
+  while (i < s.size() && s[i] >= '0' && s[i] <= '9')
+    ++i, ++digits;
   if (i < s.size() && s[i] == '.') {
     ++i;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i, ++digits;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9')
+      ++i, ++digits;
   }
   if (digits == 0) return false;
   if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
     ++i;
     if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
     std::size_t exp = 0;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i, ++exp;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9')
+      ++i, ++exp;
     if (exp == 0) return false;
   }
   return i == s.size();
@@ -110,28 +112,38 @@ std::optional<double> as_number(const YamlValue& value) {
 
 const char* type_name(const YamlValue& value) {
   switch (value.kind) {
-    case YamlValue::Kind::kNull: return "null";
-    case YamlValue::Kind::kSequence: return "list";
-    case YamlValue::Kind::kMapping: return "mapping";
-    case YamlValue::Kind::kScalar: break;
+    case YamlValue::Kind::kNull:
+      return "null";
+    case YamlValue::Kind::kSequence:
+      return "list";
+    case YamlValue::Kind::kMapping:
+      return "mapping";
+    case YamlValue::Kind::kScalar:
+      break;
   }
   if (!value.plain) return "string";
   switch (resolve_plain(value.text)) {
-    case PlainType::kNull: return "null";
-    case PlainType::kBool: return "boolean";
+    case PlainType::kNull:
+      return "null";
+    case PlainType::kBool:
+      return "boolean";
     case PlainType::kInt:
-    case PlainType::kFloat: return "number";
-    case PlainType::kString: return "string";
+    case PlainType::kFloat:
+      return "number";
+    case PlainType::kString:
+      return "string";
   }
   return "string";
 }
 
 nlohmann::json to_json(const YamlValue& value) {
   switch (value.kind) {
-    case YamlValue::Kind::kNull: return nullptr;
+    case YamlValue::Kind::kNull:
+      return nullptr;
     case YamlValue::Kind::kSequence: {
       nlohmann::json out = nlohmann::json::array();
-      for (const auto& item : value.items) out.push_back(to_json(item));
+      for (const auto& item : value.items)
+        out.push_back(to_json(item));
       return out;
     }
     case YamlValue::Kind::kMapping: {
@@ -141,12 +153,15 @@ nlohmann::json to_json(const YamlValue& value) {
       }
       return out;
     }
-    case YamlValue::Kind::kScalar: break;
+    case YamlValue::Kind::kScalar:
+      break;
   }
   if (!value.plain) return value.text;
   switch (resolve_plain(value.text)) {
-    case PlainType::kNull: return nullptr;
-    case PlainType::kBool: return *as_bool(value);
+    case PlainType::kNull:
+      return nullptr;
+    case PlainType::kBool:
+      return *as_bool(value);
     case PlainType::kInt: {
       long long n = 0;
       auto [end, ec] = std::from_chars(value.text.data(), value.text.data() + value.text.size(), n);
@@ -159,7 +174,8 @@ nlohmann::json to_json(const YamlValue& value) {
       if (d && std::isfinite(*d)) return *d;
       return value.text;
     }
-    case PlainType::kString: return value.text;
+    case PlainType::kString:
+      return value.text;
   }
   return value.text;
 }

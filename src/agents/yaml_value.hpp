@@ -20,7 +20,7 @@ struct YamlValue {
   bool plain = false;  ///< unquoted scalar: may stand for a number, a boolean or null
   int line = 0;        ///< 1-based file position of the value
   int column = 0;
-  std::vector<YamlValue> items;                           ///< sequence items
+  std::vector<YamlValue> items;                          ///< sequence items
   std::vector<std::pair<YamlValue, YamlValue>> entries;  ///< mapping entries, in file order
 
   bool is_scalar() const { return kind == Kind::kScalar; }

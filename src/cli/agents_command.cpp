@@ -101,7 +101,8 @@ void run_list(const AppContext& ctx, const AgentsOptions& opts) {
   report_to_log(ctx, registry.diagnostics(), opts.warnings);
   if (opts.json) {
     nlohmann::ordered_json out = nlohmann::ordered_json::array();
-    for (const auto& def : registry.agents()) out.push_back(agents::to_json(def, false));
+    for (const auto& def : registry.agents())
+      out.push_back(agents::to_json(def, false));
     std::cout << dump(out) << '\n';
     return;
   }
@@ -126,7 +127,8 @@ void run_list(const AppContext& ctx, const AgentsOptions& opts) {
               << pad(r.tools, w_tools + 2) << r.source << '\n';
   };
   print(widths);
-  for (const auto& row : rows) print(row);
+  for (const auto& row : rows)
+    print(row);
   if (rows.empty()) std::cerr << "no agents found; `agentry agents validate` shows what was read\n";
 }
 
@@ -136,10 +138,10 @@ void run_show(const AppContext& ctx, const AgentsOptions& opts) {
   const AgentDefinition* def = registry.find(opts.name);
   if (def == nullptr) {
     std::vector<std::string> close = registry.similar_names(opts.name);
-    std::string hint =
-        close.empty() ? "`agentry agents list` shows every agent"
-                      : fmt::format("did you mean {}? `agentry agents list` shows every agent",
-                                    fmt::join(close, ", "));
+    std::string hint = close.empty()
+                           ? "`agentry agents list` shows every agent"
+                           : fmt::format("did you mean {}? `agentry agents list` shows every agent",
+                                         fmt::join(close, ", "));
     throw CommandError(Error(ErrorCode::kNotFound, fmt::format("no agent named '{}'", opts.name),
                              "", std::move(hint)));
   }
