@@ -1,0 +1,414 @@
+#include "store/session_store.hpp"
+
+#include <mutex>
+#include <system_error>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "core/paths.hpp"
+#include "store/schema.hpp"
+#include "store/session_id.hpp"
+#include "store/session_rows.hpp"
+#include "store/sqlite.hpp"
+
+namespace agentry::store {
+
+namespace fs = std::filesystem;
+using sqlite::Database;
+using sqlite::Statement;
+using sqlite::Transaction;
+
+namespace {
+
+constexpr std::size_t kMaxPrefixCandidates = 10;
+
+template <class T>
+tl::unexpected<Error> pass(const Result<T>& failed) {
+  return tl::make_unexpected(failed.error());
+}
+
+std::int64_t to_unix_ms(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+}  // namespace
+
+fs::path default_session_db_path(const Environment& env) {
+  return user_data_dir(env) / "sessions.db";
+}
+
+struct SessionStore::Impl {
+  Impl(Database database, StoreOptions::Sync sync_mode,
+       std::function<std::chrono::system_clock::time_point()> clock_fn)
+      : db(std::move(database)), sync(sync_mode), clock(std::move(clock_fn)), ids(clock) {}
+
+  mutable std::mutex mutex;
+  mutable Database db;
+  StoreOptions::Sync sync;
+  std::function<std::chrono::system_clock::time_point()> clock;
+  SessionIdGenerator ids;
+
+  std::int64_t now_ms() const { return to_unix_ms(clock()); }
+
+  Error not_found(std::string_view id) const {
+    return Error(ErrorCode::kNotFound, fmt::format("no session '{}'", id), db.path().string(),
+                 "list sessions with `agentry sessions list`");
+  }
+
+  Result<SessionInfo> get(std::string_view id) const {
+    auto stmt = db.prepare(fmt::format("SELECT {} FROM sessions WHERE id = ?1", kSessionColumns));
+    if (!stmt) return pass(stmt);
+    stmt->bind(1, id);
+    auto row = stmt->step();
+    if (!row) return pass(row);
+    if (!*row) return tl::make_unexpected(not_found(id));
+    return read_session(*stmt);
+  }
+
+  Result<std::vector<SessionInfo>> sessions(std::string_view where_and_order,
+                                            const std::function<void(Statement&)>& bind) const {
+    auto stmt = db.prepare(
+        fmt::format("SELECT {} FROM sessions WHERE {}", kSessionColumns, where_and_order));
+    if (!stmt) return pass(stmt);
+    bind(*stmt);
+    std::vector<SessionInfo> out;
+    while (true) {
+      auto row = stmt->step();
+      if (!row) return pass(row);
+      if (!*row) break;
+      auto info = read_session(*stmt);
+      if (!info) return pass(info);
+      out.push_back(std::move(*info));
+    }
+    return out;
+  }
+
+  Result<std::vector<StoredMessage>> messages(std::string_view id) const {
+    auto stmt = db.prepare(
+        "SELECT seq, turn, role, text, tool_calls, tool_results FROM messages "
+        "WHERE session_id = ?1 ORDER BY seq");
+    if (!stmt) return pass(stmt);
+    stmt->bind(1, id);
+    std::vector<StoredMessage> out;
+    while (true) {
+      auto row = stmt->step();
+      if (!row) return pass(row);
+      if (!*row) break;
+      auto message = read_message(*stmt, id);
+      if (!message) return pass(message);
+      out.push_back(std::move(*message));
+    }
+    return out;
+  }
+
+  Result<std::vector<TurnRecord>> turns(std::string_view id) const {
+    auto stmt = db.prepare(
+        fmt::format("SELECT {} FROM turns WHERE session_id = ?1 ORDER BY turn", kTurnColumns));
+    if (!stmt) return pass(stmt);
+    stmt->bind(1, id);
+    std::vector<TurnRecord> out;
+    while (true) {
+      auto row = stmt->step();
+      if (!row) return pass(row);
+      if (!*row) break;
+      out.push_back(read_turn(*stmt));
+    }
+    return out;
+  }
+
+  /// Sums the turns of the sessions listed by the CTE `sessions_sql` (a query yielding ids).
+  Result<UsageTotals> usage(std::string_view sessions_sql, std::string_view id) const {
+    auto found = get(id);
+    if (!found) return pass(found);
+    auto stmt = db.prepare(fmt::format(
+        "WITH RECURSIVE scope(id) AS ({0}) "
+        "SELECT (SELECT count(*) FROM scope), count(*), coalesce(sum(input_tokens), 0), "
+        "coalesce(sum(output_tokens), 0), coalesce(sum(cache_read_tokens), 0), "
+        "coalesce(sum(cache_write_tokens), 0), sum(cost_usd), count(cost_usd) "
+        "FROM turns WHERE session_id IN (SELECT id FROM scope)",
+        sessions_sql));
+    if (!stmt) return pass(stmt);
+    stmt->bind(1, id);
+    auto row = stmt->step();
+    if (!row) return pass(row);
+    UsageTotals totals;
+    totals.sessions = stmt->column_int(0);
+    totals.turns = stmt->column_int(1);
+    totals.tokens.input_tokens = stmt->column_int(2);
+    totals.tokens.output_tokens = stmt->column_int(3);
+    totals.tokens.cache_read_tokens = stmt->column_int(4);
+    totals.tokens.cache_write_tokens = stmt->column_int(5);
+    totals.cost_usd = stmt->column_optional_double(6);
+    totals.unpriced_turns = totals.turns - stmt->column_int(7);
+    return totals;
+  }
+
+  /// Bumps updated_at, also applying `set_clause` (which may use ?3 and up) when not empty.
+  Result<void> touch(std::string_view id, std::string_view set_clause,
+                     const std::function<void(Statement&)>& bind) {
+    auto stmt = db.prepare(fmt::format("UPDATE sessions SET {}{}updated_at = ?1 WHERE id = ?2",
+                                       set_clause, set_clause.empty() ? "" : ", "));
+    if (!stmt) return pass(stmt);
+    stmt->bind(1, now_ms()).bind(2, id);
+    bind(*stmt);
+    auto done = stmt->run();
+    if (!done) return done;
+    if (db.changes() == 0) return tl::make_unexpected(not_found(id));
+    return {};
+  }
+};
+
+Result<SessionStore> SessionStore::open(const fs::path& db_path, StoreOptions options) {
+  std::error_code ec;
+  if (db_path.has_parent_path()) fs::create_directories(db_path.parent_path(), ec);
+  if (ec) {
+    return fail(ErrorCode::kIo,
+                fmt::format("cannot create the session store's directory: {}", ec.message()),
+                db_path.parent_path().string(), "check the permissions of its parent");
+  }
+  auto db = Database::open(db_path);
+  if (!db) return pass(db);
+
+  auto busy = db->exec(fmt::format("PRAGMA busy_timeout = {}", options.busy_timeout.count()));
+  if (!busy) return pass(busy);
+  auto journal = db->query_text("PRAGMA journal_mode = WAL");
+  if (!journal) return pass(journal);
+  if (*journal != "wal") {
+    return fail(ErrorCode::kIo,
+                fmt::format("session store cannot use WAL journaling (got '{}')", *journal),
+                db_path.string(), "put the store on a local file system");
+  }
+  auto pragmas =
+      db->exec(fmt::format("PRAGMA synchronous = {}; PRAGMA foreign_keys = ON",
+                           options.sync == StoreOptions::Sync::kFull ? "FULL" : "NORMAL"));
+  if (!pragmas) return pass(pragmas);
+
+  if (!options.clock) options.clock = [] { return std::chrono::system_clock::now(); };
+  auto migrated = migrate(*db, session_store_migrations(), to_unix_ms(options.clock()));
+  if (!migrated) return pass(migrated);
+  return SessionStore(std::make_unique<Impl>(std::move(*db), options.sync, options.clock));
+}
+
+SessionStore::SessionStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+SessionStore::SessionStore(SessionStore&&) noexcept = default;
+SessionStore& SessionStore::operator=(SessionStore&&) noexcept = default;
+SessionStore::~SessionStore() = default;
+
+const fs::path& SessionStore::path() const {
+  return impl_->db.path();
+}
+
+Result<SessionInfo> SessionStore::create_session(const NewSession& session) {
+  std::lock_guard lock(impl_->mutex);
+  auto tx = Transaction::begin(impl_->db, Transaction::Mode::kImmediate);
+  if (!tx) return pass(tx);
+  if (session.parent_id) {
+    auto parent = impl_->get(*session.parent_id);
+    if (!parent) {
+      Error e = parent.error();
+      if (e.code == ErrorCode::kNotFound)
+        e.message = fmt::format("parent session '{}' does not exist", *session.parent_id);
+      return tl::make_unexpected(std::move(e));
+    }
+  }
+  SessionInfo info;
+  info.id = impl_->ids.next();
+  info.parent_id = session.parent_id;
+  info.parent_tool_call_id = session.parent_tool_call_id;
+  info.agent = session.agent;
+  info.model = session.model;
+  info.provider = session.provider;
+  info.cwd = session.cwd;
+  info.title = make_title(session.task);
+  info.created_at_ms = info.updated_at_ms = impl_->now_ms();
+  auto stmt = impl_->db.prepare(fmt::format(
+      "INSERT INTO sessions ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+      kSessionColumns));
+  if (!stmt) return pass(stmt);
+  bind_session(*stmt, info);
+  auto inserted = stmt->run();
+  if (!inserted) return pass(inserted);
+  auto committed = tx->commit();
+  if (!committed) return pass(committed);
+  return info;
+}
+
+Result<std::int64_t> SessionStore::append_turn(std::string_view session_id,
+                                               std::span<const Message> messages,
+                                               const TurnUsage& usage) {
+  std::lock_guard lock(impl_->mutex);
+  auto& db = impl_->db;
+  auto tx = Transaction::begin(db, Transaction::Mode::kImmediate);
+  if (!tx) return pass(tx);
+  auto found = impl_->get(session_id);
+  if (!found) return pass(found);
+
+  auto next = db.prepare(
+      "SELECT coalesce(max(turn) + 1, 0), coalesce(max(first_seq + message_count), 0) "
+      "FROM turns WHERE session_id = ?1");
+  if (!next) return pass(next);
+  next->bind(1, session_id);
+  auto row = next->step();
+  if (!row) return pass(row);
+  TurnRecord record;
+  record.turn = next->column_int(0);
+  record.first_seq = next->column_int(1);
+  record.message_count = static_cast<std::int64_t>(messages.size());
+  record.usage = usage;
+  record.created_at_ms = impl_->now_ms();
+
+  auto turn = db.prepare(fmt::format(
+      "INSERT INTO turns (session_id, {}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+      kTurnColumns));
+  if (!turn) return pass(turn);
+  turn->bind(1, session_id);
+  bind_turn(*turn, record);
+  auto turn_inserted = turn->run();
+  if (!turn_inserted) return pass(turn_inserted);
+
+  auto insert = db.prepare(
+      "INSERT INTO messages (session_id, seq, turn, role, text, tool_calls, tool_results) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  if (!insert) return pass(insert);
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    insert->bind(1, session_id).bind(2, record.first_seq + static_cast<std::int64_t>(i));
+    insert->bind(3, record.turn);
+    bind_message(*insert, messages[i]);
+    auto inserted = insert->run();
+    if (!inserted) return pass(inserted);
+  }
+
+  auto touched = impl_->touch(session_id, "", [](Statement&) {});
+  if (!touched) return pass(touched);
+  auto committed = tx->commit();
+  if (!committed) return pass(committed);
+  return record.turn;
+}
+
+Result<void> SessionStore::finish_session(std::string_view session_id, SessionStatus status,
+                                          std::string_view result) {
+  if (status == SessionStatus::kRunning) {
+    return fail(ErrorCode::kInternal, "finish_session needs done, error or cancelled",
+                std::string(session_id), "use reopen_session to mark a session running");
+  }
+  std::lock_guard lock(impl_->mutex);
+  return impl_->touch(session_id, "status = ?3, result = ?4",
+                      [&](Statement& s) { s.bind(3, to_string(status)).bind(4, result); });
+}
+
+Result<void> SessionStore::reopen_session(std::string_view session_id) {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->touch(session_id, "status = 'running', result = NULL", [](Statement&) {});
+}
+
+Result<std::vector<Message>> SessionStore::load_messages(std::string_view session_id) const {
+  std::lock_guard lock(impl_->mutex);
+  auto tx = Transaction::begin(impl_->db, Transaction::Mode::kDeferred);
+  if (!tx) return pass(tx);
+  auto found = impl_->get(session_id);
+  if (!found) return pass(found);
+  auto stored = impl_->messages(session_id);
+  if (!stored) return pass(stored);
+  std::vector<Message> out;
+  out.reserve(stored->size());
+  for (auto& m : *stored)
+    out.push_back(std::move(m.message));
+  return out;
+}
+
+Result<SessionInfo> SessionStore::get_session(std::string_view session_id) const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->get(session_id);
+}
+
+Result<std::vector<SessionInfo>> SessionStore::list_sessions(const SessionFilter& filter) const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->sessions(
+      "(?1 IS NULL OR cwd = ?1) AND (?2 = 0 OR parent_id IS NULL) "
+      "ORDER BY updated_at DESC, id DESC LIMIT ?3",
+      [&](Statement& s) {
+        s.bind(1, filter.cwd).bind(2, std::int64_t{filter.roots_only ? 1 : 0});
+        s.bind(3, filter.limit ? static_cast<std::int64_t>(*filter.limit) : std::int64_t{-1});
+      });
+}
+
+Result<SessionInfo> SessionStore::latest_session_for_cwd(std::string_view cwd) const {
+  auto found = list_sessions({std::string(cwd), true, 1});
+  if (!found) return pass(found);
+  if (found->empty()) {
+    return fail(ErrorCode::kNotFound, "no session to continue in this directory", std::string(cwd),
+                "start one without --continue");
+  }
+  return std::move(found->front());
+}
+
+Result<std::vector<SessionInfo>> SessionStore::children(std::string_view session_id) const {
+  std::lock_guard lock(impl_->mutex);
+  auto found = impl_->get(session_id);
+  if (!found) return pass(found);
+  return impl_->sessions("parent_id = ?1 ORDER BY id",
+                         [&](Statement& s) { s.bind(1, session_id); });
+}
+
+Result<UsageTotals> SessionStore::session_usage(std::string_view session_id) const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->usage("SELECT ?1", session_id);
+}
+
+Result<UsageTotals> SessionStore::tree_usage(std::string_view session_id) const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->usage(
+      "SELECT ?1 UNION ALL SELECT s.id FROM sessions s JOIN scope ON s.parent_id = scope.id",
+      session_id);
+}
+
+Result<std::string> SessionStore::resolve_id(std::string_view prefix) const {
+  if (!is_session_id_prefix(prefix)) {
+    return fail(ErrorCode::kUsage, fmt::format("'{}' is not a session id", prefix), "",
+                "session ids are 26 characters of 0-9 and A-Z; give the id or its start");
+  }
+  std::string canonical = canonical_session_id(prefix);
+  std::lock_guard lock(impl_->mutex);
+  auto found = impl_->sessions("id >= ?1 AND id < ?2 ORDER BY id LIMIT ?3", [&](Statement& s) {
+    // Ids use only 0-9 and A-Z, all below '~': [prefix, prefix~) holds exactly the matches.
+    s.bind(1, canonical).bind(2, canonical + "~");
+    s.bind(3, static_cast<std::int64_t>(kMaxPrefixCandidates + 1));
+  });
+  if (!found) return pass(found);
+  if (found->empty()) return tl::make_unexpected(impl_->not_found(canonical));
+  if (found->size() == 1) return std::move(found->front().id);
+
+  std::string listed;
+  for (std::size_t i = 0; i < found->size() && i < kMaxPrefixCandidates; ++i) {
+    const auto& s = (*found)[i];
+    listed += fmt::format("{}{} ({})", i == 0 ? "" : ", ", s.id, s.title);
+  }
+  if (found->size() > kMaxPrefixCandidates) listed += ", …";
+  return fail(ErrorCode::kUsage,
+              fmt::format("session id prefix '{}' is ambiguous: {}", canonical, listed), "",
+              "give more characters of the id");
+}
+
+Result<Transcript> SessionStore::load_transcript(std::string_view session_id) const {
+  std::lock_guard lock(impl_->mutex);
+  auto tx = Transaction::begin(impl_->db, Transaction::Mode::kDeferred);
+  if (!tx) return pass(tx);
+  Transcript out;
+  auto session = impl_->get(session_id);
+  if (!session) return pass(session);
+  out.session = std::move(*session);
+  auto messages = impl_->messages(session_id);
+  if (!messages) return pass(messages);
+  out.messages = std::move(*messages);
+  auto turns = impl_->turns(session_id);
+  if (!turns) return pass(turns);
+  out.turns = std::move(*turns);
+  auto children =
+      impl_->sessions("parent_id = ?1 ORDER BY id", [&](Statement& s) { s.bind(1, session_id); });
+  if (!children) return pass(children);
+  out.children = std::move(*children);
+  return out;
+}
+
+}  // namespace agentry::store
