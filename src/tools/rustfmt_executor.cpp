@@ -1,0 +1,103 @@
+// rustfmt: `cargo fmt --all`, check (files + diff) or apply (files changed); parse errors apart.
+#include <fmt/format.h>
+
+#include "tools/capped_text.hpp"
+#include "tools/cargo_invocation.hpp"
+#include "tools/executors.hpp"
+#include "tools/file_snapshot.hpp"
+#include "tools/rustfmt_report.hpp"
+
+namespace agentry::tools {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+class RustfmtTool final : public SpecTool {
+ public:
+  using SpecTool::SpecTool;
+
+  Result<ToolOutput> run(const nlohmann::json& args, const ToolContext& context) override {
+    auto ws = open_workspace(context, spec_);
+    if (!ws) return tl::make_unexpected(ws.error());
+    auto root = find_cargo_root(*ws);
+    if (!root.dir) return model_error(root.problem);
+    bool apply = args.value("mode", std::string("check")) == "apply";
+    std::vector<std::string> argv = {"cargo", "fmt", "--all"};
+    if (!apply) argv.push_back("--check");
+    argv.insert(argv.end(), {"--", "--color", "never"});
+    auto show = [&](const fs::path& p) {
+      fs::path n = p.lexically_normal();
+      return ws->contains(n) ? ws->display(n) : n.string();
+    };
+    auto show_text = [&](const std::string& p) { return show(fs::path(p)); };
+    std::size_t budget = spec_.limits.output_cap > 512 ? spec_.limits.output_cap - 512 : 512;
+
+    auto before = apply ? FileSnapshot::take(*root.dir, show) : FileSnapshot{};
+    auto result = services_->runner->run(cargo_request(*services_, spec_, *ws, *root.dir, argv),
+                                         context.stop);
+    if (!result) return tl::make_unexpected(result.error());
+    std::string command = apply ? "rustfmt apply" : "rustfmt check";
+    if (auto abnormal = abnormal_end(*result, command, spec_); !abnormal.empty())
+      return model_error(abnormal);
+
+    auto report = parse_rustfmt_check(result->out.text, result->err.text, show_text);
+    nlohmann::json details = {{"command", display_command(argv)},
+                              {"mode", apply ? "apply" : "check"},
+                              {"exit_code", result->exit_code},
+                              {"parse_error", false},
+                              {"files", nlohmann::json::array()}};
+    std::string out;
+    bool failed = result->exit_code != 0;
+    if (failed && !report.errors.empty()) {
+      details["parse_error"] = report.errors.find("error") != std::string::npos;
+      out = fmt::format(
+          "{}: rustfmt could not parse the code (a syntax error, not a formatting "
+          "issue); fix it, then format again:\n{}\n",
+          command, cap_text(report.errors, budget / 2));
+    }
+    if (apply) {
+      auto after = FileSnapshot::take(*root.dir, show);
+      auto changed = before.changed(after);
+      for (const auto& f : changed)
+        details["files"].push_back(f);
+      if (changed.empty()) {
+        if (!failed) out = "rustfmt apply: every file was already formatted; nothing changed\n";
+      } else {
+        out += fmt::format("rustfmt apply: formatted {} file{}: {}\n", changed.size(),
+                           changed.size() == 1 ? "" : "s", fmt::join(changed, ", "));
+        out += cap_text(before.diff(after), budget - std::min(budget, out.size()));
+      }
+      return ToolOutput{std::move(out), failed, std::move(details)};
+    }
+    for (const auto& f : report.files)
+      details["files"].push_back({{"file", f.file}, {"hunks", f.hunks}});
+    if (!report.files.empty()) {
+      std::vector<std::string> names;
+      for (const auto& f : report.files)
+        names.push_back(f.file);
+      out += fmt::format(
+          "rustfmt check: {} file{} need{} formatting (rustfmt with mode apply fixes this): {}\n",
+          names.size(), names.size() == 1 ? "" : "s", names.size() == 1 ? "s" : "",
+          fmt::join(names, ", "));
+      std::string diffs;
+      for (const auto& f : report.files)
+        diffs += fmt::format("--- {}\n{}", f.file, f.diff);
+      out += cap_text(diffs, budget - std::min(budget, out.size()));
+    } else if (!failed) {
+      out = "rustfmt check: ok, every file is formatted\n";
+    } else if (out.empty()) {
+      out = fmt::format("rustfmt check failed (exit {}):\n{}\n", result->exit_code,
+                        cap_text(valid_utf8(result->err.text), budget));
+    }
+    return ToolOutput{std::move(out), failed, std::move(details)};
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Tool> make_rustfmt_tool(ToolSpec spec, SharedServices services) {
+  return std::make_unique<RustfmtTool>(std::move(spec), std::move(services));
+}
+
+}  // namespace agentry::tools

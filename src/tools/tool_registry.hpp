@@ -1,0 +1,48 @@
+#pragma once
+/// The tools the model can call: every tools/*.yaml bound to its executor. Immutable after load.
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include <spdlog/logger.h>
+
+#include "core/environment.hpp"
+#include "core/error.hpp"
+#include "tools/process_runner.hpp"
+#include "tools/tool.hpp"
+
+namespace agentry::tools {
+
+/// What executors need beyond their call's ToolContext; fixed for a registry's life.
+struct ToolServices {
+  ProcessRunner* runner = nullptr;  ///< must outlive the registry (a sandboxing runner when on)
+  Environment environment;          ///< the parent's; children get child_environment() of it
+  /// CARGO_TARGET_DIR for cargo tools (relative: from the workspace root); unset: cargo's own.
+  std::optional<std::filesystem::path> cargo_target_dir;
+  std::shared_ptr<spdlog::logger> log;  ///< may be null
+};
+
+class ToolRegistry {
+ public:
+  /// Loads every *.yaml in `dir` (usually <data_dir>/tools) and binds each to its executor; a
+  /// file naming a tool agentry has no executor for is an error.
+  [[nodiscard]] static Result<ToolRegistry> load(const std::filesystem::path& dir,
+                                                 ToolServices services);
+  /// The same from specs already read.
+  [[nodiscard]] static Result<ToolRegistry> from_specs(std::vector<ToolSpec> specs,
+                                                       ToolServices services);
+
+  /// The tool called `name`, or null.
+  Tool* find(std::string_view name) const;
+  /// Every tool, sorted by name.
+  const std::vector<std::unique_ptr<Tool>>& tools() const { return tools_; }
+  /// What the model sees of every tool, sorted by name.
+  std::vector<ToolSchema> schemas() const;
+
+ private:
+  std::vector<std::unique_ptr<Tool>> tools_;
+};
+
+}  // namespace agentry::tools

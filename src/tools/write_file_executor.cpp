@@ -1,0 +1,64 @@
+// write_file: create or replace a whole file inside the workspace, atomically.
+#include <algorithm>
+#include <system_error>
+
+#include <fmt/format.h>
+
+#include "tools/executors.hpp"
+
+namespace agentry::tools {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::size_t count_lines(std::string_view text) {
+  if (text.empty()) return 0;
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) +
+         (text.back() == '\n' ? 0 : 1);
+}
+
+class WriteFileTool final : public SpecTool {
+ public:
+  using SpecTool::SpecTool;
+
+  Result<ToolOutput> run(const nlohmann::json& args, const ToolContext& context) override {
+    auto ws = open_workspace(context, spec_);
+    if (!ws) return tl::make_unexpected(ws.error());
+    auto path = ws->resolve(args.at("path").get<std::string>());
+    if (!path) return model_error(path.error().message);
+    std::string shown = ws->display(*path);
+    std::error_code ec;
+    if (*path == ws->root() || fs::is_directory(*path, ec))
+      return model_error(fmt::format("`{}` is a directory; give a file path", shown));
+    const std::string& content = args.at("content").get_ref<const std::string&>();
+    bool existed = fs::exists(*path, ec);
+    std::size_t old_lines = 0;
+    if (existed) {
+      auto old = read_whole_file(*path);
+      if (old) old_lines = count_lines(*old);
+    }
+    fs::create_directories(path->parent_path(), ec);
+    if (ec)
+      return model_error(fmt::format("cannot create the folder `{}`: {}",
+                                     ws->display(path->parent_path()), ec.message()));
+    if (auto written = write_file_atomically(*path, content); !written)
+      return model_error(fmt::format("cannot write `{}`: {}", shown, written.error().message));
+    std::size_t lines = count_lines(content);
+    nlohmann::json details = {
+        {"path", shown}, {"created", !existed}, {"bytes", content.size()}, {"lines", lines}};
+    std::string text =
+        existed ? fmt::format("replaced `{}`: {} lines before, {} lines ({} bytes) now", shown,
+                              old_lines, lines, content.size())
+                : fmt::format("created `{}`: {} lines ({} bytes)", shown, lines, content.size());
+    return ToolOutput{std::move(text), false, std::move(details)};
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Tool> make_write_file_tool(ToolSpec spec, SharedServices services) {
+  return std::make_unique<WriteFileTool>(std::move(spec), std::move(services));
+}
+
+}  // namespace agentry::tools
