@@ -33,5 +33,7 @@ class CommandExit : public std::runtime_error {
 };
 
 void set_agents_command(CLI::App& app, AppContext& ctx);
+void set_models_command(CLI::App& app, AppContext& ctx);
+void set_ping_command(CLI::App& app, AppContext& ctx);
 
 }  // namespace agentry::cli

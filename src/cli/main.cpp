@@ -53,6 +53,8 @@ int run(int argc, char** argv) {
   });
 
   agentry::cli::set_agents_command(app, ctx);
+  agentry::cli::set_models_command(app, ctx);
+  agentry::cli::set_ping_command(app, ctx);
 
   try {
     app.parse(argc, argv);

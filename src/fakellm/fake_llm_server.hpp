@@ -1,0 +1,92 @@
+#pragma once
+/// A scripted fake LLM server on 127.0.0.1 that speaks the real wire protocols: OpenAI chat
+/// completions (POST /v1/chat/completions or /chat/completions) and Anthropic Messages
+/// (POST /v1/messages or /messages), streamed (SSE over chunked transfer) and not.
+///
+/// It answers from a Script (see script.hpp), injects the script's faults, and records every
+/// request it receives so tests can assert what a client sent. Used by the llm and engine tests,
+/// by the agentry-fake-llm executable, and by `agentry demo`. Never reaches beyond loopback.
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+#include "fakellm/render.hpp"
+#include "fakellm/script.hpp"
+#include "fakellm/socket_server.hpp"
+
+namespace agentry::fakellm {
+
+struct RecordedRequest {
+  int number = 0;      ///< 1-based order of arrival
+  int connection = 0;  ///< 1-based connection number: equal numbers mean a reused connection
+  std::string method;
+  std::string target;  ///< as sent (absolute-form when the client used this server as a proxy)
+  std::string path;
+  std::map<std::string, std::string, std::less<>> headers;  ///< lower-case names
+  std::string body;
+  nlohmann::json json;   ///< the parsed body; null when it was not JSON
+  int turn = -1;         ///< 0-based index of the script turn that answered; -1 none
+  bool faulted = false;  ///< answered by one of the turn's faults
+
+  /// The header's value or "" (name in lower case).
+  std::string header(std::string_view name) const;
+};
+
+struct FakeLlmOptions {
+  int port = 0;  ///< 0: an ephemeral port
+  /// Called (on a server thread) once each request has been answered.
+  std::function<void(const RecordedRequest&)> on_request;
+};
+
+class FakeLlmServer {
+ public:
+  /// Starts serving `script`; the server runs until stop() or destruction.
+  [[nodiscard]] static Result<std::unique_ptr<FakeLlmServer>> start(Script script,
+                                                                    FakeLlmOptions options = {});
+  ~FakeLlmServer();
+  FakeLlmServer(const FakeLlmServer&) = delete;
+  FakeLlmServer& operator=(const FakeLlmServer&) = delete;
+
+  /// Stops accepting and drops open connections (a client mid-stream sees the stream break).
+  void stop();
+  int port() const;
+  /// "http://127.0.0.1:PORT" followed by `path`, e.g. url("/v1") for an OpenAI base_url.
+  std::string url(std::string_view path = "") const;
+  /// Every request received so far, in order of arrival.
+  std::vector<RecordedRequest> requests() const;
+  std::size_t request_count() const;
+  /// TCP connections accepted so far.
+  int connections() const;
+
+ private:
+  struct Selection {
+    int turn = -1;
+    const Fault* fault = nullptr;
+  };
+  FakeLlmServer(Script script, FakeLlmOptions options);
+  void handle(const HttpRequestData& request, ResponseWriter& writer);
+  Selection select(const Renderer& renderer, const nlohmann::json& body, int number);
+  void answer(const Renderer& renderer, const Turn& turn, const Fault* fault,
+              const RequestView& view, ResponseWriter& writer);
+  void stream(const Renderer& renderer, const Turn& turn, const Fault* fault,
+              const RequestView& view, ResponseWriter& writer);
+
+  Script script_;
+  FakeLlmOptions options_;
+  std::unique_ptr<Renderer> openai_;
+  std::unique_ptr<Renderer> anthropic_;
+  mutable std::mutex mu_;
+  std::vector<int> fault_uses_;  // per turn
+  std::vector<bool> consumed_;   // per turn without `when`
+  std::vector<RecordedRequest> requests_;
+  std::unique_ptr<SocketServer> server_;  // last: stopped and destroyed first
+};
+
+}  // namespace agentry::fakellm

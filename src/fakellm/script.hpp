@@ -1,0 +1,111 @@
+#pragma once
+/// The fake LLM server's script: which answer each request gets, and how it is delivered.
+///
+/// A script is a YAML or JSON list of turns (or a mapping with `turns:`). For each request the
+/// server picks the first turn whose `when` matches — `turn: N` (the request's history holds N-1
+/// assistant messages, so retries of one turn match alike), `request: N` (the N-th request the
+/// server received) and/or `contains: TEXT` (the last message contains TEXT) — else the next turn
+/// without `when`, in order. A turn's `faults` are served first, one per request, each `times`
+/// times; then its normal answer (which consumes a `when`-less turn).
+///
+///   turns:
+///     - text: "Let me check."
+///       tool_calls:
+///         - {id: call_1, name: cargo_check, arguments: {package: a}}   # or a raw string
+///       usage: {input: 120, output: 18}
+///       finish_reason: tool_calls           # default: from the content, per protocol
+///       faults:
+///         - {status: 429, retry_after_ms: 50, times: 2}
+///         - {cut_after_bytes: 300}
+///       drip_tokens_per_second: 20
+///     - when: {contains: "ok"}
+///       text: Done.
+///
+/// Shaping keys (per turn; a fault may override delay_ms and drip_tokens_per_second):
+/// delay_ms, drip_tokens_per_second, text_chunk_chars (0: word by word),
+/// argument_fragment_chars, sse_no_space, line_end (lf | crlf | cr), comments, omit_done,
+/// bom, write_split_bytes, whole_tool_calls (Ollama), missing_ids, arguments_as_object,
+/// empty_first_chunk (Azure), overlap_blocks and unknown_event (Anthropic), model.
+/// Fault keys: times, status, retry_after, retry_after_ms, x_should_retry, error_type,
+/// error_code, error_message, body, delay_ms, drip_tokens_per_second, cut_after_bytes,
+/// malformed_after_events, error_after_events, close_without_response.
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+#include "core/message.hpp"
+
+namespace agentry::fakellm {
+
+struct ScriptToolCall {
+  std::string id;  ///< "" with missing_ids: the id is left out of the wire
+  std::string name;
+  std::string arguments;  ///< the argument text sent, byte for byte
+};
+
+struct Shape {
+  int delay_ms = 0;
+  double drip_tokens_per_second = 0;  ///< 0: as fast as possible
+  int text_chunk_chars = 0;           ///< 0: one word (with its trailing space) per delta
+  int argument_fragment_chars = 7;
+  bool sse_no_space = false;
+  std::string line_end = "\n";
+  bool comments = false;  ///< keep-alive comments (": OPENROUTER PROCESSING", ": ping")
+  bool omit_done = false;
+  bool bom = false;
+  int write_split_bytes = 0;  ///< send each event in pieces of this many bytes
+  bool whole_tool_calls = false;
+  bool missing_ids = false;
+  bool arguments_as_object = false;
+  bool empty_first_chunk = false;
+  bool overlap_blocks = false;
+  bool unknown_event = false;
+  std::string model;  ///< "" answers with the requested model
+};
+
+struct Fault {
+  int times = 1;
+  int status = 0;  ///< an HTTP error status to answer with
+  std::string retry_after;
+  std::optional<double> retry_after_ms;
+  std::string x_should_retry;
+  std::string error_type;
+  std::string error_code;
+  std::string error_message;
+  std::optional<std::string> body;  ///< the exact error body instead of a generated one
+  std::optional<int> delay_ms;
+  std::optional<double> drip_tokens_per_second;
+  long cut_after_bytes = -1;        ///< drop the connection after this many body bytes
+  int malformed_after_events = -1;  ///< insert a malformed event after this many events
+  int error_after_events = -1;      ///< send an in-stream error after this many events, then end
+  bool close_without_response = false;
+};
+
+struct Turn {
+  std::optional<int> when_turn;
+  std::optional<int> when_request;
+  std::optional<std::string> when_contains;
+  std::string text;
+  std::vector<ScriptToolCall> tool_calls;
+  std::string finish_reason;  ///< "" derives it from the content
+  std::optional<Usage> usage;
+  Shape shape;
+  std::vector<Fault> faults;
+
+  bool has_when() const { return when_turn || when_request || when_contains; }
+};
+
+struct Script {
+  std::vector<Turn> turns;
+};
+
+/// Builds a script from its JSON form; errors name the turn and key.
+[[nodiscard]] Result<Script> parse_script(const nlohmann::json& doc);
+/// Reads a YAML or JSON script file.
+[[nodiscard]] Result<Script> load_script(const std::filesystem::path& file);
+
+}  // namespace agentry::fakellm

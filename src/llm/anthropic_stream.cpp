@@ -1,0 +1,152 @@
+#include "llm/anthropic_stream.hpp"
+
+#include <fmt/format.h>
+
+#include "llm/anthropic_wire.hpp"
+#include "llm/error_body.hpp"
+#include "llm/tool_call_parts.hpp"
+
+namespace agentry::llm {
+
+using nlohmann::json;
+
+namespace {
+
+std::string excerpt(std::string_view s) {
+  constexpr std::size_t kMax = 120;
+  return s.size() <= kMax ? std::string(s) : std::string(s.substr(0, kMax)) + "…";
+}
+
+std::string str(const json& obj, const char* key) {
+  auto it = obj.find(key);
+  return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+int index_of(const json& obj) {
+  auto it = obj.find("index");
+  return it != obj.end() && it->is_number_integer() ? it->get<int>() : 0;
+}
+
+}  // namespace
+
+void AnthropicStreamDecoder::close_block(int index) {
+  auto it = blocks_.find(index);
+  if (it == blocks_.end() || it->second.closed) return;
+  Block& b = it->second;
+  b.closed = true;
+  if (b.type != "tool_use") return;
+  if (b.json.find_first_not_of(" \t\r\n") == std::string::npos) {
+    // No fragments: the input is the one content_block_start carried (normally {}).
+    ToolCall call = make_tool_call(b.id, b.name, "");
+    if (b.initial_input.is_object()) call.arguments = b.initial_input;
+    call.raw_arguments = call.arguments.dump();
+    calls_.push_back(std::move(call));
+  } else {
+    calls_.push_back(make_tool_call(b.id, b.name, b.json));
+  }
+}
+
+Result<void> AnthropicStreamDecoder::on_event(const SseEvent& event, const StreamSink& sink) {
+  json data = json::parse(event.data.begin(), event.data.end(), nullptr, false);
+  if (data.is_discarded() || !data.is_object()) {
+    Error error(ErrorCode::kParse,
+                fmt::format("malformed stream event '{}': {}", event.type, excerpt(event.data)));
+    error.retryable = true;
+    return tl::make_unexpected(std::move(error));
+  }
+  std::string type = event.type == "message" ? str(data, "type") : event.type;
+  if (type == "error") {
+    ServerError server = parse_server_error(data);
+    Error error(ErrorCode::kHttp,
+                fmt::format("the server reported an error mid-stream: {}{}", server.message,
+                            server.type.empty() ? "" : fmt::format(" [{}]", server.type)));
+    error.retryable = is_retryable_stream_error(server);
+    if (server.type == "overloaded_error" || server.type == "rate_limit_error") {
+      error.code = ErrorCode::kRateLimited;
+    }
+    return tl::make_unexpected(std::move(error));
+  }
+  if (type == "message_start") {
+    const json message = data.value("message", json::object());
+    model_ = str(message, "model");
+    if (message.contains("usage")) {
+      anthropic_usage(message["usage"], usage_);
+      usage_seen_ = true;
+    }
+  } else if (type == "content_block_start") {
+    const json block = data.value("content_block", json::object());
+    Block& b = blocks_[index_of(data)];
+    b.type = str(block, "type");
+    b.id = str(block, "id");
+    b.name = str(block, "name");
+    b.initial_input = block.value("input", json::object());
+    if (b.type == "text") {
+      std::string initial = str(block, "text");
+      if (!initial.empty()) {
+        b.text += initial;
+        text_size_ += initial.size();
+        delivered_ = true;
+        sink(TextDelta{std::move(initial)});
+      }
+    }
+  } else if (type == "content_block_delta") {
+    const json delta = data.value("delta", json::object());
+    Block& b = blocks_[index_of(data)];
+    std::string delta_type = str(delta, "type");
+    if (delta_type == "text_delta") {
+      std::string text = str(delta, "text");
+      if (!text.empty()) {
+        b.text += text;
+        text_size_ += text.size();
+        delivered_ = true;
+        sink(TextDelta{std::move(text)});
+      }
+    } else if (delta_type == "input_json_delta") {
+      b.json += str(delta, "partial_json");
+    }
+  } else if (type == "content_block_stop") {
+    close_block(index_of(data));
+  } else if (type == "message_delta") {
+    const json delta = data.value("delta", json::object());
+    if (auto it = delta.find("stop_reason"); it != delta.end() && it->is_string()) {
+      stop_reason_ = it->get<std::string>();
+      stop_reason_seen_ = true;
+    }
+    if (data.contains("usage")) {
+      anthropic_usage(data["usage"], usage_);
+      usage_seen_ = true;
+    }
+    if (stop_reason_seen_) deliver_calls(sink);
+  } else if (type == "message_stop") {
+    stopped_ = true;
+  }
+  return {};
+}
+
+void AnthropicStreamDecoder::deliver_calls(const StreamSink& sink) {
+  if (calls_delivered_) return;
+  for (const auto& [index, block] : blocks_)
+    close_block(index);
+  calls_delivered_ = true;
+  if (anthropic_finish_reason(stop_reason_, !calls_.empty()) == FinishReason::kLength) return;
+  for (const auto& call : calls_) {
+    delivered_ = true;
+    sink(ToolCallReady{call});
+  }
+}
+
+Completion AnthropicStreamDecoder::finish(const StreamSink& sink) {
+  deliver_calls(sink);
+  Completion c;
+  c.model = model_;
+  std::string text;
+  for (const auto& [index, block] : blocks_)
+    text += block.text;
+  c.message = Message::assistant(std::move(text), calls_);
+  c.finish = anthropic_finish_reason(stop_reason_, !calls_.empty());
+  c.usage = usage_;
+  if (usage_seen_) sink(UsageReport{usage_});
+  return c;
+}
+
+}  // namespace agentry::llm

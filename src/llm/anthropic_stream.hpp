@@ -1,0 +1,51 @@
+#pragma once
+/// Decoding a streamed Anthropic message (PROTOCOLS.md §3.3).
+///
+/// Blocks are tracked by `index`, never as "the open block", because llama.cpp sends every
+/// content_block_stop at the end. A tool_use block's `partial_json` fragments are joined and
+/// parsed once at its content_block_stop (all empty: `{}`). Tool calls are announced when the
+/// stop reason arrives (not with max_tokens: they may be cut off). `ping` and unknown events are
+/// ignored; `event: error` ends the call with the server's message. Whole at `message_stop`.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "llm/wire_format.hpp"
+
+namespace agentry::llm {
+
+class AnthropicStreamDecoder final : public StreamDecoder {
+ public:
+  [[nodiscard]] Result<void> on_event(const SseEvent& event, const StreamSink& sink) override;
+  bool complete() const override { return stopped_; }
+  bool delivered() const override { return delivered_; }
+  std::size_t text_size() const override { return text_size_; }
+  Completion finish(const StreamSink& sink) override;
+
+ private:
+  struct Block {
+    std::string type;
+    std::string text;
+    std::string id;
+    std::string name;
+    std::string json;  ///< joined partial_json
+    nlohmann::json initial_input;
+    bool closed = false;
+  };
+  void close_block(int index);
+  void deliver_calls(const StreamSink& sink);
+
+  std::map<int, Block> blocks_;
+  std::vector<ToolCall> calls_;
+  std::string model_;
+  Usage usage_;
+  bool usage_seen_ = false;
+  std::string stop_reason_;
+  bool stop_reason_seen_ = false;
+  bool stopped_ = false;
+  bool calls_delivered_ = false;
+  bool delivered_ = false;
+  std::size_t text_size_ = 0;
+};
+
+}  // namespace agentry::llm

@@ -1,0 +1,53 @@
+#pragma once
+/// Anthropic Messages (PROTOCOLS.md §3): the request body, the non-streamed response, and the
+/// WireFormat the HttpProvider drives.
+///
+/// Mapping: the system prompt goes to `system`; a core tool message becomes a user message of
+/// tool_result blocks (text after them); consecutive messages of one role are merged, since the
+/// API wants a tool_result user turn right after the assistant's tool_use turn. Thinking and
+/// other unknown blocks of answers are not kept (core Message has no place for them).
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "llm/tool_call_parts.hpp"
+#include "llm/wire_format.hpp"
+
+namespace agentry::llm {
+
+struct AnthropicOptions {
+  std::string base_url;  ///< e.g. https://api.anthropic.com ("/v1" is added unless present)
+  std::string api_key;   ///< sent as x-api-key; empty: no header
+  std::vector<std::pair<std::string, std::string>> extra_headers;
+  std::string version = "2023-06-01";  ///< the anthropic-version header
+  int default_max_tokens = 4096;       ///< max_tokens is required by the API
+};
+
+nlohmann::json anthropic_request_json(const CompletionRequest& request,
+                                      const AnthropicOptions& options);
+
+/// Maps a stop_reason string.
+FinishReason anthropic_finish_reason(std::string_view reason, bool has_tool_calls);
+
+/// Reads a usage object; fields absent from it keep their value in `into` (message_delta
+/// repeats only some counts, and they are cumulative).
+void anthropic_usage(const nlohmann::json& usage, Usage& into);
+
+[[nodiscard]] Result<Completion> parse_anthropic_response(const nlohmann::json& body);
+
+class AnthropicWire final : public WireFormat {
+ public:
+  explicit AnthropicWire(AnthropicOptions options) : options_(std::move(options)) {}
+  std::string url() const override;
+  std::vector<std::pair<std::string, std::string>> headers() const override;
+  [[nodiscard]] Result<std::string> request_body(const CompletionRequest& request) const override;
+  std::unique_ptr<StreamDecoder> stream_decoder() const override;
+  [[nodiscard]] Result<Completion> parse_response(std::string_view body) const override;
+
+ private:
+  AnthropicOptions options_;
+};
+
+}  // namespace agentry::llm

@@ -1,0 +1,39 @@
+#pragma once
+/// Reading the server's own explanation out of an error answer, whatever dialect it speaks:
+/// OpenAI `{"error":{"message","type","param","code"}}` (code a string, or an integer on llama.cpp,
+/// vLLM and OpenRouter), Anthropic `{"type":"error","error":{"type","message"},"request_id"}`,
+/// vLLM's older flat `{"object":"error","message",...}`, FastAPI's `{"detail": ...}`, or plain
+/// text.
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+#include "llm/http_client.hpp"
+
+namespace agentry::llm {
+
+struct ServerError {
+  std::string message;     ///< the server's message ("" when it gave none)
+  std::string type;        ///< e.g. rate_limit_error, invalid_request_error
+  std::string code;        ///< e.g. insufficient_quota, or an integer as text
+  std::string request_id;  ///< from the body or the request-id / x-request-id header
+};
+
+/// Parses an error object: either a whole body or the `error` member of a stream event.
+ServerError parse_server_error(const nlohmann::json& body);
+/// Parses an error body that may not be JSON at all (then its first line, trimmed, is the message).
+ServerError parse_server_error_text(std::string_view body);
+
+/// The Error for an HTTP answer with a non-2xx status: names the provider, the URL (redacted), the
+/// status and the server's message, and says what to do. `retryable` follows the retry policy.
+Error http_status_error(std::string_view provider, std::string_view url,
+                        const HttpResponse& response, const ServerError& server, bool retryable);
+
+/// True when an in-stream error (`data: {"error":…}`, Anthropic `event: error`) is worth retrying:
+/// overload, rate limit, server errors, unknown types; not invalid request, auth, permission,
+/// not-found or a 4xx integer code other than 408/409/429.
+bool is_retryable_stream_error(const ServerError& error);
+
+}  // namespace agentry::llm

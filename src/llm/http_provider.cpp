@@ -1,0 +1,164 @@
+#include "llm/http_provider.hpp"
+
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "llm/error_body.hpp"
+#include "llm/redact.hpp"
+#include "llm/sse_parser.hpp"
+
+namespace agentry::llm {
+
+namespace {
+
+bool is_success(long status) {
+  return status >= 200 && status < 300;
+}
+
+}  // namespace
+
+void emit_completion(const Completion& completion, const StreamSink& sink) {
+  if (!completion.message.text.empty()) sink(TextDelta{completion.message.text});
+  if (completion.finish != FinishReason::kLength) {
+    for (const auto& call : completion.message.tool_calls)
+      sink(ToolCallReady{call});
+  }
+  if (completion.usage != Usage{}) sink(UsageReport{completion.usage});
+}
+
+/// What one HTTP exchange ended with: a completion, or an error plus whether it may be retried
+/// transparently and after how long the server asked us to wait.
+struct HttpProvider::Attempt {
+  std::optional<Completion> completion;
+  Error error;
+  bool may_retry = false;                          ///< retry transparently (if attempts remain)
+  std::optional<std::chrono::milliseconds> delay;  ///< the server's wish; else backoff
+};
+
+HttpProvider::HttpProvider(std::string name, std::unique_ptr<WireFormat> wire,
+                           std::unique_ptr<HttpClient> http, RetryPolicy policy,
+                           RetryServices services, std::shared_ptr<spdlog::logger> log)
+    : name_(std::move(name)),
+      wire_(std::move(wire)),
+      http_(std::move(http)),
+      policy_(policy),
+      services_(std::move(services)),
+      log_(std::move(log)) {}
+
+Error HttpProvider::decorate(Error error, const std::string& url) const {
+  error.message = fmt::format("provider '{}': {}", name_, error.message);
+  if (error.where.empty()) error.where = redact_url(url);
+  return error;
+}
+
+HttpProvider::Attempt HttpProvider::attempt_once(const HttpRequest& http_request, bool stream,
+                                                 const StreamSink& sink, std::stop_token stop) {
+  Attempt out;
+  const std::string& url = http_request.url;
+  std::unique_ptr<StreamDecoder> decoder = stream ? wire_->stream_decoder() : nullptr;
+  SseParser parser;
+  std::optional<Error> decode_error;
+  std::string whole_body;
+  auto on_event = [&](const SseEvent& event) {
+    if (decode_error) return;
+    if (auto r = decoder->on_event(event, sink); !r) decode_error = r.error();
+  };
+  BodyHandler on_body = [&](std::string_view bytes) {
+    if (!stream) {
+      whole_body.append(bytes);
+      return true;
+    }
+    parser.feed(bytes, on_event);
+    return !decode_error.has_value();
+  };
+
+  auto response = http_->post(http_request, on_body, stop);
+  bool delivered = decoder && decoder->delivered();
+  if (decode_error) {
+    out.error = decorate(*decode_error, url);
+    out.may_retry = out.error.retryable && !delivered;
+    return out;
+  }
+  if (!response) {
+    out.error = decorate(response.error(), url);
+    if (out.error.code == ErrorCode::kCancelled) return out;
+    if (delivered) {
+      out.error.message =
+          fmt::format("provider '{}': the response stream broke after {} characters of text: {}",
+                      name_, decoder->text_size(), response.error().message);
+      out.error.hint = "the text received so far was delivered as it streamed; run the turn again";
+      out.error.retryable = true;
+    }
+    out.may_retry = out.error.retryable && !delivered;
+    return out;
+  }
+  if (!is_success(response->status)) {
+    ServerError server = parse_server_error_text(response->error_body);
+    RetryDecision decision =
+        classify_http_failure(policy_, *response, server.code, services_.now());
+    out.error = http_status_error(name_, url, *response, server, decision.retryable);
+    out.may_retry = decision.retry;
+    out.delay = decision.server_delay;
+    if (!decision.reason.empty()) {
+      out.error.hint = decision.reason + (out.error.hint.empty() ? "" : "; " + out.error.hint);
+    }
+    return out;
+  }
+  if (!stream) {
+    auto completion = wire_->parse_response(whole_body);
+    if (!completion) {
+      out.error = decorate(completion.error(), url);
+      return out;
+    }
+    emit_completion(*completion, sink);
+    out.completion = std::move(*completion);
+    return out;
+  }
+  parser.finish();
+  if (!decoder->complete()) {
+    out.error = decorate(Error(ErrorCode::kNetwork,
+                               fmt::format("the response stream ended before its end marker, after "
+                                           "{} characters of text ({} body bytes)",
+                                           decoder->text_size(), response->body_bytes)),
+                         url);
+    out.error.hint = "the server closed the stream early; run the turn again";
+    out.error.retryable = true;
+    out.may_retry = !delivered;
+    return out;
+  }
+  out.completion = decoder->finish(sink);
+  return out;
+}
+
+Result<Completion> HttpProvider::complete(const CompletionRequest& request, const StreamSink& sink,
+                                          std::stop_token stop) {
+  auto body = wire_->request_body(request);
+  if (!body) return tl::make_unexpected(decorate(body.error(), wire_->url()));
+  HttpRequest http_request{wire_->url(), wire_->headers(), std::move(*body)};
+  const std::string shown_url = redact_url(http_request.url);
+
+  for (int attempt = 0;; ++attempt) {
+    Attempt result = attempt_once(http_request, request.stream, sink, stop);
+    if (result.completion) return std::move(*result.completion);
+    Error& error = result.error;
+    if (!result.may_retry) return tl::make_unexpected(std::move(error));
+    if (attempt >= policy_.max_retries) {
+      if (policy_.max_retries > 0) {
+        error.message += fmt::format(" (gave up after {} retries)", policy_.max_retries);
+      }
+      return tl::make_unexpected(std::move(error));
+    }
+    auto delay = result.delay.value_or(backoff_delay(policy_, attempt, services_.random()));
+    if (log_) {
+      log_->warn("{} ({}); retry {} of {} in {} ms", error.message, shown_url, attempt + 1,
+                 policy_.max_retries, delay.count());
+    }
+    if (!services_.sleep(delay, stop)) {
+      return fail(ErrorCode::kCancelled, fmt::format("provider '{}': request cancelled", name_),
+                  shown_url);
+    }
+  }
+}
+
+}  // namespace agentry::llm

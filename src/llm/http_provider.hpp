@@ -1,0 +1,53 @@
+#pragma once
+/// The Provider both HTTP APIs share: it owns the HTTP client (one per provider, so connections
+/// are kept alive across turns), runs the retry policy, feeds streamed bytes through the SSE
+/// parser into the wire format's decoder, and makes every error name the provider, the URL, the
+/// status and the server's own message.
+///
+/// Streaming failures: a call is retried transparently only while nothing has reached the sink
+/// (which covers a stream that breaks before its first byte). Once text has been delivered, a
+/// broken stream, an in-stream error event or a malformed chunk ends the call with an error,
+/// retryable when trying again may help. The text received before the break is not lost: it
+/// already went to the sink as TextDelta events, in order, and the error message says how much
+/// arrived; half-built tool calls are dropped. Non-streamed calls deliver the same events through
+/// the sink once the whole answer has arrived.
+#include <memory>
+#include <string>
+
+#include <spdlog/logger.h>
+
+#include "llm/http_client.hpp"
+#include "llm/provider.hpp"
+#include "llm/retry.hpp"
+#include "llm/wire_format.hpp"
+
+namespace agentry::llm {
+
+class HttpProvider final : public Provider {
+ public:
+  HttpProvider(std::string name, std::unique_ptr<WireFormat> wire, std::unique_ptr<HttpClient> http,
+               RetryPolicy policy, RetryServices services, std::shared_ptr<spdlog::logger> log);
+
+  [[nodiscard]] Result<Completion> complete(const CompletionRequest& request,
+                                            const StreamSink& sink, std::stop_token stop) override;
+  const std::string& name() const override { return name_; }
+
+ private:
+  struct Attempt;
+  Attempt attempt_once(const HttpRequest& http_request, bool stream, const StreamSink& sink,
+                       std::stop_token stop);
+  Error decorate(Error error, const std::string& url) const;
+
+  std::string name_;
+  std::unique_ptr<WireFormat> wire_;
+  std::unique_ptr<HttpClient> http_;
+  RetryPolicy policy_;
+  RetryServices services_;
+  std::shared_ptr<spdlog::logger> log_;
+};
+
+/// Delivers a whole completion through `sink` as a stream would have: its text, each tool call,
+/// then the usage. Used for non-streamed answers.
+void emit_completion(const Completion& completion, const StreamSink& sink);
+
+}  // namespace agentry::llm

@@ -1,0 +1,124 @@
+#include "llm/openai_stream.hpp"
+
+#include <fmt/format.h>
+
+#include "llm/error_body.hpp"
+#include "llm/openai_wire.hpp"
+
+namespace agentry::llm {
+
+using nlohmann::json;
+
+namespace {
+
+std::string excerpt(std::string_view s) {
+  constexpr std::size_t kMax = 120;
+  return s.size() <= kMax ? std::string(s) : std::string(s.substr(0, kMax)) + "…";
+}
+
+const std::string* string_member(const json& obj, const char* key) {
+  auto it = obj.find(key);
+  return it != obj.end() && it->is_string() ? it->get_ptr<const std::string*>() : nullptr;
+}
+
+}  // namespace
+
+void OpenAiStreamDecoder::apply_tool_delta(const json& delta, std::size_t position) {
+  if (!delta.is_object()) return;
+  int index = static_cast<int>(position);
+  if (auto it = delta.find("index"); it != delta.end() && it->is_number_integer()) {
+    index = it->get<int>();
+  }
+  PartialCall& call = calls_[index];
+  if (const auto* id = string_member(delta, "id"); id && call.id.empty()) call.id = *id;
+  auto function = delta.find("function");
+  if (function == delta.end() || !function->is_object()) return;
+  if (const auto* name = string_member(*function, "name"); name && call.name.empty()) {
+    call.name = *name;
+  }
+  if (auto args = function->find("arguments"); args != function->end()) {
+    if (args->is_string()) {
+      call.arguments += args->get_ref<const std::string&>();
+    } else if (args->is_object() || args->is_array()) {
+      call.arguments = args->dump(-1, ' ', false, json::error_handler_t::replace);
+    }
+  }
+}
+
+Result<void> OpenAiStreamDecoder::on_event(const SseEvent& event, const StreamSink& sink) {
+  std::string_view data = event.data;
+  if (data.starts_with("[DONE]")) {
+    done_ = true;
+    return {};
+  }
+  json chunk = json::parse(data.begin(), data.end(), nullptr, false);
+  if (chunk.is_discarded() || !chunk.is_object()) {
+    Error error(ErrorCode::kParse, fmt::format("malformed stream chunk: {}", excerpt(data)));
+    error.retryable = true;
+    return tl::make_unexpected(std::move(error));
+  }
+  if (auto err = chunk.find("error"); err != chunk.end() && !err->is_null()) {
+    ServerError server = parse_server_error(chunk);
+    std::string detail = server.type.empty() ? server.code : server.type;
+    Error error(ErrorCode::kHttp,
+                fmt::format("the server reported an error mid-stream: {}{}", server.message,
+                            detail.empty() ? "" : fmt::format(" [{}]", detail)));
+    error.retryable = is_retryable_stream_error(server);
+    return tl::make_unexpected(std::move(error));
+  }
+  if (const auto* model = string_member(chunk, "model"); model && !model->empty()) model_ = *model;
+  if (auto usage = chunk.find("usage"); usage != chunk.end() && usage->is_object()) {
+    usage_ = openai_usage(*usage);
+    usage_seen_ = true;
+  }
+  auto choices = chunk.find("choices");
+  if (choices == chunk.end() || !choices->is_array()) return {};
+  for (const auto& choice : *choices) {
+    if (!choice.is_object() || choice.value("index", 0) != 0) continue;
+    if (auto delta = choice.find("delta"); delta != choice.end() && delta->is_object()) {
+      if (const auto* content = string_member(*delta, "content"); content && !content->empty()) {
+        text_ += *content;
+        delivered_ = true;
+        sink(TextDelta{*content});
+      }
+      if (auto tools = delta->find("tool_calls"); tools != delta->end() && tools->is_array()) {
+        for (std::size_t i = 0; i < tools->size(); ++i)
+          apply_tool_delta((*tools)[i], i);
+      }
+    }
+    if (const auto* reason = string_member(choice, "finish_reason"); reason) {
+      finish_reason_ = *reason;
+      finish_seen_ = true;
+      deliver_calls(sink);
+    }
+  }
+  return {};
+}
+
+void OpenAiStreamDecoder::deliver_calls(const StreamSink& sink) {
+  if (calls_delivered_) return;
+  calls_delivered_ = true;
+  for (auto& [index, partial] : calls_) {
+    std::string id = partial.id.empty() ? ids_.next() : partial.id;
+    built_.push_back(make_tool_call(std::move(id), partial.name, partial.arguments));
+  }
+  if (openai_finish_reason(finish_reason_, !built_.empty()) == FinishReason::kLength) return;
+  for (const auto& call : built_) {
+    delivered_ = true;
+    sink(ToolCallReady{call});
+  }
+}
+
+Completion OpenAiStreamDecoder::finish(const StreamSink& sink) {
+  deliver_calls(sink);
+  Completion c;
+  c.model = model_;
+  c.message = Message::assistant(text_, built_);
+  c.finish = finish_seen_ ? openai_finish_reason(finish_reason_, !built_.empty())
+                          : (built_.empty() ? FinishReason::kStop : FinishReason::kToolCalls);
+  c.usage = usage_;
+  if (usage_seen_) sink(UsageReport{usage_});
+  return c;
+}
+
+}  // namespace agentry::llm

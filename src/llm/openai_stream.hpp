@@ -1,0 +1,50 @@
+#pragma once
+/// Decoding a streamed chat completion (PROTOCOLS.md §2.3, §2.5).
+///
+/// Tool-call fragments are joined by `index`: arguments concatenate, and for id and name the
+/// first non-empty value wins, so servers that repeat them, or send a whole call in one delta
+/// (Ollama), or arguments as an object (a llama.cpp series) all work; a missing id is invented.
+/// Calls are delivered once the finish reason (or `[DONE]`) arrives, in index order; with
+/// finish_reason "length" they may be cut off, so they stay in the message but are not announced
+/// as ready. The stream is whole after a finish reason or `[DONE]`: servers that never send
+/// `[DONE]` are fine. `{"error":…}` payloads end the call with the server's message.
+#include <map>
+#include <string>
+
+#include "llm/tool_call_parts.hpp"
+#include "llm/wire_format.hpp"
+
+namespace agentry::llm {
+
+class OpenAiStreamDecoder final : public StreamDecoder {
+ public:
+  [[nodiscard]] Result<void> on_event(const SseEvent& event, const StreamSink& sink) override;
+  bool complete() const override { return done_ || finish_seen_; }
+  bool delivered() const override { return delivered_; }
+  std::size_t text_size() const override { return text_.size(); }
+  Completion finish(const StreamSink& sink) override;
+
+ private:
+  struct PartialCall {
+    std::string id;
+    std::string name;
+    std::string arguments;
+  };
+  void apply_tool_delta(const nlohmann::json& delta, std::size_t position);
+  void deliver_calls(const StreamSink& sink);
+
+  std::string text_;
+  std::string model_;
+  std::map<int, PartialCall> calls_;
+  std::vector<ToolCall> built_;
+  Usage usage_;
+  bool usage_seen_ = false;
+  std::string finish_reason_;
+  bool finish_seen_ = false;
+  bool done_ = false;
+  bool calls_delivered_ = false;
+  bool delivered_ = false;
+  ToolCallIdSource ids_;
+};
+
+}  // namespace agentry::llm

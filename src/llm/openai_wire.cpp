@@ -1,0 +1,198 @@
+#include "llm/openai_wire.hpp"
+
+#include <fmt/format.h>
+
+#include "llm/error_body.hpp"
+#include "llm/openai_stream.hpp"
+
+namespace agentry::llm {
+
+using nlohmann::json;
+
+namespace {
+
+std::string strip_slash(std::string s) {
+  while (!s.empty() && s.back() == '/')
+    s.pop_back();
+  return s;
+}
+
+/// Message content as text: a string, null, or an array of typed parts.
+std::string content_text(const json& content) {
+  if (content.is_string()) return content.get<std::string>();
+  std::string out;
+  if (content.is_array()) {
+    for (const auto& part : content) {
+      if (part.is_object() && part.value("type", "") == "text") out += part.value("text", "");
+    }
+  }
+  return out;
+}
+
+std::string arguments_from_wire(const json& function) {
+  auto it = function.find("arguments");
+  if (it == function.end() || it->is_null()) return {};
+  // llama.cpp (#20198) once sent an object instead of a string: keep it as its JSON text.
+  if (it->is_string()) return it->get<std::string>();
+  return it->dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+}  // namespace
+
+json openai_request_json(const CompletionRequest& request, const OpenAiOptions& options) {
+  json messages = json::array();
+  if (!request.system.empty())
+    messages.push_back({{"role", "system"}, {"content", request.system}});
+  for (const auto& m : request.messages) {
+    switch (m.role) {
+      case Role::kUser:
+        messages.push_back({{"role", "user"}, {"content", m.text}});
+        break;
+      case Role::kAssistant: {
+        json msg = {{"role", "assistant"}};
+        msg["content"] = m.text.empty() && !m.tool_calls.empty() ? json(nullptr) : json(m.text);
+        if (!m.tool_calls.empty()) {
+          json calls = json::array();
+          for (const auto& call : m.tool_calls) {
+            calls.push_back(
+                {{"id", call.id},
+                 {"type", "function"},
+                 {"function", {{"name", call.name}, {"arguments", arguments_text(call)}}}});
+          }
+          msg["tool_calls"] = std::move(calls);
+        }
+        messages.push_back(std::move(msg));
+        break;
+      }
+      case Role::kTool:
+        for (const auto& result : m.tool_results) {
+          messages.push_back(
+              {{"role", "tool"}, {"tool_call_id", result.call_id}, {"content", result.content}});
+        }
+        if (!m.text.empty()) messages.push_back({{"role", "user"}, {"content", m.text}});
+        break;
+    }
+  }
+  json body = {{"model", request.model}, {"messages", std::move(messages)}};
+  if (!request.tools.empty()) {
+    json tools = json::array();
+    for (const auto& tool : request.tools) {
+      json function = {{"name", tool.name}};
+      if (!tool.description.empty()) function["description"] = tool.description;
+      function["parameters"] = tool.parameters.is_object()
+                                   ? tool.parameters
+                                   : json{{"type", "object"}, {"properties", json::object()}};
+      tools.push_back({{"type", "function"}, {"function", std::move(function)}});
+    }
+    body["tools"] = std::move(tools);
+  }
+  if (request.temperature) body["temperature"] = *request.temperature;
+  if (request.max_tokens) body[options.max_tokens_field] = *request.max_tokens;
+  body["stream"] = request.stream;
+  if (request.stream && options.include_usage) body["stream_options"] = {{"include_usage", true}};
+  return body;
+}
+
+FinishReason openai_finish_reason(std::string_view reason, bool has_tool_calls) {
+  FinishReason r = FinishReason::kUnknown;
+  if (reason == "stop") r = FinishReason::kStop;
+  if (reason == "tool_calls" || reason == "function_call") r = FinishReason::kToolCalls;
+  if (reason == "length") r = FinishReason::kLength;
+  if (reason == "content_filter") r = FinishReason::kContentFilter;
+  if (reason == "error") r = FinishReason::kError;
+  if (has_tool_calls && (r == FinishReason::kStop || r == FinishReason::kUnknown)) {
+    r = FinishReason::kToolCalls;
+  }
+  return r;
+}
+
+Usage openai_usage(const json& usage) {
+  Usage u;
+  if (!usage.is_object()) return u;
+  auto number = [](const json& obj, const char* key) -> std::int64_t {
+    auto it = obj.find(key);
+    return it != obj.end() && it->is_number() ? it->get<std::int64_t>() : 0;
+  };
+  std::int64_t prompt = number(usage, "prompt_tokens");
+  std::int64_t cached = 0;
+  if (auto it = usage.find("prompt_tokens_details"); it != usage.end() && it->is_object()) {
+    cached = number(*it, "cached_tokens");
+  }
+  u.cache_read_tokens = cached;
+  u.input_tokens = prompt - std::min(prompt, cached);
+  u.output_tokens = number(usage, "completion_tokens");
+  return u;
+}
+
+Result<Completion> parse_openai_response(const json& body, ToolCallIdSource& ids) {
+  if (!body.is_object()) return fail(ErrorCode::kParse, "the response is not a JSON object");
+  if (auto it = body.find("error"); it != body.end() && !it->is_null()) {
+    ServerError server = parse_server_error(body);
+    Error error(ErrorCode::kHttp,
+                fmt::format("the server answered with an error: {}", server.message));
+    error.retryable = is_retryable_stream_error(server);
+    return tl::make_unexpected(std::move(error));
+  }
+  auto choices = body.find("choices");
+  if (choices == body.end() || !choices->is_array() || choices->empty() ||
+      !(*choices)[0].is_object()) {
+    return fail(ErrorCode::kParse, "the response has no choices");
+  }
+  const json& choice = (*choices)[0];
+  const json message = choice.value("message", json::object());
+  Completion c;
+  c.model = body.value("model", "");
+  c.message.role = Role::kAssistant;
+  c.message.text = content_text(message.value("content", json()));
+  if (auto calls = message.find("tool_calls"); calls != message.end() && calls->is_array()) {
+    for (const auto& call : *calls) {
+      if (!call.is_object()) continue;
+      const json function = call.value("function", json::object());
+      std::string id = call.value("id", json()).is_string() ? call["id"].get<std::string>() : "";
+      if (id.empty()) id = ids.next();
+      c.message.tool_calls.push_back(
+          make_tool_call(std::move(id), function.value("name", ""), arguments_from_wire(function)));
+    }
+  }
+  json reason = choice.value("finish_reason", json());
+  c.finish = openai_finish_reason(reason.is_string() ? reason.get<std::string>() : "",
+                                  !c.message.tool_calls.empty());
+  c.usage = openai_usage(body.value("usage", json()));
+  return c;
+}
+
+std::string OpenAiWire::url() const {
+  return strip_slash(options_.base_url) + "/chat/completions";
+}
+
+std::vector<std::pair<std::string, std::string>> OpenAiWire::headers() const {
+  std::vector<std::pair<std::string, std::string>> h{{"Content-Type", "application/json"}};
+  if (!options_.api_key.empty()) h.emplace_back("Authorization", "Bearer " + options_.api_key);
+  h.insert(h.end(), options_.extra_headers.begin(), options_.extra_headers.end());
+  return h;
+}
+
+Result<std::string> OpenAiWire::request_body(const CompletionRequest& request) const {
+  if (request.model.empty()) {
+    return fail(ErrorCode::kConfig, "no model given", "",
+                "set `model:` for the provider or pass --model");
+  }
+  return openai_request_json(request, options_)
+      .dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::unique_ptr<StreamDecoder> OpenAiWire::stream_decoder() const {
+  return std::make_unique<OpenAiStreamDecoder>();
+}
+
+Result<Completion> OpenAiWire::parse_response(std::string_view body) const {
+  json parsed = json::parse(body.begin(), body.end(), nullptr, false);
+  if (parsed.is_discarded()) {
+    return fail(ErrorCode::kParse,
+                fmt::format("the response is not JSON: {}", std::string(body.substr(0, 200))));
+  }
+  ToolCallIdSource ids;
+  return parse_openai_response(parsed, ids);
+}
+
+}  // namespace agentry::llm

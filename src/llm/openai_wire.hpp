@@ -1,0 +1,57 @@
+#pragma once
+/// OpenAI-compatible chat completions (PROTOCOLS.md §2): the request body, the non-streamed
+/// response, and the WireFormat the HttpProvider drives. Works with OpenAI, OpenRouter, Ollama,
+/// vLLM and llama.cpp's server.
+///
+/// Usage is normalised across APIs: input_tokens counts uncached prompt tokens
+/// (prompt_tokens − prompt_tokens_details.cached_tokens) and cache_read_tokens the cached ones,
+/// as Anthropic reports them. Reasoning text (`reasoning`, `reasoning_content`) is not kept.
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "llm/tool_call_parts.hpp"
+#include "llm/wire_format.hpp"
+
+namespace agentry::llm {
+
+struct OpenAiOptions {
+  std::string base_url;  ///< conventionally ends in /v1
+  std::string api_key;   ///< sent as "Authorization: Bearer"; empty: no header (local servers)
+  std::vector<std::pair<std::string, std::string>> extra_headers;
+  /// "max_tokens" (what Ollama and older servers read) or "max_completion_tokens" (what OpenAI's
+  /// reasoning models require).
+  std::string max_tokens_field = "max_tokens";
+  bool include_usage = true;  ///< stream_options.include_usage on streamed calls
+};
+
+/// The JSON request for `request`. Tool-call arguments are replayed byte for byte as received.
+nlohmann::json openai_request_json(const CompletionRequest& request, const OpenAiOptions& options);
+
+/// Maps a finish_reason string; a call list that is not empty turns stop/unknown into kToolCalls
+/// (servers report tool calls with "stop", PROTOCOLS.md §2.2).
+FinishReason openai_finish_reason(std::string_view reason, bool has_tool_calls);
+
+/// Reads a usage object (null or absent: zeros).
+Usage openai_usage(const nlohmann::json& usage);
+
+/// Parses a non-streamed chat.completion body.
+[[nodiscard]] Result<Completion> parse_openai_response(const nlohmann::json& body,
+                                                       ToolCallIdSource& ids);
+
+class OpenAiWire final : public WireFormat {
+ public:
+  explicit OpenAiWire(OpenAiOptions options) : options_(std::move(options)) {}
+  std::string url() const override;
+  std::vector<std::pair<std::string, std::string>> headers() const override;
+  [[nodiscard]] Result<std::string> request_body(const CompletionRequest& request) const override;
+  std::unique_ptr<StreamDecoder> stream_decoder() const override;
+  [[nodiscard]] Result<Completion> parse_response(std::string_view body) const override;
+
+ private:
+  OpenAiOptions options_;
+};
+
+}  // namespace agentry::llm

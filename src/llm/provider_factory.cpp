@@ -1,0 +1,55 @@
+#include "llm/provider_factory.hpp"
+
+#include <fmt/format.h>
+
+#include "llm/anthropic_wire.hpp"
+#include "llm/http_provider.hpp"
+#include "llm/openai_wire.hpp"
+#include "llm/proxy_settings.hpp"
+
+namespace agentry::llm {
+
+Result<std::unique_ptr<Provider>> make_provider(const ProviderConfig& config,
+                                                const Environment& env,
+                                                const ProviderServices& services) {
+  std::string key;
+  if (!config.api_key_env.empty()) {
+    key = env.get_or(config.api_key_env, "");
+    if (key.empty()) {
+      return fail(ErrorCode::kConfig,
+                  fmt::format("provider '{}' reads its API key from ${}, which is not set",
+                              config.name, config.api_key_env),
+                  config.source,
+                  fmt::format("export {}=… or change api_key_env", config.api_key_env));
+    }
+  }
+  std::unique_ptr<WireFormat> wire;
+  if (config.kind == ProviderKind::kAnthropic) {
+    AnthropicOptions o;
+    o.base_url = config.base_url;
+    o.api_key = std::move(key);
+    o.extra_headers = config.headers;
+    if (config.max_tokens) o.default_max_tokens = *config.max_tokens;
+    wire = std::make_unique<AnthropicWire>(std::move(o));
+  } else {
+    OpenAiOptions o;
+    o.base_url = config.base_url;
+    o.api_key = std::move(key);
+    o.extra_headers = config.headers;
+    // OpenAI's own API wants max_completion_tokens (its reasoning models reject max_tokens);
+    // compatible servers mostly read only max_tokens.
+    o.max_tokens_field = !config.max_tokens_field.empty() ? config.max_tokens_field
+                         : config.base_url.find("api.openai.com") != std::string::npos
+                             ? "max_completion_tokens"
+                             : "max_tokens";
+    wire = std::make_unique<OpenAiWire>(std::move(o));
+  }
+  HttpClientOptions http_options;
+  http_options.timeouts = config.timeouts;
+  http_options.proxy = ProxyEnvironment::from(env);
+  auto http = std::make_unique<HttpClient>(services.curl, std::move(http_options), services.log);
+  return std::make_unique<HttpProvider>(config.name, std::move(wire), std::move(http), config.retry,
+                                        services.retry, services.log);
+}
+
+}  // namespace agentry::llm

@@ -1,0 +1,51 @@
+#pragma once
+/// The seam between the HTTP machinery (HttpProvider: retries, streaming, cancellation) and one
+/// API's wire format (OpenAI chat completions, Anthropic Messages).
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/error.hpp"
+#include "llm/provider.hpp"
+#include "llm/sse_parser.hpp"
+
+namespace agentry::llm {
+
+/// Turns one response stream's SSE events into StreamEvents and, at the end, a Completion.
+/// Errors it returns carry only the message, code and retryable flag; HttpProvider adds the
+/// provider name and the URL.
+class StreamDecoder {
+ public:
+  virtual ~StreamDecoder() = default;
+  /// Handles one event, calling `sink` for what it completes. An in-stream error event or a
+  /// malformed payload is an error; the transfer is then dropped.
+  [[nodiscard]] virtual Result<void> on_event(const SseEvent& event, const StreamSink& sink) = 0;
+  /// True once the stream said it was whole: a finish reason or end marker arrived.
+  virtual bool complete() const = 0;
+  /// True once anything reached the sink: from then on the call is not retried transparently.
+  virtual bool delivered() const = 0;
+  /// Characters of text delivered so far (reported when a stream breaks).
+  virtual std::size_t text_size() const = 0;
+  /// Delivers what is still pending (tool calls, usage) and returns the completion.
+  virtual Completion finish(const StreamSink& sink) = 0;
+};
+
+/// One API's request and response formats.
+class WireFormat {
+ public:
+  virtual ~WireFormat() = default;
+  /// The endpoint URL, e.g. {base_url}/chat/completions.
+  virtual std::string url() const = 0;
+  /// Every request header, credentials included (HttpClient redacts them in logs).
+  virtual std::vector<std::pair<std::string, std::string>> headers() const = 0;
+  /// The JSON request body.
+  [[nodiscard]] virtual Result<std::string> request_body(
+      const CompletionRequest& request) const = 0;
+  virtual std::unique_ptr<StreamDecoder> stream_decoder() const = 0;
+  /// Parses a whole (non-streamed) response body.
+  [[nodiscard]] virtual Result<Completion> parse_response(std::string_view body) const = 0;
+};
+
+}  // namespace agentry::llm
