@@ -1,7 +1,9 @@
 #include "store/session_store.hpp"
 
+#include <algorithm>
 #include <mutex>
 #include <system_error>
+#include <thread>
 #include <utility>
 
 #include <fmt/format.h>
@@ -30,6 +32,21 @@ tl::unexpected<Error> pass(const Result<T>& failed) {
 
 std::int64_t to_unix_ms(std::chrono::system_clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+/// Switches a database to WAL. When several processes create the store at once, SQLite answers
+/// BUSY at once instead of calling the busy handler (waiting could deadlock), so wait here.
+Result<std::string> switch_to_wal(Database& db, std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  auto pause = std::chrono::milliseconds(1);
+  while (true) {
+    auto mode = db.query_text("PRAGMA journal_mode = WAL");
+    if (mode || !mode.error().retryable || std::chrono::steady_clock::now() >= deadline) {
+      return mode;
+    }
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(50));
+  }
 }
 
 }  // namespace
@@ -172,7 +189,7 @@ Result<SessionStore> SessionStore::open(const fs::path& db_path, StoreOptions op
 
   auto busy = db->exec(fmt::format("PRAGMA busy_timeout = {}", options.busy_timeout.count()));
   if (!busy) return pass(busy);
-  auto journal = db->query_text("PRAGMA journal_mode = WAL");
+  auto journal = switch_to_wal(*db, options.busy_timeout);
   if (!journal) return pass(journal);
   if (*journal != "wal") {
     return fail(ErrorCode::kIo,
