@@ -1,7 +1,9 @@
 #include "agents/registry.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <system_error>
+#include <tuple>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -30,6 +32,17 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
+/// The repository `cwd` is in: the nearest ancestor with `.git`, so that a `.agentry` folder in
+/// a sub-project does not hide the agents at the repository's top; else the project root
+/// (`.agentry`), if any.
+std::optional<fs::path> repository_root(const fs::path& cwd) {
+  std::error_code ec;
+  for (const auto& dir : directories_up_to(cwd, cwd.root_path())) {
+    if (fs::exists(dir / ".git", ec)) return dir;
+  }
+  return find_project_root(cwd);
+}
+
 }  // namespace
 
 std::vector<SearchDir> agent_search_path(const Environment& env, const fs::path& data_dir,
@@ -55,7 +68,7 @@ std::vector<SearchDir> agent_search_path(const Environment& env, const fs::path&
   add(user_config_dir(env) / "agents", "user", true);
 
   std::vector<fs::path> project_dirs;
-  if (auto root = find_project_root(cwd)) {
+  if (auto root = repository_root(cwd)) {
     project_dirs = directories_up_to(cwd, *root);
     std::reverse(project_dirs.begin(), project_dirs.end());
   } else {
@@ -122,20 +135,23 @@ const AgentDefinition* Registry::find(std::string_view name) const {
 }
 
 std::vector<std::string> Registry::similar_names(std::string_view name, std::size_t limit) const {
-  std::vector<std::pair<std::size_t, std::string_view>> scored;
+  // A name that contains what was typed ranks with the closest typos; ties go to the closer.
+  std::vector<std::tuple<std::size_t, std::size_t, std::string_view>> scored;
   std::size_t threshold = std::max<std::size_t>(2, name.size() / 3);
   for (const auto& def : agents_) {
     std::size_t distance = edit_distance(name, def.name);
     bool contains = !name.empty() && def.name.find(name) != std::string::npos;
     if (distance <= threshold || contains) {
-      scored.emplace_back(contains ? std::min(distance, threshold) : distance, def.name);
+      scored.emplace_back(std::min(distance, threshold), distance, def.name);
     }
   }
-  std::stable_sort(scored.begin(), scored.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::stable_sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) {
+    return std::tie(std::get<0>(a), std::get<1>(a)) < std::tie(std::get<0>(b), std::get<1>(b));
+  });
   std::vector<std::string> out;
-  for (std::size_t i = 0; i < scored.size() && i < limit; ++i)
-    out.emplace_back(scored[i].second);
+  for (std::size_t i = 0; i < scored.size() && i < limit; ++i) {
+    out.emplace_back(std::get<2>(scored[i]));
+  }
   return out;
 }
 

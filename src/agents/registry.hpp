@@ -24,9 +24,9 @@ struct SearchDir {
 /// - builtin: `<data_dir>/agents`;
 /// - user: `~/.claude/agents`, `$XDG_CONFIG_HOME/opencode/agent`, `…/opencode/agents`, then
 ///   `$XDG_CONFIG_HOME/agentry/agents` (agentry's own folder wins over the compatibility ones);
-/// - project: from the repository root down to `cwd`, in each directory `.claude/agents`,
-///   `.opencode/agent`, `.opencode/agents`, `.agentry/agents` (nearer directories win);
-///   without a repository root, `cwd` alone;
+/// - project: from the repository root (nearest `.git`, else the project root of
+///   find_project_root) down to `cwd`, in each directory `.claude/agents`, `.opencode/agent`,
+///   `.opencode/agents`, `.agentry/agents` (nearer directories win); without either, `cwd` alone;
 /// - extra: `extra_dirs` (`--agents-dir`), in order.
 /// Folders that do not exist are left out, except extra ones (loading reports them); a folder
 /// reached twice is kept once, at its first place.

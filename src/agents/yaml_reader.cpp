@@ -1,5 +1,6 @@
 #include "agents/yaml_reader.hpp"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,33 +25,47 @@ bool is_key_char(char c) {
   return is_key_start(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
 }
 
-/// A plain scalar the line parser may take as is: no indicator first, nothing that YAML would
-/// read as a comment, a nested mapping, a line break or a character yaml-cpp treats specially.
+/// Characters yaml-cpp treats specially anywhere in a scalar: controls, and NEL (C2 85), LS and
+/// PS (E2 80 A8/A9) and a BOM (EF BB BF), which are line breaks or markers to it.
+bool has_special_characters(std::string_view v) {
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    auto c = static_cast<unsigned char>(v[i]);
+    if ((c < 0x20 && c != '\t') || c == 0x7F) return true;
+    auto next = [&](std::size_t k) {
+      return i + k < v.size() ? static_cast<unsigned char>(v[i + k]) : 0;
+    };
+    if (c == 0xC2 && next(1) == 0x85) return true;
+    if (c == 0xE2 && next(1) == 0x80 && (next(2) == 0xA8 || next(2) == 0xA9)) return true;
+    if (c == 0xEF && next(1) == 0xBB && next(2) == 0xBF) return true;
+  }
+  return false;
+}
+
+/// A plain scalar the line parser may take as is: no indicator first, nothing YAML would read as
+/// a comment or a nested mapping.
 bool is_simple_plain(std::string_view v) {
   if (v.empty()) return true;
   if (std::string_view("-?:,[]{}#&*!|>'\"%@`").find(v.front()) != std::string_view::npos) {
     return false;
   }
   if (v.back() == ':') return false;
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    auto c = static_cast<unsigned char>(v[i]);
-    if ((c < 0x20 && c != '\t') || c == 0x7F) return false;
-    if (c == ':' && (v[i + 1] == ' ' || v[i + 1] == '\t')) return false;
-    if (c == '#' && (v[i - 1] == ' ' || v[i - 1] == '\t')) return false;
-    // NEL (C2 85), LS and PS (E2 80 A8/A9) and a BOM (EF BB BF) are line breaks or markers to
-    // yaml-cpp.
-    if (c == 0xC2 && i + 1 < v.size() && static_cast<unsigned char>(v[i + 1]) == 0x85) return false;
-    if (c == 0xE2 && i + 2 < v.size() && static_cast<unsigned char>(v[i + 1]) == 0x80 &&
-        (static_cast<unsigned char>(v[i + 2]) == 0xA8 ||
-         static_cast<unsigned char>(v[i + 2]) == 0xA9)) {
-      return false;
-    }
-    if (c == 0xEF && i + 2 < v.size() && static_cast<unsigned char>(v[i + 1]) == 0xBB &&
-        static_cast<unsigned char>(v[i + 2]) == 0xBF) {
-      return false;
-    }
+  for (std::size_t i = 1; i < v.size(); ++i) {
+    if (v[i] == ':' && (v[i + 1] == ' ' || v[i + 1] == '\t')) return false;
+    if (v[i] == '#' && (v[i - 1] == ' ' || v[i - 1] == '\t')) return false;
   }
   return true;
+}
+
+/// A one-line quoted scalar with nothing to unescape: `"text"` without `"` or `\` inside, or
+/// `'text'` without `'` inside. Its content, or nullopt.
+std::optional<std::string_view> simple_quoted(std::string_view v) {
+  if (v.size() < 2 || (v.front() != '"' && v.front() != '\'') || v.back() != v.front()) {
+    return std::nullopt;
+  }
+  std::string_view inner = v.substr(1, v.size() - 2);
+  std::string_view forbidden = v.front() == '"' ? std::string_view("\"\\") : "'";
+  if (inner.find_first_of(forbidden) != std::string_view::npos) return std::nullopt;
+  return inner;
 }
 
 YamlValue convert(const YAML::Node& node, int first_line) {
@@ -181,7 +196,9 @@ std::optional<YamlValue> parse_simple_yaml(std::string_view yaml, int first_line
     if (key_end + 1 < text.size() && text[key_end + 1] != ' ') return std::nullopt;
     std::string_view rest = key_end + 1 < text.size() ? text.substr(key_end + 1) : "";
     std::string_view value = trim(rest);
-    if (!is_simple_plain(value)) return std::nullopt;
+    if (has_special_characters(value)) return std::nullopt;
+    std::optional<std::string_view> quoted = simple_quoted(value);
+    if (!quoted && !is_simple_plain(value)) return std::nullopt;
 
     YamlValue key;
     key.kind = YamlValue::Kind::kScalar;
@@ -191,7 +208,11 @@ std::optional<YamlValue> parse_simple_yaml(std::string_view yaml, int first_line
     key.column = 1;
     YamlValue item;
     item.line = line;
-    if (resolve_plain(value) == PlainType::kNull) {
+    if (quoted) {
+      item.kind = YamlValue::Kind::kScalar;
+      item.text = *quoted;
+      item.column = static_cast<int>(value.data() - text.data()) + 1;
+    } else if (resolve_plain(value) == PlainType::kNull) {
       item.column = 1;
     } else {
       item.kind = YamlValue::Kind::kScalar;

@@ -1,0 +1,68 @@
+#include "agents/tool_names.hpp"
+
+#include <string>
+#include <vector>
+
+#include <doctest/doctest.h>
+
+namespace agentry::agents {
+
+using Names = std::vector<std::string>;
+
+TEST_CASE("Claude Code names map onto agentry's tools") {
+  CHECK(map_tool_name("Read").names == Names{"read_file"});
+  CHECK(map_tool_name("Write").names == Names{"write_file"});
+  CHECK(map_tool_name("Edit").names == Names{"edit_file"});
+  CHECK(map_tool_name("MultiEdit").names == Names{"edit_file"});
+  CHECK(map_tool_name("Glob").names == Names{"glob"});
+  CHECK(map_tool_name("Grep").names == Names{"grep"});
+  CHECK(map_tool_name("LS").names == Names{"list_files"});
+  CHECK(map_tool_name("Task").names == Names{"task"});
+  CHECK(map_tool_name("Agent").names == Names{"task"});
+  CHECK(map_tool_name("Read").kind == ToolNameKind::kMapped);
+}
+
+TEST_CASE("opencode names map too, and agentry names pass through") {
+  CHECK(map_tool_name("read").names == Names{"read_file"});
+  CHECK(map_tool_name("write").names == Names{"write_file"});
+  CHECK(map_tool_name("edit").names == Names{"edit_file"});
+  CHECK(map_tool_name("list").names == Names{"list_files"});
+  CHECK(map_tool_name("glob").names == Names{"glob"});
+  CHECK(map_tool_name("grep").names == Names{"grep"});
+  CHECK(map_tool_name("task").names == Names{"task"});
+  CHECK(map_tool_name("cargo_clippy").kind == ToolNameKind::kAgentry);
+  CHECK(map_tool_name("cargo_clippy").names == Names{"cargo_clippy"});
+}
+
+TEST_CASE("a shell maps onto the toolchain tools") {
+  Names toolchain{"cargo_check",  "cargo_build", "cargo_test",
+                  "cargo_clippy", "clippy_fix",  "rustfmt"};
+  CHECK(map_tool_name("Bash").kind == ToolNameKind::kShell);
+  CHECK(map_tool_name("Bash").names == toolchain);
+  CHECK(map_tool_name("bash").names == toolchain);
+  MappedTool pattern = map_tool_name("Bash(cargo test:*)");
+  CHECK(pattern.kind == ToolNameKind::kShell);
+  CHECK(pattern.dropped_arguments);
+}
+
+TEST_CASE("names agentry does not have are kept as written") {
+  for (std::string_view name : {"WebSearch", "WebFetch", "TodoWrite", "NotebookEdit",
+                                "mcp__github__create_issue", "READ"}) {
+    MappedTool mapped = map_tool_name(name);
+    CHECK(mapped.kind == ToolNameKind::kUnknown);
+    CHECK(mapped.names == Names{std::string(name)});
+  }
+  CHECK(map_tool_name("mcp_*").kind == ToolNameKind::kPattern);
+  CHECK(map_tool_name("mcp_*").names == Names{"mcp_*"});
+}
+
+TEST_CASE("wildcards match tool names") {
+  CHECK(tool_pattern_matches("cargo_*", "cargo_test"));
+  CHECK(tool_pattern_matches("*", "grep"));
+  CHECK(tool_pattern_matches("*_file", "read_file"));
+  CHECK(tool_pattern_matches("gr?p", "grep"));
+  CHECK_FALSE(tool_pattern_matches("cargo_*", "clippy_fix"));
+  CHECK_FALSE(tool_pattern_matches("grep", "grep2"));
+}
+
+}  // namespace agentry::agents
