@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
+#include <memory>
 #include <sys/stat.h>
 #include <system_error>
 #include <unistd.h>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -18,39 +21,40 @@ namespace fs = std::filesystem;
 
 namespace {
 
-/// Reads a whole file with one open/fstat/read: loading thousands of small files is dominated
-/// by system calls, and iostreams add several per file.
-bool read_whole_file(const fs::path& file, std::string& out, std::string& error) {
-  int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    error = std::strerror(errno);
-    return false;
-  }
-  struct stat st {};
-  if (::fstat(fd, &st) == 0 && st.st_size > 0) out.reserve(static_cast<std::size_t>(st.st_size));
-  char buf[65536];
-  bool ok = true;
-  while (true) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n > 0) {
-      out.append(buf, static_cast<std::size_t>(n));
-    } else if (n == 0) {
-      break;
-    } else if (errno != EINTR) {
-      error = std::strerror(errno);
-      ok = false;
-      break;
-    }
-  }
-  ::close(fd);
-  return ok;
-}
+// Loading thousands of small files is dominated by system calls and path handling, so folders are
+// walked with openat/getdents relative to an open directory (no path lookups from the root, no
+// stat for entries whose type the directory already gives) and each file is read with one read
+// into a reused buffer.
 
-bool is_readme(const fs::path& file) {
-  std::string name = file.filename().string();
-  std::transform(name.begin(), name.end(), name.begin(),
+constexpr int kMaxDepth = 64;
+
+/// Owns a file descriptor.
+class UniqueFd {
+ public:
+  explicit UniqueFd(int fd) : fd_(fd) {}
+  UniqueFd(const UniqueFd&) = delete;
+  UniqueFd& operator=(const UniqueFd&) = delete;
+  ~UniqueFd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  int get() const { return fd_; }
+  int release() { return std::exchange(fd_, -1); }
+
+ private:
+  int fd_;
+};
+
+struct DirCloser {
+  void operator()(DIR* dir) const { ::closedir(dir); }
+};
+using UniqueDir = std::unique_ptr<DIR, DirCloser>;
+
+bool is_readme(std::string_view name) {
+  if (name.size() != 9) return false;
+  std::string lower(name);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return name == "readme.md";
+  return lower == "readme.md";
 }
 
 bool starts_with_fence(std::string_view text) {
@@ -58,24 +62,125 @@ bool starts_with_fence(std::string_view text) {
   return text.substr(0, 3) == "---";
 }
 
-void load_file(const fs::path& file, const fs::path& root, std::string_view scope, bool in_folder,
-               LoadResult& out) {
-  std::string text;
-  std::string error;
-  if (!read_whole_file(file, text, error)) {
-    out.diagnostics.push_back({Severity::kError, file, 1, 1, "cannot read the file: " + error});
-    return;
-  }
-  if (in_folder && is_readme(file) && !starts_with_fence(text)) {
-    out.diagnostics.push_back({Severity::kInfo, file, 1, 1,
-                               "skipped: a README.md without front-matter documents the folder"});
-    return;
-  }
-  if (auto def =
-          parse_agent(std::move(text), file, name_from_path(file, root), scope, out.diagnostics)) {
-    out.agents.push_back(std::move(*def));
-  }
+bool ends_with_md(std::string_view name) {
+  return name.size() > 3 && name.substr(name.size() - 3) == ".md";
 }
+
+class Loader {
+ public:
+  Loader(std::string_view scope, LoadResult& out) : scope_(scope), out_(out) {}
+
+  /// Reads `name` relative to `dir_fd` and parses it. `path` is how diagnostics name the file;
+  /// `agent_name` the name to use when the file has none.
+  void load(int dir_fd, const char* name, const fs::path& path, std::string_view agent_name,
+            bool in_folder) {
+    std::string error;
+    if (!read(dir_fd, name, error)) {
+      out_.diagnostics.push_back({Severity::kError, path, 1, 1, "cannot read the file: " + error});
+      return;
+    }
+    std::string text(buffer_.data(), size_);
+    if (in_folder && is_readme(name) && !starts_with_fence(text)) {
+      out_.diagnostics.push_back(
+          {Severity::kInfo, path, 1, 1,
+           "skipped: a README.md without front-matter documents the folder"});
+      return;
+    }
+    if (auto def = parse_agent(std::move(text), path, agent_name, scope_, out_.diagnostics)) {
+      out_.agents.push_back(std::move(*def));
+    }
+  }
+
+  /// Walks the folder open as `fd` (taken over). `path` is its path; names derive from the part
+  /// after `name_base`.
+  void walk(int fd, std::string& path, std::size_t name_base, int depth) {
+    UniqueFd owned(fd);
+    UniqueDir dir(::fdopendir(owned.get()));
+    if (!dir) {
+      report_folder_error(path, errno);
+      return;
+    }
+    owned.release();
+    std::vector<std::pair<std::string, unsigned char>> entries;
+    while (const dirent* entry = ::readdir(dir.get())) {
+      std::string_view name = entry->d_name;
+      if (name == "." || name == "..") continue;
+      entries.emplace_back(name, entry->d_type);
+    }
+    // Sorted, so that "later wins" among files of one folder does not depend on the disk.
+    std::sort(entries.begin(), entries.end());
+    int dir_fd = ::dirfd(dir.get());
+    for (auto& [name, type] : entries) {
+      Kind kind = classify(dir_fd, name.c_str(), type);
+      if (kind == Kind::kOther || (kind == Kind::kFile && !ends_with_md(name))) continue;
+      std::size_t restore = path.size();
+      if (path.back() != '/') path += '/';
+      path += name;
+      if (kind == Kind::kFile) {
+        std::string_view agent_name(path.data() + name_base, path.size() - name_base - 3);
+        load(dir_fd, name.c_str(), fs::path(path), agent_name, true);
+      } else if (depth < kMaxDepth) {
+        int sub = ::openat(dir_fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (sub >= 0) {
+          bool agents_folder = name == "agents" || name == "agent";
+          walk(sub, path, agents_folder ? path.size() + 1 : name_base, depth + 1);
+        } else if (errno != EACCES) {
+          report_folder_error(path, errno);
+        }
+      }
+      path.resize(restore);
+    }
+  }
+
+ private:
+  enum class Kind { kFile, kDir, kOther };
+
+  /// Files (symlinks to files too) and real folders; a symlink to a folder is not followed, so a
+  /// link cycle cannot trap the walk.
+  static Kind classify(int dir_fd, const char* name, unsigned char type) {
+    if (type == DT_REG) return Kind::kFile;
+    if (type == DT_DIR) return Kind::kDir;
+    if (type != DT_LNK && type != DT_UNKNOWN) return Kind::kOther;
+    struct stat st {};
+    if (::fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) return Kind::kOther;
+    if (S_ISDIR(st.st_mode)) return Kind::kDir;
+    if (S_ISLNK(st.st_mode) && ::fstatat(dir_fd, name, &st, 0) != 0) return Kind::kOther;
+    return S_ISREG(st.st_mode) ? Kind::kFile : Kind::kOther;
+  }
+
+  bool read(int dir_fd, const char* name, std::string& error) {
+    UniqueFd fd(::openat(dir_fd, name, O_RDONLY | O_CLOEXEC));
+    if (fd.get() < 0) {
+      error = std::strerror(errno);
+      return false;
+    }
+    if (buffer_.empty()) buffer_.resize(1 << 16);
+    size_ = 0;
+    while (true) {
+      if (size_ == buffer_.size()) buffer_.resize(buffer_.size() * 2);
+      ssize_t n = ::read(fd.get(), buffer_.data() + size_, buffer_.size() - size_);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        error = std::strerror(errno);
+        return false;
+      }
+      if (n == 0) return true;
+      size_ += static_cast<std::size_t>(n);
+      // A regular file reads short only at its end: no extra read to see end-of-file.
+      if (size_ < buffer_.size()) return true;
+    }
+  }
+
+  void report_folder_error(const std::string& path, int err) {
+    out_.diagnostics.push_back({Severity::kError, fs::path(path), 1, 1,
+                                fmt::format("cannot read the folder: {}", std::strerror(err))});
+  }
+
+  std::string_view scope_;
+  LoadResult& out_;
+  std::vector<char> buffer_;
+  std::size_t size_ = 0;
+};
 
 }  // namespace
 
@@ -97,31 +202,22 @@ std::string name_from_path(const fs::path& file, const fs::path& root) {
 
 void load_agent_file(const fs::path& file, const fs::path& root, std::string_view scope,
                      LoadResult& out) {
-  load_file(file, root, scope, false, out);
+  Loader(scope, out).load(AT_FDCWD, file.c_str(), file, name_from_path(file, root), false);
 }
 
 void load_agent_dir(const fs::path& folder, std::string_view scope, LoadResult& out) {
   // "a/b/" and "a/b" must name the same root, or names derived from paths would differ.
   fs::path dir = folder.lexically_normal();
   if (dir.filename().empty() && dir.has_parent_path()) dir = dir.parent_path();
-  std::vector<fs::path> files;
-  std::error_code ec;
-  auto it =
-      fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
-  for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    const fs::directory_entry& entry = *it;
-    if (entry.path().extension() != ".md") continue;
-    std::error_code type_ec;
-    if (entry.is_regular_file(type_ec)) files.push_back(entry.path());
+  std::string path = dir.string();
+  int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) {
+    out.diagnostics.push_back({Severity::kError, dir, 1, 1,
+                               fmt::format("cannot read the folder: {}", std::strerror(errno))});
+    return;
   }
-  if (ec) {
-    out.diagnostics.push_back(
-        {Severity::kError, dir, 1, 1, fmt::format("cannot read the folder: {}", ec.message())});
-  }
-  std::sort(files.begin(), files.end());
-  out.agents.reserve(out.agents.size() + files.size());
-  for (const auto& file : files)
-    load_file(file, dir, scope, true, out);
+  Loader loader(scope, out);
+  loader.walk(fd, path, path.size() + (path.back() == '/' ? 0 : 1), 0);
 }
 
 LoadResult load_paths(const std::vector<fs::path>& paths, std::string_view scope) {

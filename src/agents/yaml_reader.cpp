@@ -41,19 +41,28 @@ bool has_special_characters(std::string_view v) {
   return false;
 }
 
-/// A plain scalar the line parser may take as is: no indicator first, nothing YAML would read as
-/// a comment or a nested mapping.
-bool is_simple_plain(std::string_view v) {
-  if (v.empty()) return true;
+enum class PlainShape {
+  kSimple,  ///< read exactly as YAML reads it
+  kColon,   ///< simple but for an unquoted `: ` (or a final `:`): strict YAML rejects it
+  kOther,   ///< needs the real parser
+};
+
+/// Whether the line parser may take a plain scalar as is: no indicator first, nothing YAML would
+/// read as a comment, and (kColon) nothing but `: ` that would make it a nested mapping.
+PlainShape plain_shape(std::string_view v) {
+  if (v.empty()) return PlainShape::kSimple;
   if (std::string_view("-?:,[]{}#&*!|>'\"%@`").find(v.front()) != std::string_view::npos) {
-    return false;
+    return PlainShape::kOther;
   }
-  if (v.back() == ':') return false;
+  bool colon = v.back() == ':';
   for (std::size_t i = 1; i < v.size(); ++i) {
-    if (v[i] == ':' && (v[i + 1] == ' ' || v[i + 1] == '\t')) return false;
-    if (v[i] == '#' && (v[i - 1] == ' ' || v[i - 1] == '\t')) return false;
+    if (v[i] == ':' && i + 1 < v.size() && (v[i + 1] == ' ' || v[i + 1] == '\t')) {
+      colon = colon || v[i + 1] == ' ';
+      if (v[i + 1] == '\t') return PlainShape::kOther;
+    }
+    if (v[i] == '#' && (v[i - 1] == ' ' || v[i - 1] == '\t')) return PlainShape::kOther;
   }
-  return true;
+  return colon ? PlainShape::kColon : PlainShape::kSimple;
 }
 
 /// A one-line quoted scalar with nothing to unescape: `"text"` without `"` or `\` inside, or
@@ -104,16 +113,10 @@ YamlValue convert(const YAML::Node& node, int first_line) {
   return out;
 }
 
-/// One line the colon recovery rewrote.
-struct RecoveredLine {
-  int line_index;
-  int column;  ///< of the offending `: `
-  std::string key;
-};
-
 /// Rewrites each top-level `key: text: more` line, which YAML rejects, into `key: "text: more"`
 /// on the same line, so positions stay the same.
-std::string quote_unquoted_colons(std::string_view yaml, std::vector<RecoveredLine>& recovered) {
+std::string quote_unquoted_colons(std::string_view yaml, int first_line,
+                                  std::vector<RecoveredValue>& recovered) {
   std::string out;
   out.reserve(yaml.size() + 16);
   int index = 0;
@@ -141,8 +144,8 @@ std::string quote_unquoted_colons(std::string_view yaml, std::vector<RecoveredLi
         out += '"';
         std::size_t value_start = line.find(value, key_end + 1);
         std::size_t at = colon == std::string_view::npos ? value.size() - 1 : colon;
-        recovered.push_back(
-            {index, static_cast<int>(value_start + at) + 1, std::string(line.substr(0, key_end))});
+        recovered.push_back({first_line + index, static_cast<int>(value_start + at) + 1,
+                             std::string(line.substr(0, key_end))});
         rewritten = true;
       }
     }
@@ -176,7 +179,8 @@ tl::expected<YamlValue, Diagnostic> parse_with_yaml_cpp(const std::string& yaml,
 
 }  // namespace
 
-std::optional<YamlValue> parse_simple_yaml(std::string_view yaml, int first_line) {
+std::optional<YamlValue> parse_simple_yaml(std::string_view yaml, int first_line,
+                                           std::vector<RecoveredValue>* recovered) {
   YamlValue map;
   map.kind = YamlValue::Kind::kMapping;
   map.line = first_line;
@@ -198,7 +202,20 @@ std::optional<YamlValue> parse_simple_yaml(std::string_view yaml, int first_line
     std::string_view value = trim(rest);
     if (has_special_characters(value)) return std::nullopt;
     std::optional<std::string_view> quoted = simple_quoted(value);
-    if (!quoted && !is_simple_plain(value)) return std::nullopt;
+    if (!quoted) {
+      PlainShape shape = plain_shape(value);
+      if (shape == PlainShape::kOther || (shape == PlainShape::kColon && recovered == nullptr)) {
+        return std::nullopt;
+      }
+      if (shape == PlainShape::kColon) {
+        // What parse_yaml_recovering makes of it: the whole value, as a quoted string.
+        std::size_t colon = value.find(": ");
+        std::size_t at = colon == std::string_view::npos ? value.size() - 1 : colon;
+        int column = static_cast<int>(value.data() - text.data() + at) + 1;
+        recovered->push_back({line, column, std::string(text.substr(0, key_end))});
+        quoted = value;
+      }
+    }
 
     YamlValue key;
     key.kind = YamlValue::Kind::kScalar;
@@ -231,25 +248,36 @@ tl::expected<YamlValue, Diagnostic> parse_yaml_strict(std::string_view yaml, int
   return parse_with_yaml_cpp(std::string(yaml), first_line, file);
 }
 
+tl::expected<YamlValue, Diagnostic> parse_yaml_recovering(std::string_view yaml, int first_line,
+                                                          const std::filesystem::path& file,
+                                                          std::vector<RecoveredValue>& recovered) {
+  auto strict = parse_yaml_strict(yaml, first_line, file);
+  if (strict) return strict;
+  std::vector<RecoveredValue> rewritten;
+  std::string quoted = quote_unquoted_colons(yaml, first_line, rewritten);
+  if (rewritten.empty()) return strict;
+  auto retry = parse_with_yaml_cpp(quoted, first_line, file);
+  if (!retry) return strict;
+  recovered.insert(recovered.end(), rewritten.begin(), rewritten.end());
+  return retry;
+}
+
 tl::expected<YamlValue, Diagnostic> read_front_matter_yaml(std::string_view yaml, int first_line,
                                                            const std::filesystem::path& file,
                                                            Diagnostics& warnings) {
-  if (auto simple = parse_simple_yaml(yaml, first_line)) return *std::move(simple);
-  auto strict = parse_yaml_strict(yaml, first_line, file);
-  if (strict) return strict;
-
-  std::vector<RecoveredLine> recovered;
-  std::string quoted = quote_unquoted_colons(yaml, recovered);
-  if (recovered.empty()) return strict;
-  auto retry = parse_with_yaml_cpp(quoted, first_line, file);
-  if (!retry) return strict;
+  std::vector<RecoveredValue> recovered;
+  auto result = [&]() -> tl::expected<YamlValue, Diagnostic> {
+    if (auto simple = parse_simple_yaml(yaml, first_line, &recovered)) return *std::move(simple);
+    recovered.clear();
+    return parse_yaml_recovering(yaml, first_line, file, recovered);
+  }();
   for (const auto& r : recovered) {
-    warnings.push_back({Severity::kWarning, file, first_line + r.line_index, r.column,
+    warnings.push_back({Severity::kWarning, file, r.line, r.column,
                         "unquoted ': ' in the value of '" + r.key +
                             "' is not valid YAML; read the whole line as text (quote the value "
                             "to make this explicit)"});
   }
-  return retry;
+  return result;
 }
 
 }  // namespace agentry::agents

@@ -6,7 +6,9 @@
 /// an unquoted `: `, the value is recovered as text, as opencode does, and a warning says where.
 #include <filesystem>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include <tl/expected.hpp>
 
@@ -15,6 +17,14 @@
 
 namespace agentry::agents {
 
+/// A value with an unquoted `: ` that strict YAML rejects, read as text instead.
+struct RecoveredValue {
+  int line = 0;    ///< file line
+  int column = 0;  ///< of the offending `: `
+  std::string key;
+  bool operator==(const RecoveredValue&) const = default;
+};
+
 /// Parses `yaml`, whose first line is line `first_line` of `file`. The result is a mapping, or
 /// null for an empty block. Recovered values add warnings to `warnings`; invalid YAML is an error
 /// at the file position yaml-cpp reports.
@@ -22,12 +32,22 @@ tl::expected<YamlValue, Diagnostic> read_front_matter_yaml(std::string_view yaml
                                                            const std::filesystem::path& file,
                                                            Diagnostics& warnings);
 
-/// The cheap path alone: the mapping when every line is blank, a comment or `key: plain-scalar`
-/// that YAML reads unambiguously; nullopt when the block needs a real YAML parser.
-std::optional<YamlValue> parse_simple_yaml(std::string_view yaml, int first_line);
+/// The cheap path alone: the mapping when every line is blank, a comment or `key: scalar` that
+/// YAML reads unambiguously; nullopt when the block needs a real YAML parser. With `recovered`,
+/// a plain value holding `: ` is taken as text and listed there, exactly as
+/// parse_yaml_recovering would read it; without, such a block needs the real parser.
+std::optional<YamlValue> parse_simple_yaml(std::string_view yaml, int first_line,
+                                           std::vector<RecoveredValue>* recovered = nullptr);
 
 /// yaml-cpp alone (no recovery): what the cheap path must agree with.
 tl::expected<YamlValue, Diagnostic> parse_yaml_strict(std::string_view yaml, int first_line,
                                                       const std::filesystem::path& file);
+
+/// yaml-cpp; when it rejects the block, each top-level `key: text: more` line is read as
+/// `key: "text: more"` (listed in `recovered`) and the block parsed again. The error is the
+/// original one when that does not help.
+tl::expected<YamlValue, Diagnostic> parse_yaml_recovering(std::string_view yaml, int first_line,
+                                                          const std::filesystem::path& file,
+                                                          std::vector<RecoveredValue>& recovered);
 
 }  // namespace agentry::agents
