@@ -20,6 +20,8 @@ struct AppContext {
   std::vector<std::filesystem::path> agent_dirs;  ///< --agents-dir, repeatable
   std::string log_level = "warn";                 ///< --log-level
   std::string log_file;                           ///< --log-file; empty: stderr
+  bool sandbox = false;                           ///< --sandbox: tools run under bubblewrap
+  std::filesystem::path session_db;               ///< --session-db; empty: the default
   std::shared_ptr<spdlog::logger> log;            ///< built by main after parsing
 };
 

@@ -47,12 +47,21 @@ int run(int argc, char** argv) {
   app.add_option("--log-level", ctx.log_level, "trace|debug|info|warn|error|off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
   app.add_option("--log-file", ctx.log_file, "Write logs to FILE instead of stderr");
+  app.add_flag("--sandbox", ctx.sandbox,
+               "Run tools under bubblewrap: no network, writes only "
+               "to the workspace and target dir");
+  app.add_option("--session-db", ctx.session_db,
+                 "Session store (default: "
+                 "~/.local/share/agentry/sessions.db)");
   app.parse_complete_callback([&] {
     if (!cwd_opt.empty()) ctx.cwd = std::filesystem::absolute(cwd_opt);
     ctx.log = make_logger(ctx);
   });
 
   agentry::cli::set_agents_command(app, ctx);
+  agentry::cli::set_batch_command(app, ctx);
+  agentry::cli::set_run_command(app, ctx);
+  agentry::cli::set_mcp_command(app, ctx);
   agentry::cli::set_models_command(app, ctx);
   agentry::cli::set_ping_command(app, ctx);
 

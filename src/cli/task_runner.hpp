@@ -41,6 +41,11 @@ class TaskRunner {
   [[nodiscard]] virtual Result<engine::RunResult> run(const TaskRequest& request,
                                                       engine::EventSink& events,
                                                       std::stop_token stop) = 0;
+  /// The id of the most recent top-level session started in `cwd` (for --continue).
+  [[nodiscard]] virtual Result<std::string> latest_session(const std::filesystem::path& cwd) {
+    return fail(ErrorCode::kNotFound, "no earlier session in this directory", cwd.string(),
+                "start one without --continue");
+  }
 };
 
 }  // namespace agentry::cli

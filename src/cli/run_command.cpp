@@ -1,0 +1,201 @@
+// `agentry run`: the headless interface for parent programs and scripts. One task in, the final
+// answer (text), one JSON object (json) or one event per line (stream-json) out.
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <iterator>
+#include <mutex>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "cli/event_json.hpp"
+#include "cli/interrupt.hpp"
+#include "cli/runtime.hpp"
+
+namespace agentry::cli {
+
+namespace {
+
+/// Writes stream-json lines to stdout, one whole line at a time, flushed (parents read live).
+class StreamJsonSink final : public engine::EventSink {
+ public:
+  void on_event(const engine::Event& event) override {
+    if (const auto* started = std::get_if<engine::TurnStarted>(&event);
+        started && started->origin.depth == 0 && session_id_.empty()) {
+      std::lock_guard lock(mutex_);
+      session_id_ = started->origin.session_id;
+    }
+    write(event_to_json(event));
+  }
+  void write(const nlohmann::json& line) {
+    std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    std::lock_guard lock(mutex_);
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    std::fputc('\n', stdout);
+    std::fflush(stdout);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::string session_id_;
+};
+
+/// Remembers the top-level session id (for error results) and, when stderr is a terminal,
+/// shows one line per tool call so a person watching knows what happens.
+class QuietSink final : public engine::EventSink {
+ public:
+  explicit QuietSink(bool progress) : progress_(progress) {}
+  void on_event(const engine::Event& event) override {
+    std::lock_guard lock(mutex_);
+    if (const auto* e = std::get_if<engine::TurnStarted>(&event); e && e->origin.depth == 0)
+      session_id = e->origin.session_id;
+    if (!progress_) return;
+    if (const auto* e = std::get_if<engine::ToolCallFinished>(&event)) {
+      fmt::print(stderr, "{}{} {} {} ({} ms)\n", std::string(2 * e->origin.depth, ' '),
+                 e->result.is_error ? "✗" : "✓", e->origin.agent, e->call.name, e->duration_ms);
+    } else if (const auto* s = std::get_if<engine::SubagentStarted>(&event)) {
+      fmt::print(stderr, "{}→ {} delegates to {}: {}\n", std::string(2 * s->origin.depth, ' '),
+                 s->origin.agent, s->child_agent, s->description);
+    }
+  }
+  std::string session_id;
+
+ private:
+  bool progress_;
+  std::mutex mutex_;
+};
+
+int exit_code_for_result(const engine::RunResult& result) {
+  switch (result.reason) {
+    case engine::StopReason::kCompleted:
+    case engine::StopReason::kMaxSteps:
+      return kExitOk;
+    case engine::StopReason::kCancelled:
+      return kExitInterrupted;
+    case engine::StopReason::kLoopDetected:
+    case engine::StopReason::kError:
+      return kExitFailed;
+  }
+  return kExitFailed;
+}
+
+PermissionMode parse_permission_mode(const std::string& text) {
+  if (text == "accept-edits") return PermissionMode::kAcceptEdits;
+  if (text == "bypass") return PermissionMode::kBypass;
+  return PermissionMode::kAsk;
+}
+
+struct RunOptions {
+  std::vector<std::string> task_words;
+  std::string agent;
+  std::string model;
+  std::string output_format = "text";
+  std::string permission_mode = "ask";
+  std::string resume;
+  bool continue_last = false;
+  std::optional<int> max_steps;
+};
+
+int run_task(AppContext& ctx, const RunOptions& opts) {
+  auto started = std::chrono::steady_clock::now();
+  TaskRequest request;
+  request.agent = opts.agent;
+  request.model = opts.model;
+  request.cwd = ctx.cwd;
+  request.max_steps = opts.max_steps;
+  request.permission_mode = parse_permission_mode(opts.permission_mode);
+  if (opts.task_words.empty() || (opts.task_words.size() == 1 && opts.task_words[0] == "-")) {
+    request.task.assign(std::istreambuf_iterator<char>(std::cin), {});
+  } else {
+    for (const auto& w : opts.task_words)
+      request.task += (request.task.empty() ? "" : " ") + w;
+  }
+  if (request.task.find_first_not_of(" \t\r\n") == std::string::npos) {
+    throw CommandError(Error(ErrorCode::kUsage, "no task given", "agentry run",
+                             "pass the task as arguments or on standard input"));
+  }
+
+  InterruptWatcher interrupts;
+  auto runner = make_task_runner(ctx);
+  if (!runner) throw CommandError(runner.error());
+  if (opts.continue_last) {
+    auto last = (*runner)->latest_session(ctx.cwd);
+    if (!last) throw CommandError(last.error());
+    request.session_id = *last;
+  } else {
+    request.session_id = opts.resume;
+  }
+
+  auto elapsed = [&] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                 started)
+        .count();
+  };
+  if (opts.output_format == "stream-json") {
+    StreamJsonSink sink;
+    sink.write({{"type", "system"},
+                {"subtype", "init"},
+                {"schema_version", kStreamSchemaVersion},
+                {"cwd", ctx.cwd.string()},
+                {"agent", request.agent},
+                {"model", request.model},
+                {"resume", request.session_id}});
+    auto result = (*runner)->run(request, sink, interrupts.token());
+    if (!result) {
+      sink.write(error_result_to_json(result.error(), request.session_id, elapsed()));
+      return exit_code_for(result.error());
+    }
+    sink.write(result_to_json(*result));
+    return exit_code_for_result(*result);
+  }
+
+  QuietSink sink(opts.output_format == "text" && ::isatty(STDERR_FILENO));
+  auto result = (*runner)->run(request, sink, interrupts.token());
+  if (opts.output_format == "json") {
+    auto j = result
+                 ? result_to_json(*result)
+                 : error_result_to_json(
+                       result.error(),
+                       sink.session_id.empty() ? request.session_id : sink.session_id, elapsed());
+    std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << std::endl;
+    return result ? exit_code_for_result(*result) : exit_code_for(result.error());
+  }
+  if (!result) throw CommandError(result.error());
+  std::cout << result->result;
+  if (!result->result.ends_with('\n')) std::cout << '\n';
+  std::cout.flush();
+  if (result->reason != engine::StopReason::kCompleted) {
+    fmt::print(stderr, "agentry: the run ended: {} (session {})\n",
+               engine::to_string(result->reason), result->session_id);
+  }
+  return exit_code_for_result(*result);
+}
+
+}  // namespace
+
+void set_run_command(CLI::App& app, AppContext& ctx) {
+  auto opts = std::make_shared<RunOptions>();
+  auto* cmd = app.add_subcommand("run", "Run one task headlessly and print the answer");
+  cmd->add_option("task", opts->task_words, "The task (default: read from standard input)");
+  cmd->add_option("--agent,-a", opts->agent, "Agent to run (default: the primary agent)");
+  cmd->add_option("--model,-m", opts->model, "Model as provider/model, an id or an alias");
+  cmd->add_option("--output-format", opts->output_format, "text | json | stream-json")
+      ->check(CLI::IsMember({"text", "json", "stream-json"}));
+  cmd->add_option("--permission-mode", opts->permission_mode,
+                  "ask | accept-edits | bypass (ask without a terminal denies)")
+      ->check(CLI::IsMember({"ask", "accept-edits", "bypass"}));
+  cmd->add_option("--max-steps", opts->max_steps, "Model turns before the agent must answer")
+      ->check(CLI::PositiveNumber);
+  auto* resume = cmd->add_option("--resume,-r", opts->resume, "Continue the session with this id");
+  cmd->add_flag("--continue,-c", opts->continue_last,
+                "Continue the latest session of this directory")
+      ->excludes(resume);
+  cmd->callback([&ctx, opts] {
+    int code = run_task(ctx, *opts);
+    if (code != kExitOk) throw CommandExit(code);
+  });
+}
+
+}  // namespace agentry::cli

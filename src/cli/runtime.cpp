@@ -1,0 +1,190 @@
+#include "cli/runtime.hpp"
+
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "agents/registry.hpp"
+#include "cli/approvers.hpp"
+#include "core/config.hpp"
+#include "engine/llm_model_resolver.hpp"
+#include "engine/registry_tool_host.hpp"
+#include "engine/store_session_log.hpp"
+#include "llm/curl_global.hpp"
+#include "store/session_store.hpp"
+#include "tools/process_runner.hpp"
+#include "tools/sandbox.hpp"
+#include "tools/tool_registry.hpp"
+
+namespace agentry::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+/// AgentCatalog over the loaded registry.
+class RegistryCatalog final : public engine::AgentCatalog {
+ public:
+  explicit RegistryCatalog(agents::Registry registry) : registry_(std::move(registry)) {}
+  const agents::AgentDefinition* find(const std::string& name) const override {
+    return registry_.find(name);
+  }
+  std::vector<const agents::AgentDefinition*> all() const override {
+    std::vector<const agents::AgentDefinition*> out;
+    for (const auto& a : registry_.agents()) {
+      if (!a.disabled) out.push_back(&a);
+    }
+    return out;
+  }
+
+ private:
+  agents::Registry registry_;
+};
+
+/// Runs a probe command (toolchain versions, cargo metadata) with a short timeout.
+engine::CommandProbe make_probe(tools::ProcessRunner& runner, const Environment& env) {
+  return
+      [&runner, child_env = tools::child_environment(env)](
+          const std::vector<std::string>& argv, const fs::path& cwd) -> std::optional<std::string> {
+        tools::ProcessRequest request;
+        request.argv = argv;
+        request.cwd = cwd;
+        request.environment = child_env;
+        request.timeout = std::chrono::seconds(20);
+        request.capture_cap = 256 * 1024;
+        auto result = runner.run(request, {});
+        if (!result || !result->succeeded()) return std::nullopt;
+        return result->out.text;
+      };
+}
+
+template <class T>
+T config_value(const Config& config, std::string_view pointer, T fallback) {
+  const auto* v = config.find(pointer);
+  if (v == nullptr || v->is_null()) return fallback;
+  try {
+    return v->get<T>();
+  } catch (const nlohmann::json::exception&) {
+    return fallback;
+  }
+}
+
+class RealTaskRunner final : public TaskRunner {
+ public:
+  static Result<std::unique_ptr<RealTaskRunner>> build(AppContext& ctx);
+
+  std::vector<const agents::AgentDefinition*> agents() const override { return catalog_->all(); }
+
+  Result<engine::RunResult> run(const TaskRequest& request, engine::EventSink& events,
+                                std::stop_token stop) override {
+    std::unique_ptr<TerminalApprover> terminal;
+    if (request.permission_mode != PermissionMode::kBypass && ::isatty(STDIN_FILENO))
+      terminal = TerminalApprover::open();
+    ModeApprover approver(request.permission_mode, terminal.get());
+    engine::RegistryToolHost host(*tools_, policy_, &approver);
+    engine::StoreSessionLog log(*store_);
+    engine::Engine engine(*catalog_, *models_, host, &log, *prompts_, events, limits_, ctx_.log);
+    engine::RunRequest run;
+    run.agent = request.agent;
+    run.task = request.task;
+    run.model = request.model;
+    run.resume_session = request.session_id;
+    std::error_code ec;
+    run.cwd = fs::weakly_canonical(request.cwd.empty() ? ctx_.cwd : request.cwd, ec);
+    run.max_steps = request.max_steps;
+    if (!run.resume_session.empty()) {
+      auto full = store_->resolve_id(run.resume_session);
+      if (!full) return tl::make_unexpected(full.error());
+      run.resume_session = *full;
+    }
+    return engine.run(run, std::move(stop));
+  }
+
+  Result<std::string> latest_session(const fs::path& cwd) override {
+    std::error_code ec;
+    return store_->latest_session_for_cwd(fs::weakly_canonical(cwd, ec).string())
+        .transform([](const store::SessionInfo& s) { return s.id; });
+  }
+
+ private:
+  explicit RealTaskRunner(AppContext& ctx) : ctx_(ctx) {}
+
+  AppContext& ctx_;
+  llm::CurlGlobal curl_;
+  std::unique_ptr<engine::AgentCatalog> catalog_;
+  std::unique_ptr<engine::LlmModelResolver> models_;
+  tools::PosixProcessRunner posix_runner_;
+  std::unique_ptr<tools::SandboxedRunner> sandboxed_runner_;
+  std::unique_ptr<tools::ToolRegistry> tools_;
+  tools::PermissionPolicy policy_;
+  std::unique_ptr<store::SessionStore> store_;
+  std::unique_ptr<engine::PromptBuilder> prompts_;
+  engine::EngineLimits limits_;
+};
+
+Result<std::unique_ptr<RealTaskRunner>> RealTaskRunner::build(AppContext& ctx) {
+  std::unique_ptr<RealTaskRunner> self(new RealTaskRunner(ctx));
+  auto config = load_config(ctx.env, ctx.cwd);
+  if (!config) return tl::make_unexpected(config.error());
+
+  auto registry = agents::Registry::load(
+      agents::agent_search_path(ctx.env, ctx.data_dir, ctx.cwd, ctx.agent_dirs));
+  for (const auto& d : registry.diagnostics()) {
+    if (d.severity == agents::Severity::kError)
+      ctx.log->warn("{}:{}:{}: {}", d.file.string(), d.line, d.column, d.message);
+  }
+  self->catalog_ = std::make_unique<RegistryCatalog>(std::move(registry));
+
+  auto llm_config = llm::load_llm_config(*config, ctx.env);
+  if (!llm_config) return tl::make_unexpected(llm_config.error());
+  self->models_ = std::make_unique<engine::LlmModelResolver>(
+      std::move(*llm_config), ctx.env, llm::ProviderServices{self->curl_, ctx.log});
+
+  tools::ProcessRunner* runner = &self->posix_runner_;
+  bool sandbox = ctx.sandbox || config_value<bool>(*config, "/sandbox/enabled", false) ||
+                 config_value<std::string>(*config, "/sandbox", "") == "on";
+  if (sandbox) {
+    auto probe = tools::Sandbox::probe(self->posix_runner_, ctx.env);
+    if (!probe) return tl::make_unexpected(probe.error());
+    self->sandboxed_runner_ =
+        std::make_unique<tools::SandboxedRunner>(self->posix_runner_, std::move(*probe));
+    runner = self->sandboxed_runner_.get();
+  }
+  tools::ToolServices services;
+  services.runner = runner;
+  services.environment = ctx.env;
+  services.log = ctx.log;
+  if (auto dir = config_value<std::string>(*config, "/cargo_target_dir", ""); !dir.empty())
+    services.cargo_target_dir = fs::path(dir);
+  auto tool_registry = tools::ToolRegistry::load(ctx.data_dir / "tools", std::move(services));
+  if (!tool_registry) return tl::make_unexpected(tool_registry.error());
+  self->tools_ = std::make_unique<tools::ToolRegistry>(std::move(*tool_registry));
+
+  if (const auto* section = config->find("/permissions")) {
+    auto policy = tools::PermissionPolicy::from_config(*section, config->where("/permissions"));
+    if (!policy) return tl::make_unexpected(policy.error());
+    self->policy_ = std::move(*policy);
+  }
+
+  auto db = ctx.session_db.empty() ? store::default_session_db_path(ctx.env) : ctx.session_db;
+  auto store = store::SessionStore::open(db);
+  if (!store) return tl::make_unexpected(store.error());
+  self->store_ = std::make_unique<store::SessionStore>(std::move(*store));
+
+  self->prompts_ = std::make_unique<engine::PromptBuilder>(ctx.data_dir / "prompts",
+                                                           make_probe(*runner, ctx.env));
+  self->limits_.max_steps = config_value<int>(*config, "/max_steps", self->limits_.max_steps);
+  self->limits_.max_depth = config_value<int>(*config, "/max_depth", self->limits_.max_depth);
+  self->limits_.default_agent =
+      config_value<std::string>(*config, "/default_agent", self->limits_.default_agent);
+  return self;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<TaskRunner>> make_task_runner(AppContext& ctx) {
+  return RealTaskRunner::build(ctx).transform(
+      [](std::unique_ptr<RealTaskRunner> r) -> std::unique_ptr<TaskRunner> { return r; });
+}
+
+}  // namespace agentry::cli

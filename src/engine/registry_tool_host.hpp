@@ -1,0 +1,40 @@
+#pragma once
+/// ToolHost over the tools layer: which tools an agent may see (its `tools` list, or every tool
+/// minus the ones it disables), argument validation against each schema, the permission policy
+/// (defaults, config, the agent's front-matter) with an Approver for `ask`, then the executor.
+/// Everything the model can fix comes back to it as a ToolResult with is_error.
+#include <map>
+#include <mutex>
+
+#include "engine/ports.hpp"
+#include "tools/permissions.hpp"
+#include "tools/tool_registry.hpp"
+
+namespace agentry::engine {
+
+class RegistryToolHost final : public ToolHost {
+ public:
+  /// `approver` may be null: `ask` then means deny, and the model is told so.
+  RegistryToolHost(const tools::ToolRegistry& registry, tools::PermissionPolicy policy,
+                   tools::Approver* approver)
+      : registry_(registry), policy_(std::move(policy)), approver_(approver) {}
+
+  std::vector<ToolSchema> schemas_for(const agents::AgentDefinition& agent) const override;
+  Result<ToolResult> execute(const agents::AgentDefinition& agent, const ToolCall& call,
+                             const tools::ToolContext& context) override;
+
+ private:
+  bool allowed(const agents::AgentDefinition& agent, const std::string& tool) const;
+  Result<tools::PermissionPolicy> policy_for(const agents::AgentDefinition& agent);
+
+  const tools::ToolRegistry& registry_;
+  tools::PermissionPolicy policy_;
+  tools::Approver* approver_;
+  std::mutex mutex_;  // guards the per-agent policy cache (parallel subagents)
+  std::map<std::string, tools::PermissionPolicy> agent_policies_;
+};
+
+/// `name` matches `pattern`, where `*` stands for any run of characters (opencode's tool maps).
+bool tool_pattern_matches(std::string_view pattern, std::string_view name);
+
+}  // namespace agentry::engine

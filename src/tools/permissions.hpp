@@ -1,0 +1,84 @@
+#pragma once
+/// Who may run what: allow, ask or deny per tool call.
+///
+/// Sources, weakest first: agentry's defaults (calls that only read are allowed; calls that
+/// write the workspace ask), the config section, the agent's front-matter (`permission`, the
+/// opencode form, and `permissionMode`, Claude Code's). An agent's rule overrides the config's,
+/// as in both tools, except that a `deny` in the user's config is final: an agent file shipped
+/// inside a crate cannot grant itself a tool the user turned off.
+///
+/// `ask` goes through an Approver that front-ends implement; with no approver it means deny,
+/// with a message telling the model so.
+#include <map>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+#include "tools/tool.hpp"
+
+namespace agentry::tools {
+
+const char* to_string(Permission p);
+/// "allow" | "ask" | "deny"; nullopt for anything else.
+std::optional<Permission> parse_permission(std::string_view text);
+
+/// True when this call changes the workspace: a `writes` tool, except rustfmt in check mode.
+bool call_writes(const ToolSpec& spec, const nlohmann::json& arguments);
+
+/// The command line a process tool runs, as opencode's `bash` patterns see it ("cargo test",
+/// "cargo clippy --fix", "cargo fmt --check"); empty for tools that start no process.
+std::string call_command(const ToolSpec& spec, const nlohmann::json& arguments);
+
+class PermissionPolicy {
+ public:
+  /// agentry's defaults only.
+  PermissionPolicy() = default;
+
+  /// The config section: an object of tool name -> allow|ask|deny, where the key `default`
+  /// (or `*`) sets every tool not named. Unknown values are a kConfig error naming `where`.
+  [[nodiscard]] static Result<PermissionPolicy> from_config(const nlohmann::json& section,
+                                                            const std::string& where);
+
+  /// This policy with an agent's rules on top. `permission` is the front-matter value as
+  /// written (opencode: {edit: ask, bash: deny | {"cargo test*": allow, "*": ask}, read: ...,
+  /// "*": ...}; agentry tool names work too); `mode` is Claude Code's permissionMode (default,
+  /// acceptEdits, bypassPermissions, plan, dontAsk) or empty.
+  [[nodiscard]] Result<PermissionPolicy> for_agent(const nlohmann::json& permission,
+                                                   std::string_view mode,
+                                                   const std::string& where) const;
+
+  /// The decision for one call.
+  Permission decide(const ToolSpec& spec, const nlohmann::json& arguments) const;
+
+ private:
+  std::map<std::string, Permission, std::less<>> config_;
+  std::optional<Permission> config_default_;
+  nlohmann::json agent_ = nlohmann::json::object();  ///< normalised: lowercase keys
+  std::string mode_;
+};
+
+/// What a front-end shows when asking.
+struct ApprovalRequest {
+  std::string tool;
+  nlohmann::json arguments;
+  std::string preview;  ///< the diff to be written, or the command to be run
+  bool writes = false;  ///< the call changes the workspace (call_writes)
+};
+
+struct Approval {
+  bool approved = false;
+  std::string reason;  ///< optional words from the user, passed on to the model
+};
+
+/// Implemented by front-ends (terminal prompt, MCP elicitation, unattended modes).
+class Approver {
+ public:
+  virtual ~Approver() = default;
+  virtual Approval approve(const ApprovalRequest& request, std::stop_token stop) = 0;
+};
+
+}  // namespace agentry::tools
