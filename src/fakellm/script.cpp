@@ -96,6 +96,13 @@ class Reader {
     return tl::make_unexpected(std::move(agentry_r).error()); \
   }
 
+/// A string, number or boolean as text ("" when absent); objects as their JSON.
+std::string scalar_text(const json& obj, const char* key) {
+  auto it = obj.find(key);
+  if (it == obj.end() || it->is_null()) return {};
+  return it->is_string() ? it->get<std::string>() : it->dump();
+}
+
 Result<Fault> parse_fault(const json& j, const std::string& where) {
   if (!j.is_object())
     return fail(ErrorCode::kConfig, fmt::format("{}: a fault must be a mapping", where));
@@ -104,22 +111,13 @@ Result<Fault> parse_fault(const json& j, const std::string& where) {
   AGENTRY_TRY(r.check_keys(kFaultKeys));
   AGENTRY_TRY(r.get("times", f.times));
   AGENTRY_TRY(r.get("status", f.status));
-  if (j.contains("retry_after")) {
-    const json& v = j["retry_after"];
-    f.retry_after = v.is_string() ? v.get<std::string>() : v.dump();
-  }
+  f.retry_after = scalar_text(j, "retry_after");
   AGENTRY_TRY(r.get("retry_after_ms", f.retry_after_ms));
-  AGENTRY_TRY(r.get("x_should_retry", f.x_should_retry));
-  if (j.contains("x_should_retry") && j["x_should_retry"].is_boolean()) {
-    f.x_should_retry = j["x_should_retry"].get<bool>() ? "true" : "false";
-  }
+  f.x_should_retry = scalar_text(j, "x_should_retry");
   AGENTRY_TRY(r.get("error_type", f.error_type));
-  AGENTRY_TRY(r.get("error_code", f.error_code));
-  if (j.contains("error_code") && j["error_code"].is_number())
-    f.error_code = j["error_code"].dump();
+  f.error_code = scalar_text(j, "error_code");
   AGENTRY_TRY(r.get("error_message", f.error_message));
-  if (j.contains("body"))
-    f.body = j["body"].is_string() ? j["body"].get<std::string>() : j["body"].dump();
+  if (j.contains("body")) f.body = scalar_text(j, "body");
   AGENTRY_TRY(r.get("delay_ms", f.delay_ms));
   AGENTRY_TRY(r.get("drip_tokens_per_second", f.drip_tokens_per_second));
   AGENTRY_TRY(r.get("cut_after_bytes", f.cut_after_bytes));

@@ -24,8 +24,10 @@ namespace agentry::llm {
 /// Every network phase is bounded (STYLE.md: llama.cpp's lesson).
 struct HttpTimeouts {
   std::chrono::milliseconds connect{10'000};  ///< TCP + TLS handshake
-  std::chrono::seconds low_speed{120};        ///< abort when under 1 byte/s for this long
-  std::chrono::milliseconds total{600'000};   ///< the whole exchange, streaming included; 0 = none
+  /// Abort when under 1 byte/s for this long. libcurl averages the speed over its last ~5 s of
+  /// samples, so a silent stall is noticed after about low_speed + 5 s.
+  std::chrono::seconds low_speed{120};
+  std::chrono::milliseconds total{600'000};  ///< the whole exchange, streaming included; 0 = none
 };
 
 struct HttpClientOptions {

@@ -26,7 +26,7 @@ class EntryReader {
     return Error(ErrorCode::kConfig, std::move(message), config_.where(path(key)), std::move(hint));
   }
   std::string path(std::string_view key) const {
-    return key.empty() ? ptr_ : ptr_ + "/" + json_pointer_segment(key);
+    return key.empty() ? ptr_ : ptr_ + "/" + std::string(key);
   }
   const json* get(std::string_view key) const { return config_.find(path(key)); }
 
@@ -74,7 +74,7 @@ Result<void> read_string_map(const EntryReader& r, std::string_view key,
     return tl::make_unexpected(r.error(key, fmt::format("`{}` must be a mapping", key)));
   for (const auto& [name, value] : v->items()) {
     if (!value.is_string() && !value.is_number()) {
-      return tl::make_unexpected(r.error(std::string(key) + "/" + name,
+      return tl::make_unexpected(r.error(std::string(key) + "/" + json_pointer_segment(name),
                                          fmt::format("`{}.{}` must be a string", key, name)));
     }
     put(name, value.is_string() ? value.get<std::string>() : value.dump());

@@ -1,0 +1,118 @@
+#include "core/config.hpp"
+
+#include <doctest/doctest.h>
+
+#include "support/temp_dir.hpp"
+
+namespace agentry {
+namespace {
+
+using nlohmann::json;
+using testing::TempDir;
+
+TEST_CASE("YAML scalars follow the core schema; quoted ones stay strings") {
+  auto j = yaml_to_json(R"(
+int: 42
+neg: -7
+hex: 0x1F
+float: 2.5
+exp: 1e3
+yes_str: yes
+t: true
+f: False
+n: ~
+empty:
+quoted: "42"
+single: 'true'
+version: 1.2.3
+tagged: !!str 12
+list: [1, two, 3.0]
+nested: {a: {b: null}}
+)",
+                        "test.yaml");
+  REQUIRE(j.has_value());
+  CHECK(*j == json::parse(R"({"int": 42, "neg": -7, "hex": 31, "float": 2.5, "exp": 1000.0,
+    "yes_str": "yes", "t": true, "f": false, "n": null, "empty": null, "quoted": "42",
+    "single": "true", "version": "1.2.3", "tagged": "12", "list": [1, "two", 3.0],
+    "nested": {"a": {"b": null}}})"));
+}
+
+TEST_CASE("YAML errors and duplicate keys name file, line and column") {
+  auto bad = yaml_to_json("a: [1, 2\nb: 3\n", "cfg.yaml");
+  REQUIRE_FALSE(bad.has_value());
+  CHECK(bad.error().code == ErrorCode::kConfig);
+  CHECK(bad.error().where.starts_with("cfg.yaml:"));
+  CHECK(bad.error().message.starts_with("invalid YAML: "));
+
+  auto dup = yaml_to_json("providers:\n  a: 1\n  a: 2\n", "cfg.yaml");
+  REQUIRE_FALSE(dup.has_value());
+  CHECK(dup.error().message == "duplicate key 'a'");
+  CHECK(dup.error().where == "cfg.yaml:3:3");
+
+  auto list = Config::from_yaml("- a\n- b\n", "cfg.yaml");
+  REQUIRE_FALSE(list.has_value());
+  CHECK(list.error().message == "the configuration must be a mapping of keys to values");
+}
+
+TEST_CASE("project config merges over user config, key by key, remembering where each came from") {
+  TempDir home;
+  auto user = home.write("config/agentry/config.yaml", R"(
+default_provider: anthropic
+providers:
+  anthropic:
+    kind: anthropic
+    model: claude-sonnet-4-5
+  local:
+    kind: openai
+    base_url: http://127.0.0.1:8080/v1
+permissions:
+  allow: [cargo_check]
+)");
+  home.write("proj/.git/HEAD", "ref: refs/heads/main\n");
+  auto project = home.write("proj/.agentry/config.yaml", R"(
+providers:
+  anthropic:
+    model: claude-opus-4-1
+permissions:
+  allow: [cargo_test]
+sandbox: {network: false}
+)");
+  home.write("proj/src/lib.rs", "");
+
+  Environment env;
+  env.set("HOME", home.path().string());
+  env.set("XDG_CONFIG_HOME", (home.path() / "config").string());
+  CHECK(user_config_file(env) == user);
+  CHECK(project_config_file(home.path() / "proj" / "src") == project);
+
+  auto c = load_config(env, home.path() / "proj" / "src");
+  REQUIRE_MESSAGE(c.has_value(), (c ? "" : c.error().to_string()));
+  CHECK(c->files() == std::vector<std::filesystem::path>{user, project});
+  CHECK(c->data()["providers"]["anthropic"] ==
+        json{{"kind", "anthropic"}, {"model", "claude-opus-4-1"}});
+  CHECK(c->data()["providers"]["local"]["base_url"] == "http://127.0.0.1:8080/v1");
+  CHECK(c->data()["permissions"]["allow"] == json{"cargo_test"});  // lists are replaced whole
+  CHECK(c->data()["sandbox"]["network"] == false);
+
+  CHECK(c->where("/providers/anthropic/model") == project.string() + ":4:12");
+  CHECK(c->where("/providers/anthropic/kind") == user.string() + ":5:11");
+  CHECK(c->where("/providers/local/base_url") == user.string() + ":9:15");
+  CHECK(c->where("/permissions/allow/0") == project.string() + ":6:11");
+  CHECK(c->where("/providers/local/no_such_key") == user.string() + ":8:5");
+  REQUIRE(c->find("/sandbox/network") != nullptr);
+  CHECK(c->find("/sandbox/nope") == nullptr);
+  CHECK(c->find("not a pointer") == nullptr);
+}
+
+TEST_CASE("missing files are skipped; an empty file is an empty config") {
+  TempDir dir;
+  auto empty = dir.write("empty.yaml", "# nothing yet\n");
+  auto c = load_config_files({dir.path() / "missing.yaml", empty});
+  REQUIRE(c.has_value());
+  CHECK(c->data() == json::object());
+  CHECK(c->files() == std::vector<std::filesystem::path>{empty});
+  CHECK(json_pointer_segment("a/b~c") == "a~1b~0c");
+}
+
+}  // namespace
+}  // namespace agentry

@@ -1,0 +1,215 @@
+// The Anthropic Messages provider against the fake server.
+#include <doctest/doctest.h>
+
+#include "llm/http_provider.hpp"
+#include "llm_test_support.hpp"
+
+namespace agentry::llm {
+namespace {
+
+using namespace testing;
+using nlohmann::json;
+using std::chrono::milliseconds;
+
+struct Fixture {
+  CurlGlobal curl;
+  RecordedWaits waits;
+  std::unique_ptr<fakellm::FakeLlmServer> server;
+  std::unique_ptr<Provider> provider;
+
+  explicit Fixture(std::string_view yaml) {
+    server = start_fake(yaml);
+    provider =
+        make_test_provider(curl, fake_provider_config(ProviderKind::kAnthropic, *server), waits);
+  }
+};
+
+TEST_CASE("streamed text and usage; the request carries the Anthropic headers and shape") {
+  Fixture f(R"(
+- text: "Bonjour, le monde."
+  usage: {input: 472, output: 89, cache_read: 10, cache_write: 5}
+)");
+  Collected got;
+  CompletionRequest request = simple_request("salut");
+  request.system = "Be brief.";
+  request.temperature = 0.5;
+  auto c = f.provider->complete(request, got.sink(), {});
+  REQUIRE_MESSAGE(c.has_value(), (c ? "" : c.error().to_string()));
+  CHECK(c->message.text == "Bonjour, le monde.");
+  CHECK(got.text_deltas() == 3);
+  CHECK(c->finish == FinishReason::kStop);
+  CHECK(c->usage == Usage{472, 89, 10, 5});
+  CHECK(got.usages() == std::vector<Usage>{Usage{472, 89, 10, 5}});
+  CHECK(c->model == "fake-model");
+
+  auto r = f.server->requests().at(0);
+  CHECK(r.path == "/v1/messages");
+  CHECK(r.header("x-api-key") == "sk-test-SECRET-123");
+  CHECK(r.header("anthropic-version") == "2023-06-01");
+  CHECK(r.header("authorization").empty());
+  CHECK(r.json == json::parse(R"({"model": "fake-model", "max_tokens": 4096, "system": "Be brief.",
+    "temperature": 0.5, "stream": true,
+    "messages": [{"role": "user", "content": [{"type": "text", "text": "salut"}]}]})"));
+}
+
+TEST_CASE(
+    "tool_use blocks: fragments with an empty first partial_json, pings, a no-argument tool") {
+  Fixture f(R"(
+- text: "Let me look."
+  tool_calls:
+    - {id: toolu_1, name: cargo_check, arguments: {package: a, all_targets: true}}
+    - {id: toolu_2, name: list_crates, arguments: {}}
+  argument_fragment_chars: 3
+)");
+  Collected got;
+  auto c = f.provider->complete(simple_request(), got.sink(), {});
+  REQUIRE_MESSAGE(c.has_value(), (c ? "" : c.error().to_string()));
+  auto calls = got.calls();
+  REQUIRE(calls.size() == 2);
+  CHECK(calls[0].id == "toolu_1");
+  CHECK(calls[0].arguments == json{{"package", "a"}, {"all_targets", true}});
+  CHECK(calls[0].raw_arguments == R"({"all_targets":true,"package":"a"})");
+  CHECK(calls[1].id == "toolu_2");
+  CHECK(calls[1].arguments == json::object());
+  CHECK(c->finish == FinishReason::kToolCalls);
+  CHECK(c->message.text == "Let me look.");
+  CHECK(c->message.tool_calls == calls);
+}
+
+TEST_CASE("overlapping blocks (all stops at the end) and unknown events are handled") {
+  Fixture f(R"(
+- text: "Two at once."
+  tool_calls:
+    - {id: toolu_a, name: read_file, arguments: {path: src/lib.rs}}
+    - {id: toolu_b, name: read_file, arguments: {path: Cargo.toml}}
+  overlap_blocks: true
+  unknown_event: true
+  comments: true
+  line_end: crlf
+)");
+  Collected got;
+  auto c = f.provider->complete(simple_request(), got.sink(), {});
+  REQUIRE_MESSAGE(c.has_value(), (c ? "" : c.error().to_string()));
+  auto calls = got.calls();
+  REQUIRE(calls.size() == 2);
+  CHECK(calls[0].arguments == json{{"path", "src/lib.rs"}});
+  CHECK(calls[1].arguments == json{{"path", "Cargo.toml"}});
+  CHECK(c->message.text == "Two at once.");
+}
+
+TEST_CASE("history maps to tool_use and tool_result blocks, merged into alternating turns") {
+  Fixture f("- when: {turn: 2}\n  text: done\n");
+  CompletionRequest request = simple_request("fix it");
+  ToolCall a{"toolu_1", "cargo_check", json{{"package", "a"}}, "{\"package\":\"a\"}"};
+  ToolCall b{"toolu_2", "cargo_test", nullptr, "not json"};
+  request.messages.push_back(Message::assistant("Checking.", {a, b}));
+  request.messages.push_back(Message::tool(
+      {{"toolu_1", "cargo_check", "ok", false}, {"toolu_2", "cargo_test", "bad arguments", true}}));
+  request.messages.push_back(Message::user("and then?"));
+  request.tools.push_back({"cargo_check", "Check a package", nullptr});
+  Collected got;
+  auto c = f.provider->complete(request, got.sink(), {});
+  REQUIRE_MESSAGE(c.has_value(), (c ? "" : c.error().to_string()));
+  auto body = f.server->requests().at(0).json;
+  CHECK(body["messages"] == json::parse(R"([
+    {"role": "user", "content": [{"type": "text", "text": "fix it"}]},
+    {"role": "assistant", "content": [
+      {"type": "text", "text": "Checking."},
+      {"type": "tool_use", "id": "toolu_1", "name": "cargo_check", "input": {"package": "a"}},
+      {"type": "tool_use", "id": "toolu_2", "name": "cargo_test", "input": {}}]},
+    {"role": "user", "content": [
+      {"type": "tool_result", "tool_use_id": "toolu_1", "content": "ok"},
+      {"type": "tool_result", "tool_use_id": "toolu_2", "content": "bad arguments", "is_error": true},
+      {"type": "text", "text": "and then?"}]}])"));
+  CHECK(body["tools"] == json::parse(R"([{"name": "cargo_check", "description": "Check a package",
+    "input_schema": {"type": "object", "properties": {}}}])"));
+}
+
+TEST_CASE("a non-streamed message") {
+  Fixture f(R"(
+- text: "Whole."
+  tool_calls: [{id: toolu_9, name: grep, arguments: {pattern: fn}}]
+  usage: {input: 5, output: 6}
+)");
+  Collected got;
+  auto c = f.provider->complete(simple_request("x", false), got.sink(), {});
+  REQUIRE_MESSAGE(c.has_value(), (c ? "" : c.error().to_string()));
+  CHECK(c->message.text == "Whole.");
+  REQUIRE(c->message.tool_calls.size() == 1);
+  CHECK(c->message.tool_calls[0].arguments == json{{"pattern", "fn"}});
+  CHECK(c->finish == FinishReason::kToolCalls);
+  CHECK(c->usage == Usage{5, 6, 0, 0});
+  CHECK(got.events.size() == 3);
+  CHECK(f.server->requests().at(0).json["stream"] == false);
+}
+
+TEST_CASE("overloaded: an error event mid-stream keeps the text; 529 with retry-after is retried") {
+  Fixture late(R"(
+- text: "partial answer here"
+  faults: [{error_after_events: 5}]
+)");
+  Collected got;
+  auto c = late.provider->complete(simple_request(), got.sink(), {});
+  REQUIRE_FALSE(c.has_value());
+  CHECK(late.server->request_count() == 1);
+  CHECK(c.error().code == ErrorCode::kRateLimited);
+  CHECK(c.error().retryable);
+  CHECK(c.error().message ==
+        "provider 'fake-anthropic': the server reported an error mid-stream: Overloaded "
+        "[overloaded_error]");
+  CHECK(c.error().where == late.server->url("/v1/messages"));
+  CHECK(got.text() == "partial answer ");
+
+  Fixture early(R"(
+- text: fine
+  faults: [{error_after_events: 2}, {status: 529, retry_after: 1}]
+)");
+  Collected got2;
+  auto c2 = early.provider->complete(simple_request(), got2.sink(), {});
+  REQUIRE_MESSAGE(c2.has_value(), (c2 ? "" : c2.error().to_string()));
+  CHECK(early.server->request_count() == 3);
+  CHECK(early.waits.delays == std::vector<milliseconds>{milliseconds(500), milliseconds(1000)});
+  CHECK(got2.text() == "fine");
+}
+
+TEST_CASE("an Anthropic 400 body gives the server's message, type and request id") {
+  Fixture f(R"(
+- text: x
+  faults: [{status: 400, error_message: "messages.1: tool_use ids were found without tool_result blocks"}]
+)");
+  Collected got;
+  auto c = f.provider->complete(simple_request(), got.sink(), {});
+  REQUIRE_FALSE(c.has_value());
+  CHECK(f.server->request_count() == 1);
+  CHECK(c.error().message ==
+        "provider 'fake-anthropic' answered HTTP 400: messages.1: tool_use ids were found without "
+        "tool_result blocks [type invalid_request_error, request id req_fake]");
+}
+
+TEST_CASE("max_tokens with a tool call: the call is kept but not announced") {
+  Fixture f(R"(
+- tool_calls: [{id: toolu_1, name: write_file, arguments: '{"path": "a'}]
+  finish_reason: max_tokens
+)");
+  Collected got;
+  auto c = f.provider->complete(simple_request(), got.sink(), {});
+  REQUIRE(c.has_value());
+  CHECK(c->finish == FinishReason::kLength);
+  CHECK(got.calls().empty());
+  REQUIRE(c->message.tool_calls.size() == 1);
+  CHECK(c->message.tool_calls[0].arguments.is_null());
+}
+
+TEST_CASE("a stream that closes before message_stop is truncated") {
+  Fixture f("- text: 'a b c d e f'\n  faults: [{cut_after_bytes: 900}]\n");
+  Collected got;
+  auto c = f.provider->complete(simple_request(), got.sink(), {});
+  REQUIRE_FALSE(c.has_value());
+  CHECK(c.error().retryable);
+  CHECK(c.error().message.find("broke after") != std::string::npos);
+  CHECK(got.text().size() < std::string("a b c d e f").size());
+  CHECK_FALSE(got.text().empty());
+}
+
+}  // namespace
+}  // namespace agentry::llm
