@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <vector>
 
 #include <fmt/format.h>
@@ -150,7 +151,7 @@ void run_show(const AppContext& ctx, const AgentsOptions& opts) {
     return;
   }
   auto field = [](std::string_view label, const std::string& value) {
-    if (!value.empty()) std::cout << fmt::format("{:<13}{}\n", label, value);
+    if (!value.empty()) std::cout << fmt::format("{:<16}{}\n", label, value);
   };
   field("name:", def->name);
   field("description:", def->description);
@@ -160,7 +161,8 @@ void run_show(const AppContext& ctx, const AgentsOptions& opts) {
   if (def->max_steps) field("max steps:", std::to_string(*def->max_steps));
   field("tools:", fmt::format("{}", fmt::join(agents::effective_tools(*def), ", ")) +
                       (def->tools ? "" : " (default)"));
-  field("disabled:", fmt::format("{}", fmt::join(def->disabled_tools, ", ")));
+  field("disabled tools:", fmt::format("{}", fmt::join(def->disabled_tools, ", ")));
+  field("enabled tools:", fmt::format("{}", fmt::join(def->enabled_tools, ", ")));
   if (!def->permission.is_null()) field("permission:", def->permission.dump());
   field("color:", def->color);
   if (def->hidden) field("hidden:", "true");
@@ -174,8 +176,12 @@ void run_validate(const AppContext& ctx, const AgentsOptions& opts) {
   Registry registry = [&] {
     if (opts.paths.empty()) return load_registry(ctx);
     std::vector<fs::path> paths(opts.paths.begin(), opts.paths.end());
+    // Paths are relative to --cwd; as typed when that is the process's directory, so problems
+    // are reported the way the user wrote them.
+    std::error_code ec;
+    bool moved = fs::current_path(ec) != ctx.cwd;
     for (auto& path : paths) {
-      if (path.is_relative()) path = (ctx.cwd / path).lexically_normal();
+      if (moved && path.is_relative()) path = (ctx.cwd / path).lexically_normal();
     }
     return Registry::from_loaded(agents::load_paths(paths, "extra"));
   }();
