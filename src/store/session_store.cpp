@@ -261,16 +261,19 @@ Result<std::int64_t> SessionStore::append_turn(std::string_view session_id,
   auto found = impl_->get(session_id);
   if (!found) return pass(found);
 
-  auto next = db.prepare(
-      "SELECT coalesce(max(turn) + 1, 0), coalesce(max(first_seq + message_count), 0) "
-      "FROM turns WHERE session_id = ?1");
-  if (!next) return pass(next);
-  next->bind(1, session_id);
-  auto row = next->step();
+  // The last turn, found through the primary key: appending stays O(log n) in long sessions.
+  auto last = db.prepare(
+      "SELECT turn + 1, first_seq + message_count FROM turns WHERE session_id = ?1 "
+      "ORDER BY turn DESC LIMIT 1");
+  if (!last) return pass(last);
+  last->bind(1, session_id);
+  auto row = last->step();
   if (!row) return pass(row);
   TurnRecord record;
-  record.turn = next->column_int(0);
-  record.first_seq = next->column_int(1);
+  if (*row) {
+    record.turn = last->column_int(0);
+    record.first_seq = last->column_int(1);
+  }
   record.message_count = static_cast<std::int64_t>(messages.size());
   record.usage = usage;
   record.created_at_ms = impl_->now_ms();
