@@ -1,18 +1,15 @@
 #include "store/session_store.hpp"
 
-#include <algorithm>
 #include <mutex>
-#include <system_error>
-#include <thread>
 #include <utility>
 
 #include <fmt/format.h>
 
 #include "core/paths.hpp"
-#include "store/schema.hpp"
 #include "store/session_id.hpp"
 #include "store/session_rows.hpp"
 #include "store/sqlite.hpp"
+#include "store/store_database.hpp"
 
 namespace agentry::store {
 
@@ -34,21 +31,6 @@ std::int64_t to_unix_ms(std::chrono::system_clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }
 
-/// Switches a database to WAL. When several processes create the store at once, SQLite answers
-/// BUSY at once instead of calling the busy handler (waiting could deadlock), so wait here.
-Result<std::string> switch_to_wal(Database& db, std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  auto pause = std::chrono::milliseconds(1);
-  while (true) {
-    auto mode = db.query_text("PRAGMA journal_mode = WAL");
-    if (mode || !mode.error().retryable || std::chrono::steady_clock::now() >= deadline) {
-      return mode;
-    }
-    std::this_thread::sleep_for(pause);
-    pause = std::min(pause * 2, std::chrono::milliseconds(50));
-  }
-}
-
 }  // namespace
 
 fs::path default_session_db_path(const Environment& env) {
@@ -56,13 +38,11 @@ fs::path default_session_db_path(const Environment& env) {
 }
 
 struct SessionStore::Impl {
-  Impl(Database database, StoreOptions::Sync sync_mode,
-       std::function<std::chrono::system_clock::time_point()> clock_fn)
-      : db(std::move(database)), sync(sync_mode), clock(std::move(clock_fn)), ids(clock) {}
+  Impl(Database database, std::function<std::chrono::system_clock::time_point()> clock_fn)
+      : db(std::move(database)), clock(std::move(clock_fn)), ids(clock) {}
 
   mutable std::mutex mutex;
   mutable Database db;
-  StoreOptions::Sync sync;
   std::function<std::chrono::system_clock::time_point()> clock;
   SessionIdGenerator ids;
 
@@ -177,34 +157,10 @@ struct SessionStore::Impl {
 };
 
 Result<SessionStore> SessionStore::open(const fs::path& db_path, StoreOptions options) {
-  std::error_code ec;
-  if (db_path.has_parent_path()) fs::create_directories(db_path.parent_path(), ec);
-  if (ec) {
-    return fail(ErrorCode::kIo,
-                fmt::format("cannot create the session store's directory: {}", ec.message()),
-                db_path.parent_path().string(), "check the permissions of its parent");
-  }
-  auto db = Database::open(db_path);
-  if (!db) return pass(db);
-
-  auto busy = db->exec(fmt::format("PRAGMA busy_timeout = {}", options.busy_timeout.count()));
-  if (!busy) return pass(busy);
-  auto journal = switch_to_wal(*db, options.busy_timeout);
-  if (!journal) return pass(journal);
-  if (*journal != "wal") {
-    return fail(ErrorCode::kIo,
-                fmt::format("session store cannot use WAL journaling (got '{}')", *journal),
-                db_path.string(), "put the store on a local file system");
-  }
-  auto pragmas =
-      db->exec(fmt::format("PRAGMA synchronous = {}; PRAGMA foreign_keys = ON",
-                           options.sync == StoreOptions::Sync::kFull ? "FULL" : "NORMAL"));
-  if (!pragmas) return pass(pragmas);
-
   if (!options.clock) options.clock = [] { return std::chrono::system_clock::now(); };
-  auto migrated = migrate(*db, session_store_migrations(), to_unix_ms(options.clock()));
-  if (!migrated) return pass(migrated);
-  return SessionStore(std::make_unique<Impl>(std::move(*db), options.sync, options.clock));
+  auto db = open_session_database(db_path, options, to_unix_ms(options.clock()));
+  if (!db) return pass(db);
+  return SessionStore(std::make_unique<Impl>(std::move(*db), options.clock));
 }
 
 SessionStore::SessionStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
