@@ -50,7 +50,11 @@ function serverEnv(llmUrl) {
   for (const name of ['CARGO_HOME', 'RUSTUP_HOME']) {
     if (process.env[name]) env[name] = process.env[name];
   }
-  if (!env.CARGO_HOME && process.env.HOME) env.CARGO_HOME = path.join(process.env.HOME, '.cargo');
+  // cargo may be a rustup proxy that finds its toolchains through the real home.
+  if (process.env.HOME) {
+    env.CARGO_HOME ??= path.join(process.env.HOME, '.cargo');
+    env.RUSTUP_HOME ??= path.join(process.env.HOME, '.rustup');
+  }
   if (llmUrl) {
     env.OPENAI_BASE_URL = `${llmUrl}/v1`;
     env.OPENAI_API_KEY = 'test-key-not-secret';
@@ -163,7 +167,7 @@ describe('agentry mcp with the official TypeScript SDK client', { skip: skipAll 
     assert.equal(result.structuredContent.stop_reason, 'completed');
     assert.ok(result.structuredContent.usage.input_tokens >= 0);
     assert.ok(progress.length >= 2, `progress: ${JSON.stringify(progress)}`);
-    assert.ok(progress.some((p) => /cargo_check/.test(p.message)));
+    assert.ok(progress.some((p) => /cargo_check done/.test(p.message)), JSON.stringify(progress));
     for (let i = 1; i < progress.length; ++i) assert.ok(progress[i].progress > progress[i - 1].progress);
   });
 
