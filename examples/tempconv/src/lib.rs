@@ -37,8 +37,9 @@ mod tests {
 
     #[test]
     fn averages_readings() {
-        assert_eq!(average(&vec![1.0, 2.0, 3.0]), Some(2.0));
-        assert_eq!(average(&vec![]), None);
+        let readings: Vec<f64> = (1..=3).map(f64::from).collect();
+        assert_eq!(average(&readings), Some(2.0));
+        assert_eq!(average(&Vec::new()), None);
         assert!(is_freezing(-1.0));
     }
 }

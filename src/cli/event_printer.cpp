@@ -1,0 +1,177 @@
+#include "cli/event_printer.hpp"
+
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "core/environment.hpp"
+
+namespace agentry::cli {
+
+namespace {
+
+constexpr const char* kDim = "2";
+constexpr const char* kBold = "1";
+constexpr const char* kRed = "31";
+constexpr const char* kGreen = "32";
+constexpr const char* kCyan = "36";
+constexpr const char* kMagenta = "35";
+
+std::string indent(int depth) {
+  return std::string(static_cast<std::size_t>(depth) * 2, ' ');
+}
+
+/// Removes terminal control sequences from tool output so a crate cannot repaint the screen.
+std::string strip_controls(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c == 0x1b) {  // ESC [ ... final byte
+      if (i + 1 < text.size() && text[i + 1] == '[') {
+        i += 2;
+        while (i < text.size() && !(text[i] >= 0x40 && text[i] <= 0x7e))
+          ++i;
+      }
+      continue;
+    }
+    if (c < 0x20 && c != '\n' && c != '\t') continue;
+    out.push_back(static_cast<char>(c));
+  }
+  return out;
+}
+
+}  // namespace
+
+bool want_color(int fd, const Environment& env) {
+  if (env.get("NO_COLOR").has_value()) return false;
+  if (env.get_or("TERM", "") == "dumb") return false;
+  return ::isatty(fd) != 0;
+}
+
+std::string summarise_arguments(const nlohmann::json& arguments, std::size_t max) {
+  if (!arguments.is_object()) return arguments.dump();
+  std::string out;
+  for (const auto& [key, value] : arguments.items()) {
+    if (key == "content" || key == "new_string" || key == "old_string" || key == "prompt")
+      continue;  // bulky: shown in approvals and results, not on the call line
+    std::string v = value.is_string() ? value.get<std::string>() : value.dump();
+    if (auto nl = v.find('\n'); nl != std::string::npos) v = v.substr(0, nl) + "…";
+    out += (out.empty() ? "" : " ") + key + "=" + v;
+  }
+  if (out.size() > max) out = out.substr(0, max - 1) + "…";
+  return out;
+}
+
+std::string EventPrinter::paint(const char* code, const std::string& text) const {
+  if (!style_.color) return text;
+  return fmt::format("\x1b[{}m{}\x1b[0m", code, text);
+}
+
+void EventPrinter::print(const std::string& text) {
+  std::fwrite(text.data(), 1, text.size(), out_);
+  std::fflush(out_);
+}
+
+void EventPrinter::end_line() {
+  if (mid_line_) print("\n");
+  mid_line_ = false;
+}
+
+void EventPrinter::header(const engine::Origin& origin) {
+  if (speaking_ == origin.session_id) return;
+  end_line();
+  print(fmt::format("\n{}{}\n", indent(origin.depth), paint(kBold, "● " + origin.agent)));
+  speaking_ = origin.session_id;
+}
+
+std::string EventPrinter::last_tool_output() const {
+  std::lock_guard lock(mutex_);
+  return last_output_;
+}
+
+void EventPrinter::on_event(const engine::Event& event) {
+  std::lock_guard lock(mutex_);
+  struct Visitor {
+    EventPrinter& p;
+    void operator()(const engine::TurnStarted&) const {}
+    void operator()(const engine::TextDelta& e) const {
+      p.header(e.origin);
+      std::string text = strip_controls(e.text);
+      std::string pad = indent(e.origin.depth);
+      for (char c : text) {
+        if (!p.mid_line_ && c != '\n') {
+          p.print(pad);
+          p.mid_line_ = true;
+        }
+        p.print(std::string(1, c));
+        if (c == '\n') p.mid_line_ = false;
+      }
+    }
+    void operator()(const engine::ToolCallStarted& e) const {
+      if (e.call.name == "task") return;  // shown as a delegation
+      p.end_line();
+      p.speaking_.clear();
+      p.print(fmt::format("{}{} {} {}\n", indent(e.origin.depth), p.paint(kCyan, "▸"),
+                          p.paint(kBold, e.call.name),
+                          p.paint(kDim, summarise_arguments(e.call.arguments))));
+    }
+    void operator()(const engine::ToolCallFinished& e) const {
+      p.last_output_ = e.result.content;
+      if (e.call.name == "task") return;
+      p.end_line();
+      p.speaking_.clear();
+      std::string pad = indent(e.origin.depth);
+      p.print(fmt::format("{}{} {} {}\n", pad,
+                          e.result.is_error ? p.paint(kRed, "✗") : p.paint(kGreen, "✓"),
+                          e.call.name, p.paint(kDim, fmt::format("({} ms)", e.duration_ms))));
+      std::string content = strip_controls(e.result.content);
+      int shown = 0;
+      std::size_t pos = 0;
+      while (pos < content.size() && shown < p.style_.folded_lines) {
+        auto nl = content.find('\n', pos);
+        std::string line = content.substr(pos, nl == std::string::npos ? nl : nl - pos);
+        auto limit = static_cast<std::size_t>(std::max(20, p.style_.width - 6));
+        if (line.size() > limit) line = line.substr(0, limit - 1) + "…";
+        p.print(fmt::format("{}  {}\n", pad, p.paint(kDim, "│ " + line)));
+        ++shown;
+        if (nl == std::string::npos) {
+          pos = content.size();
+          break;
+        }
+        pos = nl + 1;
+      }
+      if (pos < content.size()) {
+        auto rest =
+            std::count(content.begin() + static_cast<std::ptrdiff_t>(pos), content.end(), '\n') + 1;
+        p.print(
+            fmt::format("{}  {}\n", pad, p.paint(kDim, fmt::format("│ … {} more lines", rest))));
+      }
+    }
+    void operator()(const engine::UsageUpdated&) const {}
+    void operator()(const engine::SubagentStarted& e) const {
+      p.end_line();
+      p.speaking_.clear();
+      p.print(fmt::format("{}{} {} delegates to {}: {}\n", indent(e.origin.depth),
+                          p.paint(kMagenta, "→"), e.origin.agent, p.paint(kBold, e.child_agent),
+                          e.description));
+    }
+    void operator()(const engine::SubagentFinished& e) const {
+      p.end_line();
+      p.speaking_.clear();
+      p.print(fmt::format("{}{} {} {}\n", indent(e.origin.depth), p.paint(kMagenta, "←"),
+                          e.child_agent, e.ok ? "finished" : "failed"));
+    }
+    void operator()(const engine::Done& e) const {
+      if (e.origin.depth == 0) p.end_line();
+    }
+    void operator()(const engine::ErrorOccurred& e) const {
+      p.end_line();
+      p.print(fmt::format("{}{} {}\n", indent(e.origin.depth), p.paint(kRed, "✗ error:"),
+                          e.error.to_string()));
+    }
+  };
+  std::visit(Visitor{*this}, event);
+}
+
+}  // namespace agentry::cli

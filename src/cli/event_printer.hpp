@@ -1,0 +1,48 @@
+#pragma once
+/// Renders engine events for a person at a terminal: who speaks (agent, indented by delegation
+/// depth), streamed text, one line per tool call with its key arguments, status and duration,
+/// the result folded to a few lines, delegation, errors. Used by `demo` and `chat`.
+#include <cstdio>
+#include <mutex>
+#include <string>
+
+#include "core/environment.hpp"
+#include "engine/events.hpp"
+
+namespace agentry::cli {
+
+struct PrinterStyle {
+  bool color = false;    ///< ANSI colours (off for NO_COLOR or a non-terminal)
+  int folded_lines = 6;  ///< lines of each tool result shown
+  int width = 100;       ///< terminal columns, for cutting long lines
+};
+
+class EventPrinter final : public engine::EventSink {
+ public:
+  EventPrinter(std::FILE* out, PrinterStyle style) : out_(out), style_(style) {}
+  void on_event(const engine::Event& event) override;
+
+  /// The full content of the last tool result (for chat's /last).
+  std::string last_tool_output() const;
+
+ private:
+  void end_line();
+  void header(const engine::Origin& origin);
+  std::string paint(const char* code, const std::string& text) const;
+  void print(const std::string& text);
+
+  std::FILE* out_;
+  PrinterStyle style_;
+  mutable std::mutex mutex_;
+  bool mid_line_ = false;
+  std::string speaking_;  ///< session id whose text is being streamed
+  std::string last_output_;
+};
+
+/// "path=src/lib.rs mode=check": the arguments a person wants to see, cut to `max` chars.
+std::string summarise_arguments(const nlohmann::json& arguments, std::size_t max = 60);
+
+/// Whether to colour output: a terminal and no NO_COLOR.
+bool want_color(int fd, const Environment& env);
+
+}  // namespace agentry::cli
