@@ -1,6 +1,7 @@
 #include "tools/cargo_diagnostics.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 #include <tuple>
@@ -63,6 +64,46 @@ std::string clip(std::string s) {
   return s;
 }
 
+bool is_word(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+}
+
+int bracket_balance(std::string_view s) {
+  int b = 0;
+  for (char c : s)
+    b += (c == '(' || c == '[' || c == '{') ? 1 : (c == ')' || c == ']' || c == '}') ? -1 : 0;
+  return b;
+}
+
+/// "`old` -> `new`" for the part of a line that changes: the common prefix and suffix are
+/// dropped, widened back to whole identifiers and numbers and to balanced brackets, so the
+/// model sees `nth(0)` -> `next()` rather than a cut token.
+std::string changed_part(const std::string& before, const std::string& after) {
+  std::size_t pre = 0;
+  while (pre < before.size() && pre < after.size() && before[pre] == after[pre])
+    ++pre;
+  std::size_t suf = 0;
+  while (suf < before.size() - pre && suf < after.size() - pre &&
+         before[before.size() - 1 - suf] == after[after.size() - 1 - suf])
+    ++suf;
+  auto in_token = [&](std::size_t i) {
+    char c = before[i];
+    if (is_word(c) || (static_cast<unsigned char>(c) & 0xC0) == 0x80) return true;
+    return c == '.' && i > 0 && std::isdigit(static_cast<unsigned char>(before[i - 1]));
+  };
+  while (pre > 0 && in_token(pre - 1))
+    --pre;
+  while (suf > 0 && in_token(before.size() - suf))
+    --suf;
+  auto old_mid = [&] { return std::string_view(before).substr(pre, before.size() - pre - suf); };
+  auto new_mid = [&] { return std::string_view(after).substr(pre, after.size() - pre - suf); };
+  while (suf > 0 && (bracket_balance(old_mid()) > 0 || bracket_balance(new_mid()) > 0))
+    --suf;
+  while (pre > 0 && (bracket_balance(old_mid()) < 0 || bracket_balance(new_mid()) < 0))
+    --pre;
+  return fmt::format("`{}` -> `{}`", clip(trim(old_mid())), clip(trim(new_mid())));
+}
+
 /// "`old` -> `new`" per affected line when the edits are single-line and the line text is known.
 std::string preview_of(const std::vector<std::pair<TextEdit, std::string>>& edits) {
   std::map<std::pair<std::string, int>, std::vector<const std::pair<TextEdit, std::string>*>>
@@ -90,7 +131,7 @@ std::string preview_of(const std::vector<std::pair<TextEdit, std::string>>& edit
       if (to < from || to > updated.size()) return fmt::format("{} edits", edits.size());
       updated.replace(from, to - from, e->first.replacement);
     }
-    std::string part = fmt::format("`{}` -> `{}`", clip(trim(line)), clip(trim(updated)));
+    std::string part = changed_part(line, updated);
     if (by_line.size() > 1) part = fmt::format("line {}: {}", where.second, part);
     parts.push_back(std::move(part));
   }
@@ -250,7 +291,7 @@ std::string render_diagnostics(const CargoReport& report, std::size_t budget) {
                              : fmt::format("{}[{}]: {}", first.level, first.code, first.message);
     if (group.size() > 1) header += fmt::format(" ({}x)", group.size());
     header += '\n';
-    if (out.size() + header.size() > budget) break;
+    std::size_t header_at = out.size();
     out += header;
     for (const Diagnostic* d : group) {
       std::string entry = d->file.empty() ? "  (no location)"
@@ -265,6 +306,7 @@ std::string render_diagnostics(const CargoReport& report, std::size_t budget) {
           entry += fmt::format("    {}\n", n);
       }
       if (out.size() + entry.size() > budget) {
+        if (d == group.front()) out.resize(header_at);  // no header without a location under it
         full = true;
         break;
       }

@@ -53,7 +53,7 @@ std::string numbered_lines(std::string_view text, std::size_t first, std::size_t
   std::string out;
   std::size_t line = 1;
   std::size_t start = 0;
-  while (start <= text.size() && line <= last) {
+  while (start < text.size() && line <= last) {
     auto end = text.find('\n', start);
     if (end == std::string_view::npos) end = text.size();
     if (line >= first)
@@ -131,7 +131,8 @@ class EditFileTool final : public SpecTool {
     std::size_t first = line_of(updated, matches.front());
     std::size_t new_lines =
         static_cast<std::size_t>(std::count(new_string.begin(), new_string.end(), '\n'));
-    std::size_t total = line_of(updated, updated.size());
+    std::size_t total = static_cast<std::size_t>(std::count(updated.begin(), updated.end(), '\n')) +
+                        (updated.empty() || updated.back() == '\n' ? 0 : 1);
     std::size_t last = std::min({first + new_lines + 2, first + kSnippetLines, total});
     first = first > 2 ? first - 2 : 1;
     std::string out = fmt::format("replaced {} occurrence{} in `{}`; lines {}-{} now read:\n{}",

@@ -24,6 +24,7 @@ TestReport parse_libtest_output(std::string_view text, std::size_t output_cap) {
   static const std::regex kSummary(
       R"(^test result: (ok|FAILED)\. (\d+) passed; (\d+) failed; (\d+) ignored; (\d+) measured; (\d+) filtered out)");
   static const std::regex kFailureHeader(R"(^---- (.+) (stdout|stderr) ----$)");
+  static const std::regex kThreadId(R"(^(thread '[^']*') \(\d+\))");
   static const std::regex kFailedLine(R"(^test (.+) \.\.\. FAILED$)");
   TestReport report;
   std::vector<std::string> failed_names;
@@ -52,6 +53,9 @@ TestReport parse_libtest_output(std::string_view text, std::size_t output_cap) {
       current = nullptr;
     } else if (current != nullptr) {
       if (line.starts_with("note: run with `RUST_BACKTRACE=1`")) continue;
+      // Newer libtest names the thread id ("thread 'x' (1234) panicked"): noise that changes
+      // every run.
+      line = std::regex_replace(line, kThreadId, "$1");
       current->output += line;
       current->output += '\n';
     }

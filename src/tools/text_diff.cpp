@@ -58,12 +58,12 @@ std::vector<Op> diff_ops(const std::vector<std::string_view>& a,
       if (i < n && j < m && a[pre + i] == b[pre + j]) {
         ops.push_back({' ', a[pre + i], pre + i + 1, pre + j + 1});
         ++i, ++j;
-      } else if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) {
-        ops.push_back({'+', b[pre + j], pre + i + 1, pre + j + 1});
-        ++j;
-      } else {
+      } else if (i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1])) {
         ops.push_back({'-', a[pre + i], pre + i + 1, pre + j + 1});
         ++i;
+      } else {
+        ops.push_back({'+', b[pre + j], pre + i + 1, pre + j + 1});
+        ++j;
       }
     }
   } else {

@@ -1,0 +1,198 @@
+#include "tools/permissions.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+#include <fmt/format.h>
+
+#include "tools/glob_match.hpp"
+
+namespace agentry::tools {
+
+using nlohmann::json;
+
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+bool is_process_tool(std::string_view name) {
+  return name.starts_with("cargo_") || name == "clippy_fix" || name == "rustfmt";
+}
+
+/// The opencode / Claude Code group names that cover `spec` for this call.
+std::vector<std::string> groups_of(const ToolSpec& spec, const json& args) {
+  const std::string& name = spec.schema.name;
+  std::vector<std::string> groups;
+  if (call_writes(spec, args)) groups.push_back("edit");
+  if (name == "write_file") groups.push_back("write");
+  if (is_process_tool(name)) groups.push_back("bash");
+  if (name == "read_file") groups.push_back("read");
+  if (name == "grep") groups.push_back("grep");
+  if (name == "glob") groups.push_back("glob");
+  if (name == "list_files") groups.push_back("list");
+  return groups;
+}
+
+Permission stricter(Permission a, Permission b) {
+  return static_cast<int>(a) > static_cast<int>(b) ? a : b;
+}
+
+/// A rule value: a permission, or (opencode's bash form) patterns over the command line, where
+/// the most specific (longest) matching pattern wins.
+std::optional<Permission> rule_for(const json& value, const std::string& command) {
+  if (value.is_string()) return parse_permission(value.get<std::string>());
+  if (!value.is_object()) return std::nullopt;
+  std::optional<Permission> best;
+  std::size_t best_len = 0;
+  for (const auto& [pattern, v] : value.items()) {
+    if (!v.is_string() || !glob_match(pattern, command)) continue;
+    if (!best || pattern.size() >= best_len) {
+      best = parse_permission(v.get<std::string>());
+      best_len = pattern.size();
+    }
+  }
+  return best;
+}
+
+Result<Permission> parse_value(const json& value, const std::string& key,
+                               const std::string& where) {
+  if (value.is_string())
+    if (auto p = parse_permission(value.get<std::string>())) return *p;
+  return fail(ErrorCode::kConfig,
+              fmt::format("permission for `{}` is {}, not allow, ask or deny", key, value.dump()),
+              where);
+}
+
+}  // namespace
+
+const char* to_string(Permission p) {
+  switch (p) {
+    case Permission::kAllow:
+      return "allow";
+    case Permission::kAsk:
+      return "ask";
+    case Permission::kDeny:
+      return "deny";
+  }
+  return "deny";
+}
+
+std::optional<Permission> parse_permission(std::string_view text) {
+  if (text == "allow") return Permission::kAllow;
+  if (text == "ask") return Permission::kAsk;
+  if (text == "deny") return Permission::kDeny;
+  return std::nullopt;
+}
+
+bool call_writes(const ToolSpec& spec, const json& arguments) {
+  if (!spec.writes) return false;
+  if (spec.schema.name == "rustfmt")
+    return arguments.value("mode", std::string("check")) == "apply";
+  return true;
+}
+
+std::string call_command(const ToolSpec& spec, const json& arguments) {
+  const std::string& name = spec.schema.name;
+  if (name.starts_with("cargo_")) return "cargo " + name.substr(6);
+  if (name == "clippy_fix") return "cargo clippy --fix";
+  if (name == "rustfmt") return call_writes(spec, arguments) ? "cargo fmt" : "cargo fmt --check";
+  return {};
+}
+
+Result<PermissionPolicy> PermissionPolicy::from_config(const json& section,
+                                                       const std::string& where) {
+  PermissionPolicy policy;
+  if (section.is_null()) return policy;
+  if (!section.is_object())
+    return fail(ErrorCode::kConfig, "`permissions` must map tool names to allow, ask or deny",
+                where);
+  for (const auto& [key, value] : section.items()) {
+    auto p = parse_value(value, key, where);
+    if (!p) return tl::make_unexpected(p.error());
+    if (key == "default" || key == "*") {
+      policy.config_default_ = *p;
+    } else {
+      policy.config_[key] = *p;
+    }
+  }
+  return policy;
+}
+
+Result<PermissionPolicy> PermissionPolicy::for_agent(const json& permission, std::string_view mode,
+                                                     const std::string& where) const {
+  static constexpr std::array<std::string_view, 6> kModes = {
+      "", "default", "acceptedits", "bypasspermissions", "plan", "dontask"};
+  PermissionPolicy policy = *this;
+  policy.mode_ = lower(mode);
+  if (std::find(kModes.begin(), kModes.end(), policy.mode_) == kModes.end())
+    return fail(ErrorCode::kConfig, fmt::format("unknown permissionMode `{}`", mode), where,
+                "use default, acceptEdits, bypassPermissions, plan or dontAsk");
+  if (permission.is_null()) return policy;
+  if (permission.is_string()) {
+    // A bare value applies to every tool (opencode allows `permission: ask`).
+    auto p = parse_value(permission, "*", where);
+    if (!p) return tl::make_unexpected(p.error());
+    policy.agent_ = {{"*", permission}};
+    return policy;
+  }
+  if (!permission.is_object())
+    return fail(ErrorCode::kConfig, "`permission` must be a mapping of tool to allow, ask or deny",
+                where);
+  policy.agent_ = json::object();
+  for (const auto& [key, value] : permission.items()) {
+    if (value.is_object()) {
+      for (const auto& [pattern, v] : value.items()) {
+        auto p = parse_value(v, key + " " + pattern, where);
+        if (!p) return tl::make_unexpected(p.error());
+      }
+    } else {
+      auto p = parse_value(value, key, where);
+      if (!p) return tl::make_unexpected(p.error());
+    }
+    policy.agent_[lower(key)] = value;
+  }
+  return policy;
+}
+
+Permission PermissionPolicy::decide(const ToolSpec& spec, const json& arguments) const {
+  const std::string& name = spec.schema.name;
+  bool writes = call_writes(spec, arguments);
+  auto config_rule = config_.find(name);
+  if (config_rule != config_.end() && config_rule->second == Permission::kDeny)
+    return Permission::kDeny;
+
+  Permission result = writes ? Permission::kAsk : Permission::kAllow;
+  if (config_default_) result = *config_default_;
+  if (config_rule != config_.end()) result = config_rule->second;
+
+  std::string command = call_command(spec, arguments);
+  if (auto it = agent_.find(lower(name)); it != agent_.end()) {
+    if (auto p = rule_for(*it, command)) result = *p;
+  } else {
+    std::optional<Permission> from_groups;
+    for (const auto& group : groups_of(spec, arguments)) {
+      auto it2 = agent_.find(group);
+      if (it2 == agent_.end()) continue;
+      if (auto p = rule_for(*it2, command))
+        from_groups = from_groups ? stricter(*from_groups, *p) : *p;
+    }
+    if (!from_groups)
+      if (auto star = agent_.find("*"); star != agent_.end())
+        from_groups = rule_for(*star, command);
+    if (from_groups) result = *from_groups;
+  }
+
+  if (mode_ == "bypasspermissions") result = Permission::kAllow;
+  if (mode_ == "acceptedits" && writes && result == Permission::kAsk) result = Permission::kAllow;
+  if (mode_ == "plan" && writes) result = Permission::kDeny;
+  if (mode_ == "dontask" && result == Permission::kAsk) result = Permission::kDeny;
+  return result;
+}
+
+}  // namespace agentry::tools

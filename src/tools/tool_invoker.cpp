@@ -1,0 +1,78 @@
+#include "tools/tool_invoker.hpp"
+
+#include <fmt/format.h>
+
+#include "tools/call_preview.hpp"
+#include "tools/capped_text.hpp"
+#include "tools/executors.hpp"
+#include "tools/schema_validator.hpp"
+
+namespace agentry::tools {
+
+using nlohmann::json;
+
+Result<ToolOutput> ToolInvoker::invoke(const ToolCall& call, const ToolContext& context,
+                                       const PermissionPolicy& policy) const {
+  Tool* tool = registry_.find(call.name);
+  if (tool == nullptr) {
+    std::vector<std::string> names;
+    for (const auto& t : registry_.tools())
+      names.push_back(t->spec().schema.name);
+    return model_error(
+        fmt::format("there is no tool `{}`; the tools are: {}", call.name, fmt::join(names, ", ")));
+  }
+  const ToolSpec& spec = tool->spec();
+  json arguments = call.arguments;
+  if (arguments.is_null() || arguments.is_discarded()) {
+    if (!call.raw_arguments.empty() &&
+        call.raw_arguments.find_first_not_of(" \t\r\n") != std::string::npos) {
+      json parsed = json::parse(call.raw_arguments, nullptr, false);
+      if (parsed.is_discarded())
+        return model_error(
+            fmt::format("rewrite your input: the arguments of `{}` are not valid JSON: {}",
+                        call.name, cap_text(valid_utf8(call.raw_arguments), 200)));
+      arguments = std::move(parsed);
+    } else {
+      arguments = json::object();
+    }
+  }
+  if (auto problem = validate_arguments(spec.schema.parameters, arguments))
+    return model_error(*problem, {{"validation", *problem}});
+
+  switch (policy.decide(spec, arguments)) {
+    case Permission::kAllow:
+      break;
+    case Permission::kDeny:
+      return model_error(
+          fmt::format("permission denied: `{}` is not allowed for this agent; do not retry it, "
+                      "work with the other tools or say what you need",
+                      call.name),
+          {{"permission", "deny"}});
+    case Permission::kAsk: {
+      if (approver_ == nullptr)
+        return model_error(
+            fmt::format("permission denied: `{}` needs approval and no one can approve it in "
+                        "this mode, so it did not run; describe the change you wanted instead",
+                        call.name),
+            {{"permission", "ask"}, {"approved", false}});
+      auto ws = open_workspace(context, spec);
+      if (!ws) return tl::make_unexpected(ws.error());
+      Approval answer = approver_->approve(
+          {call.name, arguments, call_preview(spec, arguments, *ws)}, context.stop);
+      if (context.stop.stop_requested())
+        return fail(ErrorCode::kCancelled, "cancelled while asking for approval", call.name);
+      if (!answer.approved)
+        return model_error(fmt::format("the user declined this `{}` call{}", call.name,
+                                       answer.reason.empty() ? "" : ": " + answer.reason),
+                           {{"permission", "ask"}, {"approved", false}});
+      break;
+    }
+  }
+
+  auto output = tool->run(arguments, context);
+  if (!output) return output;
+  output->content = cap_text(valid_utf8(output->content), spec.limits.output_cap);
+  return output;
+}
+
+}  // namespace agentry::tools

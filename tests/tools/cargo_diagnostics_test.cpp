@@ -1,0 +1,178 @@
+#include "tools/cargo_diagnostics.hpp"
+
+#include <doctest/doctest.h>
+
+namespace agentry::tools {
+
+using nlohmann::json;
+
+namespace {
+
+json span(const std::string& file, int line, int col, int col_end, bool primary,
+          const std::string& text, json label = nullptr, json replacement = nullptr,
+          json applicability = nullptr) {
+  return {{"file_name", file},
+          {"line_start", line},
+          {"line_end", line},
+          {"column_start", col},
+          {"column_end", col_end},
+          {"byte_start", 0},
+          {"byte_end", 0},
+          {"is_primary", primary},
+          {"label", label},
+          {"suggested_replacement", replacement},
+          {"suggestion_applicability", applicability},
+          {"expansion", nullptr},
+          {"text", {{{"text", text}, {"highlight_start", col}, {"highlight_end", col_end}}}}};
+}
+
+std::string message_line(const std::string& level, json code, const std::string& message,
+                         json spans, json children = json::array()) {
+  json msg = {{"$message_type", "diagnostic"},
+              {"level", level},
+              {"message", message},
+              {"code", code},
+              {"spans", spans},
+              {"children", children},
+              {"rendered", level + ": " + message + "\n --> somewhere\n"}};
+  return json{{"reason", "compiler-message"}, {"message", msg}}.dump() + "\n";
+}
+
+json code(const std::string& c) {
+  return {{"code", c}, {"explanation", "long text"}};
+}
+
+json child(const std::string& level, const std::string& message, json spans = json::array()) {
+  return {{"level", level}, {"message", message},        {"code", nullptr},
+          {"spans", spans}, {"children", json::array()}, {"rendered", nullptr}};
+}
+
+std::string sample() {
+  std::string s = "not json at all\n";
+  // A clippy warning with a machine-applicable two-span fix on one line (needless_return).
+  s += message_line("warning", code("clippy::needless_return"), "unneeded `return` statement",
+                    {span("src/lib.rs", 5, 5, 13, true, "    return p;")},
+                    {child("help",
+                           "for further information visit "
+                           "https://rust-lang.github.io/rust-clippy/#needless_return"),
+                     child("note", "`#[warn(clippy::needless_return)]` on by default"),
+                     child("help", "remove `return`",
+                           {span("src/lib.rs", 5, 5, 13, true, "    return p;", nullptr, "p",
+                                 "MachineApplicable"),
+                            span("src/lib.rs", 5, 13, 14, true, "    return p;", nullptr, "",
+                                 "MachineApplicable")})});
+  // The same warning again, as cargo reports it for a second target: a duplicate.
+  s += message_line("warning", code("clippy::needless_return"), "unneeded `return` statement",
+                    {span("src/lib.rs", 5, 5, 13, true, "    return p;")});
+  // A borrow error with a secondary label and a help note.
+  s += message_line(
+      "error", code("E0382"), "borrow of moved value: `names`",
+      {span("src/lib.rs", 4, 13, 18, true, "    first + names.len()",
+            "value borrowed here after move"),
+       span("src/lib.rs", 2, 17, 22, false, "    let moved = names;", "value moved here")},
+      {child("help", "consider cloning the value if the performance cost is acceptable",
+             {span("src/lib.rs", 2, 22, 22, true, "    let moved = names;", nullptr, ".clone()",
+                   "MaybeIncorrect")})});
+  // An ICE counts as an error; failure-notes and the summary line do not count.
+  s += message_line("error: internal compiler error", nullptr, "unexpected panic", json::array());
+  s += message_line("failure-note", nullptr,
+                    "For more information about this error, try `rustc --explain E0382`.",
+                    json::array());
+  s += message_line("warning", nullptr, "2 warnings emitted", json::array());
+  // A ptr_arg suggestion that is only Unspecified: no fix.
+  s += message_line("warning", code("clippy::ptr_arg"), "writing `&Vec` instead of `&[_]`",
+                    {span("src/a.rs", 3, 10, 19, true, "fn f(v: &Vec<i32>) {}")},
+                    {child("help", "change this to",
+                           {span("src/a.rs", 3, 10, 19, true, "fn f(v: &Vec<i32>) {}", nullptr,
+                                 "&[i32]", "Unspecified")})});
+  s += R"({"reason":"compiler-artifact","fresh":true})"
+       "\n";
+  s += R"({"reason":"build-finished","success":false})"
+       "\n";
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("cargo's JSON becomes deduplicated diagnostics, errors first") {
+  auto report = parse_cargo_messages(sample());
+  REQUIRE(report.diagnostics.size() == 4);
+  CHECK(report.build_success == false);
+  CHECK(report.duplicates == 1);
+  CHECK(report.errors() == 2);
+  CHECK(report.warnings() == 2);
+  CHECK(report.fixable() == 1);
+
+  const auto& ice = report.diagnostics[0];
+  CHECK(ice.level == "error");
+  CHECK(ice.message == "unexpected panic");
+  CHECK(ice.file.empty());
+
+  const auto& borrow = report.diagnostics[1];
+  CHECK(borrow.code == "E0382");
+  CHECK(borrow.file == "src/lib.rs");
+  CHECK(borrow.line == 4);
+  CHECK(borrow.column == 13);
+  CHECK(borrow.label == "value borrowed here after move");
+  REQUIRE(borrow.related.size() == 1);
+  CHECK(borrow.related[0].line == 2);
+  CHECK(borrow.related[0].label == "value moved here");
+  CHECK(borrow.notes ==
+        std::vector<std::string>{
+            "help: consider cloning the value if the performance cost is acceptable"});
+  CHECK_FALSE(borrow.fix);
+
+  const auto& ptr_arg = report.diagnostics[2];
+  CHECK(ptr_arg.code == "clippy::ptr_arg");
+  CHECK(ptr_arg.file == "src/a.rs");
+  CHECK_FALSE(ptr_arg.fix);
+
+  const auto& ret = report.diagnostics[3];
+  CHECK(ret.code == "clippy::needless_return");
+  CHECK(ret.line == 5);
+  REQUIRE(ret.fix);
+  CHECK(ret.fix->message == "remove `return`");
+  CHECK(ret.fix->edits.size() == 2);
+  CHECK(ret.fix->preview == "`return p;` -> `p`");
+  CHECK(ret.notes.empty());
+}
+
+TEST_CASE("the compact rendering groups by lint and keeps every location") {
+  auto report = parse_cargo_messages(sample());
+  CHECK(render_diagnostics(report, 10000) ==
+        "error: unexpected panic\n"
+        "  (no location)\n"
+        "error[E0382]: borrow of moved value: `names`\n"
+        "  src/lib.rs:4:13 value borrowed here after move\n"
+        "    src/lib.rs:2:17 value moved here\n"
+        "    help: consider cloning the value if the performance cost is acceptable\n"
+        "warning[clippy::ptr_arg]: writing `&Vec` instead of `&[_]`\n"
+        "  src/a.rs:3:10\n"
+        "warning[clippy::needless_return]: unneeded `return` statement\n"
+        "  src/lib.rs:5:5 fix: `return p;` -> `p`\n");
+}
+
+TEST_CASE("what does not fit the budget is counted, not dropped silently") {
+  auto report = parse_cargo_messages(sample());
+  CHECK(render_diagnostics(report, 150) ==
+        "error: unexpected panic\n"
+        "  (no location)\n"
+        "[... 3 more not shown: 1 errors, 2 warnings; fix the ones above and run again]\n");
+}
+
+TEST_CASE("paths go through the mapper and details keep everything") {
+  auto report = parse_cargo_messages(sample(), [](const std::string& f) { return "crate/" + f; });
+  CHECK(report.diagnostics[1].file == "crate/src/lib.rs");
+  CHECK(report.diagnostics[1].related[0].file == "crate/src/lib.rs");
+  auto j = to_json(report.diagnostics[3]);
+  CHECK(j["fix"]["edits"][0]["replacement"] == "p");
+  CHECK(j["fix"]["edits"][0]["file"] == "crate/src/lib.rs");
+  CHECK(j["code"] == "clippy::needless_return");
+}
+
+TEST_CASE("rendered_text joins cargo's own rendering") {
+  CHECK(rendered_text(sample()).starts_with(
+      "warning: unneeded `return` statement\n --> somewhere\n"));
+}
+
+}  // namespace agentry::tools

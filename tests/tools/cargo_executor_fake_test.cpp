@@ -1,0 +1,113 @@
+// The cargo executors against a scripted runner: the argv they build, the environment they
+// pass, and how they report outcomes that real cargo rarely produces on demand.
+#include <doctest/doctest.h>
+
+#include "support/temp_dir.hpp"
+#include "tool_test_support.hpp"
+
+namespace agentry::tools {
+
+using nlohmann::json;
+using testing_support::exited;
+using testing_support::FakeProcessRunner;
+
+namespace {
+
+struct Fixture {
+  testing::TempDir dir{"agentry-ws"};
+  FakeProcessRunner runner;
+  Environment parent = [] {
+    Environment e;
+    e.set("PATH", "/usr/bin");
+    e.set("OPENAI_API_KEY", "sk-x");
+    return e;
+  }();
+  ToolRegistry registry = testing_support::registry_with(runner, [&] {
+    auto s = testing_support::services_with(runner, parent);
+    s.cargo_target_dir = "build/cargo";
+    return s;
+  }());
+  ToolContext context{dir.path(), {}};
+  Fixture() { dir.write("Cargo.toml", "[package]\nname = \"x\"\n"); }
+  ToolOutput call(const std::string& tool, const json& args) {
+    auto out = registry.find(tool)->run(args, context);
+    REQUIRE_MESSAGE(out, (out ? "" : out.error().to_string()));
+    return *out;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("cargo tools build argv from package, features and all_targets") {
+  Fixture f;
+  f.runner.answers.push_back(exited(0, R"({"reason":"build-finished","success":true})"
+                                       "\n"));
+  auto out =
+      f.call("cargo_clippy", {{"package", "a"}, {"features", {"x", "y"}}, {"all_targets", true}});
+  REQUIRE(f.runner.requests.size() == 1);
+  const auto& req = f.runner.requests[0];
+  CHECK(req.argv == std::vector<std::string>{"cargo", "clippy", "--message-format=json", "--color",
+                                             "never", "--package", "a", "--features", "x,y",
+                                             "--all-targets"});
+  CHECK(req.cwd == f.dir.path());
+  CHECK(req.environment.get("CARGO_TARGET_DIR") == (f.dir.path() / "build/cargo").string());
+  CHECK(req.environment.get("CARGO_TERM_COLOR") == "never");
+  CHECK_FALSE(req.environment.get("OPENAI_API_KEY"));
+  CHECK(req.timeout == std::chrono::seconds(900));
+  CHECK(req.writable ==
+        std::vector<std::filesystem::path>{f.dir.path(), f.dir.path() / "build/cargo"});
+  CHECK(out.content == "cargo clippy: ok, no errors or warnings\n");
+  CHECK_FALSE(out.is_error);
+}
+
+TEST_CASE("cargo_test passes the name filter after the options") {
+  Fixture f;
+  f.runner.answers.push_back(
+      exited(0,
+             "{\"reason\":\"build-finished\",\"success\":true}\n"
+             "test result: ok. 2 passed; 0 failed; 0 ignored; 0 measured; 5 filtered out\n"));
+  auto out = f.call("cargo_test", {{"test_name", "parse"}});
+  CHECK(f.runner.requests[0].argv ==
+        std::vector<std::string>{"cargo", "test", "--message-format=json", "--color", "never",
+                                 "--no-fail-fast", "parse", "--", "--color", "never"});
+  CHECK(out.content ==
+        "cargo test: ok, 2 passed, 0 failed, 0 ignored, 5 filtered out (1 test binary)\n");
+}
+
+TEST_CASE("a cargo failure before compiling shows cargo's stderr without progress lines") {
+  Fixture f;
+  f.runner.answers.push_back(
+      exited(101, "",
+             "    Updating crates.io index\nerror: failed to parse manifest at `/x/Cargo.toml`\n"));
+  auto out = f.call("cargo_check", json::object());
+  CHECK(out.is_error);
+  CHECK(out.content ==
+        "cargo check failed before compiling (exit 101):\nerror: failed to parse manifest at "
+        "`/x/Cargo.toml`\n");
+}
+
+TEST_CASE("a timeout is reported to the model with what was found so far") {
+  Fixture f;
+  ProcessResult r = exited(-1, "");
+  r.timed_out = true;
+  r.term_signal = 9;
+  f.runner.answers.push_back(r);
+  auto out = f.call("cargo_build", json::object());
+  CHECK(out.is_error);
+  CHECK(out.content.starts_with("cargo build timed out after 900 s and was stopped"));
+}
+
+TEST_CASE("a missing Cargo.toml is explained; a cancelled run is an Error") {
+  Fixture f;
+  std::filesystem::remove(f.dir.path() / "Cargo.toml");
+  auto out = f.call("cargo_check", json::object());
+  CHECK(out.is_error);
+  CHECK(out.content.starts_with("there is no Cargo.toml in the workspace root"));
+  f.dir.write("Cargo.toml", "");
+  f.runner.answers.push_back(fail(ErrorCode::kCancelled, "cancelled"));
+  auto cancelled = f.registry.find("cargo_check")->run(json::object(), f.context);
+  REQUIRE_FALSE(cancelled);
+  CHECK(cancelled.error().code == ErrorCode::kCancelled);
+}
+
+}  // namespace agentry::tools

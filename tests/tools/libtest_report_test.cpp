@@ -1,0 +1,66 @@
+#include "tools/libtest_report.hpp"
+
+#include <doctest/doctest.h>
+
+namespace agentry::tools {
+
+namespace {
+
+constexpr const char* kOutput = R"({"reason":"build-finished","success":true}
+
+running 3 tests
+test tests::slow ... ignored
+test tests::adds ... ok
+test tests::halves ... FAILED
+
+failures:
+
+---- tests::halves stdout ----
+
+thread 'tests::halves' panicked at src/lib.rs:20:9:
+assertion `left == right` failed: halve(10) should be 5
+  left: 3
+ right: 5
+note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace
+
+
+failures:
+    tests::halves
+
+test result: FAILED. 1 passed; 1 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.00s
+
+
+running 0 tests
+
+test result: ok. 0 passed; 0 failed; 0 ignored; 0 measured; 2 filtered out; finished in 0.00s
+
+)";
+
+}  // namespace
+
+TEST_CASE("libtest summaries are summed and failures keep their output") {
+  auto r = parse_libtest_output(kOutput);
+  CHECK(r.suites == 2);
+  CHECK(r.passed == 1);
+  CHECK(r.failed == 1);
+  CHECK(r.ignored == 1);
+  CHECK(r.filtered_out == 2);
+  REQUIRE(r.failures.size() == 1);
+  CHECK(r.failures[0].name == "tests::halves");
+  CHECK(r.failures[0].output ==
+        "thread 'tests::halves' panicked at src/lib.rs:20:9:\n"
+        "assertion `left == right` failed: halve(10) should be 5\n"
+        "  left: 3\n"
+        " right: 5");
+}
+
+TEST_CASE("a failed test without captured output is still named") {
+  auto r = parse_libtest_output(
+      "test a::b ... FAILED\ntest result: FAILED. 0 passed; 1 failed; 0 ignored; 0 measured; 0 "
+      "filtered out\n");
+  REQUIRE(r.failures.size() == 1);
+  CHECK(r.failures[0].name == "a::b");
+  CHECK(r.failures[0].output.empty());
+}
+
+}  // namespace agentry::tools

@@ -1,0 +1,68 @@
+#include "tools/sandbox.hpp"
+
+#include <doctest/doctest.h>
+
+#include "support/temp_dir.hpp"
+#include "tool_test_support.hpp"
+
+namespace agentry::tools {
+
+TEST_CASE("without bwrap in PATH the sandbox says what to install") {
+  PosixProcessRunner runner;
+  Environment env;
+  env.set("PATH", "/nonexistent");
+  auto sandbox = Sandbox::probe(runner, env);
+  REQUIRE_FALSE(sandbox);
+  CHECK(sandbox.error().code == ErrorCode::kTool);
+  CHECK(sandbox.error().message == "the sandbox needs bubblewrap, and `bwrap` is not in PATH");
+  CHECK(sandbox.error().hint ==
+        "install it (Debian: apt-get install bubblewrap) or turn the sandbox off");
+}
+
+TEST_CASE("the sandbox wraps argv: no network, workspace writable, the rest read-only") {
+  PosixProcessRunner runner;
+  Environment env = Environment::from_process();
+  auto sandbox = Sandbox::probe(runner, env);
+  if (!sandbox) {
+    MESSAGE("skipped: bubblewrap cannot run here: " << sandbox.error().to_string());
+    return;
+  }
+  testing::TempDir ws("agentry-sandbox");
+  SandboxedRunner sandboxed(runner, *sandbox);
+  ProcessRequest req;
+  req.argv = {"/bin/sh", "-c",
+              "echo inside > made-here; "
+              "if echo x > /usr/agentry-sandbox-probe 2>/dev/null; then echo ROOT-WRITABLE; fi; "
+              "if echo x > /tmp/private 2>/dev/null; then echo tmp-ok; fi; "
+              "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '; pwd"};
+  req.cwd = ws.path();
+  req.environment = child_environment(env);
+  req.writable = {ws.path()};
+  auto result = sandboxed.run(req, {});
+  REQUIRE(result);
+  CHECK(result->exit_code == 0);
+  // Only the loopback interface exists inside: no network.
+  CHECK(result->out.text == "tmp-ok\nlo\n" + ws.path().string() + "\n");
+  CHECK(testing::read_file(ws.path() / "made-here") == "inside\n");
+  CHECK_FALSE(std::filesystem::exists("/usr/agentry-sandbox-probe"));
+  CHECK_FALSE(std::filesystem::exists("/tmp/private"));
+}
+
+TEST_CASE("wrap binds each writable path and keeps the working directory") {
+  PosixProcessRunner runner;
+  auto sandbox = Sandbox::probe(runner, Environment::from_process());
+  if (!sandbox) {
+    MESSAGE("skipped: bubblewrap cannot run here: " << sandbox.error().to_string());
+    return;
+  }
+  testing::TempDir ws("agentry-sandbox");
+  auto argv = sandbox->wrap({"cargo", "check"}, ws.path(), {ws.path(), ws.path() / "target"});
+  std::vector<std::string> tail(argv.end() - 11, argv.end());
+  CHECK(tail == std::vector<std::string>{"--bind", ws.path().string(), ws.path().string(), "--bind",
+                                         (ws.path() / "target").string(),
+                                         (ws.path() / "target").string(), "--chdir",
+                                         ws.path().string(), "--", "cargo", "check"});
+  CHECK(std::find(argv.begin(), argv.end(), "--unshare-net") != argv.end());
+}
+
+}  // namespace agentry::tools

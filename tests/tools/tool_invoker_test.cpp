@@ -1,0 +1,119 @@
+#include "tools/tool_invoker.hpp"
+
+#include <doctest/doctest.h>
+
+#include "support/temp_dir.hpp"
+#include "tool_test_support.hpp"
+
+namespace agentry::tools {
+
+using nlohmann::json;
+using testing_support::FakeProcessRunner;
+
+namespace {
+
+class ScriptedApprover final : public Approver {
+ public:
+  bool answer = true;
+  std::vector<ApprovalRequest> asked;
+  Approval approve(const ApprovalRequest& request, std::stop_token) override {
+    asked.push_back(request);
+    return {answer, answer ? "" : "not now"};
+  }
+};
+
+struct Fixture {
+  testing::TempDir dir{"agentry-ws"};
+  FakeProcessRunner runner;
+  ToolRegistry registry =
+      testing_support::registry_with(runner, testing_support::services_with(runner, {}));
+  ToolContext context{dir.path(), {}};
+};
+
+ToolCall call(const std::string& name, json args, std::string raw = {}) {
+  return ToolCall{"call_1", name, std::move(args), std::move(raw)};
+}
+
+}  // namespace
+
+TEST_CASE("bad arguments go back to the model as text, never a crash") {
+  Fixture f;
+  ToolInvoker invoker(f.registry, nullptr);
+  PermissionPolicy policy;
+  auto missing = invoker.invoke(call("read_file", json::object()), f.context, policy);
+  REQUIRE(missing);
+  CHECK(missing->is_error);
+  CHECK(missing->content == "rewrite your input: `path` is required");
+  auto wrong = invoker.invoke(call("read_file", {{"path", 3}, {"limit", 0}}), f.context, policy);
+  CHECK(wrong->content ==
+        "rewrite your input: `limit` must be >= 1 (got 0); `path` must be a string (got 3)");
+  auto broken = invoker.invoke(call("read_file", nullptr, "{\"path\": "), f.context, policy);
+  CHECK(broken->content ==
+        "rewrite your input: the arguments of `read_file` are not valid JSON: {\"path\": ");
+  auto unknown = invoker.invoke(call("bash", json::object()), f.context, policy);
+  CHECK(unknown->is_error);
+  CHECK(unknown->content.starts_with(
+      "there is no tool `bash`; the tools are: cargo_build, cargo_check"));
+}
+
+TEST_CASE("ask without an approver is a denial the model is told about; nothing is written") {
+  Fixture f;
+  ToolInvoker invoker(f.registry, nullptr);
+  auto out = invoker.invoke(call("write_file", {{"path", "a.rs"}, {"content", "x"}}), f.context,
+                            PermissionPolicy());
+  REQUIRE(out);
+  CHECK(out->is_error);
+  CHECK(out->content ==
+        "permission denied: `write_file` needs approval and no one can approve it in this mode, so "
+        "it did not "
+        "run; describe the change you wanted instead");
+  CHECK_FALSE(std::filesystem::exists(f.dir.path() / "a.rs"));
+}
+
+TEST_CASE("the approver sees the diff to be written and decides") {
+  Fixture f;
+  f.dir.write("a.rs", "fn a() {}\n");
+  ScriptedApprover approver;
+  ToolInvoker invoker(f.registry, &approver);
+  approver.answer = false;
+  auto declined = invoker.invoke(
+      call("edit_file", {{"path", "a.rs"}, {"old_string", "a()"}, {"new_string", "b()"}}),
+      f.context, PermissionPolicy());
+  REQUIRE(approver.asked.size() == 1);
+  CHECK(approver.asked[0].tool == "edit_file");
+  CHECK(approver.asked[0].preview ==
+        "--- a.rs\n+++ a.rs\n@@ -1,1 +1,1 @@\n-fn a() {}\n+fn b() {}\n");
+  CHECK(declined->content == "the user declined this `edit_file` call: not now");
+  CHECK(testing::read_file(f.dir.path() / "a.rs") == "fn a() {}\n");
+
+  approver.answer = true;
+  auto done = invoker.invoke(
+      call("edit_file", {{"path", "a.rs"}, {"old_string", "a()"}, {"new_string", "b()"}}),
+      f.context, PermissionPolicy());
+  CHECK_FALSE(done->is_error);
+  CHECK(testing::read_file(f.dir.path() / "a.rs") == "fn b() {}\n");
+}
+
+TEST_CASE("deny stops the call before it runs") {
+  Fixture f;
+  auto policy = PermissionPolicy::from_config({{"cargo_check", "deny"}}, "c");
+  ToolInvoker invoker(f.registry, nullptr);
+  auto out = invoker.invoke(call("cargo_check", json::object()), f.context, *policy);
+  CHECK(out->is_error);
+  CHECK(out->content.starts_with("permission denied: `cargo_check` is not allowed for this agent"));
+  CHECK(f.runner.requests.empty());
+}
+
+TEST_CASE("output over the tool's cap is cut with a marker") {
+  Fixture f;
+  std::string big;
+  for (int i = 0; i < 5000; ++i)
+    big += "match line " + std::to_string(i) + "\n";
+  f.dir.write("big.txt", big);
+  ToolInvoker invoker(f.registry, nullptr);
+  auto out = invoker.invoke(call("grep", {{"pattern", "match"}}), f.context, PermissionPolicy());
+  REQUIRE(out);
+  CHECK(out->content.size() <= 32768 + 64);
+}
+
+}  // namespace agentry::tools
