@@ -73,7 +73,7 @@ TEST_CASE("task hashes are stable and ignore key order") {
   CHECK(task_hash(json::parse(R"({"prompt":"fix!","id":"t1"})")) != "98c44a0a0671a80c");
 }
 
-TEST_CASE("each append is one synced line; the directory is synced once") {
+TEST_CASE("each append is one synced line, the directory is synced once") {
   testing::TempDir dir;
   SyncLog log;
   auto path = dir.path() / "results.jsonl";
@@ -152,7 +152,7 @@ TEST_CASE("a file with only a torn line longer than the read chunk is cut to not
   CHECK(read(path).records.size() == 1);
 }
 
-TEST_CASE("a missing journal is empty; blank lines are skipped") {
+TEST_CASE("a missing journal is empty, blank lines are skipped") {
   testing::TempDir dir;
   auto none = read(dir.path() / "absent.jsonl");
   CHECK(none.records.empty());

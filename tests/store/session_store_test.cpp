@@ -140,7 +140,7 @@ TEST_CASE("an unknown session is kNotFound everywhere") {
   CHECK(store.list_sessions({})->empty());
 }
 
-TEST_CASE("every Message field round-trips exactly; nothing but the message is stored") {
+TEST_CASE("every Message field round-trips exactly, nothing but the message is stored") {
   testing::TempDir dir;
   ManualClock clock;
   auto store = open_store(dir.path() / "s.db", clock);
@@ -201,7 +201,7 @@ TEST_CASE("turns number messages densely and keep their usage") {
   CHECK(t->session.created_at_ms == clock.ms() - 20);
 }
 
-TEST_CASE("finishing records status and result; reopening makes it running again") {
+TEST_CASE("finishing records status and result, reopening makes it running again") {
   testing::TempDir dir;
   ManualClock clock;
   auto store = open_store(dir.path() / "s.db", clock);
