@@ -31,8 +31,8 @@ struct NewSession {
   /// The task as given. Only its title (see make_title) is kept here; the task itself is the
   /// first user message, appended with append_turn.
   std::string task;
-  std::optional<std::string> parent_id;            ///< set for a subagent's session
-  std::optional<std::string> parent_tool_call_id;  ///< the parent's `task` tool call
+  std::optional<std::string> parent_id = {};            ///< set for a subagent's session
+  std::optional<std::string> parent_tool_call_id = {};  ///< the parent's `task` tool call
 };
 
 /// One row of the sessions table.
@@ -54,8 +54,8 @@ struct SessionInfo {
 
 /// Tokens and money of one model turn.
 struct TurnUsage {
-  Usage tokens;
-  std::optional<double> cost_usd;  ///< nullopt when the price is unknown
+  Usage tokens = {};
+  std::optional<double> cost_usd = {};  ///< nullopt when the price is unknown
   bool operator==(const TurnUsage&) const = default;
 };
 

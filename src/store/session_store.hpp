@@ -20,6 +20,16 @@
 /// lock up front (BEGIN IMMEDIATE) and wait up to `busy_timeout` for each other. Do not carry a
 /// SessionStore across fork(); do not put the file on a network file system (WAL needs shared
 /// memory between the processes) — give each machine its own file there.
+///
+/// Typical use by the engine (one turn = the messages one model call added, with its usage):
+///   auto store = SessionStore::open(default_session_db_path(env));        // once, in main
+///   auto s = store->create_session({.agent = "rust-pro", .model = m, .provider = p,
+///                                   .cwd = cwd, .task = task});
+///   store->append_turn(s->id, std::vector{Message::user(task), answer, tool_results}, usage);
+///   store->append_turn(s->id, std::vector{next_answer}, next_usage);      // ... per turn
+///   store->finish_session(s->id, SessionStatus::kDone, final_text);
+/// A subagent's session sets parent_id and parent_tool_call_id. To resume (--continue,
+/// --resume): latest_session_for_cwd / resolve_id, reopen_session, load_messages.
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -54,9 +64,9 @@ struct StoreOptions {
 
 /// Which sessions list_sessions returns.
 struct SessionFilter {
-  std::optional<std::string> cwd;  ///< only sessions started in exactly this directory
-  bool roots_only = false;         ///< only sessions without a parent (not subagents)
-  std::optional<std::size_t> limit;
+  std::optional<std::string> cwd = {};  ///< only sessions started in exactly this directory
+  bool roots_only = false;              ///< only sessions without a parent (not subagents)
+  std::optional<std::size_t> limit = {};
 };
 
 class SessionStore {
