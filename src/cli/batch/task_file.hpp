@@ -1,0 +1,55 @@
+#pragma once
+/// The task file of `agentry batch`, in either of two forms:
+///
+/// YAML — a mapping with an optional `defaults:` mapping and a `tasks:` list (or just the list):
+///     defaults: {agent: rust-pro, timeout: 10m, check: ["cargo clippy -- -D warnings"]}
+///     tasks:
+///       - {id: fix-a, prompt: "Fix the clippy warnings", cwd: crates/a}
+/// JSONL — one task object per line, and optionally a first line {"defaults": {...}}.
+///
+/// Task fields: id, prompt, agent, cwd (relative to the task file), model, max_steps, timeout
+/// ("90s", "10m", "1h30m"), check (one command string, or a list of strings and/or argv arrays).
+/// Defaults may set every field but id. The file is validated whole before any work: every
+/// problem (unknown or mistyped field, duplicate id, missing prompt, bad timeout, missing cwd)
+/// is listed with its line, and no task runs while there is one.
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cli/batch/task.hpp"
+#include "core/error.hpp"
+
+namespace agentry::cli::batch {
+
+struct TaskFileProblem {
+  int line = 0;    ///< 1-based; 0 when the problem is the file as a whole
+  int column = 0;  ///< 1-based; 0 when unknown
+  std::string message;
+};
+
+enum class TaskFileFormat { kYaml, kJsonl };
+
+struct TaskFile {
+  std::filesystem::path path;
+  std::vector<BatchTask> tasks;           ///< in file order; empty when there are problems
+  std::vector<TaskFileProblem> problems;  ///< in line order
+
+  bool ok() const { return problems.empty(); }
+  /// "path:line:col: message" for each problem.
+  std::vector<std::string> problem_lines() const;
+};
+
+/// JSONL for .jsonl/.ndjson/.json, YAML for .yaml/.yml; otherwise JSONL when the first
+/// non-blank character of `text` is '{'.
+TaskFileFormat detect_format(const std::filesystem::path& path, std::string_view text);
+
+/// Parses and validates `text` as the task file `path` (cwd entries resolve against its folder).
+TaskFile parse_task_file(std::string_view text, const std::filesystem::path& path,
+                         TaskFileFormat format);
+
+/// Reads `path` and parses it. An Error (kIo) only when it cannot be read; problems with its
+/// content are in TaskFile::problems.
+[[nodiscard]] Result<TaskFile> load_task_file(const std::filesystem::path& path);
+
+}  // namespace agentry::cli::batch

@@ -1,0 +1,219 @@
+#include "cli/batch/task_file.hpp"
+
+#include <doctest/doctest.h>
+
+#include "store/batch_journal.hpp"
+#include "support/temp_dir.hpp"
+
+namespace agentry::cli::batch {
+
+namespace fs = std::filesystem;
+using agentry::testing::fixtures_dir;
+using agentry::testing::TempDir;
+
+namespace {
+
+std::vector<std::string> messages_at(const TaskFile& file) {
+  std::vector<std::string> out;
+  for (const auto& p : file.problems)
+    out.push_back(std::to_string(p.line) + ": " + p.message);
+  return out;
+}
+
+void check_good(const TaskFile& file) {
+  REQUIRE(file.ok());
+  REQUIRE(file.tasks.size() == 2);
+  const BatchTask& a = file.tasks[0];
+  CHECK(a.id == "alpha");
+  CHECK(a.prompt == "Fix the clippy warnings.");
+  CHECK(a.agent == "rust-pro");
+  CHECK(a.model.empty());
+  CHECK(!a.max_steps);
+  CHECK(a.timeout == std::chrono::minutes(10));
+  CHECK(a.check == std::vector<CheckCommand>{{"cargo", "clippy", "--", "-D", "warnings"},
+                                             {"cargo", "fmt", "--check"}});
+  CHECK(a.cwd == fixtures_dir() / "batch" / "crates" / "alpha");
+  CHECK(a.cwd_as_written == "crates/alpha");
+  CHECK(a.index == 0);
+
+  const BatchTask& b = file.tasks[1];
+  CHECK(b.id == "beta");
+  CHECK(b.agent == "rust-pro");
+  CHECK(b.model == "fake/fast");
+  CHECK(b.max_steps == 12);
+  CHECK(b.timeout == std::chrono::seconds(90));
+  CHECK(b.check == std::vector<CheckCommand>{{"cargo", "test"}});
+  CHECK(b.index == 1);
+  CHECK(b.hash == store::task_hash(b.definition));
+  CHECK(b.definition["timeout_ms"] == 90000);
+}
+
+}  // namespace
+
+TEST_CASE("a YAML task file gets its defaults, resolved cwd and checks") {
+  auto file = load_task_file(fixtures_dir() / "batch" / "good.yaml");
+  REQUIRE(file);
+  check_good(*file);
+  CHECK(file->tasks[0].line == 9);
+  CHECK(file->tasks[1].line == 12);
+}
+
+TEST_CASE("the JSONL form means the same as the YAML form, hashes included") {
+  auto yaml = load_task_file(fixtures_dir() / "batch" / "good.yaml");
+  auto jsonl = load_task_file(fixtures_dir() / "batch" / "good.jsonl");
+  REQUIRE(yaml);
+  REQUIRE(jsonl);
+  check_good(*jsonl);
+  CHECK(jsonl->tasks[0].line == 2);
+  CHECK(jsonl->tasks[1].line == 4);
+  CHECK(jsonl->tasks[0].hash == yaml->tasks[0].hash);
+  CHECK(jsonl->tasks[1].hash == yaml->tasks[1].hash);
+}
+
+TEST_CASE("every problem of a bad YAML file is listed with its line, and no task is kept") {
+  auto file = load_task_file(fixtures_dir() / "batch" / "bad.yaml");
+  REQUIRE(file);
+  CHECK(file->tasks.empty());
+  auto got = messages_at(*file);
+  std::vector<std::string> want = {
+      "2: bad timeout \"soon\": write a duration such as \"90s\", \"10m\" or \"1h30m\" (at most a "
+      "week)",
+      "7: unknown field \"promt\" (did you mean \"prompt\"?)",
+      "8: duplicate id \"one\" (first used on line 4)",
+      "10: task \"three\" has no `prompt` (and `defaults` gives none)",
+      "11: cwd \"crates/nowhere\" is not a directory (" +
+          (fixtures_dir() / "batch" / "crates" / "nowhere").string() +
+          " does not exist or is not a folder; cwd is relative to the task file)",
+      "14: bad timeout \"0s\": write a duration such as \"90s\", \"10m\" or \"1h30m\" (at most a "
+      "week)",
+      "15: `max_steps` must be a whole number from 1 to 10000",
+      "16: bad check command \"cargo 'unterminated\": unterminated single quote",
+  };
+  REQUIRE(got.size() == want.size());
+  for (std::size_t i = 0; i < want.size(); ++i)
+    CHECK(got[i] == want[i]);
+  auto lines = file->problem_lines();
+  REQUIRE(lines.size() == want.size());
+  CHECK(lines[1] == (fixtures_dir() / "batch" / "bad.yaml").string() +
+                        ":7:5: unknown field \"promt\" (did you mean \"prompt\"?)");
+}
+
+TEST_CASE("every problem of a bad JSONL file is listed with its line") {
+  auto file = load_task_file(fixtures_dir() / "batch" / "bad.jsonl");
+  REQUIRE(file);
+  CHECK(file->tasks.empty());
+  auto got = messages_at(*file);
+  REQUIRE(got.size() == 7);
+  CHECK(got[0] ==
+        "1: unknown field \"colour\" (known: id, prompt, agent, cwd, model, max_steps, "
+        "timeout, check)");
+  CHECK(got[1] == "2: duplicate id \"one\" (first used on line 1)");
+  CHECK(got[2] == "3: task \"three\" has no `prompt` (and `defaults` gives none)");
+  CHECK(got[3].rfind("3: cwd \"crates/nowhere\" is not a directory", 0) == 0);
+  CHECK(got[4].rfind("4: not valid JSON: ", 0) == 0);
+  CHECK(got[5] == "5: each line must be one JSON object (a task)");
+  CHECK(got[6] == "6: {\"defaults\": ...} may only be the first line of the file");
+}
+
+TEST_CASE("YAML syntax errors name their line") {
+  TempDir dir;
+  auto path = dir.write("t.yaml", "tasks:\n  - id: a\n    prompt: [unclosed\n");
+  auto file = load_task_file(path);
+  REQUIRE(file);
+  REQUIRE(file->problems.size() == 1);
+  CHECK(file->problems[0].line >= 3);
+  CHECK(file->problems[0].message.rfind("not valid YAML: ", 0) == 0);
+}
+
+TEST_CASE("shape problems: no tasks, wrong top level, id in defaults, duplicate keys") {
+  TempDir dir;
+  SUBCASE("empty") {
+    auto file = load_task_file(dir.write("t.jsonl", "\n\n"));
+    REQUIRE(file);
+    REQUIRE(file->problems.size() == 1);
+    CHECK(file->problems[0].message == "no tasks");
+    CHECK(file->problem_lines()[0] == (dir.path() / "t.jsonl").string() + ": no tasks");
+  }
+  SUBCASE("a scalar") {
+    auto file = load_task_file(dir.write("t.yaml", "hello\n"));
+    REQUIRE(file);
+    REQUIRE(file->problems.size() == 1);
+    CHECK(file->problems[0].message.find("a task file is a mapping") == 0);
+  }
+  SUBCASE("id as a default, a duplicate key, a stray top-level key") {
+    auto file = load_task_file(dir.write(
+        "t.yaml",
+        "defaults:\n  id: x\nextra: 1\ntasks:\n  - id: a\n    prompt: p\n    prompt: q\n"));
+    REQUIRE(file);
+    auto got = messages_at(*file);
+    REQUIRE(got.size() == 3);
+    CHECK(got[0] == "2: `id` cannot be a default: each task needs its own");
+    CHECK(got[1] == "3: unknown top-level key \"extra\" (expected `defaults` and `tasks`)");
+    CHECK(got[2] == "7: field \"prompt\" is given twice");
+  }
+  SUBCASE("a task without id") {
+    auto file = load_task_file(dir.write("t.yaml", "- prompt: p\n"));
+    REQUIRE(file);
+    REQUIRE(file->problems.size() == 1);
+    CHECK(file->problems[0].message == "a task has no `id`");
+    CHECK(file->problems[0].line == 1);
+  }
+}
+
+TEST_CASE(
+    "a bare YAML list works, prompt may come from defaults, cwd defaults to the file's folder") {
+  TempDir dir;
+  fs::create_directories(dir.path() / "c1");
+  auto file = load_task_file(dir.write("t.yaml",
+                                       "- id: 7\n  prompt: p\n  check: [['sh', '-c', 'exit 0']]\n"
+                                       "- id: b\n  cwd: c1/\n  prompt: q\n  timeout: 120\n"));
+  REQUIRE(file);
+  REQUIRE(file->ok());
+  CHECK(file->tasks[0].id == "7");
+  CHECK(file->tasks[0].cwd == dir.path());
+  CHECK(file->tasks[0].cwd_as_written == ".");
+  CHECK(file->tasks[0].check == std::vector<CheckCommand>{{"sh", "-c", "exit 0"}});
+  CHECK(file->tasks[1].cwd == dir.path() / "c1");
+  CHECK(file->tasks[1].cwd_as_written == "c1");
+  CHECK(file->tasks[1].timeout == std::chrono::minutes(2));
+
+  auto with_default = load_task_file(
+      dir.write("d.jsonl", "{\"defaults\": {\"prompt\": \"Fix clippy.\"}}\n{\"id\": \"x\"}\n"));
+  REQUIRE(with_default);
+  REQUIRE(with_default->ok());
+  CHECK(with_default->tasks[0].prompt == "Fix clippy.");
+}
+
+TEST_CASE("the task hash follows the effective definition, not how it is written") {
+  TempDir dir;
+  auto a = load_task_file(
+      dir.write("a.jsonl", "{\"id\": \"x\", \"prompt\": \"p\", \"agent\": \"r\"}\n"));
+  auto b = load_task_file(dir.write(
+      "b.jsonl", "{\"defaults\": {\"agent\": \"r\"}}\n{\"prompt\": \"p\", \"id\": \"x\"}\n"));
+  auto c = load_task_file(
+      dir.write("c.jsonl", "{\"id\": \"x\", \"prompt\": \"p2\", \"agent\": \"r\"}\n"));
+  REQUIRE(a);
+  REQUIRE(b);
+  REQUIRE(c);
+  REQUIRE(a->ok());
+  REQUIRE(b->ok());
+  REQUIRE(c->ok());
+  CHECK(a->tasks[0].hash == b->tasks[0].hash);
+  CHECK(a->tasks[0].hash != c->tasks[0].hash);
+}
+
+TEST_CASE("a missing task file is an I/O error") {
+  auto file = load_task_file("/nonexistent/tasks.yaml");
+  REQUIRE(!file);
+  CHECK(file.error().code == ErrorCode::kIo);
+  CHECK(file.error().where == "/nonexistent/tasks.yaml");
+}
+
+TEST_CASE("format detection") {
+  CHECK(detect_format("x.jsonl", "") == TaskFileFormat::kJsonl);
+  CHECK(detect_format("x.yml", "{") == TaskFileFormat::kYaml);
+  CHECK(detect_format("tasks", "  \n{\"id\": 1}") == TaskFileFormat::kJsonl);
+  CHECK(detect_format("tasks", "tasks: []") == TaskFileFormat::kYaml);
+}
+
+}  // namespace agentry::cli::batch
