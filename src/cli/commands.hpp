@@ -34,7 +34,6 @@ class CommandExit : public std::runtime_error {
 
 void set_agents_command(CLI::App& app, AppContext& ctx);
 void set_batch_command(CLI::App& app, AppContext& ctx);
-void set_batch_command(CLI::App& app, AppContext& ctx);
 void set_run_command(CLI::App& app, AppContext& ctx);
 void set_demo_command(CLI::App& app, AppContext& ctx);
 void set_mcp_command(CLI::App& app, AppContext& ctx);

@@ -60,7 +60,6 @@ int run(int argc, char** argv) {
 
   agentry::cli::set_agents_command(app, ctx);
   agentry::cli::set_batch_command(app, ctx);
-  agentry::cli::set_batch_command(app, ctx);
   agentry::cli::set_run_command(app, ctx);
   agentry::cli::set_demo_command(app, ctx);
   agentry::cli::set_mcp_command(app, ctx);
