@@ -87,7 +87,9 @@ json openai_request_json(const CompletionRequest& request, const OpenAiOptions& 
     body["tools"] = std::move(tools);
   }
   if (request.temperature) body["temperature"] = *request.temperature;
-  if (request.max_tokens) body[options.max_tokens_field] = *request.max_tokens;
+  if (auto max_tokens = request.max_tokens ? request.max_tokens : options.default_max_tokens) {
+    body[options.max_tokens_field] = *max_tokens;
+  }
   body["stream"] = request.stream;
   if (request.stream && options.include_usage) body["stream_options"] = {{"include_usage", true}};
   return body;

@@ -6,6 +6,7 @@
 /// Usage is normalised across APIs: input_tokens counts uncached prompt tokens
 /// (prompt_tokens − prompt_tokens_details.cached_tokens) and cache_read_tokens the cached ones,
 /// as Anthropic reports them. Reasoning text (`reasoning`, `reasoning_content`) is not kept.
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,7 +25,8 @@ struct OpenAiOptions {
   /// "max_tokens" (what Ollama and older servers read) or "max_completion_tokens" (what OpenAI's
   /// reasoning models require).
   std::string max_tokens_field = "max_tokens";
-  bool include_usage = true;  ///< stream_options.include_usage on streamed calls
+  bool include_usage = true;              ///< stream_options.include_usage on streamed calls
+  std::optional<int> default_max_tokens;  ///< sent when a request sets none
 };
 
 /// The JSON request for `request`. Tool-call arguments are replayed byte for byte as received.

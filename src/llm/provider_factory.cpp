@@ -36,6 +36,7 @@ Result<std::unique_ptr<Provider>> make_provider(const ProviderConfig& config,
     o.base_url = config.base_url;
     o.api_key = std::move(key);
     o.extra_headers = config.headers;
+    o.default_max_tokens = config.max_tokens;
     // OpenAI's own API wants max_completion_tokens (its reasoning models reject max_tokens);
     // compatible servers mostly read only max_tokens.
     o.max_tokens_field = !config.max_tokens_field.empty() ? config.max_tokens_field

@@ -282,12 +282,13 @@ TEST_CASE(
   auto server = start_fake("- one\n- two\n- three\n");
   auto config = fake_provider_config(ProviderKind::kOpenAi, *server);
   config.max_tokens_field = "max_completion_tokens";
+  config.max_tokens = 99;
   config.headers = {{"HTTP-Referer", "https://agentry.example"}};
   auto provider = make_test_provider(curl, config, waits, "");
   for (const char* expected : {"one", "two", "three"}) {
     Collected got;
     CompletionRequest request = simple_request();
-    request.max_tokens = 10;
+    if (std::string(expected) == "one") request.max_tokens = 10;
     auto c = provider->complete(request, got.sink(), {});
     REQUIRE(c.has_value());
     CHECK(c->message.text == expected);
@@ -295,6 +296,7 @@ TEST_CASE(
   auto requests = server->requests();
   REQUIRE(requests.size() == 3);
   CHECK(requests[0].json["max_completion_tokens"] == 10);
+  CHECK(requests[1].json["max_completion_tokens"] == 99);  // the provider's configured default
   CHECK_FALSE(requests[0].json.contains("max_tokens"));
   CHECK(requests[0].header("authorization").empty());  // no key configured: none sent
   CHECK(requests[0].header("http-referer") == "https://agentry.example");
