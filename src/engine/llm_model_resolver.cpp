@@ -18,10 +18,17 @@ Result<ModelBinding> LlmModelResolver::resolve(const std::string& spec,
     return fail(ErrorCode::kConfig, "unknown provider '" + selection->provider + "'", "--model",
                 "run `agentry models` to see the configured providers");
   }
-  auto provider = llm::make_provider(*provider_config, env_, services_);
-  if (!provider) return tl::make_unexpected(provider.error());
   ModelBinding binding;
-  binding.provider = std::shared_ptr<llm::Provider>(std::move(*provider));
+  {
+    std::lock_guard lock(mutex_);
+    auto& shared = providers_[selection->provider];
+    if (!shared) {
+      auto provider = llm::make_provider(*provider_config, env_, services_);
+      if (!provider) return tl::make_unexpected(provider.error());
+      shared = std::move(*provider);
+    }
+    binding.provider = shared;
+  }
   binding.model = selection->model;
   binding.label = selection->provider + "/" + selection->model;
   if (auto it = provider_config->prices.find(selection->model);

@@ -1,7 +1,10 @@
 #pragma once
-/// ModelResolver over the configured providers. Each binding gets its own Provider instance:
-/// an HTTP provider owns one connection, and parallel subagents must not share it; within a
-/// session the connection is reused across turns.
+/// ModelResolver over the configured providers. One Provider per configured provider, made on
+/// first use and shared by every session: an HTTP provider keeps a pool of connections, so
+/// parallel subagents each get their own while consecutive turns reuse one.
+#include <map>
+#include <mutex>
+
 #include "engine/ports.hpp"
 #include "llm/provider_config.hpp"
 #include "llm/provider_factory.hpp"
@@ -20,6 +23,8 @@ class LlmModelResolver final : public ModelResolver {
   llm::LlmConfig config_;
   Environment env_;
   llm::ProviderServices services_;
+  std::mutex mutex_;  // guards providers_: subagents resolve from parallel threads
+  std::map<std::string, std::shared_ptr<llm::Provider>> providers_;
 };
 
 }  // namespace agentry::engine
