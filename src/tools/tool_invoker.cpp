@@ -58,7 +58,8 @@ Result<ToolOutput> ToolInvoker::invoke(const ToolCall& call, const ToolContext& 
       auto ws = open_workspace(context, spec);
       if (!ws) return tl::make_unexpected(ws.error());
       Approval answer = approver_->approve(
-          {call.name, arguments, call_preview(spec, arguments, *ws)}, context.stop);
+          {call.name, arguments, call_preview(spec, arguments, *ws), call_writes(spec, arguments)},
+          context.stop);
       if (context.stop.stop_requested())
         return fail(ErrorCode::kCancelled, "cancelled while asking for approval", call.name);
       if (!answer.approved)
