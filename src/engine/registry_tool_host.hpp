@@ -1,13 +1,14 @@
 #pragma once
 /// ToolHost over the tools layer: which tools an agent may see (its `tools` list, or every tool
-/// minus the ones it disables), argument validation against each schema, the permission policy
-/// (defaults, config, the agent's front-matter) with an Approver for `ask`, then the executor.
+/// minus the ones it disables) and the permission policy for that agent (defaults, config, its
+/// front-matter); validation, approval and execution are the tools layer's ToolInvoker.
 /// Everything the model can fix comes back to it as a ToolResult with is_error.
 #include <map>
 #include <mutex>
 
 #include "engine/ports.hpp"
 #include "tools/permissions.hpp"
+#include "tools/tool_invoker.hpp"
 #include "tools/tool_registry.hpp"
 
 namespace agentry::engine {
@@ -17,7 +18,7 @@ class RegistryToolHost final : public ToolHost {
   /// `approver` may be null: `ask` then means deny, and the model is told so.
   RegistryToolHost(const tools::ToolRegistry& registry, tools::PermissionPolicy policy,
                    tools::Approver* approver)
-      : registry_(registry), policy_(std::move(policy)), approver_(approver) {}
+      : registry_(registry), policy_(std::move(policy)), invoker_(registry, approver) {}
 
   std::vector<ToolSchema> schemas_for(const agents::AgentDefinition& agent) const override;
   Result<ToolResult> execute(const agents::AgentDefinition& agent, const ToolCall& call,
@@ -29,7 +30,7 @@ class RegistryToolHost final : public ToolHost {
 
   const tools::ToolRegistry& registry_;
   tools::PermissionPolicy policy_;
-  tools::Approver* approver_;
+  tools::ToolInvoker invoker_;
   std::mutex mutex_;  // guards the per-agent policy cache (parallel subagents)
   std::map<std::string, tools::PermissionPolicy> agent_policies_;
 };
