@@ -229,7 +229,7 @@ TEST_CASE("unknown keys are kept in extra and reported as warnings") {
   CHECK(p.def->permission.is_null());
 }
 
-TEST_CASE("an unknown model alias is a warning; ids and provider/model are not") {
+TEST_CASE("an unknown model alias is a warning, ids and provider/model are not") {
   Parsed p = parse_fixture("good/models.md");
   REQUIRE(p.def);
   CHECK(p.def->model == "fable");

@@ -62,7 +62,7 @@ TEST_CASE("a trailing slash on the folder does not change derived names") {
   CHECK(result.agents[0].name == "sub/x");
 }
 
-TEST_CASE("a README.md without front-matter is skipped; with front-matter it is an agent") {
+TEST_CASE("a README.md without front-matter is skipped, with front-matter it is an agent") {
   testing::TempDir dir;
   dir.write("agents/README.md", "# My agents\n\nDocumentation.\n");
   dir.write("agents/team/readme.md", "---\nname: readme-agent\ndescription: d\n---\nPrompt.\n");
@@ -88,7 +88,7 @@ TEST_CASE("one bad file never hides the others") {
   CHECK(result.error_count() == 2);
 }
 
-TEST_CASE("paths may be files or folders; a missing one is an error") {
+TEST_CASE("paths may be files or folders, a missing one is an error") {
   testing::TempDir dir;
   fs::path file = dir.write("agents/sub/one.md", kAgent);
   dir.write("other/two.md", kAgent);

@@ -10,7 +10,7 @@ namespace {
 using nlohmann::json;
 using testing::TempDir;
 
-TEST_CASE("YAML scalars follow the core schema; quoted ones stay strings") {
+TEST_CASE("YAML scalars follow the core schema, quoted ones stay strings") {
   auto j = yaml_to_json(R"(
 int: 42
 neg: -7
@@ -104,7 +104,7 @@ sandbox: {network: false}
   CHECK(c->find("not a pointer") == nullptr);
 }
 
-TEST_CASE("missing files are skipped; an empty file is an empty config") {
+TEST_CASE("missing files are skipped, an empty file is an empty config") {
   TempDir dir;
   auto empty = dir.write("empty.yaml", "# nothing yet\n");
   auto c = load_config_files({dir.path() / "missing.yaml", empty});

@@ -90,7 +90,7 @@ TEST_CASE("an already requested stop fails at once without a request") {
   CHECK(server->request_count() == 0);
 }
 
-TEST_CASE("http_proxy from the Environment is used for remote hosts; loopback goes direct") {
+TEST_CASE("http_proxy from the Environment is used for remote hosts, loopback goes direct") {
   CurlGlobal curl;
   RecordedWaits waits;
   auto proxy = start_fake("- via the proxy\n");

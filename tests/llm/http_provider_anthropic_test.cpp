@@ -24,7 +24,7 @@ struct Fixture {
   }
 };
 
-TEST_CASE("streamed text and usage; the request carries the Anthropic headers and shape") {
+TEST_CASE("streamed text and usage, the request carries the Anthropic headers and shape") {
   Fixture f(R"(
 - text: "Bonjour, le monde."
   usage: {input: 472, output: 89, cache_read: 10, cache_write: 5}
@@ -143,7 +143,7 @@ TEST_CASE("a non-streamed message") {
   CHECK(f.server->requests().at(0).json["stream"] == false);
 }
 
-TEST_CASE("overloaded: an error event mid-stream keeps the text; 529 with retry-after is retried") {
+TEST_CASE("overloaded: an error event mid-stream keeps the text, 529 with retry-after is retried") {
   Fixture late(R"(
 - text: "partial answer here"
   faults: [{error_after_events: 5}]

@@ -74,7 +74,7 @@ TEST_CASE("without a server wish the waits back off exponentially") {
         std::vector<milliseconds>{milliseconds(500), milliseconds(1000), milliseconds(2000)});
 }
 
-TEST_CASE("408 and 409 are retried; the retry count is capped and the error says so") {
+TEST_CASE("408 and 409 are retried, the retry count is capped and the error says so") {
   Run ok;
   run(ok, "- text: ok\n  faults: [{status: 408}, {status: 409}]\n");
   REQUIRE(ok.result.has_value());
@@ -228,7 +228,7 @@ TEST_CASE("a stream that ends cleanly without finish reason or [DONE] is truncat
   CHECK(r.result.error().retryable);
 }
 
-TEST_CASE("an error event before any text is retried; a malformed chunk likewise") {
+TEST_CASE("an error event before any text is retried, a malformed chunk likewise") {
   Run early;
   run(early, "- text: fine\n  faults: [{error_after_events: 1}, {malformed_after_events: 0}]\n");
   REQUIRE_MESSAGE(early.result.has_value(), (early.result ? "" : early.result.error().to_string()));

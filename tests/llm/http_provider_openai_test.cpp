@@ -11,7 +11,7 @@ namespace {
 using namespace testing;
 using nlohmann::json;
 
-TEST_CASE("streamed text arrives as deltas, then usage; the request is what OpenAI expects") {
+TEST_CASE("streamed text arrives as deltas, then usage, the request is what OpenAI expects") {
   CurlGlobal curl;
   RecordedWaits waits;
   auto server = start_fake(R"(

@@ -58,7 +58,7 @@ TEST_CASE("nothing at all: no providers, no default") {
   CHECK(s.error().hint.find("OPENAI_API_KEY") != std::string::npos);
 }
 
-TEST_CASE("configured providers with every key; the environment pairs are then not added") {
+TEST_CASE("configured providers with every key, the environment pairs are then not added") {
   Environment env;
   env.set("OPENAI_API_KEY", "sk-o");
   auto c = load_llm_config(yaml(R"(

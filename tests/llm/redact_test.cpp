@@ -25,7 +25,7 @@ TEST_CASE("URLs lose user-info and credential query parameters") {
   CHECK(redact_url("http://proxy.corp:3128") == "http://proxy.corp:3128");
 }
 
-TEST_CASE("proxy choice follows libcurl's variables; loopback is always direct") {
+TEST_CASE("proxy choice follows libcurl's variables, loopback is always direct") {
   Environment env;
   env.set("HTTP_PROXY", "http://ignored:1");  // libcurl reads only the lower-case http_proxy
   env.set("HTTPS_PROXY", "http://secure:3128");

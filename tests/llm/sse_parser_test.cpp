@@ -101,7 +101,7 @@ TEST_CASE("an event with no data is not dispatched and its type does not leak in
   check_every_split("event: lonely\n\ndata: d\n\n", {{"message", "d", ""}});
 }
 
-TEST_CASE("a leading BOM is dropped, also when split; a later one is data") {
+TEST_CASE("a leading BOM is dropped, also when split, a later one is data") {
   std::string stream =
       "\xEF\xBB\xBF"
       "data: a\n\ndata: \xEF\xBB\xBF"

@@ -120,7 +120,7 @@ TEST_CASE("every protocol error gets its code and the server stays up") {
   CHECK(h.runner.requests().empty());
 }
 
-TEST_CASE("tools/list lists the agents and list_agents; list_agents answers inline") {
+TEST_CASE("tools/list lists the agents and list_agents, list_agents answers inline") {
   Harness h(default_agents());
   h.initialize();
   h.send(h.request("t", "tools/list"));

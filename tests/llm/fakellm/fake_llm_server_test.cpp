@@ -84,7 +84,7 @@ TEST_CASE("turns are chosen by turn number, request number, content, then in ord
   CHECK(requests[3].number == 4);
 }
 
-TEST_CASE("other paths and methods get clear errors; both path spellings work") {
+TEST_CASE("other paths and methods get clear errors, both path spellings work") {
   llm::CurlGlobal curl;
   auto server = llm::testing::start_fake("- a\n- b\n");
   llm::HttpClient client(curl, {}, nullptr);
