@@ -26,8 +26,8 @@ class CargoTool final : public SpecTool {
     auto flags = CargoOptions::from_arguments(args).flags();
     argv.insert(argv.end(), flags.begin(), flags.end());
     std::string command = "cargo " + subcommand_;
-    auto result = services_->runner->run(cargo_request(*services_, spec_, *ws, *root.dir, argv),
-                                         context.stop);
+    auto result = run_logged(*services_, cargo_request(*services_, spec_, *ws, *root.dir, argv),
+                             context.stop);
     if (!result) return tl::make_unexpected(result.error());
 
     auto report = parse_cargo_messages(result->out.text, cargo_path_mapper(*ws, *root.dir));

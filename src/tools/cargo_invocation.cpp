@@ -6,6 +6,7 @@
 #include <system_error>
 
 #include <fmt/format.h>
+#include <spdlog/logger.h>
 
 #include "tools/capped_text.hpp"
 #include "tools/executors.hpp"
@@ -88,6 +89,23 @@ ProcessRequest cargo_request(const ToolServices& services, const ToolSpec& spec,
     req.writable.push_back(*env_target);
   }
   return req;
+}
+
+Result<ProcessResult> run_logged(const ToolServices& services, const ProcessRequest& request,
+                                 std::stop_token stop) {
+  auto result = services.runner->run(request, stop);
+  if (services.log) {
+    if (result) {
+      services.log->debug("ran `{}` in {}: exit {}, signal {}, {} ms, {} + {} bytes of output",
+                          display_command(request.argv), request.cwd.string(), result->exit_code,
+                          result->term_signal, result->elapsed.count(), result->out.total_bytes,
+                          result->err.total_bytes);
+    } else {
+      services.log->debug("`{}` in {} did not run: {}", display_command(request.argv),
+                          request.cwd.string(), result.error().to_string());
+    }
+  }
+  return result;
 }
 
 PathMapper cargo_path_mapper(const Workspace& workspace, const fs::path& root) {

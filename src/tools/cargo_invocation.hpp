@@ -42,6 +42,11 @@ ProcessRequest cargo_request(const ToolServices& services, const ToolSpec& spec,
                              const Workspace& workspace, const std::filesystem::path& root,
                              std::vector<std::string> argv);
 
+/// Runs `request` through the services' runner and logs (debug) what ran, how it ended and how
+/// long it took; the logger never sees the environment, so no secret reaches the log.
+[[nodiscard]] Result<ProcessResult> run_logged(const ToolServices& services,
+                                               const ProcessRequest& request, std::stop_token stop);
+
 /// Maps cargo's `file_name`s (relative to cargo's workspace root, or absolute) to paths
 /// relative to the agentry workspace.
 PathMapper cargo_path_mapper(const Workspace& workspace, const std::filesystem::path& root);

@@ -28,8 +28,8 @@ class CargoTestTool final : public SpecTool {
     std::string filter = args.value("test_name", std::string());
     if (!filter.empty()) argv.push_back(filter);
     argv.insert(argv.end(), {"--", "--color", "never"});
-    auto result = services_->runner->run(cargo_request(*services_, spec_, *ws, *root.dir, argv),
-                                         context.stop);
+    auto result = run_logged(*services_, cargo_request(*services_, spec_, *ws, *root.dir, argv),
+                             context.stop);
     if (!result) return tl::make_unexpected(result.error());
 
     std::size_t budget = spec_.limits.output_cap > 512 ? spec_.limits.output_cap - 512 : 512;

@@ -38,8 +38,8 @@ class ClippyFixTool final : public SpecTool {
     argv.insert(argv.end(), flags.begin(), flags.end());
     auto show = [&](const fs::path& p) { return ws->display(p.lexically_normal()); };
     auto before = FileSnapshot::take(*root.dir, show);
-    auto result = services_->runner->run(cargo_request(*services_, spec_, *ws, *root.dir, argv),
-                                         context.stop);
+    auto result = run_logged(*services_, cargo_request(*services_, spec_, *ws, *root.dir, argv),
+                             context.stop);
     if (!result) return tl::make_unexpected(result.error());
     auto after = FileSnapshot::take(*root.dir, show);
     auto changed = before.changed(after);

@@ -34,8 +34,8 @@ class RustfmtTool final : public SpecTool {
     std::size_t budget = spec_.limits.output_cap > 512 ? spec_.limits.output_cap - 512 : 512;
 
     auto before = apply ? FileSnapshot::take(*root.dir, show) : FileSnapshot{};
-    auto result = services_->runner->run(cargo_request(*services_, spec_, *ws, *root.dir, argv),
-                                         context.stop);
+    auto result = run_logged(*services_, cargo_request(*services_, spec_, *ws, *root.dir, argv),
+                             context.stop);
     if (!result) return tl::make_unexpected(result.error());
     std::string command = apply ? "rustfmt apply" : "rustfmt check";
     if (auto abnormal = abnormal_end(*result, command, spec_); !abnormal.empty())
