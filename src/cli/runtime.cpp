@@ -4,8 +4,8 @@
 
 #include <fmt/format.h>
 
-#include "agents/registry.hpp"
 #include "cli/approvers.hpp"
+#include "cli/registry_catalog.hpp"
 #include "core/config.hpp"
 #include "engine/llm_model_resolver.hpp"
 #include "engine/registry_tool_host.hpp"
@@ -21,25 +21,6 @@ namespace agentry::cli {
 namespace fs = std::filesystem;
 
 namespace {
-
-/// AgentCatalog over the loaded registry.
-class RegistryCatalog final : public engine::AgentCatalog {
- public:
-  explicit RegistryCatalog(agents::Registry registry) : registry_(std::move(registry)) {}
-  const agents::AgentDefinition* find(const std::string& name) const override {
-    return registry_.find(name);
-  }
-  std::vector<const agents::AgentDefinition*> all() const override {
-    std::vector<const agents::AgentDefinition*> out;
-    for (const auto& a : registry_.agents()) {
-      if (!a.disabled) out.push_back(&a);
-    }
-    return out;
-  }
-
- private:
-  agents::Registry registry_;
-};
 
 /// Runs a probe command (toolchain versions, cargo metadata) with a short timeout.
 engine::CommandProbe make_probe(tools::ProcessRunner& runner, const Environment& env) {
@@ -127,13 +108,7 @@ Result<std::unique_ptr<RealTaskRunner>> RealTaskRunner::build(AppContext& ctx) {
   auto config = load_config(ctx.env, ctx.cwd);
   if (!config) return tl::make_unexpected(config.error());
 
-  auto registry = agents::Registry::load(
-      agents::agent_search_path(ctx.env, ctx.data_dir, ctx.cwd, ctx.agent_dirs));
-  for (const auto& d : registry.diagnostics()) {
-    if (d.severity == agents::Severity::kError)
-      ctx.log->warn("{}:{}:{}: {}", d.file.string(), d.line, d.column, d.message);
-  }
-  self->catalog_ = std::make_unique<RegistryCatalog>(std::move(registry));
+  self->catalog_ = load_registry_catalog(ctx);
 
   auto llm_config = llm::load_llm_config(*config, ctx.env);
   if (!llm_config) return tl::make_unexpected(llm_config.error());
