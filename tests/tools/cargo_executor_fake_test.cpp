@@ -97,7 +97,7 @@ TEST_CASE("a timeout is reported to the model with what was found so far") {
   CHECK(out.content.starts_with("cargo build timed out after 900 s and was stopped"));
 }
 
-TEST_CASE("a missing Cargo.toml is explained; a cancelled run is an Error") {
+TEST_CASE("a missing Cargo.toml is explained, a cancelled run is an Error") {
   Fixture f;
   std::filesystem::remove(f.dir.path() / "Cargo.toml");
   auto out = f.call("cargo_check", json::object());

@@ -78,8 +78,7 @@ TEST_CASE("in a two-member workspace, paths are relative to the workspace and -p
   CHECK(all.details["diagnostics"][0]["code"] == "unused_variables");
   CHECK(all.details["diagnostics"][0]["file"] == "b/src/lib.rs");
   CHECK(all.details["diagnostics"][0]["line"] == 2);
-  CHECK(all.details["diagnostics"][0]["fix"]["preview"] ==
-        "`unused` -> `_unused`");
+  CHECK(all.details["diagnostics"][0]["fix"]["preview"] == "`unused` -> `_unused`");
   auto only_a = cargo.run("cargo_check", ws, {{"package", "a"}});
   CHECK(only_a.content == "cargo check: ok, no errors or warnings\n");
 }

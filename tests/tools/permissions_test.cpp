@@ -29,7 +29,7 @@ TEST_CASE("defaults: reads are allowed, workspace writers ask") {
   CHECK(p.decide(spec_named("rustfmt"), kApply) == Permission::kAsk);
 }
 
-TEST_CASE("config sets tools and a default; bad values are errors") {
+TEST_CASE("config sets tools and a default, bad values are errors") {
   auto p = PermissionPolicy::from_config(
       {{"default", "deny"}, {"write_file", "allow"}, {"cargo_test", "ask"}}, "config.yaml");
   REQUIRE(p);

@@ -56,7 +56,7 @@ TEST_CASE("bad arguments go back to the model as text, never a crash") {
       "there is no tool `bash`; the tools are: cargo_build, cargo_check"));
 }
 
-TEST_CASE("ask without an approver is a denial the model is told about; nothing is written") {
+TEST_CASE("ask without an approver is a denial the model is told about, nothing is written") {
   Fixture f;
   ToolInvoker invoker(f.registry, nullptr);
   auto out = invoker.invoke(call("write_file", {{"path", "a.rs"}, {"content", "x"}}), f.context,
