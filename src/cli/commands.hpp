@@ -40,5 +40,7 @@ void set_demo_command(CLI::App& app, AppContext& ctx);
 void set_mcp_command(CLI::App& app, AppContext& ctx);
 void set_models_command(CLI::App& app, AppContext& ctx);
 void set_ping_command(CLI::App& app, AppContext& ctx);
+void set_sessions_command(CLI::App& app, AppContext& ctx);
+void set_route_command(CLI::App& app, AppContext& ctx);
 
 }  // namespace agentry::cli

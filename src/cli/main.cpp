@@ -66,6 +66,8 @@ int run(int argc, char** argv) {
   agentry::cli::set_mcp_command(app, ctx);
   agentry::cli::set_models_command(app, ctx);
   agentry::cli::set_ping_command(app, ctx);
+  agentry::cli::set_sessions_command(app, ctx);
+  agentry::cli::set_route_command(app, ctx);
 
   try {
     app.parse(argc, argv);
