@@ -1,5 +1,6 @@
 #include "cli/runtime.hpp"
 
+#include <future>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -105,6 +106,16 @@ class RealTaskRunner final : public TaskRunner {
 
 Result<std::unique_ptr<RealTaskRunner>> RealTaskRunner::build(AppContext& ctx) {
   std::unique_ptr<RealTaskRunner> self(new RealTaskRunner(ctx));
+  // Opening the store (file, WAL, schema check) mostly waits on the disk: it runs while config,
+  // agents and tools load. A failed build still waits for it (the future's destructor joins).
+  auto db = ctx.session_db.empty() ? store::default_session_db_path(ctx.env) : ctx.session_db;
+  auto opening = std::async(std::launch::async, [db] {
+    // kNormal: a commit survives a crash or kill of agentry (what --continue and the store's
+    // guarantee need) without an fsync per turn; only a power loss may drop the last turns.
+    store::StoreOptions options;
+    options.sync = store::StoreOptions::Sync::kNormal;
+    return store::SessionStore::open(db, options);
+  });
   auto config = load_config(ctx.env, ctx.cwd);
   if (!config) return tl::make_unexpected(config.error());
 
@@ -141,8 +152,7 @@ Result<std::unique_ptr<RealTaskRunner>> RealTaskRunner::build(AppContext& ctx) {
     self->policy_ = std::move(*policy);
   }
 
-  auto db = ctx.session_db.empty() ? store::default_session_db_path(ctx.env) : ctx.session_db;
-  auto store = store::SessionStore::open(db);
+  auto store = opening.get();
   if (!store) return tl::make_unexpected(store.error());
   self->store_ = std::make_unique<store::SessionStore>(std::move(*store));
 
