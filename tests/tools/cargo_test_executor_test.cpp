@@ -7,7 +7,7 @@
 namespace agentry::tools {
 
 TEST_CASE(
-    "cargo_test reports passed, failed, ignored and the failure's output; test_name filters") {
+    "cargo_test reports passed, failed, ignored and the failure's output, and test_name filters") {
   testing::TempDir dir("agentry-cargo");
   PosixProcessRunner runner;
   auto services = testing_support::services_with(runner);

@@ -8,7 +8,7 @@
 namespace agentry::tools {
 
 TEST_CASE(
-    "clippy_fix applies machine-applicable fixes and reports them; rustfmt apply finishes the "
+    "clippy_fix applies machine-applicable fixes and reports them, rustfmt apply finishes the "
     "job") {
   testing::TempDir dir("agentry-cargo");
   PosixProcessRunner runner;
