@@ -41,7 +41,7 @@ turns:
   - tool_calls:
       - {id: call_fix, name: clippy_fix, arguments: {}}
     usage: {input: 2000, output: 20}
-  - text: "Two edits by hand."
+  - text: "Two edits by hand, one per turn."
     tool_calls:
       - id: call_edit_1
         name: edit_file
@@ -49,6 +49,8 @@ turns:
           path: src/lib.rs
           old_string: "pub fn average(readings: &Vec<f64>) -> Option<f64> {"
           new_string: "pub fn average(readings: &[f64]) -> Option<f64> {"
+    usage: {input: 2000, output: 20}
+  - tool_calls:
       - id: call_edit_2
         name: edit_file
         arguments:
@@ -123,8 +125,8 @@ TEST_CASE("run: the orchestrator delegates to rust-pro, which fixes a crate with
   CHECK(result["agent"] == "orchestrator");
   CHECK(result["result"] == "rust-pro fixed the crate.");
   CHECK(result["num_turns"] == 2);
-  CHECK(result["usage"]["input_tokens"] == 1000 + 6 * 2000 + 1500);
-  CHECK(result["usage"]["output_tokens"] == 50 + 6 * 20 + 40);
+  CHECK(result["usage"]["input_tokens"] == 1000 + 7 * 2000 + 1500);
+  CHECK(result["usage"]["output_tokens"] == 50 + 7 * 20 + 40);
   CHECK(result["total_cost_usd"].is_null());
 
   // The delegation, as events.
@@ -157,7 +159,7 @@ TEST_CASE("run: the orchestrator delegates to rust-pro, which fixes a crate with
   // What the model saw: the orchestrator offers `task` with rust-pro; rust-pro has the toolchain
   // and no `task`; the orchestrator gets rust-pro's report and its session id back.
   auto requests = server->requests();
-  REQUIRE(requests.size() == 8);
+  REQUIRE(requests.size() == 9);
   auto first_tools = tool_names(requests[0].json);
   CHECK(contains(first_tools, "task"));
   CHECK(requests[0].json.dump().find("rust-pro") != std::string::npos);
@@ -167,7 +169,7 @@ TEST_CASE("run: the orchestrator delegates to rust-pro, which fixes a crate with
   CHECK_FALSE(contains(child_tool_names, "task"));
   std::string first_clippy = requests[2].json["messages"].back().dump();
   CHECK(first_clippy.find("needless_return") != std::string::npos);
-  std::string last_request = requests[7].json["messages"].back().dump();
+  std::string last_request = requests[8].json["messages"].back().dump();
   CHECK(last_request.find("RUST-PRO-REPORT") != std::string::npos);
   CHECK(last_request.find(child_session) != std::string::npos);
 
@@ -189,7 +191,7 @@ turns:
     usage: {input: 1000, output: 200}
 )";
 
-TEST_CASE("run --output-format json: one result object; the cost is null without a price") {
+TEST_CASE("run --output-format json: one result object, the cost null without a price") {
   AgentryHome home;
   std::ofstream(home.ws() / "notes.txt") << "hello\n";
   auto server = start_fake(kListThenAnswer);
