@@ -42,5 +42,9 @@ void set_models_command(CLI::App& app, AppContext& ctx);
 void set_ping_command(CLI::App& app, AppContext& ctx);
 void set_sessions_command(CLI::App& app, AppContext& ctx);
 void set_route_command(CLI::App& app, AppContext& ctx);
+void set_chat_command(CLI::App& app, AppContext& ctx);
+
+/// The chat with its defaults: what `agentry` alone does when stdin and stdout are terminals.
+int run_default_chat(AppContext& ctx);
 
 }  // namespace agentry::cli

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/chat/display_width.hpp"
 #include "core/environment.hpp"
 
 namespace agentry::cli {
@@ -21,27 +22,42 @@ std::string indent(int depth) {
   return std::string(static_cast<std::size_t>(depth) * 2, ' ');
 }
 
-/// Removes terminal control sequences from tool output so a crate cannot repaint the screen.
+}  // namespace
+
 std::string strip_controls(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c == 0x1b) {  // ESC [ ... final byte
-      if (i + 1 < text.size() && text[i + 1] == '[') {
+    if (c == 0x1b) {
+      char kind = i + 1 < text.size() ? text[i + 1] : '\0';
+      if (kind == '[') {  // CSI: parameters up to a final byte
         i += 2;
         while (i < text.size() && !(text[i] >= 0x40 && text[i] <= 0x7e))
           ++i;
+      } else if (kind == ']' || kind == 'P' || kind == '_' || kind == '^') {
+        // OSC, DCS, APC, PM: a string up to BEL or ESC backslash
+        i += 2;
+        while (i < text.size() && text[i] != '\x07' &&
+               !(text[i] == 0x1b && i + 1 < text.size() && text[i + 1] == '\\'))
+          ++i;
+        if (i < text.size() && text[i] == 0x1b) ++i;
+      } else if (i + 1 < text.size()) {
+        ++i;  // a two-byte escape
       }
       continue;
     }
-    if (c < 0x20 && c != '\n' && c != '\t') continue;
+    // C1 controls as UTF-8 (U+0080..U+009F): some terminals act on them like ESC sequences.
+    if (c == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+        static_cast<unsigned char>(text[i + 1]) <= 0x9f) {
+      ++i;
+      continue;
+    }
+    if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) continue;
     out.push_back(static_cast<char>(c));
   }
   return out;
 }
-
-}  // namespace
 
 bool want_color(int fd, const Environment& env) {
   if (env.get("NO_COLOR").has_value()) return false;
@@ -68,9 +84,20 @@ std::string EventPrinter::paint(const char* code, const std::string& text) const
   return fmt::format("\x1b[{}m{}\x1b[0m", code, text);
 }
 
+EventPrinter::EventPrinter(std::FILE* out, PrinterStyle style)
+    : write_([out](std::string_view text) {
+        std::fwrite(text.data(), 1, text.size(), out);
+        std::fflush(out);
+      }),
+      style_(style) {}
+
 void EventPrinter::print(const std::string& text) {
-  std::fwrite(text.data(), 1, text.size(), out_);
-  std::fflush(out_);
+  write_(text);
+}
+
+void EventPrinter::set_width(int width) {
+  std::lock_guard lock(mutex_);
+  style_.width = width;
 }
 
 void EventPrinter::end_line() {
@@ -114,7 +141,7 @@ void EventPrinter::on_event(const engine::Event& event) {
       p.speaking_.clear();
       p.print(fmt::format("{}{} {} {}\n", indent(e.origin.depth), p.paint(kCyan, "▸"),
                           p.paint(kBold, e.call.name),
-                          p.paint(kDim, summarise_arguments(e.call.arguments))));
+                          p.paint(kDim, strip_controls(summarise_arguments(e.call.arguments)))));
     }
     void operator()(const engine::ToolCallFinished& e) const {
       p.last_output_ = e.result.content;
@@ -131,8 +158,10 @@ void EventPrinter::on_event(const engine::Event& event) {
       while (pos < content.size() && shown < p.style_.folded_lines) {
         auto nl = content.find('\n', pos);
         std::string line = content.substr(pos, nl == std::string::npos ? nl : nl - pos);
-        auto limit = static_cast<std::size_t>(std::max(20, p.style_.width - 6));
-        if (line.size() > limit) line = line.substr(0, limit - 1) + "…";
+        for (auto tab = line.find('\t'); tab != std::string::npos; tab = line.find('\t', tab))
+          line.replace(tab, 1, "    ");
+        line = chat::truncate_to_width(
+            line, std::max(20, p.style_.width - 5 - static_cast<int>(pad.size())));
         p.print(fmt::format("{}  {}\n", pad, p.paint(kDim, "│ " + line)));
         ++shown;
         if (nl == std::string::npos) {
@@ -144,8 +173,8 @@ void EventPrinter::on_event(const engine::Event& event) {
       if (pos < content.size()) {
         auto rest =
             std::count(content.begin() + static_cast<std::ptrdiff_t>(pos), content.end(), '\n') + 1;
-        p.print(
-            fmt::format("{}  {}\n", pad, p.paint(kDim, fmt::format("│ … {} more lines", rest))));
+        p.print(fmt::format("{}  {}\n", pad,
+                            p.paint(kDim, fmt::format("│ … {} more lines{}", rest, p.fold_hint_))));
       }
     }
     void operator()(const engine::UsageUpdated&) const {}
@@ -154,7 +183,7 @@ void EventPrinter::on_event(const engine::Event& event) {
       p.speaking_.clear();
       p.print(fmt::format("{}{} {} delegates to {}: {}\n", indent(e.origin.depth),
                           p.paint(kMagenta, "→"), e.origin.agent, p.paint(kBold, e.child_agent),
-                          e.description));
+                          strip_controls(e.description)));
     }
     void operator()(const engine::SubagentFinished& e) const {
       p.end_line();
@@ -168,7 +197,7 @@ void EventPrinter::on_event(const engine::Event& event) {
     void operator()(const engine::ErrorOccurred& e) const {
       p.end_line();
       p.print(fmt::format("{}{} {}\n", indent(e.origin.depth), p.paint(kRed, "✗ error:"),
-                          e.error.to_string()));
+                          strip_controls(e.error.to_string())));
     }
   };
   std::visit(Visitor{*this}, event);

@@ -3,8 +3,10 @@
 /// depth), streamed text, one line per tool call with its key arguments, status and duration,
 /// the result folded to a few lines, delegation, errors. Used by `demo` and `chat`.
 #include <cstdio>
+#include <functional>
 #include <mutex>
 #include <string>
+#include <string_view>
 
 #include "core/environment.hpp"
 #include "engine/events.hpp"
@@ -19,11 +21,20 @@ struct PrinterStyle {
 
 class EventPrinter final : public engine::EventSink {
  public:
-  EventPrinter(std::FILE* out, PrinterStyle style) : out_(out), style_(style) {}
+  /// Where the printer's text goes: whole lines, except while text streams.
+  using Writer = std::function<void(std::string_view)>;
+
+  EventPrinter(std::FILE* out, PrinterStyle style);
+  /// Writes through `write` (chat: above its live status area) instead of a FILE.
+  EventPrinter(Writer write, PrinterStyle style) : write_(std::move(write)), style_(style) {}
   void on_event(const engine::Event& event) override;
 
   /// The full content of the last tool result (for chat's /last).
   std::string last_tool_output() const;
+  /// Follows a terminal resize (folded result lines are cut to the width).
+  void set_width(int width);
+  /// Said after "… N more lines": how to see them (chat: " (/last shows all)").
+  void set_fold_hint(std::string hint) { fold_hint_ = std::move(hint); }
 
  private:
   void end_line();
@@ -31,8 +42,9 @@ class EventPrinter final : public engine::EventSink {
   std::string paint(const char* code, const std::string& text) const;
   void print(const std::string& text);
 
-  std::FILE* out_;
+  Writer write_;
   PrinterStyle style_;
+  std::string fold_hint_;
   mutable std::mutex mutex_;
   bool mid_line_ = false;
   std::string speaking_;  ///< session id whose text is being streamed
@@ -41,6 +53,11 @@ class EventPrinter final : public engine::EventSink {
 
 /// "path=src/lib.rs mode=check": the arguments a person wants to see, cut to `max` chars.
 std::string summarise_arguments(const nlohmann::json& arguments, std::size_t max = 60);
+
+/// `text` without terminal control sequences (CSI, OSC and other ESC sequences, C0 and C1
+/// controls but newline and tab), so that what a tool or a model prints cannot move the cursor,
+/// retitle the window or repaint the screen.
+std::string strip_controls(std::string_view text);
 
 /// Whether to colour output: a terminal and no NO_COLOR.
 bool want_color(int fd, const Environment& env);

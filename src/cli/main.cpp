@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <unistd.h>
 
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -66,12 +67,16 @@ int run(int argc, char** argv) {
   agentry::cli::set_mcp_command(app, ctx);
   agentry::cli::set_models_command(app, ctx);
   agentry::cli::set_ping_command(app, ctx);
+  agentry::cli::set_chat_command(app, ctx);
   agentry::cli::set_sessions_command(app, ctx);
   agentry::cli::set_route_command(app, ctx);
 
   try {
     app.parse(argc, argv);
     if (app.get_subcommands().empty()) {
+      // On a terminal, `agentry` alone is the chat; scripts (no terminal) keep getting the help.
+      if (::isatty(STDIN_FILENO) && ::isatty(STDOUT_FILENO))
+        return agentry::cli::run_default_chat(ctx);
       std::cout << app.help();
       return agentry::kExitOk;
     }

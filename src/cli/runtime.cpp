@@ -60,9 +60,11 @@ class RealTaskRunner final : public TaskRunner {
   Result<engine::RunResult> run(const TaskRequest& request, engine::EventSink& events,
                                 std::stop_token stop) override {
     std::unique_ptr<TerminalApprover> terminal;
-    if (request.permission_mode != PermissionMode::kBypass && ::isatty(STDIN_FILENO))
+    if (request.approver == nullptr && request.permission_mode != PermissionMode::kBypass &&
+        ::isatty(STDIN_FILENO))
       terminal = TerminalApprover::open();
-    ModeApprover approver(request.permission_mode, terminal.get());
+    ModeApprover approver(request.permission_mode,
+                          request.approver ? request.approver : terminal.get());
     engine::RegistryToolHost host(*tools_, policy_, &approver);
     engine::StoreSessionLog log(*store_);
     engine::Engine engine(*catalog_, *models_, host, &log, *prompts_, events, limits_, ctx_.log);

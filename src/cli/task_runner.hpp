@@ -12,6 +12,7 @@
 #include "core/error.hpp"
 #include "engine/engine.hpp"
 #include "engine/events.hpp"
+#include "tools/permissions.hpp"
 
 namespace agentry::cli {
 
@@ -30,6 +31,9 @@ struct TaskRequest {
   std::string model;       ///< overrides the agent's model
   std::optional<int> max_steps;
   PermissionMode permission_mode = PermissionMode::kAsk;
+  /// Answers `ask` tools in kAsk/kAcceptEdits mode instead of a fresh terminal prompt (chat
+  /// passes one that pauses its spinner and keeps "always" for the whole chat); null: default.
+  tools::Approver* approver = nullptr;
 };
 
 class TaskRunner {

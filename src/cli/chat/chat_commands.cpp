@@ -1,0 +1,378 @@
+// The chat's slash commands (see slash_commands.hpp for the table and parsing).
+#include <algorithm>
+#include <chrono>
+
+#include <fmt/format.h>
+
+#include "cli/chat/chat_loop.hpp"
+#include "cli/chat/display_width.hpp"
+#include "cli/chat/markdown.hpp"
+#include "cli/commands.hpp"
+#include "core/config.hpp"
+#include "engine/registry_tool_host.hpp"
+#include "llm/provider_config.hpp"
+#include "tools/tool_spec_loader.hpp"
+
+namespace agentry::cli::chat {
+
+namespace {
+
+constexpr const char* kCompactPrompt =
+    "Summarise our conversation so far for a fresh session that will continue it in your place: "
+    "the task and what the user wants, decisions taken, files changed and their state, what was "
+    "tried and failed, open questions and next steps. Be complete but concise. Answer with the "
+    "summary only, and call no tools.";
+
+constexpr const char* kKeysHelp =
+    "Keys: Enter sends · Alt-Enter, or \\ at the end, starts a new line · Tab completes "
+    "commands, agents and @paths · Up/Down walk the history · Ctrl-A/E line start/end · "
+    "Ctrl-W/U/K cut, Ctrl-Y pastes back · Ctrl-L clears the screen · Ctrl-C clears the line or "
+    "stops the turn; twice on an empty prompt quits · Ctrl-D on an empty prompt quits.\n"
+    "Input: @path attaches a workspace file · !cmd runs a command yourself (through /bin/sh; "
+    "only you see its output) · !!cmd also hands its output to the agent with your next message.";
+
+bool blank(std::string_view s) {
+  return s.find_first_not_of(" \t\r\n") == std::string_view::npos;
+}
+
+std::string first_line(std::string_view text) {
+  auto nl = text.find('\n');
+  return std::string(text.substr(0, nl));
+}
+
+std::string ago(std::int64_t ms) {
+  auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                 std::chrono::system_clock::now().time_since_epoch())
+                 .count();
+  auto s = std::max<std::int64_t>(0, (now - ms) / 1000);
+  if (s < 60) return fmt::format("{}s ago", s);
+  if (s < 3600) return fmt::format("{}m ago", s / 60);
+  if (s < 86400) return fmt::format("{}h ago", s / 3600);
+  return fmt::format("{}d ago", s / 86400);
+}
+
+bool tool_allowed(const agents::AgentDefinition& agent, const std::string& tool) {
+  for (const auto& off : agent.disabled_tools) {
+    if (engine::tool_pattern_matches(off, tool)) return false;
+  }
+  if (!agent.tools) return true;
+  return std::any_of(agent.tools->begin(), agent.tools->end(),
+                     [&](const std::string& t) { return engine::tool_pattern_matches(t, tool); });
+}
+
+}  // namespace
+
+bool ChatLoop::run_command(const SlashCommand& command) {
+  const auto& name = command.name;
+  const auto& args = command.args;
+  if (name == "exit" || name == "quit") return false;
+  if (name == "help") {
+    show_help(args);
+  } else if (name == "agents") {
+    show_agents();
+  } else if (name == "agent") {
+    switch_agent(args);
+  } else if (name == "model") {
+    choose_model(args);
+  } else if (name == "tools") {
+    show_tools();
+  } else if (name == "clear") {
+    clear_conversation();
+  } else if (name == "compact") {
+    compact();
+  } else if (name == "cost") {
+    show_cost();
+  } else if (name == "sessions") {
+    show_sessions();
+  } else if (name == "resume") {
+    if (args.empty()) {
+      warn("/resume needs a session id; /sessions lists them");
+    } else {
+      resume(args, true);
+    }
+  } else if (name == "diff") {
+    show_diff();
+  } else if (name == "last") {
+    show_last();
+  } else {
+    auto close = suggest_slash_commands(name);
+    std::string hint;
+    for (const auto& c : close)
+      hint += (hint.empty() ? "; did you mean /" : " or /") + c;
+    warn(fmt::format("unknown command /{}{}? /help lists the commands", name, hint));
+  }
+  return true;
+}
+
+void ChatLoop::show_help(const std::string& topic) {
+  if (!topic.empty()) {
+    std::string bare = topic.starts_with('/') ? topic.substr(1) : topic;
+    if (const auto* spec = find_slash_command(bare)) {
+      say(fmt::format("/{} {} — {}", spec->name, spec->args, spec->help));
+    } else {
+      warn(fmt::format("no command /{}", bare));
+    }
+    return;
+  }
+  std::string out = "Commands:\n";
+  for (const auto& c : slash_commands()) {
+    std::string usage = fmt::format("/{} {}", c.name, c.args);
+    out += fmt::format(
+        "  {}{} {}\n", usage,
+        std::string(static_cast<std::size_t>(std::max(1, 18 - display_width(usage))), ' '), c.help);
+  }
+  say(out + kKeysHelp);
+}
+
+void ChatLoop::show_agents() {
+  std::string out;
+  int width = screen_->columns();
+  for (const auto* a : runner_->agents()) {
+    std::string mark = a->name == agent_ ? "*" : " ";
+    std::string line = fmt::format("{} {} ({}) — {}", mark, a->name, agents::to_string(a->mode),
+                                   first_line(strip_controls(a->description)));
+    out += truncate_to_width(line, width - 1) + "\n";
+  }
+  screen_->print(out);
+}
+
+void ChatLoop::switch_agent(const std::string& name) {
+  if (name.empty()) {
+    say(fmt::format("talking to {}; /agent NAME switches (/agents lists them)", agent_));
+    return;
+  }
+  if (!agent_exists(name)) {
+    std::vector<std::string> close;
+    for (const auto* a : runner_->agents()) {
+      if (a->name.find(name) != std::string::npos) close.push_back(a->name);
+    }
+    warn(fmt::format("no agent named '{}'{}", name,
+                     close.empty() ? "; /agents lists them"
+                                   : fmt::format("; did you mean {}?", fmt::join(close, ", "))));
+    return;
+  }
+  agent_ = name;
+  note(fmt::format("now talking to {}{}", agent_,
+                   session_id_.empty() ? "" : " (the conversation goes on)"));
+}
+
+std::vector<std::string> ChatLoop::model_names() {
+  if (models_) return *models_;
+  std::vector<std::string> names{"default"};
+  if (auto config = load_config(ctx_.env, ctx_.cwd)) {
+    if (auto llm = llm::load_llm_config(*config, ctx_.env)) {
+      for (const auto& p : llm->providers) {
+        names.push_back(p.model);
+        names.push_back(p.name + "/" + p.model);
+        for (const auto& m : p.models) {
+          names.push_back(m);
+          names.push_back(p.name + "/" + m);
+        }
+      }
+    }
+  }
+  for (auto alias : {"sonnet", "opus", "haiku"})
+    names.emplace_back(alias);
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  models_ = names;
+  return names;
+}
+
+void ChatLoop::choose_model(const std::string& model) {
+  if (model.empty()) {
+    std::string agent_model;
+    for (const auto* a : runner_->agents()) {
+      if (a->name == agent_) agent_model = a->model;
+    }
+    say(model_.empty()
+            ? fmt::format("model: {}'s own ({}); /model NAME overrides it", agent_,
+                          agent_model.empty() ? "the provider's default" : agent_model)
+            : fmt::format("model: {} (for every agent; /model default undoes it)", model_));
+    return;
+  }
+  model_ = model == "default" ? "" : model;
+  note(model_.empty() ? "model: each agent's own" : fmt::format("model: {} from now on", model_));
+}
+
+void ChatLoop::show_tools() {
+  const agents::AgentDefinition* agent = nullptr;
+  for (const auto* a : runner_->agents()) {
+    if (a->name == agent_) agent = a;
+  }
+  auto specs = tools::load_tool_specs(ctx_.data_dir / "tools");
+  if (agent == nullptr || !specs) {
+    warn(specs ? "no such agent" : specs.error().to_string());
+    return;
+  }
+  std::string out = fmt::format("{} may call:\n", agent_);
+  int width = screen_->columns();
+  for (const auto& spec : *specs) {
+    if (!tool_allowed(*agent, spec.schema.name)) continue;
+    std::string line = fmt::format("  {}{} — {}", spec.schema.name, spec.writes ? " (asks)" : "",
+                                   first_line(spec.schema.description));
+    out += truncate_to_width(line, width - 1) + "\n";
+  }
+  bool delegates = agent->tools ? std::find(agent->tools->begin(), agent->tools->end(), "task") !=
+                                      agent->tools->end()
+                                : agent->mode != agents::AgentMode::kSubagent;
+  if (delegates) out += "  task — hand work to a subagent (/agents lists them)\n";
+  screen_->print(out);
+}
+
+void ChatLoop::clear_conversation() {
+  session_id_.clear();
+  summary_.clear();
+  shared_context_.clear();
+  if (interactive_) screen_->print("\x1b[H\x1b[2J");
+  note(fmt::format("new conversation with {}", agent_));
+}
+
+void ChatLoop::compact() {
+  if (session_id_.empty()) {
+    note("nothing to compact yet");
+    return;
+  }
+  std::string old = session_id_;
+  note("compacting: the model summarises the conversation…");
+  auto result = run_turn(request_for(kCompactPrompt));
+  if (!result || result->result.empty()) {
+    warn("compacting failed; the conversation goes on as it was");
+    session_id_ = old;
+    return;
+  }
+  summary_ = result->result;
+  summary_from_ = old;
+  session_id_.clear();
+  note(
+      fmt::format("compacted: your next message starts a new session carrying this summary ({} "
+                  "characters) of session {}",
+                  summary_.size(), old.substr(0, 10)));
+}
+
+void ChatLoop::show_cost() {
+  auto usage = sink_->usage();
+  auto cost = sink_->cost();
+  std::string out = fmt::format(
+      "this chat: {} input tokens, {} output{}{} · {}\n", usage.input_tokens, usage.output_tokens,
+      usage.cache_read_tokens ? fmt::format(", {} read from cache", usage.cache_read_tokens) : "",
+      usage.cache_write_tokens ? fmt::format(", {} written to cache", usage.cache_write_tokens)
+                               : "",
+      cost ? fmt::format("${:.4f}", *cost) : "cost unknown (no price for this model)");
+  if (!session_id_.empty()) {
+    if (auto* s = store()) {
+      if (auto tree = s->tree_usage(session_id_)) {
+        out += fmt::format(
+            "session {} (all its turns and subagents): {} input, {} output tokens · {}\n",
+            session_id_.substr(0, 10), tree->tokens.input_tokens, tree->tokens.output_tokens,
+            tree->cost_usd ? fmt::format("${:.4f}", *tree->cost_usd) : "cost unknown");
+      }
+    }
+  }
+  screen_->print(out);
+}
+
+std::vector<std::string> ChatLoop::recent_session_ids() {
+  std::vector<std::string> out;
+  auto* s = store();
+  if (s == nullptr) return out;
+  store::SessionFilter filter;
+  filter.cwd = canonical_cwd();
+  filter.roots_only = true;
+  filter.limit = 50;
+  if (auto sessions = s->list_sessions(filter)) {
+    for (const auto& info : *sessions)
+      out.push_back(info.id);
+  }
+  return out;
+}
+
+void ChatLoop::show_sessions() {
+  auto* s = store();
+  if (s == nullptr) return;
+  store::SessionFilter filter;
+  filter.cwd = canonical_cwd();
+  filter.roots_only = true;
+  filter.limit = 20;
+  auto sessions = s->list_sessions(filter);
+  if (!sessions) {
+    warn(sessions.error().to_string());
+    return;
+  }
+  if (sessions->empty()) {
+    note("no conversations in this directory yet");
+    return;
+  }
+  std::string out;
+  int width = screen_->columns();
+  for (const auto& info : *sessions) {
+    std::string line = fmt::format("{} {}  {:>8}  {:<14} {}", info.id == session_id_ ? "*" : " ",
+                                   info.id.substr(0, 10), ago(info.updated_at_ms), info.agent,
+                                   strip_controls(info.title));
+    out += truncate_to_width(line, width - 1) + "\n";
+  }
+  screen_->print(out + "/resume ID continues one (the first characters of the id are enough)\n");
+}
+
+void ChatLoop::resume(const std::string& id, bool quiet_if_missing) {
+  auto* s = store();
+  if (s == nullptr) return;
+  auto full = s->resolve_id(id);
+  auto info = full.and_then([&](const std::string& f) { return s->get_session(f); });
+  if (!info) {
+    if (!quiet_if_missing) throw CommandError(info.error());
+    warn(info.error().to_string());
+    return;
+  }
+  session_id_ = info->id;
+  summary_.clear();
+  if (agent_exists(info->agent)) agent_ = info->agent;
+  note(fmt::format("resumed {} with {}: {}", info->id.substr(0, 10), agent_,
+                   strip_controls(info->title)));
+  auto messages = s->load_messages(info->id);
+  if (!messages) return;
+  for (auto it = messages->rbegin(); it != messages->rend(); ++it) {
+    if (it->role != Role::kAssistant || blank(it->text)) continue;
+    MarkdownRenderer markdown({color_, screen_->columns()});
+    std::string out = "\n";
+    std::string text = strip_controls(it->text);
+    std::size_t pos = 0;
+    int lines = 0;
+    while (pos <= text.size() && lines < 30) {
+      auto nl = text.find('\n', pos);
+      for (const auto& row :
+           markdown.render_line(text.substr(pos, nl == std::string::npos ? nl : nl - pos)))
+        out += row + "\n";
+      ++lines;
+      if (nl == std::string::npos) break;
+      pos = nl + 1;
+    }
+    for (const auto& row : markdown.finish())
+      out += row + "\n";
+    screen_->print(out + "\n");
+    break;
+  }
+}
+
+void ChatLoop::show_diff() {
+  interrupts_.rearm();
+  auto diff = changes_->diff(interrupts_.token());
+  if (blank(diff)) {
+    note(changes_->uses_git() ? "no changes (git diff is empty)"
+                              : "no changes by the agent's tools in this chat");
+    return;
+  }
+  screen_->print(approval_preview_text(diff, color_, 100000) + "\n");
+}
+
+void ChatLoop::show_last() {
+  auto last = sink_->last_tool_output();
+  if (last.empty()) {
+    note("no tool has run yet");
+    return;
+  }
+  std::string text = strip_controls(last);
+  screen_->print(text.ends_with('\n') ? text : text + "\n");
+}
+
+}  // namespace agentry::cli::chat

@@ -1,0 +1,96 @@
+#pragma once
+/// The chat's read-eval-print loop and its state (internal to cli/chat; run_chat is the entry).
+/// chat_session.cpp holds set-up, reading and turns; chat_commands.cpp the slash commands.
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/chat/attachments.hpp"
+#include "cli/chat/chat_approver.hpp"
+#include "cli/chat/chat_screen.hpp"
+#include "cli/chat/chat_session.hpp"
+#include "cli/chat/chat_sink.hpp"
+#include "cli/chat/history.hpp"
+#include "cli/chat/line_editor.hpp"
+#include "cli/chat/shell_command.hpp"
+#include "cli/chat/slash_commands.hpp"
+#include "cli/chat/terminal.hpp"
+#include "cli/chat/workspace_changes.hpp"
+#include "cli/interrupt.hpp"
+#include "store/session_store.hpp"
+#include "tools/process_runner.hpp"
+#include "tools/workspace.hpp"
+
+namespace agentry::cli::chat {
+
+class ChatLoop {
+ public:
+  ChatLoop(AppContext& ctx, ChatOptions options);
+  int run();
+
+ private:
+  // chat_session.cpp
+  void set_up();
+  std::string default_agent() const;
+  std::optional<std::string> next_line();
+  bool handle_line(const std::string& line);
+  void send_message(const std::string& text);
+  TaskRequest request_for(std::string task) const;
+  Result<engine::RunResult> run_turn(const TaskRequest& request);
+  void run_shell(const ShellLine& line);
+  Completion complete(std::string_view text, std::size_t cursor);
+  std::string prompt() const;
+  void say(std::string_view text);
+  void note(std::string_view text);
+  void warn(std::string_view text);
+  store::SessionStore* store();
+  std::string canonical_cwd() const;
+
+  // chat_commands.cpp
+  bool run_command(const SlashCommand& command);
+  void show_help(const std::string& topic);
+  void show_agents();
+  void switch_agent(const std::string& name);
+  void choose_model(const std::string& model);
+  void show_tools();
+  void clear_conversation();
+  void compact();
+  void show_cost();
+  void show_sessions();
+  void resume(const std::string& id, bool quiet_if_missing);
+  void show_diff();
+  void show_last();
+  std::vector<std::string> model_names();
+  std::vector<std::string> recent_session_ids();
+  bool agent_exists(const std::string& name) const;
+
+  AppContext& ctx_;
+  ChatOptions options_;
+  // Before the interrupt watcher: SIGWINCH must be blocked before any thread starts.
+  std::unique_ptr<ResizeSignal> resize_;
+  InterruptWatcher interrupts_;
+  std::unique_ptr<TerminalModes> modes_;
+  bool interactive_ = false;  ///< stdin and stdout are terminals: the line editor reads
+  bool color_ = false;
+  std::unique_ptr<TaskRunner> runner_;
+  std::unique_ptr<ChatScreen> screen_;
+  std::unique_ptr<ChatSink> sink_;
+  std::unique_ptr<ChatApprover> approver_;
+  std::optional<tools::Workspace> workspace_;
+  tools::PosixProcessRunner processes_;
+  std::unique_ptr<WorkspaceChanges> changes_;
+  History history_;
+  std::unique_ptr<LineEditor> editor_;
+  std::optional<store::SessionStore> store_;
+  std::optional<std::vector<std::string>> models_;
+
+  std::string agent_;
+  std::string model_;
+  std::string session_id_;
+  std::string shared_context_;  ///< `!!cmd` outputs waiting for the next message
+  std::string summary_;         ///< /compact's summary, sent with the next message
+  std::string summary_from_;
+};
+
+}  // namespace agentry::cli::chat

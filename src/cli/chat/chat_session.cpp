@@ -1,0 +1,300 @@
+#include "cli/chat/chat_session.hpp"
+
+#include <cstdlib>
+#include <iostream>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "cli/chat/chat_loop.hpp"
+#include "cli/commands.hpp"
+#include "cli/event_printer.hpp"
+#include "cli/runtime.hpp"
+#include "core/config.hpp"
+#include "core/paths.hpp"
+
+namespace agentry::cli::chat {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::unique_ptr<ResizeSignal> resize_signal_for_terminal() {
+  return ::isatty(STDIN_FILENO) && ::isatty(STDOUT_FILENO) ? ResizeSignal::open() : nullptr;
+}
+
+bool blank(std::string_view s) {
+  return s.find_first_not_of(" \t\r\n") == std::string_view::npos;
+}
+
+}  // namespace
+
+int run_chat(AppContext& ctx, const ChatOptions& options) {
+  ChatLoop loop(ctx, options);
+  return loop.run();
+}
+
+ChatLoop::ChatLoop(AppContext& ctx, ChatOptions options)
+    : ctx_(ctx), options_(std::move(options)), resize_(resize_signal_for_terminal()) {}
+
+std::string ChatLoop::canonical_cwd() const {
+  std::error_code ec;
+  return fs::weakly_canonical(ctx_.cwd, ec).string();
+}
+
+std::string ChatLoop::default_agent() const {
+  std::string wanted = engine::EngineLimits{}.default_agent;
+  if (auto config = load_config(ctx_.env, ctx_.cwd)) {
+    if (const auto* v = config->find("/default_agent"); v && v->is_string())
+      wanted = v->get<std::string>();
+  }
+  std::string first_primary;
+  for (const auto* a : runner_->agents()) {
+    if (a->name == wanted && a->mode != agents::AgentMode::kSubagent) return a->name;
+    if (first_primary.empty() && a->mode == agents::AgentMode::kPrimary) first_primary = a->name;
+  }
+  return first_primary.empty() ? wanted : first_primary;
+}
+
+bool ChatLoop::agent_exists(const std::string& name) const {
+  for (const auto* a : runner_->agents()) {
+    if (a->name == name) return true;
+  }
+  return false;
+}
+
+void ChatLoop::set_up() {
+  interactive_ = ::isatty(STDIN_FILENO) && ::isatty(STDOUT_FILENO);
+  if (interactive_) modes_ = TerminalModes::open(STDIN_FILENO);
+  interactive_ = interactive_ && modes_ != nullptr;
+  if (modes_) {
+    interrupts_.on_force_quit([this] {
+      modes_->restore();
+      static_cast<void>(::write(STDOUT_FILENO, "\n", 1));
+      std::_Exit(kExitInterrupted);
+    });
+  }
+  color_ = want_color(STDOUT_FILENO, ctx_.env);
+
+  auto runner = make_task_runner(ctx_);
+  if (!runner) throw CommandError(runner.error());
+  runner_ = std::move(*runner);
+
+  agent_ = options_.agent.empty() ? default_agent() : options_.agent;
+  if (!agent_exists(agent_)) {
+    std::string names;
+    for (const auto* a : runner_->agents())
+      names += (names.empty() ? "" : ", ") + a->name;
+    throw CommandError(Error(ErrorCode::kNotFound, fmt::format("no agent named '{}'", agent_),
+                             "--agent", fmt::format("the agents are: {}", names)));
+  }
+  model_ = options_.model;
+
+  int columns = interactive_ ? window_size(STDOUT_FILENO, ctx_.env).columns : 100;
+  bool live = interactive_ && ctx_.env.get_or("TERM", "") != "dumb";
+  screen_ = std::make_unique<ChatScreen>(stdout, live, color_, columns,
+                                         interactive_ ? STDOUT_FILENO : -1);
+  sink_ = std::make_unique<ChatSink>(*screen_, color_);
+  std::unique_ptr<TerminalApprover> terminal;
+  if (options_.permission_mode != PermissionMode::kBypass) terminal = TerminalApprover::open();
+  approver_ = std::make_unique<ChatApprover>(*sink_, modes_.get(), std::move(terminal));
+
+  if (auto ws = tools::Workspace::open(ctx_.cwd)) workspace_ = std::move(*ws);
+  changes_ = std::make_unique<WorkspaceChanges>(fs::path(canonical_cwd()), ctx_.data_dir / "tools",
+                                                processes_, ctx_.env);
+  sink_->set_tool_observer([this](const ToolCall& call) { changes_->before_tool(call); });
+
+  if (interactive_) {
+    auto history = History::load(user_data_dir(ctx_.env) / "history");
+    if (history) {
+      history_ = std::move(*history);
+    } else {
+      ctx_.log->warn("{}", history.error().to_string());
+    }
+    editor_ =
+        std::make_unique<LineEditor>(*modes_, STDOUT_FILENO, history_, resize_.get(), ctx_.env);
+    editor_->set_completer(
+        [this](std::string_view text, std::size_t cursor) { return complete(text, cursor); });
+  }
+}
+
+int ChatLoop::run() {
+  set_up();
+  note(fmt::format("agentry {} · {} · {}", AGENTRY_VERSION, agent_, ctx_.cwd.string()));
+  note("/help · Tab completes · Alt-Enter or \\ for a new line · Ctrl-C stops · Ctrl-D quits");
+  if (options_.continue_last) {
+    auto last = runner_->latest_session(ctx_.cwd);
+    if (!last) throw CommandError(last.error());
+    resume(*last, false);
+  } else if (!options_.resume.empty()) {
+    resume(options_.resume, false);
+  }
+  while (auto line = next_line()) {
+    if (!handle_line(*line)) break;
+  }
+  return kExitOk;
+}
+
+std::string ChatLoop::prompt() const {
+  std::string name = model_.empty() ? agent_ : fmt::format("{} · {}", agent_, model_);
+  return color_ ? fmt::format("\x1b[1;36m{}\x1b[0m ❯ ", name) : name + " ❯ ";
+}
+
+std::optional<std::string> ChatLoop::next_line() {
+  if (editor_) {
+    auto result = editor_->read(prompt());
+    if (result.status != ReadStatus::kLine) return std::nullopt;
+    if (auto added = history_.add(result.text); !added)
+      ctx_.log->warn("{}", added.error().to_string());
+    return result.text;
+  }
+  std::string line;
+  if (!std::getline(std::cin, line)) return std::nullopt;
+  auto trailing_backslashes = [](const std::string& s) {
+    std::size_t n = 0;
+    while (n < s.size() && s[s.size() - 1 - n] == '\\')
+      ++n;
+    return n;
+  };
+  while (trailing_backslashes(line) % 2 == 1) {
+    line.back() = '\n';
+    std::string more;
+    if (!std::getline(std::cin, more)) break;
+    line += more;
+  }
+  if (!blank(line)) say(prompt() + line);
+  return line;
+}
+
+bool ChatLoop::handle_line(const std::string& line) {
+  if (blank(line)) return true;
+  if (auto command = parse_slash_command(line)) return run_command(*command);
+  if (auto shell = parse_shell_line(line)) {
+    run_shell(*shell);
+    return true;
+  }
+  send_message(line);
+  return true;
+}
+
+TaskRequest ChatLoop::request_for(std::string task) const {
+  TaskRequest request;
+  request.agent = agent_;
+  request.task = std::move(task);
+  request.cwd = ctx_.cwd;
+  request.session_id = session_id_;
+  request.model = model_;
+  request.permission_mode = options_.permission_mode;
+  request.approver = approver_.get();
+  return request;
+}
+
+void ChatLoop::send_message(const std::string& text) {
+  std::string message = text;
+  if (workspace_) {
+    auto expanded = attach_files(text, *workspace_);
+    for (const auto& problem : expanded.problems)
+      warn(problem);
+    for (const auto& file : expanded.files)
+      note(fmt::format("+ {} ({} lines) attached", file.path, file.lines));
+    message = std::move(expanded.text);
+  }
+  if (!shared_context_.empty()) {
+    message += "\n\n" + shared_context_;
+    shared_context_.clear();
+  }
+  if (!summary_.empty()) {
+    message += fmt::format(
+        "\n\n<summary-of-earlier-conversation session=\"{}\">\n{}\n"
+        "</summary-of-earlier-conversation>",
+        summary_from_, summary_);
+    summary_.clear();
+  }
+  static_cast<void>(run_turn(request_for(std::move(message))));
+}
+
+Result<engine::RunResult> ChatLoop::run_turn(const TaskRequest& request) {
+  interrupts_.rearm();
+  auto stop = interrupts_.token();
+  if (modes_) modes_->busy();
+  sink_->begin_turn(agent_, stop);
+  auto result = runner_->run(request, *sink_, stop);
+  sink_->end_turn();
+  if (auto session = sink_->top_session(); !session.empty()) session_id_ = session;
+  if (!result) {
+    if (result.error().code == ErrorCode::kCancelled) {
+      note("⏹ cancelled — the conversation goes on");
+    } else if (!sink_->error_shown()) {
+      warn(fmt::format("✗ {}", strip_controls(result.error().to_string())));
+    }
+  } else if (result->reason != engine::StopReason::kCompleted) {
+    note(fmt::format("(the turn ended: {})", engine::to_string(result->reason)));
+  }
+  say("");
+  return result;
+}
+
+void ChatLoop::run_shell(const ShellLine& line) {
+  interrupts_.rearm();
+  auto stop = interrupts_.token();
+  if (modes_) modes_->busy();
+  screen_->start_busy(stop);
+  screen_->set_status("$ " + line.command);
+  auto outcome = run_shell_command(processes_, line.command, ctx_.cwd, ctx_.env, stop);
+  screen_->stop_busy();
+  if (!outcome.output.empty())
+    screen_->print(outcome.output.ends_with('\n') ? outcome.output : outcome.output + "\n");
+  if (outcome.cancelled) {
+    note("⏹ stopped");
+  } else if (!outcome.error.empty()) {
+    warn(outcome.error);
+  } else if (outcome.exit_code != 0) {
+    note(fmt::format("exit code {}", outcome.exit_code));
+  }
+  if (line.share && !outcome.cancelled) {
+    shared_context_ +=
+        (shared_context_.empty() ? "" : "\n\n") + shared_command_context(line.command, outcome);
+    note("(this output goes to the model with your next message)");
+  }
+}
+
+Completion ChatLoop::complete(std::string_view text, std::size_t cursor) {
+  CompletionSources sources;
+  for (const auto* a : runner_->agents())
+    sources.agents.push_back(a->name);
+  if (text.starts_with("/model")) sources.models = model_names();
+  if (text.starts_with("/resume")) sources.sessions = recent_session_ids();
+  if (workspace_) {
+    sources.paths = [this](std::string_view prefix) {
+      return complete_workspace_path(*workspace_, prefix);
+    };
+  }
+  return complete_input(text, cursor, sources);
+}
+
+void ChatLoop::say(std::string_view text) {
+  screen_->print(fmt::format("{}\n", text));
+}
+
+void ChatLoop::note(std::string_view text) {
+  say(color_ ? fmt::format("\x1b[2m{}\x1b[22m", text) : std::string(text));
+}
+
+void ChatLoop::warn(std::string_view text) {
+  say(color_ ? fmt::format("\x1b[33m{}\x1b[39m", text) : std::string(text));
+}
+
+store::SessionStore* ChatLoop::store() {
+  if (!store_) {
+    auto db = ctx_.session_db.empty() ? store::default_session_db_path(ctx_.env) : ctx_.session_db;
+    auto opened = store::SessionStore::open(db);
+    if (!opened) {
+      warn(opened.error().to_string());
+      return nullptr;
+    }
+    store_.emplace(std::move(*opened));
+  }
+  return &*store_;
+}
+
+}  // namespace agentry::cli::chat

@@ -1,0 +1,152 @@
+#include "cli/chat/slash_commands.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace agentry::cli::chat {
+
+namespace {
+
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n';
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && is_space(s.front()))
+    s.remove_prefix(1);
+  while (!s.empty() && (is_space(s.back()) || s.back() == '\r'))
+    s.remove_suffix(1);
+  return s;
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j)
+    row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+std::vector<std::string> with_prefix(const std::vector<std::string>& all, std::string_view prefix,
+                                     std::string_view decoration = {}) {
+  std::vector<std::string> out;
+  for (const auto& s : all) {
+    if (s.starts_with(prefix)) out.push_back(std::string(decoration) + s);
+  }
+  return out;
+}
+
+}  // namespace
+
+const std::vector<SlashCommandSpec>& slash_commands() {
+  static const std::vector<SlashCommandSpec> kCommands = {
+      {"help", "[COMMAND]", "show the commands and keys"},
+      {"agents", "", "list the agents you can talk to"},
+      {"agent", "NAME", "talk to another agent (the conversation goes on)"},
+      {"model", "[MODEL]", "show the model, or use MODEL from now on (`default`: the agent's)"},
+      {"tools", "", "the tools the current agent may call"},
+      {"clear", "", "start a new conversation"},
+      {"compact", "", "summarise the conversation and continue from the summary"},
+      {"cost", "", "tokens and cost so far"},
+      {"sessions", "", "recent conversations in this directory"},
+      {"resume", "ID", "continue an earlier conversation (an id prefix is enough)"},
+      {"diff", "", "what the agent changed in the workspace"},
+      {"last", "", "the full output of the last tool call"},
+      {"exit", "", "quit (also Ctrl-D)"},
+  };
+  return kCommands;
+}
+
+const SlashCommandSpec* find_slash_command(std::string_view name) {
+  for (const auto& c : slash_commands()) {
+    if (c.name == name) return &c;
+  }
+  return nullptr;
+}
+
+std::optional<SlashCommand> parse_slash_command(std::string_view line) {
+  line = trim(line);
+  if (!line.starts_with('/') || line.size() < 2) return std::nullopt;
+  auto end = std::find_if(line.begin(), line.end(), is_space) - line.begin();
+  auto word = line.substr(1, static_cast<std::size_t>(end) - 1);
+  if (word.find('/') != std::string_view::npos || word.find('.') != std::string_view::npos)
+    return std::nullopt;  // a path, not a command
+  return SlashCommand{std::string(word),
+                      std::string(trim(line.substr(static_cast<std::size_t>(end))))};
+}
+
+std::vector<std::string> suggest_slash_commands(std::string_view name) {
+  std::vector<std::string> out;
+  for (const auto& c : slash_commands()) {
+    if (!name.empty() && c.name.starts_with(name)) out.emplace_back(c.name);
+  }
+  if (!out.empty()) return out;
+  for (const auto& c : slash_commands()) {
+    if (edit_distance(name, c.name) <= 2) out.emplace_back(c.name);
+  }
+  return out;
+}
+
+std::string common_prefix(const std::vector<std::string>& candidates) {
+  if (candidates.empty()) return {};
+  std::string prefix = candidates.front();
+  for (const auto& c : candidates) {
+    std::size_t n = 0;
+    while (n < prefix.size() && n < c.size() && prefix[n] == c[n])
+      ++n;
+    prefix.resize(n);
+  }
+  return prefix;
+}
+
+Completion complete_input(std::string_view text, std::size_t cursor,
+                          const CompletionSources& sources) {
+  Completion out;
+  cursor = std::min(cursor, text.size());
+  std::size_t start = cursor;
+  while (start > 0 && !is_space(text[start - 1]))
+    --start;
+  out.start = start;
+  out.end = cursor;
+  std::string_view word = text.substr(start, cursor - start);
+
+  if (word.starts_with('@')) {
+    if (sources.paths) {
+      for (auto& p : sources.paths(word.substr(1)))
+        out.candidates.push_back("@" + p);
+    }
+    return out;
+  }
+  if (start == 0 && word.starts_with('/')) {
+    for (const auto& c : slash_commands()) {
+      if (c.name.starts_with(word.substr(1))) out.candidates.push_back(fmt::format("/{}", c.name));
+    }
+    return out;
+  }
+  // The argument of a command: only the first word after it.
+  auto command = parse_slash_command(text.substr(0, start));
+  if (!command || !command->args.empty()) return out;
+  if (command->name == "agent") {
+    out.candidates = with_prefix(sources.agents, word);
+  } else if (command->name == "model") {
+    out.candidates = with_prefix(sources.models, word);
+  } else if (command->name == "resume") {
+    out.candidates = with_prefix(sources.sessions, word);
+  } else if (command->name == "help") {
+    for (const auto& c : slash_commands()) {
+      if (c.name.starts_with(word)) out.candidates.emplace_back(c.name);
+    }
+  }
+  return out;
+}
+
+}  // namespace agentry::cli::chat

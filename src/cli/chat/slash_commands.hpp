@@ -1,0 +1,61 @@
+#pragma once
+/// The chat's slash commands: their table (for /help and completion), parsing a submitted line,
+/// suggestions for a mistyped name, and Tab completion of commands, their arguments (agent
+/// names, models, session ids) and `@path` attachments.
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace agentry::cli::chat {
+
+struct SlashCommandSpec {
+  std::string_view name;  ///< without the slash
+  std::string_view args;  ///< "NAME", "[MODEL]", "" …
+  std::string_view help;
+};
+
+/// Every command, in the order /help lists them.
+const std::vector<SlashCommandSpec>& slash_commands();
+const SlashCommandSpec* find_slash_command(std::string_view name);
+
+struct SlashCommand {
+  std::string name;  ///< without the slash
+  std::string args;  ///< the rest, trimmed
+  bool operator==(const SlashCommand&) const = default;
+};
+
+/// A line starting with `/` is a command ("/agent  rust-pro " -> {agent, rust-pro}); nullopt for
+/// anything else, including a line that starts with a path ("/etc/hosts is odd").
+std::optional<SlashCommand> parse_slash_command(std::string_view line);
+
+/// Close matches for a mistyped name: the commands it starts, else those at edit distance ≤ 2.
+std::vector<std::string> suggest_slash_commands(std::string_view name);
+
+/// What Tab can complete from.
+struct CompletionSources {
+  std::vector<std::string> agents;
+  std::vector<std::string> models;
+  std::vector<std::string> sessions;
+  /// Paths in the workspace starting with the given prefix ("src/li" -> "src/lib.rs").
+  std::function<std::vector<std::string>(std::string_view prefix)> paths;
+};
+
+/// Replace text[start, end) with one of `candidates`.
+struct Completion {
+  std::size_t start = 0;
+  std::size_t end = 0;
+  std::vector<std::string> candidates;
+};
+
+/// Completion of the word before `cursor`: a command name right after a leading `/`, its
+/// argument after /agent, /model, /resume or /help, an `@path` anywhere.
+Completion complete_input(std::string_view text, std::size_t cursor,
+                          const CompletionSources& sources);
+
+/// The longest prefix every candidate shares.
+std::string common_prefix(const std::vector<std::string>& candidates);
+
+}  // namespace agentry::cli::chat
