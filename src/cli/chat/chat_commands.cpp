@@ -127,7 +127,7 @@ void ChatLoop::show_help(const std::string& topic) {
 void ChatLoop::show_agents() {
   std::string out;
   int width = screen_->columns();
-  for (const auto* a : runner_->agents()) {
+  for (const auto* a : runner().agents()) {
     std::string mark = a->name == agent_ ? "*" : " ";
     std::string line = fmt::format("{} {} ({}) — {}", mark, a->name, agents::to_string(a->mode),
                                    first_line(strip_controls(a->description)));
@@ -143,7 +143,7 @@ void ChatLoop::switch_agent(const std::string& name) {
   }
   if (!agent_exists(name)) {
     std::vector<std::string> close;
-    for (const auto* a : runner_->agents()) {
+    for (const auto* a : runner().agents()) {
       if (a->name.find(name) != std::string::npos) close.push_back(a->name);
     }
     warn(fmt::format("no agent named '{}'{}", name,
@@ -182,7 +182,7 @@ std::vector<std::string> ChatLoop::model_names() {
 void ChatLoop::choose_model(const std::string& model) {
   if (model.empty()) {
     std::string agent_model;
-    for (const auto* a : runner_->agents()) {
+    for (const auto* a : runner().agents()) {
       if (a->name == agent_) agent_model = a->model;
     }
     say(model_.empty()
@@ -197,7 +197,7 @@ void ChatLoop::choose_model(const std::string& model) {
 
 void ChatLoop::show_tools() {
   const agents::AgentDefinition* agent = nullptr;
-  for (const auto* a : runner_->agents()) {
+  for (const auto* a : runner().agents()) {
     if (a->name == agent_) agent = a;
   }
   auto specs = tools::load_tool_specs(ctx_.data_dir / "tools");
@@ -235,7 +235,7 @@ void ChatLoop::compact() {
   }
   std::string old = session_id_;
   note("compacting: the model summarises the conversation…");
-  auto result = run_turn(request_for(kCompactPrompt));
+  auto result = run_turn(kCompactPrompt);
   if (!result || result->result.empty()) {
     warn("compacting failed; the conversation goes on as it was");
     session_id_ = old;

@@ -1,6 +1,7 @@
 #pragma once
 /// The chat's read-eval-print loop and its state (internal to cli/chat; run_chat is the entry).
 /// chat_session.cpp holds set-up, reading and turns; chat_commands.cpp the slash commands.
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -32,12 +33,17 @@ class ChatLoop {
  private:
   // chat_session.cpp
   void set_up();
-  std::string default_agent() const;
+  /// The agent config names (or the built-in default), known before the registry loads.
+  std::string configured_agent() const;
+  std::string default_agent();
+  /// The composed engine, waiting for it to finish loading the first time.
+  TaskRunner& runner();
   std::optional<std::string> next_line();
   bool handle_line(const std::string& line);
   void send_message(const std::string& text);
   TaskRequest request_for(std::string task) const;
-  Result<engine::RunResult> run_turn(const TaskRequest& request);
+  /// Runs `task` as the next turn of the conversation, rendering it; the result is reported.
+  Result<engine::RunResult> run_turn(std::string task);
   void run_shell(const ShellLine& line);
   Completion complete(std::string_view text, std::size_t cursor);
   std::string prompt() const;
@@ -63,7 +69,7 @@ class ChatLoop {
   void show_last();
   std::vector<std::string> model_names();
   std::vector<std::string> recent_session_ids();
-  bool agent_exists(const std::string& name) const;
+  bool agent_exists(const std::string& name);
 
   AppContext& ctx_;
   ChatOptions options_;
@@ -73,6 +79,7 @@ class ChatLoop {
   std::unique_ptr<TerminalModes> modes_;
   bool interactive_ = false;  ///< stdin and stdout are terminals: the line editor reads
   bool color_ = false;
+  std::future<Result<std::unique_ptr<TaskRunner>>> building_;
   std::unique_ptr<TaskRunner> runner_;
   std::unique_ptr<ChatScreen> screen_;
   std::unique_ptr<ChatSink> sink_;

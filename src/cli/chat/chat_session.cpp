@@ -1,6 +1,7 @@
 #include "cli/chat/chat_session.hpp"
 
 #include <cstdlib>
+#include <future>
 #include <iostream>
 #include <unistd.h>
 
@@ -42,25 +43,48 @@ std::string ChatLoop::canonical_cwd() const {
   return fs::weakly_canonical(ctx_.cwd, ec).string();
 }
 
-std::string ChatLoop::default_agent() const {
+std::string ChatLoop::configured_agent() const {
   std::string wanted = engine::EngineLimits{}.default_agent;
   if (auto config = load_config(ctx_.env, ctx_.cwd)) {
     if (const auto* v = config->find("/default_agent"); v && v->is_string())
       wanted = v->get<std::string>();
   }
+  return wanted;
+}
+
+std::string ChatLoop::default_agent() {
+  std::string wanted = configured_agent();
   std::string first_primary;
-  for (const auto* a : runner_->agents()) {
+  for (const auto* a : runner().agents()) {
     if (a->name == wanted && a->mode != agents::AgentMode::kSubagent) return a->name;
     if (first_primary.empty() && a->mode == agents::AgentMode::kPrimary) first_primary = a->name;
   }
   return first_primary.empty() ? wanted : first_primary;
 }
 
-bool ChatLoop::agent_exists(const std::string& name) const {
-  for (const auto* a : runner_->agents()) {
+bool ChatLoop::agent_exists(const std::string& name) {
+  for (const auto* a : runner().agents()) {
     if (a->name == name) return true;
   }
   return false;
+}
+
+TaskRunner& ChatLoop::runner() {
+  if (runner_) return *runner_;
+  auto built = building_.get();
+  if (!built) throw CommandError(built.error());
+  runner_ = std::move(*built);
+  // The prompt showed the configured agent while the registry loaded; now it can be checked.
+  if (options_.agent.empty()) {
+    agent_ = default_agent();
+  } else if (!agent_exists(agent_)) {
+    std::string names;
+    for (const auto* a : runner_->agents())
+      names += (names.empty() ? "" : ", ") + a->name;
+    throw CommandError(Error(ErrorCode::kNotFound, fmt::format("no agent named '{}'", agent_),
+                             "--agent", fmt::format("the agents are: {}", names)));
+  }
+  return *runner_;
 }
 
 void ChatLoop::set_up() {
@@ -76,18 +100,10 @@ void ChatLoop::set_up() {
   }
   color_ = want_color(STDOUT_FILENO, ctx_.env);
 
-  auto runner = make_task_runner(ctx_);
-  if (!runner) throw CommandError(runner.error());
-  runner_ = std::move(*runner);
-
-  agent_ = options_.agent.empty() ? default_agent() : options_.agent;
-  if (!agent_exists(agent_)) {
-    std::string names;
-    for (const auto* a : runner_->agents())
-      names += (names.empty() ? "" : ", ") + a->name;
-    throw CommandError(Error(ErrorCode::kNotFound, fmt::format("no agent named '{}'", agent_),
-                             "--agent", fmt::format("the agents are: {}", names)));
-  }
+  // The engine's composition (config, agents, tools, store) loads while the prompt is already
+  // up: the first message, completion or command that needs it waits for it.
+  building_ = std::async(std::launch::async, [this] { return make_task_runner(ctx_); });
+  agent_ = options_.agent.empty() ? configured_agent() : options_.agent;
   model_ = options_.model;
 
   int columns = interactive_ ? window_size(STDOUT_FILENO, ctx_.env).columns : 100;
@@ -123,7 +139,7 @@ int ChatLoop::run() {
   note(fmt::format("agentry {} · {} · {}", AGENTRY_VERSION, agent_, ctx_.cwd.string()));
   note("/help · Tab completes · Alt-Enter or \\ for a new line · Ctrl-C stops · Ctrl-D quits");
   if (options_.continue_last) {
-    auto last = runner_->latest_session(ctx_.cwd);
+    auto last = runner().latest_session(ctx_.cwd);
     if (!last) throw CommandError(last.error());
     resume(*last, false);
   } else if (!options_.resume.empty()) {
@@ -210,15 +226,17 @@ void ChatLoop::send_message(const std::string& text) {
         summary_from_, summary_);
     summary_.clear();
   }
-  static_cast<void>(run_turn(request_for(std::move(message))));
+  static_cast<void>(run_turn(std::move(message)));
 }
 
-Result<engine::RunResult> ChatLoop::run_turn(const TaskRequest& request) {
+Result<engine::RunResult> ChatLoop::run_turn(std::string task) {
+  auto& runner = this->runner();
+  TaskRequest request = request_for(std::move(task));
   interrupts_.rearm();
   auto stop = interrupts_.token();
   if (modes_) modes_->busy();
   sink_->begin_turn(agent_, stop);
-  auto result = runner_->run(request, *sink_, stop);
+  auto result = runner.run(request, *sink_, stop);
   sink_->end_turn();
   if (auto session = sink_->top_session(); !session.empty()) session_id_ = session;
   if (!result) {
@@ -260,7 +278,7 @@ void ChatLoop::run_shell(const ShellLine& line) {
 
 Completion ChatLoop::complete(std::string_view text, std::size_t cursor) {
   CompletionSources sources;
-  for (const auto* a : runner_->agents())
+  for (const auto* a : runner().agents())
     sources.agents.push_back(a->name);
   if (text.starts_with("/model")) sources.models = model_names();
   if (text.starts_with("/resume")) sources.sessions = recent_session_ids();
