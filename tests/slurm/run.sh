@@ -70,7 +70,13 @@ munge -n -S "$munge_socket" | unmunge -S "$munge_socket" >/dev/null
 
 # Slurm: one node, this host, ports away from a real cluster's.
 host=$(hostname -s)
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+free_port() {
+  local port
+  while :; do
+    port=$((20000 + RANDOM % 40000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+  done
+}
 export SLURM_CONF=$work/slurm.conf
 cat >"$SLURM_CONF" <<CONF
 ClusterName=agentrytest
