@@ -1,6 +1,7 @@
 #include "cli/chat/history.hpp"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include "support/temp_dir.hpp"
 
@@ -46,7 +47,7 @@ TEST_CASE("the file is cut back to the newest entries when it grows past twice t
   testing::TempDir dir;
   std::string content;
   for (int i = 0; i < 9; ++i)
-    content += "e" + std::to_string(i) + "\n";
+    content += fmt::format("e{}\n", i);
   auto file = dir.write("history", content);
   auto h = History::load(file, 4);
   REQUIRE(h);
