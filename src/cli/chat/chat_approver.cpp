@@ -51,6 +51,8 @@ tools::Approval ChatApprover::approve(const tools::ApprovalRequest& request, std
   }
   auto answer = terminal_->approve(shown, stop);
   if (modes_) modes_->busy();
+  // Stopped mid-question: the cursor is still after "Allow? …"; keep that line on screen.
+  if (stop.stop_requested()) sink_.print("\n");
   sink_.end_approval();
   return answer;
 }

@@ -49,14 +49,31 @@ std::string ChatScreen::live_text() const {
   std::string out;
   if (!partial_.empty()) {
     int budget = kMaxPartialRows * columns_ - 1;
-    if (display_width(partial_) > budget) {
-      // Keep the tail: cut whole characters from the front until it fits.
-      std::string_view tail = partial_;
-      while (display_width(tail) > budget - 1)
-        tail.remove_prefix(next_boundary(tail, 0));
-      out = "…" + std::string(tail);
+    // Only the tail can show, and a column takes at most 4 bytes: measure no more than that,
+    // so a very long streamed line costs the same on every delta.
+    std::string_view tail = partial_;
+    bool cut = false;
+    if (auto keep = static_cast<std::size_t>(budget) * 4; tail.size() > keep) {
+      std::size_t from = tail.size() - keep;
+      while (from < tail.size() && (static_cast<unsigned char>(tail[from]) & 0xC0) == 0x80)
+        ++from;
+      tail.remove_prefix(from);
+      cut = true;
+    }
+    if (cut || display_width(tail) > budget) {
+      std::size_t pos = tail.size();
+      int width = 0;
+      while (pos > 0) {
+        std::size_t prev = previous_boundary(tail, pos);
+        std::size_t at = prev;
+        int w = code_point_width(next_code_point(tail, at));
+        if (width + w > budget - 1) break;
+        width += w;
+        pos = prev;
+      }
+      out = "…" + std::string(tail.substr(pos));
     } else {
-      out = partial_;
+      out = std::string(tail);
     }
   }
   if (busy_) {

@@ -8,6 +8,8 @@ namespace agentry::cli::chat {
 
 namespace {
 
+constexpr std::size_t kMaxPartialBytes = 16384;
+
 std::string pad_for(int depth) {
   return std::string(static_cast<std::size_t>(depth) * 2, ' ');
 }
@@ -96,7 +98,15 @@ void ChatSink::update_partial(const std::string& session, Stream& s) {
   }
   header({session, s.agent, s.depth});
   partial_owner_ = session;
-  screen_.set_partial(pad_for(s.depth) + expand_tabs(s.pending));
+  // The live area shows a few rows at most: hand it the tail of a very long line only.
+  std::string_view text = s.pending;
+  if (text.size() > kMaxPartialBytes) {
+    std::size_t from = text.size() - kMaxPartialBytes;
+    while (from < text.size() && (static_cast<unsigned char>(text[from]) & 0xC0) == 0x80)
+      ++from;
+    text.remove_prefix(from);
+  }
+  screen_.set_partial(pad_for(s.depth) + expand_tabs(text));
 }
 
 void ChatSink::flush(const std::string& session) {
@@ -144,8 +154,10 @@ void ChatSink::show(const engine::Event& event) {
     }
     void operator()(const engine::TextDelta& e) const {
       auto& st = s.stream(e.origin);
+      std::size_t from = st.pending.size();  // what came before holds no newline
       st.pending += strip_controls(e.text);
-      for (auto nl = st.pending.find('\n'); nl != std::string::npos; nl = st.pending.find('\n')) {
+      for (auto nl = st.pending.find('\n', from); nl != std::string::npos;
+           nl = st.pending.find('\n')) {
         std::string line = st.pending.substr(0, nl);
         st.pending.erase(0, nl + 1);
         s.emit_line(e.origin.session_id, st, line);

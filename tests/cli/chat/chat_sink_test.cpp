@@ -119,6 +119,19 @@ TEST_CASE("a cancelled turn is not reported by every session it stopped") {
   CHECK(sink.error_shown());
 }
 
+TEST_CASE("the live area shows the tail of a long partial line and is erased around prints") {
+  Captured out;
+  {
+    ChatScreen screen(out.file(), true, false, 20, -1);
+    screen.set_partial(std::string(5000, 'x') + "END");
+    screen.print("done\n");
+  }
+  // 20 columns, 4 rows at most: 79 columns of room, 78 for the tail after the "…".
+  std::string drawn = "…" + std::string(75, 'x') + "END";
+  std::string erase = "\r\x1b[3A\x1b[J";
+  CHECK(out.text() == drawn + erase + "done\n" + drawn + erase);
+}
+
 TEST_CASE("approval previews: controls stripped, diffs coloured, long ones shortened") {
   std::string diff = "--- a\n+++ a\n@@ -1 +1 @@\n-old\n+new\x1b[2J\n";
   CHECK(approval_preview_text(diff, false, 10) == "--- a\n+++ a\n@@ -1 +1 @@\n-old\n+new");
