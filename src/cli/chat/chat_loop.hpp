@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <spdlog/sinks/ringbuffer_sink.h>
+
 #include "cli/chat/attachments.hpp"
 #include "cli/chat/chat_approver.hpp"
 #include "cli/chat/chat_screen.hpp"
@@ -79,6 +81,8 @@ class ChatLoop {
   std::unique_ptr<TerminalModes> modes_;
   bool interactive_ = false;  ///< stdin and stdout are terminals: the line editor reads
   bool color_ = false;
+  std::shared_ptr<spdlog::logger> held_log_;  ///< main's logger while the engine loads
+  std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt> log_buffer_;
   std::future<Result<std::unique_ptr<TaskRunner>>> building_;
   std::unique_ptr<TaskRunner> runner_;
   std::unique_ptr<ChatScreen> screen_;

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
+#include <spdlog/sinks/ringbuffer_sink.h>
 
 #include "cli/chat/chat_loop.hpp"
 #include "cli/commands.hpp"
@@ -72,6 +73,12 @@ bool ChatLoop::agent_exists(const std::string& name) {
 TaskRunner& ChatLoop::runner() {
   if (runner_) return *runner_;
   auto built = building_.get();
+  if (held_log_) {
+    ctx_.log = std::move(held_log_);
+    for (const auto& line : log_buffer_->last_formatted())
+      warn(strip_controls(line));
+    log_buffer_.reset();
+  }
   if (!built) throw CommandError(built.error());
   runner_ = std::move(*built);
   // The prompt showed the configured agent while the registry loaded; now it can be checked.
@@ -88,7 +95,9 @@ TaskRunner& ChatLoop::runner() {
 }
 
 void ChatLoop::set_up() {
-  interactive_ = ::isatty(STDIN_FILENO) && ::isatty(STDOUT_FILENO);
+  // A dumb terminal cannot take the editor's cursor movements: it gets plain line input.
+  interactive_ =
+      ::isatty(STDIN_FILENO) && ::isatty(STDOUT_FILENO) && ctx_.env.get_or("TERM", "") != "dumb";
   if (interactive_) modes_ = TerminalModes::open(STDIN_FILENO);
   interactive_ = interactive_ && modes_ != nullptr;
   if (modes_) {
@@ -102,12 +111,22 @@ void ChatLoop::set_up() {
 
   // The engine's composition (config, agents, tools, store) loads while the prompt is already
   // up: the first message, completion or command that needs it waits for it.
+  // Its warnings (a broken agent file) must not land in the middle of the prompt being edited:
+  // they are held and shown once it has loaded.
+  if (interactive_ && ctx_.log_file.empty() && ctx_.log) {
+    held_log_ = ctx_.log;
+    auto sink = std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(64);
+    sink->set_pattern("%l: %v");
+    ctx_.log = std::make_shared<spdlog::logger>("agentry", sink);
+    ctx_.log->set_level(held_log_->level());
+    log_buffer_ = std::move(sink);
+  }
   building_ = std::async(std::launch::async, [this] { return make_task_runner(ctx_); });
   agent_ = options_.agent.empty() ? configured_agent() : options_.agent;
   model_ = options_.model;
 
   int columns = interactive_ ? window_size(STDOUT_FILENO, ctx_.env).columns : 100;
-  bool live = interactive_ && ctx_.env.get_or("TERM", "") != "dumb";
+  bool live = interactive_;
   screen_ = std::make_unique<ChatScreen>(stdout, live, color_, columns,
                                          interactive_ ? STDOUT_FILENO : -1);
   sink_ = std::make_unique<ChatSink>(*screen_, color_);
@@ -147,6 +166,10 @@ int ChatLoop::run() {
   }
   while (auto line = next_line()) {
     if (!handle_line(*line)) break;
+  }
+  if (held_log_) {  // quit before the engine was needed: give main its logger back
+    building_.wait();
+    ctx_.log = std::move(held_log_);
   }
   return kExitOk;
 }
