@@ -4,6 +4,8 @@
 #include <system_error>
 #include <unistd.h>
 
+#include "core/build_paths.hpp"
+
 namespace agentry::cli {
 
 namespace fs = std::filesystem;

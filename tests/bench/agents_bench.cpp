@@ -15,6 +15,7 @@
 #include "agents/agent_parser.hpp"
 #include "agents/loader.hpp"
 #include "agents/registry.hpp"
+#include "core/build_paths.hpp"
 
 extern char** environ;
 

@@ -22,6 +22,7 @@
 #include <fmt/format.h>
 
 #include "cli/chat/markdown.hpp"
+#include "core/build_paths.hpp"
 #include "core/scoped_temp_dir.hpp"
 
 extern char** environ;

@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/mcp/mcp_server.hpp"
+#include "core/build_paths.hpp"
 
 extern char** environ;
 

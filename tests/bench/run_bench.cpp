@@ -30,6 +30,7 @@
 #include <benchmark/benchmark.h>
 #include <nlohmann/json.hpp>
 
+#include "core/build_paths.hpp"
 #include "core/config.hpp"
 #include "core/environment.hpp"
 #include "core/message.hpp"

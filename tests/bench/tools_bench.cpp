@@ -13,6 +13,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include "core/build_paths.hpp"
 #include "tools/cargo_diagnostics.hpp"
 #include "tools/process_runner.hpp"
 #include "tools/tool_registry.hpp"

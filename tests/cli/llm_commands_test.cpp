@@ -10,6 +10,7 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include "core/build_paths.hpp"
 #include "core/config.hpp"
 #include "fakellm/fake_llm_server.hpp"
 #include "support/temp_dir.hpp"

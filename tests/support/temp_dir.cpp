@@ -7,6 +7,8 @@
 #include <string>
 #include <system_error>
 
+#include "core/build_paths.hpp"
+
 namespace agentry::testing {
 
 namespace fs = std::filesystem;

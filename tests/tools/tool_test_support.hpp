@@ -9,6 +9,7 @@
 
 #include <doctest/doctest.h>
 
+#include "core/build_paths.hpp"
 #include "support/temp_dir.hpp"
 #include "tools/process_runner.hpp"
 #include "tools/tool_registry.hpp"

@@ -3,6 +3,7 @@
 
 #include <doctest/doctest.h>
 
+#include "core/build_paths.hpp"
 #include "support/temp_dir.hpp"
 #include "tool_test_support.hpp"
 

@@ -15,6 +15,7 @@
 
 #include <doctest/doctest.h>
 
+#include "core/build_paths.hpp"
 #include "core/environment.hpp"
 #include "support/temp_dir.hpp"
 

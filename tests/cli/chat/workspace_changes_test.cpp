@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include "core/build_paths.hpp"
 #include "support/temp_dir.hpp"
 
 namespace agentry::cli::chat {

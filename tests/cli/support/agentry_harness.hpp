@@ -14,6 +14,7 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include "core/build_paths.hpp"
 #include "core/config.hpp"
 #include "fakellm/fake_llm_server.hpp"
 #include "support/spawned_process.hpp"

@@ -9,6 +9,7 @@
 #include <doctest/doctest.h>
 
 #include "../llm_test_support.hpp"
+#include "core/build_paths.hpp"
 #include "llm/http_client.hpp"
 #include "support/temp_dir.hpp"
 
