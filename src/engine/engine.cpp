@@ -295,14 +295,34 @@ Result<std::vector<ToolResult>> Engine::Session::run_tools(const std::vector<Too
                     fmt::format("{} in session {}", calls[i].name, origin_.session_id));
     }
   }
-  if (to_run.size() == 1) {
-    results[to_run[0]] = run_one(calls[to_run[0]]);
-  } else if (!to_run.empty()) {
-    std::vector<std::jthread> workers;
-    workers.reserve(to_run.size());
-    for (auto i : to_run)
-      workers.emplace_back([&, i] { results[i] = run_one(calls[i]); });
+  // Calls that only read run side by side; a call that writes runs alone, after everything the
+  // model asked for before it and before everything after it, so that two edits of one file (or
+  // an edit and the check that follows it) see each other in the order the model gave them.
+  std::vector<std::size_t> group;
+  auto run_group = [&] {
+    if (group.size() == 1) {
+      results[group[0]] = run_one(calls[group[0]]);
+    } else if (!group.empty()) {
+      std::vector<std::jthread> workers;
+      workers.reserve(group.size());
+      for (auto i : group)
+        workers.emplace_back([&, i] { results[i] = run_one(calls[i]); });
+    }
+    group.clear();
+  };
+  bool skipped = false;
+  for (auto i : to_run) {
+    if (stop_.stop_requested()) {
+      skipped = true;
+      break;
+    }
+    bool writes = calls[i].name != kTaskToolName && e_.tools_.writes(calls[i]);
+    if (writes) run_group();
+    group.push_back(i);
+    if (writes) run_group();
   }
+  run_group();
+  if (skipped) return fail(ErrorCode::kCancelled, "cancelled", agent_.name);
   std::vector<ToolResult> out;
   out.reserve(calls.size());
   for (auto& r : results) {

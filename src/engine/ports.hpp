@@ -43,6 +43,10 @@ class ToolHost {
   [[nodiscard]] virtual Result<ToolResult> execute(const agents::AgentDefinition& agent,
                                                    const ToolCall& call,
                                                    const tools::ToolContext& context) = 0;
+  /// True when the call may change the workspace (an edit, a write, clippy --fix, rustfmt
+  /// apply) or when that cannot be told (an unknown tool, arguments that do not parse). The
+  /// engine runs such calls one at a time in the order the model gave them.
+  virtual bool writes(const ToolCall& call) const = 0;
 };
 
 /// The agents the engine may run.

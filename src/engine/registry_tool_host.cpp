@@ -50,6 +50,13 @@ Result<tools::PermissionPolicy> RegistryToolHost::policy_for(const agents::Agent
   return agent_policies_.emplace(agent.name, std::move(*policy)).first->second;
 }
 
+bool RegistryToolHost::writes(const ToolCall& call) const {
+  const tools::Tool* tool = registry_.find(call.name);
+  if (tool == nullptr) return true;  // the call fails fast anyway; keep it in order
+  if (!call.arguments.is_object()) return tool->spec().writes;
+  return tools::call_writes(tool->spec(), call.arguments);
+}
+
 Result<ToolResult> RegistryToolHost::execute(const agents::AgentDefinition& agent,
                                              const ToolCall& call,
                                              const tools::ToolContext& context) {

@@ -23,6 +23,7 @@ class RegistryToolHost final : public ToolHost {
   std::vector<ToolSchema> schemas_for(const agents::AgentDefinition& agent) const override;
   Result<ToolResult> execute(const agents::AgentDefinition& agent, const ToolCall& call,
                              const tools::ToolContext& context) override;
+  bool writes(const ToolCall& call) const override;
 
  private:
   bool allowed(const agents::AgentDefinition& agent, const std::string& tool) const;

@@ -112,6 +112,10 @@ Route route_task(const AgentCatalog& catalog, const std::string& task, const fs:
   std::error_code ec;
   bool rust_workspace = fs::exists(workspace / "Cargo.toml", ec);
   double n = static_cast<double>(pool.size());
+  // The workspace only tips a task that asks for some work an agent describes: "hello" or
+  // "thanks" in a crate is no Rust task, and goes to the model like any other unclear one.
+  bool any_evidence = std::any_of(task_set.begin(), task_set.end(),
+                                  [&](const std::string& w) { return doc_freq.count(w) != 0; });
   for (std::size_t i = 0; i < pool.size(); ++i) {
     RouteCandidate c{pool[i], 0, {}};
     for (const auto& w : task_set) {
@@ -120,7 +124,7 @@ Route route_task(const AgentCatalog& catalog, const std::string& task, const fs:
         c.matched.push_back(w);
       }
     }
-    if (rust_workspace && docs[i].count("rust")) {
+    if (rust_workspace && any_evidence && docs[i].count("rust")) {
       c.score += 2.0;
       c.matched.push_back("Cargo.toml in the workspace");
     }

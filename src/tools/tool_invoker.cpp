@@ -11,6 +11,13 @@ namespace agentry::tools {
 
 using nlohmann::json;
 
+std::shared_ptr<std::mutex> WorkspaceLocks::lock_for(const std::filesystem::path& workspace) {
+  std::lock_guard guard(mutex_);
+  auto& slot = locks_[workspace.lexically_normal()];
+  if (!slot) slot = std::make_shared<std::mutex>();
+  return slot;
+}
+
 Result<ToolOutput> ToolInvoker::invoke(const ToolCall& call, const ToolContext& context,
                                        const PermissionPolicy& policy) const {
   Tool* tool = registry_.find(call.name);
@@ -70,7 +77,14 @@ Result<ToolOutput> ToolInvoker::invoke(const ToolCall& call, const ToolContext& 
     }
   }
 
+  std::unique_lock<std::mutex> writing;
+  std::shared_ptr<std::mutex> workspace_lock;
+  if (call_writes(spec, arguments)) {
+    workspace_lock = write_locks_.lock_for(context.workspace);
+    writing = std::unique_lock(*workspace_lock);
+  }
   auto output = tool->run(arguments, context);
+  if (writing) writing.unlock();
   if (!output) return output;
   output->content = cap_text(valid_utf8(output->content), spec.limits.output_cap);
   return output;

@@ -1,8 +1,13 @@
 #include "engine/engine.hpp"
 
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
 #include <doctest/doctest.h>
 #include <spdlog/sinks/null_sink.h>
 
+#include "core/build_paths.hpp"
 #include "engine/fakes.hpp"
 #include "support/temp_dir.hpp"
 
@@ -133,6 +138,47 @@ TEST_CASE("parallel tool calls keep their results in call order") {
   CHECK(results[0].content == "result a");
   CHECK(results[1].content == "result b");
   CHECK(results[2].content == "result c");
+}
+
+TEST_CASE("a call that writes runs alone, in the model's order, between the reads around it") {
+  Rig rig;
+  std::mutex mutex;
+  std::condition_variable cv;
+  int reads_waiting = 0;
+  bool reads_met = false;
+  std::vector<std::string> log;
+  rig.tools.handler = [&](const ToolCall& c, const tools::ToolContext&) -> Result<ToolResult> {
+    std::unique_lock lock(mutex);
+    log.push_back("start " + c.id);
+    if (c.id == "r1" || c.id == "r2") {
+      // The two reads before the edits must be running at the same time: each waits for the
+      // other (a serial engine would time out here and the check below would fail).
+      ++reads_waiting;
+      cv.notify_all();
+      reads_met = cv.wait_for(lock, std::chrono::seconds(5), [&] { return reads_waiting == 2; });
+    } else {
+      lock.unlock();
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      lock.lock();
+    }
+    log.push_back("end " + c.id);
+    return ToolResult{c.id, c.name, "ok " + c.id, false};
+  };
+  rig.provider->push_calls(
+      {call("r1", "read_file", {{"path", "a"}}), call("r2", "read_file", {{"path", "b"}}),
+       call("e1", "edit_file", {{"path", "x"}}), call("e2", "edit_file", {{"path", "x"}}),
+       call("r3", "cargo_clippy", nlohmann::json::object())});
+  rig.provider->push_text("done");
+  REQUIRE(rig.run("go", "rust-pro"));
+  CHECK(reads_met);
+  REQUIRE(log.size() == 10);
+  // r1 and r2 in any order, then e1, e2 and r3 each alone and in order.
+  CHECK(std::vector<std::string>(log.begin() + 4, log.end()) ==
+        std::vector<std::string>{"start e1", "end e1", "start e2", "end e2", "start r3", "end r3"});
+  auto results = rig.provider->requests().at(1).messages.at(2).tool_results;
+  REQUIRE(results.size() == 5);
+  CHECK(results[2].content == "ok e1");
+  CHECK(results[4].content == "ok r3");
 }
 
 TEST_CASE("identical repeated calls are refused, then the run stops") {

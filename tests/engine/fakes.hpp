@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "engine/engine.hpp"
@@ -101,6 +102,8 @@ class FakeTools : public ToolHost {
     }
     return handler(call, context);
   }
+  bool writes(const ToolCall& call) const override { return writing.count(call.name) != 0; }
+  std::set<std::string> writing{"edit_file", "write_file"};  ///< tools that count as writes
   std::mutex mutex_;
   std::vector<ToolCall> calls;
 };

@@ -68,6 +68,19 @@ TEST_CASE("a Cargo.toml in the workspace leans towards Rust agents") {
   CHECK(with.candidates[0].agent->name == "rust-pro");
 }
 
+TEST_CASE("a Cargo.toml alone does not route a task that asks for nothing an agent does") {
+  auto c = catalog();
+  agentry::testing::TempDir dir;
+  dir.write("Cargo.toml", "[package]\nname = \"x\"\n");
+  for (const char* task : {"hello", "thanks!", "what time is it"}) {
+    CAPTURE(task);
+    auto r = route_task(c, task, dir.path());
+    CHECK(r.agent == nullptr);
+    CHECK_FALSE(r.clear);
+    CHECK(r.candidates.empty());
+  }
+}
+
 TEST_CASE("an unclear task is left to the model") {
   auto c = catalog();
   auto r = route_task(c, "write a poem", "/nonexistent");

@@ -1,5 +1,8 @@
 #include "tools/tool_invoker.hpp"
 
+#include <thread>
+#include <vector>
+
 #include <doctest/doctest.h>
 
 #include "support/temp_dir.hpp"
@@ -114,6 +117,41 @@ TEST_CASE("output over the tool's cap is cut with a marker") {
   auto out = invoker.invoke(call("grep", {{"pattern", "match"}}), f.context, PermissionPolicy());
   REQUIRE(out);
   CHECK(out->content.size() <= 32768 + 64);
+}
+
+TEST_CASE("parallel edits of one file through one invoker all land") {
+  // Subagents running side by side share the invoker; each edit_file is a read-modify-write
+  // of the whole file, so without the workspace's write lock some of these edits are lost.
+  Fixture f;
+  constexpr int kEdits = 24;
+  std::string text;
+  for (int i = 0; i < kEdits; ++i)
+    text += "let v" + std::to_string(i) + " = 0;\n";
+  f.dir.write("lib.rs", text);
+  auto policy = PermissionPolicy::from_config({{"edit_file", "allow"}}, "test");
+  REQUIRE(policy);
+  ToolInvoker invoker(f.registry, nullptr);
+  std::vector<Result<ToolOutput>> outputs(kEdits, ToolOutput{});
+  {
+    std::vector<std::jthread> workers;
+    for (int i = 0; i < kEdits; ++i)
+      workers.emplace_back([&, i] {
+        auto n = std::to_string(i);
+        outputs[static_cast<std::size_t>(i)] =
+            invoker.invoke(call("edit_file", {{"path", "lib.rs"},
+                                              {"old_string", "v" + n + " = 0;"},
+                                              {"new_string", "v" + n + " = 1;"}}),
+                           f.context, *policy);
+      });
+  }
+  for (const auto& out : outputs) {
+    REQUIRE(out);
+    CHECK_FALSE(out->is_error);
+  }
+  std::string expected;
+  for (int i = 0; i < kEdits; ++i)
+    expected += "let v" + std::to_string(i) + " = 1;\n";
+  CHECK(testing::read_file(f.dir.path() / "lib.rs") == expected);
 }
 
 }  // namespace agentry::tools
