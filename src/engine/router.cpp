@@ -48,6 +48,24 @@ bool mentions(const std::string& lowered_task, const std::string& name) {
   return false;
 }
 
+/// Words that make a task work on code in a workspace, stemmed like route_words.
+bool is_code_work_word(const std::string& stemmed) {
+  static const std::set<std::string, std::less<>> kWords = [] {
+    std::set<std::string, std::less<>> out;
+    for (const char* w :
+         {"rust",     "cargo",    "clippy",     "crate",  "lint",      "rustfmt",  "fmt",
+          "format",   "compile",  "compiler",   "build",  "test",      "bench",    "borrow",
+          "lifetime", "trait",    "impl",       "struct", "enum",      "fn",       "function",
+          "module",   "refactor", "fix",        "bug",    "error",     "warning",  "panic",
+          "unsafe",   "async",    "macro",      "type",   "implement", "add",      "remove",
+          "rename",   "optimise", "optimize",   "debug",  "review",    "document", "doc",
+          "feature",  "api",      "dependency", "code"})
+      out.insert(stem(w));
+    return out;
+  }();
+  return kWords.count(stemmed) != 0;
+}
+
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -112,10 +130,12 @@ Route route_task(const AgentCatalog& catalog, const std::string& task, const fs:
   std::error_code ec;
   bool rust_workspace = fs::exists(workspace / "Cargo.toml", ec);
   double n = static_cast<double>(pool.size());
-  // The workspace only tips a task that asks for some work an agent describes: "hello" or
-  // "thanks" in a crate is no Rust task, and goes to the model like any other unclear one.
-  bool any_evidence = std::any_of(task_set.begin(), task_set.end(),
-                                  [&](const std::string& w) { return doc_freq.count(w) != 0; });
+  // The workspace only tips a task that asks for work on code (a word an agent describes, or
+  // one of the words of the trade): "hello" or "thanks" in a crate is no Rust task, and goes
+  // to the model like any other unclear one.
+  bool any_evidence = std::any_of(task_set.begin(), task_set.end(), [&](const std::string& w) {
+    return doc_freq.count(w) != 0 || is_code_work_word(w);
+  });
   for (std::size_t i = 0; i < pool.size(); ++i) {
     RouteCandidate c{pool[i], 0, {}};
     for (const auto& w : task_set) {

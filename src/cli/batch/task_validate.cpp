@@ -8,6 +8,7 @@
 #include "cli/batch/command_split.hpp"
 #include "cli/batch/duration.hpp"
 #include "cli/batch/raw_task.hpp"
+#include "core/edit_distance.hpp"
 #include "store/batch_journal.hpp"
 
 namespace agentry::cli::batch {
@@ -31,22 +32,6 @@ struct Fields {
   std::optional<std::vector<CheckCommand>> check;
   std::optional<std::string> cwd;  ///< as written, lexically normal
 };
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j)
-    row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
 
 std::string unknown_field_message(const std::string& name) {
   std::string best;
