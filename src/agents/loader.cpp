@@ -76,7 +76,7 @@ class Loader {
             bool in_folder) {
     std::string error;
     if (!read(dir_fd, name, error)) {
-      out_.diagnostics.push_back({Severity::kError, path, 1, 1, "cannot read the file: " + error});
+      out_.diagnostics.push_back({Severity::kError, path, 1, 1, error});
       return;
     }
     std::string text(buffer_.data(), size_);
@@ -148,20 +148,34 @@ class Loader {
     return S_ISREG(st.st_mode) ? Kind::kFile : Kind::kOther;
   }
 
+  /// Reads the file into buffer_; false with the diagnostic's text in `error` when it cannot be
+  /// read or is larger than kMaxAgentFileBytes (checked before reading, and while reading for
+  /// files whose size the kernel does not know).
   bool read(int dir_fd, const char* name, std::string& error) {
     UniqueFd fd(::openat(dir_fd, name, O_RDONLY | O_CLOEXEC));
-    if (fd.get() < 0) {
-      error = std::strerror(errno);
+    struct stat st {};
+    if (fd.get() < 0 || ::fstat(fd.get(), &st) != 0) {
+      error = std::string("cannot read the file: ") + std::strerror(errno);
       return false;
     }
+    auto too_large = [&](const std::string& size) {
+      error = fmt::format(
+          "the file is {}; an agent file may have at most {} bytes, so it was not loaded (an "
+          "agent's prompt takes a few KB: move reference material into files the agent reads)",
+          size, kMaxAgentFileBytes);
+      return false;
+    };
+    if (static_cast<std::uint64_t>(st.st_size) > kMaxAgentFileBytes)
+      return too_large(fmt::format("{} bytes", st.st_size));
     if (buffer_.empty()) buffer_.resize(1 << 16);
     size_ = 0;
     while (true) {
+      if (size_ > kMaxAgentFileBytes) return too_large(fmt::format("{}+ bytes", size_));
       if (size_ == buffer_.size()) buffer_.resize(buffer_.size() * 2);
       ssize_t n = ::read(fd.get(), buffer_.data() + size_, buffer_.size() - size_);
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) {
-        error = std::strerror(errno);
+        error = std::string("cannot read the file: ") + std::strerror(errno);
         return false;
       }
       if (n == 0) return true;

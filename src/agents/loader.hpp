@@ -2,6 +2,7 @@
 /// Loads agent files from disk: one file, a folder walked recursively (hidden folders included,
 /// only `*.md`), or the files and folders of a command line. Loading never stops at a bad file:
 /// the result holds every agent that parsed and every problem found.
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -11,6 +12,11 @@
 #include "agents/diagnostic.hpp"
 
 namespace agentry::agents {
+
+/// An agent file larger than this is not read (an error diagnostic names it); the other files
+/// still load. Real agent files are a few KB; the cap keeps a stray or hostile file from costing
+/// memory and from reaching the model as a prompt.
+inline constexpr std::uint64_t kMaxAgentFileBytes = 1 << 20;
 
 struct LoadResult {
   std::vector<AgentDefinition> agents;  ///< in load order (folders: sorted by path)

@@ -8,6 +8,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/interrupt.hpp"
+#include "core/json_depth.hpp"
 #include "tools/permissions.hpp"
 #include "tools/sandbox.hpp"
 #include "tools/tool_invoker.hpp"
@@ -85,7 +86,9 @@ void run_tool(AppContext& ctx, const std::string& name, const std::string& args_
   InterruptWatcher interrupts;
   auto specs = load_specs(ctx);
   find_spec(specs, name);
-  nlohmann::json arguments = nlohmann::json::parse(args_text, nullptr, false);
+  nlohmann::json arguments = json_too_deep(args_text)
+                                 ? nlohmann::json(nlohmann::json::value_t::discarded)
+                                 : nlohmann::json::parse(args_text, nullptr, false);
   if (arguments.is_discarded())
     throw CommandError(
         Error(ErrorCode::kUsage, fmt::format("the arguments are not valid JSON: {}", args_text),

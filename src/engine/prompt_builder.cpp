@@ -9,6 +9,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/json_depth.hpp"
+
 namespace agentry::engine {
 
 namespace fs = std::filesystem;
@@ -29,6 +31,7 @@ std::string first_line(const std::string& s) {
 
 /// "name (edition 2021)" or "workspace: a, b" from `cargo metadata --no-deps` JSON.
 std::string summarise_metadata(const std::string& json_text) {
+  if (json_too_deep(json_text)) return {};
   auto meta = nlohmann::json::parse(json_text, nullptr, false);
   if (meta.is_discarded() || !meta.contains("packages")) return {};
   std::vector<std::string> parts;

@@ -29,6 +29,82 @@ std::string error_json(std::string_view message) {
       .dump();
 }
 
+constexpr std::string_view kEndlessMark = "@@ENDLESS@@";
+
+/// The three parts of an endless stream: what precedes the repeated piece, the piece, and the
+/// turn's normal end. They come from the renderer's own events for a turn whose text (or one
+/// tool call's arguments) is a marker, so each protocol's framing is the real one.
+struct EndlessParts {
+  std::string head;
+  std::string unit;
+  std::string tail;
+};
+
+EndlessParts endless_parts(const Renderer& renderer, const Turn& turn, const Fault& fault,
+                           const RequestView& view) {
+  EndlessParts parts;
+  if (fault.endless == "comments") {
+    for (const auto& event : renderer.stream_events(turn, view))
+      parts.tail += event;
+    for (int i = 0; i < 256; ++i)
+      parts.unit += ": keep-alive" + turn.shape.line_end + turn.shape.line_end;
+    return parts;
+  }
+  Turn marked = turn;
+  marked.shape.text_chunk_chars = 0;
+  marked.shape.argument_fragment_chars = 0;
+  std::string payload;
+  if (fault.endless == "text") {
+    marked.text = kEndlessMark;
+    marked.tool_calls.clear();
+    for (int i = 0; i < 64; ++i)
+      payload += "and on and on ";  // 896 bytes a delta: 8 MiB of text in 10,000 events
+  } else {
+    ScriptToolCall call = turn.tool_calls.empty() ? ScriptToolCall{"call_endless", "write_file", ""}
+                                                  : turn.tool_calls.front();
+    call.arguments = kEndlessMark;
+    marked.text.clear();
+    marked.tool_calls = {call};
+    payload.assign(4096, 'x');
+  }
+  std::string* into = &parts.head;
+  for (const auto& event : renderer.stream_events(marked, view)) {
+    auto at = event.find(kEndlessMark);
+    if (at == std::string::npos) {
+      *into += event;
+      continue;
+    }
+    std::string unit = event;
+    unit.replace(at, kEndlessMark.size(), payload);
+    while (parts.unit.size() < 8192)
+      parts.unit += unit;
+    into = &parts.tail;
+  }
+  return parts;
+}
+
+/// Streams `head`, then `unit` again and again (`tps` times a second; 0: at once) until the client
+/// hangs up, the server stops or fault.endless_bytes were sent, then `tail`.
+void stream_endless(const EndlessParts& parts, const Fault& fault, double tps,
+                    ResponseWriter& writer) {
+  if (!writer.write_chunk(parts.head)) {
+    writer.close_connection();
+    return;
+  }
+  for (long sent = 0; fault.endless_bytes < 0 || sent < fault.endless_bytes;
+       sent += static_cast<long>(parts.unit.size())) {
+    if (tps > 0 && !writer.sleep_for(std::chrono::milliseconds(static_cast<long>(1000.0 / tps)))) {
+      writer.close_connection();
+      return;
+    }
+    if (!writer.write_chunk(parts.unit)) {
+      writer.close_connection();
+      return;
+    }
+  }
+  if (!writer.write_chunk(parts.tail) || !writer.end_chunks()) writer.close_connection();
+}
+
 }  // namespace
 
 std::string RecordedRequest::header(std::string_view name) const {
@@ -214,6 +290,17 @@ void FakeLlmServer::answer(const Renderer& renderer, const Turn& turn, const Fau
 void FakeLlmServer::stream(const Renderer& renderer, const Turn& turn, const Fault* fault,
                            const RequestView& view, ResponseWriter& writer) {
   const Shape& shape = turn.shape;
+  if (fault != nullptr && !fault->endless.empty()) {
+    EndlessParts parts = endless_parts(renderer, turn, *fault, view);
+    if (!writer.write_head(
+            200, {{"Content-Type", "text/event-stream"}, {"Cache-Control", "no-cache"}}, true)) {
+      writer.close_connection();
+      return;
+    }
+    double tps = fault->drip_tokens_per_second.value_or(shape.drip_tokens_per_second);
+    stream_endless(parts, *fault, tps, writer);
+    return;
+  }
   std::vector<std::string> events = renderer.stream_events(turn, view);
   if (fault != nullptr && fault->error_after_events >= 0) {
     auto at = std::min(events.size(), static_cast<std::size_t>(fault->error_after_events));

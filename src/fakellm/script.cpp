@@ -51,7 +51,9 @@ const std::set<std::string, std::less<>> kFaultKeys = {"times",
                                                        "cut_after_bytes",
                                                        "malformed_after_events",
                                                        "error_after_events",
-                                                       "close_without_response"};
+                                                       "close_without_response",
+                                                       "endless",
+                                                       "endless_bytes"};
 
 class Reader {
  public:
@@ -124,7 +126,14 @@ Result<Fault> parse_fault(const json& j, const std::string& where) {
   AGENTRY_TRY(r.get("malformed_after_events", f.malformed_after_events));
   AGENTRY_TRY(r.get("error_after_events", f.error_after_events));
   AGENTRY_TRY(r.get("close_without_response", f.close_without_response));
+  AGENTRY_TRY(r.get("endless", f.endless));
+  AGENTRY_TRY(r.get("endless_bytes", f.endless_bytes));
   if (f.times < 1) return fail(ErrorCode::kConfig, fmt::format("{}: `times` must be ≥ 1", where));
+  if (!f.endless.empty() && f.endless != "text" && f.endless != "comments" &&
+      f.endless != "arguments") {
+    return fail(ErrorCode::kConfig,
+                fmt::format("{}: `endless` must be text, comments or arguments", where));
+  }
   return f;
 }
 

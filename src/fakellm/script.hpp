@@ -28,7 +28,10 @@
 /// empty_first_chunk (Azure), overlap_blocks and unknown_event (Anthropic), model.
 /// Fault keys: times, status, retry_after, retry_after_ms, x_should_retry, error_type,
 /// error_code, error_message, body, delay_ms, drip_tokens_per_second, cut_after_bytes,
-/// malformed_after_events, error_after_events, close_without_response.
+/// malformed_after_events, error_after_events, close_without_response, endless (text | comments |
+/// arguments: a stream that never ends — text deltas, keep-alive comments, or one tool call's
+/// argument fragments — until the client hangs up or, with endless_bytes, until that many bytes
+/// of it were sent; then the turn's normal end follows).
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -83,6 +86,8 @@ struct Fault {
   int malformed_after_events = -1;  ///< insert a malformed event after this many events
   int error_after_events = -1;      ///< send an in-stream error after this many events, then end
   bool close_without_response = false;
+  std::string endless;      ///< "" | "text" | "comments" | "arguments"
+  long endless_bytes = -1;  ///< end the endless part after this many bytes; -1: never
 };
 
 struct Turn {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/json_depth.hpp"
 #include "llm/anthropic_wire.hpp"
 #include "llm/error_body.hpp"
 #include "llm/tool_call_parts.hpp"
@@ -47,6 +48,11 @@ void AnthropicStreamDecoder::close_block(int index) {
 }
 
 Result<void> AnthropicStreamDecoder::on_event(const SseEvent& event, const StreamSink& sink) {
+  if (json_too_deep(event.data)) {
+    return fail(ErrorCode::kLimit,
+                fmt::format("stream event '{}' holds {}", event.type, json_too_deep_message()), "",
+                "the server sent a payload no model answer has; check the server");
+  }
   json data = json::parse(event.data.begin(), event.data.end(), nullptr, false);
   if (data.is_discarded() || !data.is_object()) {
     Error error(ErrorCode::kParse,
@@ -102,7 +108,9 @@ Result<void> AnthropicStreamDecoder::on_event(const SseEvent& event, const Strea
         sink(TextDelta{std::move(text)});
       }
     } else if (delta_type == "input_json_delta") {
+      std::size_t before = b.json.size();
       b.json += str(delta, "partial_json");
+      arguments_size_ += b.json.size() - before;
     }
   } else if (type == "content_block_stop") {
     close_block(index_of(data));

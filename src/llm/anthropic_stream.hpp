@@ -20,6 +20,7 @@ class AnthropicStreamDecoder final : public StreamDecoder {
   bool complete() const override { return stopped_; }
   bool delivered() const override { return delivered_; }
   std::size_t text_size() const override { return text_size_; }
+  std::size_t arguments_size() const override { return arguments_size_; }
   Completion finish(const StreamSink& sink) override;
 
  private:
@@ -46,6 +47,7 @@ class AnthropicStreamDecoder final : public StreamDecoder {
   bool calls_delivered_ = false;
   bool delivered_ = false;
   std::size_t text_size_ = 0;
+  std::size_t arguments_size_ = 0;
 };
 
 }  // namespace agentry::llm

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/json_depth.hpp"
 #include "llm/anthropic_stream.hpp"
 #include "llm/error_body.hpp"
 
@@ -173,6 +174,10 @@ std::unique_ptr<StreamDecoder> AnthropicWire::stream_decoder() const {
 }
 
 Result<Completion> AnthropicWire::parse_response(std::string_view body) const {
+  if (json_too_deep(body)) {
+    return fail(ErrorCode::kLimit, fmt::format("the response holds {}", json_too_deep_message()),
+                "", "the server sent a payload no model answer has; check the server");
+  }
   json parsed = json::parse(body.begin(), body.end(), nullptr, false);
   if (parsed.is_discarded()) {
     return fail(ErrorCode::kParse,

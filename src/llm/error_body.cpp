@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "core/json_depth.hpp"
 #include "llm/redact.hpp"
 #include "llm/retry.hpp"
 
@@ -101,7 +102,8 @@ ServerError parse_server_error(const json& body) {
 }
 
 ServerError parse_server_error_text(std::string_view body) {
-  json parsed = json::parse(body.begin(), body.end(), nullptr, false);
+  json parsed = json_too_deep(body) ? json(json::value_t::discarded)
+                                    : json::parse(body.begin(), body.end(), nullptr, false);
   if (!parsed.is_discarded() && parsed.is_object()) return parse_server_error(parsed);
   ServerError out;
   out.message = one_line(body.substr(0, body.find('\n')));

@@ -38,13 +38,28 @@ struct HttpProvider::Attempt {
 
 HttpProvider::HttpProvider(std::string name, std::unique_ptr<WireFormat> wire,
                            std::unique_ptr<HttpClient> http, RetryPolicy policy,
-                           RetryServices services, std::shared_ptr<spdlog::logger> log)
+                           RetryServices services, std::shared_ptr<spdlog::logger> log,
+                           ResponseLimits limits)
     : name_(std::move(name)),
       wire_(std::move(wire)),
       http_(std::move(http)),
       policy_(policy),
       services_(std::move(services)),
-      log_(std::move(log)) {}
+      log_(std::move(log)),
+      limits_(limits) {}
+
+Error HttpProvider::limit_error(std::string_view what, std::uint64_t limit, std::string_view key,
+                                std::size_t text, std::size_t arguments) const {
+  return Error(ErrorCode::kLimit,
+               fmt::format("the response {} {} ({} bytes) and was dropped, after {} bytes of "
+                           "text and {} bytes of tool-call arguments",
+                           what, key, limit, text, arguments),
+               "",
+               fmt::format("the server streamed without end or the model wrote far more than an "
+                           "answer holds; if that much is right, raise providers.{}.{} in the "
+                           "config",
+                           name_, key));
+}
 
 Error HttpProvider::decorate(Error error, const std::string& url) const {
   error.message = fmt::format("provider '{}': {}", name_, error.message);
@@ -60,11 +75,24 @@ HttpProvider::Attempt HttpProvider::attempt_once(const HttpRequest& http_request
   SseParser parser;
   std::optional<Error> decode_error;
   std::string whole_body;
+  std::uint64_t body_bytes = 0;
   auto on_event = [&](const SseEvent& event) {
     if (decode_error) return;
-    if (auto r = decoder->on_event(event, sink); !r) decode_error = r.error();
+    if (auto r = decoder->on_event(event, sink); !r) {
+      decode_error = r.error();
+    } else if (decoder->text_size() + decoder->arguments_size() > limits_.max_output_bytes) {
+      decode_error = limit_error("holds more than", limits_.max_output_bytes, "max_output_bytes",
+                                 decoder->text_size(), decoder->arguments_size());
+    }
   };
   BodyHandler on_body = [&](std::string_view bytes) {
+    body_bytes += bytes.size();
+    if (body_bytes > limits_.max_response_bytes) {
+      decode_error =
+          limit_error("body is longer than", limits_.max_response_bytes, "max_response_bytes",
+                      decoder ? decoder->text_size() : 0, decoder ? decoder->arguments_size() : 0);
+      return false;
+    }
     if (!stream) {
       whole_body.append(bytes);
       return true;
@@ -109,6 +137,16 @@ HttpProvider::Attempt HttpProvider::attempt_once(const HttpRequest& http_request
     auto completion = wire_->parse_response(whole_body);
     if (!completion) {
       out.error = decorate(completion.error(), url);
+      return out;
+    }
+    std::size_t arguments = 0;
+    for (const auto& call : completion->message.tool_calls)
+      arguments += call.raw_arguments.size();
+    if (completion->message.text.size() + arguments > limits_.max_output_bytes) {
+      out.error =
+          decorate(limit_error("holds more than", limits_.max_output_bytes, "max_output_bytes",
+                               completion->message.text.size(), arguments),
+                   url);
       return out;
     }
     emit_completion(*completion, sink);

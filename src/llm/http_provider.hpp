@@ -11,6 +11,13 @@
 /// already went to the sink as TextDelta events, in order, and the error message says how much
 /// arrived; half-built tool calls are dropped. Non-streamed calls deliver the same events through
 /// the sink once the whole answer has arrived.
+///
+/// Bounds (ResponseLimits): a response is read up to max_response_bytes of body and holds at most
+/// max_output_bytes of text and tool-call arguments; past either the transfer is dropped and the
+/// call fails with kLimit (not retried: a server that streams without end would do it again).
+/// With the timeouts (HttpTimeouts::total) they bound a model that streams forever in bytes,
+/// memory and time.
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -23,10 +30,20 @@
 
 namespace agentry::llm {
 
+/// Bounds on one model response (README "Limits"); config keys of the same names per provider.
+struct ResponseLimits {
+  /// Body bytes of one response, SSE framing and keep-alive comments included. A long answer of
+  /// 128k tokens streamed by an OpenAI-compatible server is about 30 MB.
+  std::uint64_t max_response_bytes = 64ULL << 20;
+  /// Text plus tool-call arguments one response may hold (a 128k-token answer is about 0.5 MB).
+  std::uint64_t max_output_bytes = 8ULL << 20;
+};
+
 class HttpProvider final : public Provider {
  public:
   HttpProvider(std::string name, std::unique_ptr<WireFormat> wire, std::unique_ptr<HttpClient> http,
-               RetryPolicy policy, RetryServices services, std::shared_ptr<spdlog::logger> log);
+               RetryPolicy policy, RetryServices services, std::shared_ptr<spdlog::logger> log,
+               ResponseLimits limits = {});
 
   [[nodiscard]] Result<Completion> complete(const CompletionRequest& request,
                                             const StreamSink& sink, std::stop_token stop) override;
@@ -37,6 +54,8 @@ class HttpProvider final : public Provider {
   Attempt attempt_once(const HttpRequest& http_request, bool stream, const StreamSink& sink,
                        std::stop_token stop);
   Error decorate(Error error, const std::string& url) const;
+  Error limit_error(std::string_view what, std::uint64_t limit, std::string_view key,
+                    std::size_t text, std::size_t arguments) const;
 
   std::string name_;
   std::unique_ptr<WireFormat> wire_;
@@ -44,6 +63,7 @@ class HttpProvider final : public Provider {
   RetryPolicy policy_;
   RetryServices services_;
   std::shared_ptr<spdlog::logger> log_;
+  ResponseLimits limits_;
 };
 
 /// Delivers a whole completion through `sink` as a stream would have: its text, each tool call,

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/json_depth.hpp"
 #include "llm/error_body.hpp"
 #include "llm/openai_wire.hpp"
 
@@ -37,11 +38,13 @@ void OpenAiStreamDecoder::apply_tool_delta(const json& delta, std::size_t positi
     call.name = *name;
   }
   if (auto args = function->find("arguments"); args != function->end()) {
+    arguments_size_ -= call.arguments.size();
     if (args->is_string()) {
       call.arguments += args->get_ref<const std::string&>();
     } else if (args->is_object() || args->is_array()) {
       call.arguments = args->dump(-1, ' ', false, json::error_handler_t::replace);
     }
+    arguments_size_ += call.arguments.size();
   }
 }
 
@@ -50,6 +53,10 @@ Result<void> OpenAiStreamDecoder::on_event(const SseEvent& event, const StreamSi
   if (data.starts_with("[DONE]")) {
     done_ = true;
     return {};
+  }
+  if (json_too_deep(data)) {
+    return fail(ErrorCode::kLimit, fmt::format("a stream chunk holds {}", json_too_deep_message()),
+                "", "the server sent a payload no model answer has; check the server");
   }
   json chunk = json::parse(data.begin(), data.end(), nullptr, false);
   if (chunk.is_discarded() || !chunk.is_object()) {

@@ -22,6 +22,7 @@ class OpenAiStreamDecoder final : public StreamDecoder {
   bool complete() const override { return done_ || finish_seen_; }
   bool delivered() const override { return delivered_; }
   std::size_t text_size() const override { return text_.size(); }
+  std::size_t arguments_size() const override { return arguments_size_; }
   Completion finish(const StreamSink& sink) override;
 
  private:
@@ -34,6 +35,7 @@ class OpenAiStreamDecoder final : public StreamDecoder {
   void deliver_calls(const StreamSink& sink);
 
   std::string text_;
+  std::size_t arguments_size_ = 0;
   std::string model_;
   std::map<int, PartialCall> calls_;
   std::vector<ToolCall> built_;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/json_depth.hpp"
 #include "llm/error_body.hpp"
 #include "llm/openai_stream.hpp"
 
@@ -188,6 +189,10 @@ std::unique_ptr<StreamDecoder> OpenAiWire::stream_decoder() const {
 }
 
 Result<Completion> OpenAiWire::parse_response(std::string_view body) const {
+  if (json_too_deep(body)) {
+    return fail(ErrorCode::kLimit, fmt::format("the response holds {}", json_too_deep_message()),
+                "", "the server sent a payload no model answer has; check the server");
+  }
   json parsed = json::parse(body.begin(), body.end(), nullptr, false);
   if (parsed.is_discarded()) {
     return fail(ErrorCode::kParse,

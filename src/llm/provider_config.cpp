@@ -12,9 +12,20 @@ using nlohmann::json;
 
 namespace {
 
-const std::set<std::string, std::less<>> kProviderKeys = {
-    "kind",     "base_url",    "model",      "models",           "api_key_env", "headers",
-    "timeouts", "max_retries", "max_tokens", "max_tokens_field", "aliases",     "prices"};
+const std::set<std::string, std::less<>> kProviderKeys = {"kind",
+                                                          "base_url",
+                                                          "model",
+                                                          "models",
+                                                          "api_key_env",
+                                                          "headers",
+                                                          "timeouts",
+                                                          "max_retries",
+                                                          "max_tokens",
+                                                          "max_tokens_field",
+                                                          "aliases",
+                                                          "prices",
+                                                          "max_response_bytes",
+                                                          "max_output_bytes"};
 
 /// Reads one provider entry, with every error located by `config.where`.
 class EntryReader {
@@ -150,7 +161,7 @@ Result<ProviderConfig> read_provider(const Config& config, const std::string& na
           r.error(key, fmt::format("unknown key '{}' in provider '{}'", key, name),
                   "known keys: kind, base_url, model, models, api_key_env, "
                   "headers, timeouts, max_retries, max_tokens, "
-                  "max_tokens_field, aliases, prices"));
+                  "max_tokens_field, aliases, prices, max_response_bytes, max_output_bytes"));
     }
   }
   ProviderConfig p;
@@ -192,6 +203,15 @@ Result<ProviderConfig> read_provider(const Config& config, const std::string& na
   auto max_tokens = r.number("max_tokens");
   if (!max_tokens) return tl::make_unexpected(max_tokens.error());
   if (*max_tokens) p.max_tokens = static_cast<int>(**max_tokens);
+  for (auto [key, field] : {std::pair{"max_response_bytes", &p.limits.max_response_bytes},
+                            std::pair{"max_output_bytes", &p.limits.max_output_bytes}}) {
+    auto bytes = r.number(key);
+    if (!bytes) return tl::make_unexpected(bytes.error());
+    if (*bytes && **bytes < 1024) {
+      return tl::make_unexpected(r.error(key, fmt::format("`{}` must be at least 1024", key)));
+    }
+    if (*bytes) *field = static_cast<std::uint64_t>(**bytes);
+  }
   if (auto h = read_string_map(r, "headers",
                                [&](std::string k, std::string v) {
                                  p.headers.emplace_back(std::move(k), std::move(v));

@@ -22,6 +22,8 @@
 ///       api_key_env: LOCAL_API_KEY   # the variable holding the key; none: no key is sent
 ///       headers: {HTTP-Referer: https://example.org}
 ///       timeouts: {connect_ms: 10000, low_speed_s: 120, total_s: 600}
+///       max_response_bytes: 67108864 # body bytes of one response (default 64 MiB)
+///       max_output_bytes: 8388608    # text + tool-call arguments of one response (8 MiB)
 ///       max_retries: 2
 ///       max_tokens: 4096             # when a request sets none (Anthropic requires one)
 ///       max_tokens_field: max_tokens # or max_completion_tokens (OpenAI reasoning models)
@@ -41,6 +43,7 @@
 #include "core/environment.hpp"
 #include "core/error.hpp"
 #include "llm/http_client.hpp"
+#include "llm/http_provider.hpp"
 #include "llm/retry.hpp"
 
 namespace agentry::llm {
@@ -65,6 +68,7 @@ struct ProviderConfig {
   std::string api_key_env;          ///< "" = send no key
   std::vector<std::pair<std::string, std::string>> headers;
   HttpTimeouts timeouts;
+  ResponseLimits limits;
   RetryPolicy retry;
   std::optional<int> max_tokens;
   std::string max_tokens_field;  ///< OpenAI kind: "max_tokens" or "max_completion_tokens"

@@ -50,7 +50,7 @@ Result<std::unique_ptr<Provider>> make_provider(const ProviderConfig& config,
   http_options.proxy = ProxyEnvironment::from(env);
   auto http = std::make_unique<HttpClient>(services.curl, std::move(http_options), services.log);
   return std::make_unique<HttpProvider>(config.name, std::move(wire), std::move(http), config.retry,
-                                        services.retry, services.log);
+                                        services.retry, services.log, config.limits);
 }
 
 }  // namespace agentry::llm

@@ -1,5 +1,7 @@
 #include "llm/tool_call_parts.hpp"
 
+#include "core/json_depth.hpp"
+
 namespace agentry::llm {
 
 using nlohmann::json;
@@ -10,6 +12,8 @@ ToolCall make_tool_call(std::string id, std::string name, std::string raw) {
   call.name = std::move(name);
   if (raw.find_first_not_of(" \t\r\n") == std::string::npos) {
     call.arguments = json::object();
+  } else if (json_too_deep(raw)) {
+    call.arguments = nullptr;  // refused unparsed: the tool invoker tells the model why
   } else {
     call.arguments = json::parse(raw, nullptr, false);
     if (call.arguments.is_discarded()) call.arguments = nullptr;
@@ -38,6 +42,7 @@ std::string arguments_text(const ToolCall& call) {
 
 json arguments_object(const ToolCall& call) {
   if (call.arguments.is_object()) return call.arguments;
+  if (json_too_deep(call.raw_arguments)) return json::object();
   json parsed = json::parse(call.raw_arguments, nullptr, false);
   if (!parsed.is_discarded() && parsed.is_object()) return parsed;
   return json::object();

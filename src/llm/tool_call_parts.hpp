@@ -11,8 +11,9 @@
 namespace agentry::llm {
 
 /// A ToolCall whose raw_arguments is `raw` byte for byte (so it can be replayed exactly) and
-/// whose arguments are its parse: an empty text gives {}, invalid JSON gives null (the engine
-/// answers the model with an error instead of running the tool).
+/// whose arguments are its parse: an empty text gives {}, invalid JSON or JSON nested deeper than
+/// kMaxJsonDepth gives null (the engine answers the model with an error instead of running the
+/// tool).
 ToolCall make_tool_call(std::string id, std::string name, std::string raw);
 
 /// Invents tool-call ids for servers that omit them: 9 characters [A-Za-z0-9], the form that

@@ -28,6 +28,8 @@ class StreamDecoder {
   virtual bool delivered() const = 0;
   /// Characters of text delivered so far (reported when a stream breaks).
   virtual std::size_t text_size() const = 0;
+  /// Bytes of tool-call arguments received so far (with text_size(): what the response holds).
+  virtual std::size_t arguments_size() const = 0;
   /// Delivers what is still pending (tool calls, usage) and returns the completion.
   virtual Completion finish(const StreamSink& sink) = 0;
 };

@@ -14,6 +14,8 @@
 
 #include <fmt/format.h>
 
+#include "core/json_depth.hpp"
+
 namespace agentry::store {
 
 namespace fs = std::filesystem;
@@ -236,7 +238,8 @@ Result<BatchJournal> read_batch_journal(const fs::path& path) {
     start = end + 1;
     journal.complete_bytes = start;
     if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-    json record = json::parse(line, nullptr, false);
+    json record =
+        json_too_deep(line) ? json(json::value_t::discarded) : json::parse(line, nullptr, false);
     if (record.is_discarded() || !record.is_object() || !has_string(record, "id") ||
         !has_string(record, "task_hash")) {
       return fail(ErrorCode::kParse,

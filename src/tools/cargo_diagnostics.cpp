@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "core/json_depth.hpp"
 #include "tools/capped_text.hpp"
 
 namespace agentry::tools {
@@ -247,7 +248,7 @@ CargoReport parse_cargo_messages(std::string_view text, const PathMapper& map_pa
     if (end == std::string_view::npos) end = text.size();
     std::string_view line = text.substr(start, end - start);
     start = end + 1;
-    if (!line.starts_with('{')) continue;
+    if (!line.starts_with('{') || json_too_deep(line)) continue;
     json j = json::parse(line, nullptr, false);
     if (j.is_discarded() || !j.is_object()) continue;
     std::string reason = str(j, "reason");
@@ -358,7 +359,7 @@ std::string rendered_text(std::string_view text) {
     if (end == std::string_view::npos) end = text.size();
     std::string_view line = text.substr(start, end - start);
     start = end + 1;
-    if (!line.starts_with('{')) continue;
+    if (!line.starts_with('{') || json_too_deep(line)) continue;
     json j = json::parse(line, nullptr, false);
     if (j.is_discarded() || str(j, "reason") != "compiler-message") continue;
     out += str(j["message"], "rendered");

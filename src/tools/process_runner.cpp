@@ -108,6 +108,39 @@ struct Stream {
   CapturedStream captured() const { return {buffer.text(), buffer.total(), buffer.dropped()}; }
 };
 
+/// The inode that names the pipe `fd` belongs to in /proc/PID/fd ("pipe:[INODE]").
+ino_t pipe_inode(int fd) {
+  struct stat st {};
+  return ::fstat(fd, &st) == 0 ? st.st_ino : 0;
+}
+
+/// Kills every other process that holds one of `pipes` open. Only the child and what it started
+/// ever had these pipes, so a holder still alive after the child's group was killed is a
+/// descendant that left the group (setsid, a double fork into a new session) but kept its output:
+/// without this it would outlive the call and the call would wait on its pipe until the drain
+/// ran out.
+void kill_pipe_holders(const std::vector<ino_t>& pipes) {
+  std::vector<std::string> targets;
+  for (ino_t inode : pipes) {
+    if (inode != 0) targets.push_back(fmt::format("pipe:[{}]", inode));
+  }
+  if (targets.empty()) return;
+  const std::string self = std::to_string(::getpid());
+  std::error_code ec;
+  for (const auto& proc : fs::directory_iterator("/proc", ec)) {
+    std::string pid = proc.path().filename().string();
+    if (pid == self || pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::error_code fd_ec;
+    for (const auto& fd : fs::directory_iterator(proc.path() / "fd", fd_ec)) {
+      std::error_code link_ec;
+      std::string link = fs::read_symlink(fd.path(), link_ec).string();
+      if (link_ec || std::find(targets.begin(), targets.end(), link) == targets.end()) continue;
+      ::kill(static_cast<pid_t>(std::stol(pid)), SIGKILL);
+      break;
+    }
+  }
+}
+
 }  // namespace
 
 Result<ProcessResult> PosixProcessRunner::run(const ProcessRequest& request, std::stop_token stop) {
@@ -182,6 +215,7 @@ Result<ProcessResult> PosixProcessRunner::run(const ProcessRequest& request, std
 
   Stream out{std::move(out_pipe->first), CappedBuffer(request.capture_cap)};
   Stream err{std::move(err_pipe->first), CappedBuffer(request.capture_cap)};
+  const std::vector<ino_t> pipes{pipe_inode(out.fd.get()), pipe_inode(err.fd.get())};
   ProcessResult result;
   bool cancelled = false;
   bool exited = false;
@@ -193,7 +227,10 @@ Result<ProcessResult> PosixProcessRunner::run(const ProcessRequest& request, std
   while (true) {
     if (exited && (!out.fd.valid() && !err.fd.valid())) break;
     auto now = Clock::now();
-    if (exited && now >= drain_deadline) break;
+    if (exited && now >= drain_deadline) {
+      kill_pipe_holders(pipes);
+      break;
+    }
     if (!exited && now >= deadline) {
       if (phase == Phase::kRunning || phase == Phase::kTerminating) {
         bool first = phase == Phase::kRunning;

@@ -3,7 +3,9 @@
 /// directory, its own process group, a scrubbed environment, a timeout that ends the whole
 /// process tree (SIGTERM, a grace period, SIGKILL), cancellation through std::stop_token, and
 /// stdout/stderr captured within a cap. Nothing it starts outlives the call: every child is
-/// reaped and every process left in its group is killed.
+/// reaped, every process left in its group is killed, and so is any process that left the group
+/// (setsid) but still holds the child's stdout or stderr. One that leaves the group and closes
+/// its output (a daemon) is out of reach here; the sandbox's PID namespace ends it with the call.
 ///
 /// ProcessRunner is the seam (ninja's CommandRunner): executors take one by reference, unit
 /// tests pass a fake, the sandbox wraps the real one.

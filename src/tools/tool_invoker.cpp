@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/json_depth.hpp"
 #include "tools/call_preview.hpp"
 #include "tools/capped_text.hpp"
 #include "tools/executors.hpp"
@@ -33,6 +34,9 @@ Result<ToolOutput> ToolInvoker::invoke(const ToolCall& call, const ToolContext& 
   if (arguments.is_null() || arguments.is_discarded()) {
     if (!call.raw_arguments.empty() &&
         call.raw_arguments.find_first_not_of(" \t\r\n") != std::string::npos) {
+      if (json_too_deep(call.raw_arguments))
+        return model_error(fmt::format("rewrite your input: the arguments of `{}` hold {}",
+                                       call.name, json_too_deep_message()));
       json parsed = json::parse(call.raw_arguments, nullptr, false);
       if (parsed.is_discarded())
         return model_error(

@@ -88,6 +88,33 @@ TEST_CASE("one bad file never hides the others") {
   CHECK(result.error_count() == 2);
 }
 
+TEST_CASE(
+    "an agent file of 50 MB is refused at the size cap, naming the file, and the others load") {
+  testing::TempDir dir;
+  dir.write("agents/a.md", kAgent);
+  fs::path huge = dir.write("agents/huge.md", std::string(kAgent) + std::string(50 << 20, 'x'));
+  dir.write("agents/z.md", kAgent);
+  LoadResult result = load_paths({dir.path() / "agents"}, "extra");
+  REQUIRE(result.agents.size() == 2);
+  CHECK(result.agents[0].name == "a");
+  CHECK(result.agents[1].name == "z");
+  REQUIRE(result.diagnostics.size() == 1);
+  const Diagnostic& d = result.diagnostics[0];
+  CHECK(d.severity == Severity::kError);
+  CHECK(d.file == huge);
+  CHECK(d.message.find(std::to_string(fs::file_size(huge)) + " bytes") != std::string::npos);
+  CHECK(d.message.find("at most 1048576 bytes") != std::string::npos);
+  CHECK(d.to_string().starts_with(huge.string() + ":1:1: error: the file is"));
+}
+
+TEST_CASE("a file of unknown size is cut at the cap while it is read") {
+  // /dev/zero reports size 0 and never ends: only the read loop's check can stop it.
+  LoadResult result = load_paths({"/dev/zero"}, "extra");
+  CHECK(result.agents.empty());
+  REQUIRE(result.diagnostics.size() == 1);
+  CHECK(result.diagnostics[0].message.find("at most 1048576 bytes") != std::string::npos);
+}
+
 TEST_CASE("paths may be files or folders, a missing one is an error") {
   testing::TempDir dir;
   fs::path file = dir.write("agents/sub/one.md", kAgent);

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <stdexcept>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -70,6 +71,13 @@ SpawnedProcess::SpawnedProcess(const SpawnOptions& options) {
     envp.push_back(s.data());
   envp.push_back(nullptr);
 
+  // posix_spawn's child shares this process's memory until it execs, and the kernel carries the
+  // peak of that memory into the child's ru_maxrss: reset our peak to our current size first
+  // (Linux's clear_refs 5), so peak_rss_kb is the program's, not the test's big buffers.
+  if (int fd = ::open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC); fd >= 0) {
+    [[maybe_unused]] auto n = ::write(fd, "5", 1);
+    ::close(fd);
+  }
   int rc =
       posix_spawn(&pid_, args[0].c_str(), &setup.actions, &setup.attr, argv.data(), envp.data());
   if (rc != 0) {
@@ -99,8 +107,9 @@ ProcessOutcome SpawnedProcess::wait(std::chrono::seconds limit) {
   if (pid_ <= 0) throw std::runtime_error("SpawnedProcess: already waited for");
   auto deadline = std::chrono::steady_clock::now() + limit;
   int status = 0;
+  struct rusage usage {};
   while (true) {
-    pid_t done = ::waitpid(pid_, &status, WNOHANG);
+    pid_t done = ::wait4(pid_, &status, WNOHANG, &usage);
     if (done == pid_) break;
     if (done < 0 && errno != EINTR) throw std::runtime_error("waitpid failed");
     if (std::chrono::steady_clock::now() >= deadline && !outcome.timed_out) {
@@ -112,6 +121,7 @@ ProcessOutcome SpawnedProcess::wait(std::chrono::seconds limit) {
   pid_ = -1;
   if (WIFEXITED(status)) outcome.exit_code = WEXITSTATUS(status);
   if (WIFSIGNALED(status)) outcome.signal = WTERMSIG(status);
+  outcome.peak_rss_kb = usage.ru_maxrss;
   outcome.out = read_file(io_.path() / "stdout");
   outcome.err = read_file(io_.path() / "stderr");
   return outcome;

@@ -27,6 +27,10 @@ struct ProcessOutcome {
   int exit_code = -1;      ///< -1 when killed by a signal
   int signal = 0;          ///< the signal that killed it, else 0
   bool timed_out = false;  ///< wait() gave up and killed it
+  /// The child's peak resident memory (wait4's ru_maxrss), in KiB. It counts from this process's
+  /// resident size at the spawn (the kernel's rule for a child that shared its memory), so a test
+  /// that measures keeps its own buffers small while the child runs.
+  long peak_rss_kb = 0;
   std::string out;
   std::string err;
 };

@@ -187,6 +187,66 @@ TEST_CASE("50 MB of output stays within the cap, head and tail kept") {
                               " bytes cut ...]") != std::string::npos);
 }
 
+TEST_CASE("a program printing without end is capped head and tail and killed at the timeout") {
+  testing::TempDir dir;
+  PosixProcessRunner runner;
+  // Both streams, forever; the grandchild (`yes`) is what prints.
+  auto req = sh(dir.path(), "echo FIRST; yes 2>&1 | tee /dev/stderr");
+  req.capture_cap = 64 * 1024;
+  req.timeout = std::chrono::milliseconds(500);
+  req.kill_grace = std::chrono::milliseconds(200);
+  auto result = runner.run(req, {});
+  REQUIRE(result);
+  CHECK(result->timed_out);
+  CHECK_FALSE(result->succeeded());
+  for (const CapturedStream* s : {&result->out, &result->err}) {
+    CHECK(s->text.size() <= 64 * 1024 + 64);
+    CHECK(s->total_bytes > 4 * 64 * 1024);  // far more was printed than kept
+    CHECK(s->dropped_bytes > 0);
+    CHECK(s->total_bytes - s->dropped_bytes <= 64 * 1024);
+    CHECK(s->text.find(" bytes cut ...]") != std::string::npos);
+    CHECK(s->text.find("y\ny\ny\n", s->text.size() - 64) != std::string::npos);  // the tail
+  }
+  CHECK(result->out.text.rfind("FIRST\ny\n", 0) == 0);
+}
+
+TEST_CASE("a grandchild orphaned by a double fork, holding stdout, does not outlive the call") {
+  testing::TempDir dir;
+  PosixProcessRunner runner;
+  // The subshell starts the sleeper and exits at once: the sleeper is orphaned, still in the
+  // group, and keeps the stdout pipe open.
+  auto req = sh(dir.path(), "(sleep 30 & echo $! > gc.pid); echo parent-done; exit 0");
+  req.timeout = std::chrono::seconds(60);
+  auto result = runner.run(req, {});
+  REQUIRE(result);
+  CHECK(result->exit_code == 0);
+  CHECK_FALSE(result->timed_out);  // it did not wait for the sleeper's pipe
+  CHECK(result->out.text == "parent-done\n");
+  pid_t gc = read_pid(dir.path() / "gc.pid");
+  REQUIRE(gc > 0);
+  CHECK(is_dead(gc));
+}
+
+TEST_CASE("a grandchild that leaves the group with setsid but holds stdout is killed too") {
+  testing::TempDir dir;
+  PosixProcessRunner runner;
+  // setsid puts the sleeper in a new session and group: the group kill cannot reach it, but
+  // it still holds the stdout pipe, which names it.
+  auto req = sh(dir.path(),
+                "setsid sh -c 'echo $$ > gc.pid; exec sleep 30' & "
+                "while [ ! -s gc.pid ]; do :; done; echo parent-done; exit 0");
+  req.timeout = std::chrono::seconds(60);
+  auto result = runner.run(req, {});
+  REQUIRE(result);
+  CHECK(result->exit_code == 0);
+  CHECK_FALSE(result->timed_out);
+  pid_t gc = read_pid(dir.path() / "gc.pid");
+  REQUIRE(gc > 0);
+  bool dead = is_dead(gc);
+  if (!dead) ::kill(gc, SIGKILL);  // do not leave it behind when the check fails
+  CHECK(dead);
+}
+
 TEST_CASE("cancellation mid-run stops the process tree and reports kCancelled") {
   testing::TempDir dir;
   PosixProcessRunner runner;

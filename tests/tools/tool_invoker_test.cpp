@@ -59,6 +59,18 @@ TEST_CASE("bad arguments go back to the model as text, never a crash") {
       "there is no tool `bash`; the tools are: cargo_build, cargo_check"));
 }
 
+TEST_CASE("arguments nested 100000 levels deep go back to the model unparsed") {
+  Fixture f;
+  ToolInvoker invoker(f.registry, nullptr);
+  PermissionPolicy policy;
+  std::string deep = R"({"path":)" + std::string(100'000, '[') + std::string(100'000, ']') + "}";
+  auto r = invoker.invoke(call("read_file", nullptr, deep), f.context, policy);
+  REQUIRE(r);
+  CHECK(r->is_error);
+  CHECK(r->content ==
+        "rewrite your input: the arguments of `read_file` hold JSON nested deeper than 512 levels");
+}
+
 TEST_CASE("ask without an approver is a denial the model is told about, nothing is written") {
   Fixture f;
   ToolInvoker invoker(f.registry, nullptr);

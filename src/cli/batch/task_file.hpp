@@ -12,6 +12,11 @@
 /// Defaults may set every field but id. The file is validated whole before any work: every
 /// problem (unknown or mistyped field, duplicate id, missing prompt, bad timeout, missing cwd)
 /// is listed with its line, and no task runs while there is one.
+///
+/// Bounds (TaskFileLimits): a file larger than max_bytes is not read, and one holding more than
+/// max_tasks tasks is refused before any is validated; both are a problem of the whole file. A
+/// batch that big would take days; split it into several files or run it in shards.
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -30,6 +35,12 @@ struct TaskFileProblem {
 
 enum class TaskFileFormat { kYaml, kJsonl };
 
+struct TaskFileLimits {
+  std::uint64_t max_bytes = 64ULL << 20;      ///< the file's size
+  std::uint64_t max_yaml_bytes = 4ULL << 20;  ///< a YAML file's (yaml-cpp takes ~50x in memory)
+  std::size_t max_tasks = 100'000;            ///< tasks in one file
+};
+
 struct TaskFile {
   std::filesystem::path path;
   std::vector<BatchTask> tasks;           ///< in file order; empty when there are problems
@@ -46,10 +57,11 @@ TaskFileFormat detect_format(const std::filesystem::path& path, std::string_view
 
 /// Parses and validates `text` as the task file `path` (cwd entries resolve against its folder).
 TaskFile parse_task_file(std::string_view text, const std::filesystem::path& path,
-                         TaskFileFormat format);
+                         TaskFileFormat format, const TaskFileLimits& limits = {});
 
 /// Reads `path` and parses it. An Error (kIo) only when it cannot be read; problems with its
-/// content are in TaskFile::problems.
-[[nodiscard]] Result<TaskFile> load_task_file(const std::filesystem::path& path);
+/// content, and a file over the limits, are in TaskFile::problems.
+[[nodiscard]] Result<TaskFile> load_task_file(const std::filesystem::path& path,
+                                              const TaskFileLimits& limits = {});
 
 }  // namespace agentry::cli::batch

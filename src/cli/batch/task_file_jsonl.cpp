@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "cli/batch/raw_task.hpp"
+#include "core/json_depth.hpp"
 
 namespace agentry::cli::batch {
 
@@ -32,6 +33,11 @@ RawTaskFile read_jsonl_tasks(std::string_view text) {
     ++line_number;
     if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
 
+    if (json_too_deep(line)) {
+      out.problems.push_back({line_number, 0, json_too_deep_message() + ": a task is flat fields"});
+      seen_content = true;
+      continue;
+    }
     json value;
     try {
       value = json::parse(line);

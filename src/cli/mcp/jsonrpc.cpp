@@ -1,5 +1,7 @@
 #include "cli/mcp/jsonrpc.hpp"
 
+#include "core/json_depth.hpp"
+
 namespace agentry::cli::mcp {
 
 using nlohmann::json;
@@ -15,6 +17,8 @@ bool valid_id(const json& id) {
 }  // namespace
 
 Incoming parse_message(std::string_view line) {
+  if (json_too_deep(line))
+    return Invalid{nullptr, kParseError, "Parse error: " + json_too_deep_message()};
   json message;
   try {
     message = json::parse(line);

@@ -1,6 +1,7 @@
 #include "cli/batch/task_file.hpp"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include "store/batch_journal.hpp"
 #include "support/temp_dir.hpp"
@@ -113,6 +114,68 @@ TEST_CASE("every problem of a bad JSONL file is listed with its line") {
   CHECK(got[4].rfind("4: not valid JSON: ", 0) == 0);
   CHECK(got[5] == "5: each line must be one JSON object (a task)");
   CHECK(got[6] == "6: {\"defaults\": ...} may only be the first line of the file");
+}
+
+TEST_CASE("a JSONL line nested 100000 levels deep is a problem of its line, not a crash") {
+  TempDir dir;
+  std::string deep = std::string(100'000, '[') + std::string(100'000, ']');
+  std::string text = R"({"id":"a","prompt":"p"})"
+                     "\n"
+                     R"({"id":"b","prompt":)" +
+                     deep + "}\n";
+  auto file = parse_task_file(text, dir.path() / "tasks.jsonl", TaskFileFormat::kJsonl);
+  CHECK(file.tasks.empty());
+  auto got = messages_at(file);
+  REQUIRE(got.size() == 1);
+  CHECK(got[0] == "2: JSON nested deeper than 512 levels: a task is flat fields");
+}
+
+TEST_CASE("a task file over max_tasks or max_bytes is refused whole, before any task is checked") {
+  TempDir dir;
+  TaskFileLimits limits;
+  limits.max_tasks = 10;
+  std::string jsonl = R"({"defaults":{"prompt":"p"}})"
+                      "\n";
+  std::string yaml = "defaults: {prompt: p}\ntasks:\n";
+  for (int i = 0; i < 11; ++i) {
+    // cwd does not exist: had the tasks been validated, each would be a problem of its own.
+    jsonl += fmt::format(R"({{"id":"t{}","cwd":"nowhere"}})", i) + "\n";
+    yaml += fmt::format("  - {{id: t{}, cwd: nowhere}}\n", i);
+  }
+  const std::string hint = "(split it into several files, or run parts of it with --shard)";
+  auto only_problem = [&](const TaskFile& file) {
+    CHECK(file.tasks.empty());
+    REQUIRE(file.problems.size() == 1);
+    return file.problem_lines()[0];
+  };
+  fs::path path = dir.path() / "tasks";
+  CHECK(only_problem(parse_task_file(jsonl, path, TaskFileFormat::kJsonl, limits)) ==
+        path.string() + ": the file has 12 task lines; a task file may hold at most 10 tasks " +
+            hint);
+  CHECK(only_problem(parse_task_file(yaml, path, TaskFileFormat::kYaml, limits)) ==
+        path.string() + ": the file has 11 tasks; a task file may hold at most 10 tasks " + hint);
+  limits.max_tasks = 11;  // within the limit: every task is checked
+  CHECK(parse_task_file(jsonl, path, TaskFileFormat::kJsonl, limits).problems.size() == 11);
+  CHECK(parse_task_file(yaml, path, TaskFileFormat::kYaml, limits).problems.size() == 11);
+
+  fs::path big = dir.write("big.jsonl", jsonl);
+  limits.max_bytes = 100;
+  auto file = load_task_file(big, limits);
+  REQUIRE(file);
+  CHECK(only_problem(*file) == big.string() + ": the file is " + std::to_string(jsonl.size()) +
+                                   " bytes; a task file may have at most 100 bytes " + hint);
+  fs::path big_yaml = dir.write("big.yaml", yaml);
+  limits.max_bytes = 1 << 20;
+  limits.max_yaml_bytes = 100;
+  file = load_task_file(big_yaml, limits);
+  REQUIRE(file);
+  CHECK(only_problem(*file) ==
+        big_yaml.string() + ": the file is " + std::to_string(yaml.size()) +
+            " bytes of YAML; a YAML task file may have at most 100 bytes (write it as JSONL, one "
+            "task per line, or split it)");
+  CHECK(TaskFileLimits{}.max_tasks == 100'000);
+  CHECK(TaskFileLimits{}.max_bytes == 64ULL << 20);
+  CHECK(TaskFileLimits{}.max_yaml_bytes == 4ULL << 20);
 }
 
 TEST_CASE("YAML syntax errors name their line") {

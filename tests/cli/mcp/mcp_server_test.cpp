@@ -434,6 +434,21 @@ TEST_CASE("serve: an over-long line gets -32600 and the next line is served") {
   CHECK(messages[1]["id"] == 2);
 }
 
+TEST_CASE("serve: a request nested 100000 levels deep gets -32700 and the next line is served") {
+  Harness h(default_agents(), ServerOptions{});
+  std::string deep = std::string(100'000, '[') + std::string(100'000, ']');
+  std::istringstream in(
+      R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"rust-pro","arguments":)" +
+      deep + "}}\n" + R"({"jsonrpc":"2.0","id":2,"method":"ping"})" + "\n");
+  h.server->serve(in);
+  auto messages = h.messages();
+  REQUIRE(messages.size() == 2);
+  CHECK(messages[0]["id"].is_null());
+  CHECK(error_code(messages[0]) == kParseError);
+  CHECK(messages[0]["error"]["message"] == "Parse error: JSON nested deeper than 512 levels");
+  CHECK(messages[1]["id"] == 2);
+}
+
 TEST_CASE("create refuses an unknown --agent and a root that is not a directory") {
   FakeRunner runner(default_agents());
   std::ostringstream out;
