@@ -44,11 +44,19 @@ HttpProvider::HttpProvider(std::string name, std::unique_ptr<WireFormat> wire,
       http_(std::move(http)),
       policy_(policy),
       services_(std::move(services)),
-      log_(std::move(log)) {}
+      log_(std::move(log)),
+      secrets_(header_secrets(wire_->headers())) {}
 
 Error HttpProvider::decorate(Error error, const std::string& url) const {
   error.message = fmt::format("provider '{}': {}", name_, error.message);
   if (error.where.empty()) error.where = redact_url(url);
+  return error;
+}
+
+Error HttpProvider::without_secrets(Error error) const {
+  error.message = redact_secrets(std::move(error.message), secrets_);
+  error.where = redact_secrets(std::move(error.where), secrets_);
+  error.hint = redact_secrets(std::move(error.hint), secrets_);
   return error;
 }
 
@@ -141,7 +149,7 @@ Result<Completion> HttpProvider::complete(const CompletionRequest& request, cons
   for (int attempt = 0;; ++attempt) {
     Attempt result = attempt_once(http_request, request.stream, sink, stop);
     if (result.completion) return std::move(*result.completion);
-    Error& error = result.error;
+    Error error = without_secrets(std::move(result.error));
     if (!result.may_retry) return tl::make_unexpected(std::move(error));
     if (attempt >= policy_.max_retries) {
       if (policy_.max_retries > 0) {

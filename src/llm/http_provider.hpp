@@ -13,6 +13,7 @@
 /// the sink once the whole answer has arrived.
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <spdlog/logger.h>
 
@@ -37,6 +38,8 @@ class HttpProvider final : public Provider {
   Attempt attempt_once(const HttpRequest& http_request, bool stream, const StreamSink& sink,
                        std::stop_token stop);
   Error decorate(Error error, const std::string& url) const;
+  /// `error` without the provider's credentials, wherever the server's words put them.
+  Error without_secrets(Error error) const;
 
   std::string name_;
   std::unique_ptr<WireFormat> wire_;
@@ -44,6 +47,7 @@ class HttpProvider final : public Provider {
   RetryPolicy policy_;
   RetryServices services_;
   std::shared_ptr<spdlog::logger> log_;
+  std::vector<std::string> secrets_;  ///< the credentials the wire format sends
 };
 
 /// Delivers a whole completion through `sink` as a stream would have: its text, each tool call,
