@@ -16,7 +16,7 @@
 # received, which proves it was really used.
 #
 # Usage: secrets_canary_test.sh   (env: AGENTRY_BIN, AGENTRY_FAKE_LLM; cargo in PATH or
-# ~/.cargo/bin; tmux for the chat part)
+# ~/.cargo/bin; tmux for the chat part; AGENTRY_CANARY_KEEP=1 keeps the temporary folder)
 set -euo pipefail
 
 : "${AGENTRY_BIN:?set AGENTRY_BIN to the agentry binary}"
