@@ -343,7 +343,9 @@ for id in $ids; do
 done
 as_user models >"$out/models.txt" 2>>"$out/sessions.err"
 as_user models --json >"$out/models.json" 2>>"$out/sessions.err"
-as_user ping >"$out/ping.txt" 2>>"$out/sessions.err" || true
+as_user ping >"$out/ping.txt" 2>>"$out/sessions.err" || fail "ping failed: $(cat "$out/ping.txt")"
+if as_user ping denied >"$out/ping-denied.txt" 2>&1; then fail "ping of the 401 provider succeeded"; fi
+grep -q "401" "$out/ping-denied.txt" || fail "ping does not report the 401: $(cat "$out/ping-denied.txt")"
 grep -q "Done: the canary tests pass." "$out"/export-*.md || fail "the exports hold no transcript"
 # Every front-end's cargo_test passed (the sandboxed one included): the crate's code ran whole.
 [[ $(cat "$out"/export-*.md | grep -c '<summary>cargo_test · call_4</summary>') -eq 7 ]] ||
