@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The secrets canary: every front-end (`run` in its three output formats, `chat` in tmux,
-# `batch`, `mcp`) runs with a random canary API key in the environment (OPENAI_API_KEY,
+# The secrets canary: every front-end (`run` in its three output formats — stream-json through
+# the orchestrator delegating to rust-pro, json in the sandbox where bubblewrap works —, `chat`
+# in tmux, `batch` with --isolate and a check command, `mcp`) runs with a random canary API key in the environment (OPENAI_API_KEY,
 # ANTHROPIC_API_KEY and a config provider's api_key_env variable, whose name no secret-name rule
 # catches) and in the user config (a provider header), at --log-level trace, against the fake
 # LLM server. The scripted model makes the agent call real tools, cargo_test included, on a
@@ -90,8 +91,18 @@ start_fake() {
 # Each conversation takes the same path, chosen by its turn number: look around, run the tests
 # (the crate's build script and test dump their environment), write a note and read the dumps
 # back, answer.
+# The orchestrator, asked to delegate, hands the task to rust-pro (whose conversation takes that
+# path) and answers once the subagent's summary is back.
 cat >"$inputs/script.yaml" <<'YAML'
 turns:
+  - when: {turn: 1, contains: "delegate:"}
+    text: "Handing this to rust-pro."
+    tool_calls:
+      - id: call_0
+        name: task
+        arguments: {description: "Check the crate", prompt: "check the crate", subagent_type: rust-pro}
+  - when: {turn: 2, contains: "Done: the canary tests pass."}
+    text: "rust-pro says: Done: the canary tests pass."
   - when: {turn: 1}
     text: "Looking around first."
     tool_calls:
@@ -208,14 +219,16 @@ expect_dumps "$tmp/ws-run-json" "run --output-format json"
 
 new_workspace "$tmp/ws-run-stream"
 (cd "$tmp/ws-run-stream" && "${agentry_env[@]}" "$AGENTRY_BIN" --log-level trace \
-  --log-file "$out/run-stream.log" run --agent rust-pro --model canary-anthropic/fake-model \
-  --permission-mode bypass --output-format stream-json "check the crate") \
+  --log-file "$out/run-stream.log" run --model canary-anthropic/fake-model \
+  --permission-mode bypass --output-format stream-json "delegate: check the crate") \
   >"$out/run-stream.out" 2>"$out/run-stream.err" ||
   fail "run stream-json exited $?: $(cat "$out/run-stream.err")"
 expect_done "$out/run-stream.out" "run --output-format stream-json"
 expect_dumps "$tmp/ws-run-stream" "run --output-format stream-json"
 grep '"type":"tool.finished"' "$out/run-stream.out" | grep -c '"name":"cargo_test"' >/dev/null ||
   fail "run stream-json shows no cargo_test call"
+grep -c '"type":"subagent.finished"' "$out/run-stream.out" >/dev/null ||
+  fail "run stream-json: the orchestrator did not delegate to rust-pro"
 grep -q "trace" "$out/run-json.log" || fail "the json run's log file holds no trace lines"
 
 # ---------------------------------------------------------------------------------------------
@@ -288,6 +301,7 @@ done
 # call's answer is out (end of input cancels what runs).
 new_workspace "$tmp/ws-mcp"
 mkfifo "$tmp/mcp.in"
+: >"$out/mcp.out"
 (cd "$tmp/ws-mcp" && exec "${agentry_env[@]}" "$AGENTRY_BIN" --log-level trace \
   --log-file "$out/mcp.log" mcp --permission-mode bypass) \
   <"$tmp/mcp.in" >"$out/mcp.out" 2>"$out/mcp.err" &
@@ -334,6 +348,8 @@ grep -qF "$canary" "$server/requests401.log" || fail "the 401 server did not rec
 as_user() { (cd "$tmp/ws-run-text" && "${agentry_env[@]}" "$AGENTRY_BIN" --log-level trace "$@"); }
 as_user sessions list --all --json >"$out/sessions.json" 2>"$out/sessions.err"
 ids=$(grep -o '"id": *"[^"]*"' "$out/sessions.json" | sed 's/.*"\([^"]*\)"$/\1/')
+# The subagent's own session is not a top-level one: its id comes from the stream.
+ids+=" $(grep -o '"child_session_id":"[^"]*"' "$out/run-stream.out" | cut -d'"' -f4 | sort -u)"
 # run ×3, chat, batch ×2, mcp, 401 ×3 (a run that fails at its first model call still has one).
 [[ $(wc -w <<<"$ids") -ge 7 ]] || fail "expected the sessions of every front-end: $(cat "$out/sessions.json")"
 for id in $ids; do
