@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# The secrets canary: every front-end (`run` in its three output formats — stream-json through
-# the orchestrator delegating to rust-pro, json in the sandbox where bubblewrap works —, `chat`
-# in tmux, `batch` with --isolate and a check command, `mcp`) runs with a random canary API key in the environment (OPENAI_API_KEY,
-# ANTHROPIC_API_KEY and a config provider's api_key_env variable, whose name no secret-name rule
-# catches) and in the user config (a provider header), at --log-level trace, against the fake
-# LLM server. The scripted model makes the agent call real tools, cargo_test included, on a
-# crate whose build script and test dump their whole environment into the workspace, and then
-# read that dump back (so a leaked key would also travel to the model). A provider answering 401
-# with the key in its body checks the error path.
+# The secrets canary: every front-end (`run` in its three output formats — stream-json through the
+# orchestrator delegating to rust-pro, json in the sandbox where bubblewrap works —, `chat` in
+# tmux, `batch` with --isolate and a check command, `mcp`) runs with a random canary API key in
+# the environment (OPENAI_API_KEY, ANTHROPIC_API_KEY and a config provider's api_key_env variable,
+# whose name no secret-name rule catches) and in the user config (a provider header), at
+# --log-level trace, against the fake LLM server. The scripted model makes the agent call real
+# tools, cargo_test included, on a crate whose build script and test dump their whole environment
+# into the workspace, and then read that dump back (so a leaked key would also travel to the
+# model). A provider answering 401 with the key in its body checks the error path.
 #
 # Then every byte written is scanned — stdout, stderr, log files, the raw terminal output of the
 # chat, the session store (sessions.db, -wal, -shm), session exports (jsonl, markdown), batch
