@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "core/build_paths.hpp"
+#include "core/config.hpp"
 
 namespace agentry::cli {
 
@@ -21,6 +22,19 @@ fs::path find_data_dir(const Environment& env) {
     if (fs::is_directory(installed / "agents", ec)) return installed;
   }
   return fs::path(AGENTRY_SOURCE_DIR);
+}
+
+void mark_provider_keys(AppContext& ctx) {
+  auto config = load_config(ctx.env, ctx.cwd);
+  if (!config) return;
+  const auto* providers = config->find("/providers");
+  if (providers == nullptr || !providers->is_object()) return;
+  for (const auto& [name, provider] : providers->items()) {
+    if (!provider.is_object()) continue;
+    auto key_env = provider.find("api_key_env");
+    if (key_env != provider.end() && key_env->is_string() && !key_env->get<std::string>().empty())
+      ctx.env.mark_secret(key_env->get<std::string>());
+  }
 }
 
 }  // namespace agentry::cli

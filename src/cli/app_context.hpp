@@ -29,4 +29,10 @@ struct AppContext {
 /// source tree this binary was built from.
 std::filesystem::path find_data_dir(const Environment& env);
 
+/// Marks in ctx.env, as secret, every variable a configured provider reads its key from
+/// (`api_key_env` in the user and project config of ctx.cwd), whatever its name: no child
+/// process (tools, checks, probes) sees it. A config that does not load is left for the command
+/// to report.
+void mark_provider_keys(AppContext& ctx);
+
 }  // namespace agentry::cli

@@ -49,6 +49,10 @@ std::filesystem::path Environment::state_home() const {
   return v.empty() ? home() / ".local" / "state" : std::filesystem::path(v);
 }
 
+bool Environment::is_secret(std::string_view name) const {
+  return secret_names_.contains(name) || is_secret_variable(name);
+}
+
 bool is_secret_variable(std::string_view name) {
   std::string upper(name);
   std::transform(upper.begin(), upper.end(), upper.begin(),

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -26,6 +27,12 @@ class Environment {
   void unset(const std::string& name) { vars_.erase(name); }
   const std::map<std::string, std::string, std::less<>>& vars() const { return vars_; }
 
+  /// Marks `name` as holding a secret whatever it is called (a provider's api_key_env), so that
+  /// child environments leave it out like the names is_secret_variable() recognises.
+  void mark_secret(std::string name) { secret_names_.insert(std::move(name)); }
+  /// True when `name` was marked with mark_secret() or is_secret_variable(name) holds.
+  bool is_secret(std::string_view name) const;
+
   /// $HOME, or "/" when unset.
   std::filesystem::path home() const;
   /// $XDG_CONFIG_HOME, default ~/.config.
@@ -37,6 +44,7 @@ class Environment {
 
  private:
   std::map<std::string, std::string, std::less<>> vars_;
+  std::set<std::string, std::less<>> secret_names_;
 };
 
 /// True for variable names that may hold a secret: *_API_KEY, *_TOKEN, *_SECRET, *PASSWORD*,

@@ -13,12 +13,13 @@
 
 namespace {
 
-/// One JSON line per request, with credential headers masked.
-std::string request_line(const agentry::fakellm::RecordedRequest& r) {
+/// One JSON line per request, with credential headers masked unless `show_credentials` (tests
+/// that must prove which key a client sent).
+std::string request_line(const agentry::fakellm::RecordedRequest& r, bool show_credentials) {
   nlohmann::json headers = nlohmann::json::object();
   for (const auto& [name, value] : r.headers) {
     bool secret = name == "authorization" || name == "x-api-key" || name == "proxy-authorization";
-    headers[name] = secret ? "***" : value;
+    headers[name] = secret && !show_credentials ? "***" : value;
   }
   nlohmann::json line = {
       {"number", r.number}, {"connection", r.connection},
@@ -36,11 +37,15 @@ int main(int argc, char** argv) {
   std::string script_path;
   int port = 0;
   std::string requests_log;
+  bool show_credentials = false;
   app.add_option("--script", script_path, "YAML or JSON script of turns")->required();
   app.add_option("--port", port, "Port to listen on (0: any free port)")
       ->check(CLI::Range(0, 65535));
   app.add_option("--requests-log", requests_log,
                  "Append every request received to FILE as JSON lines");
+  app.add_flag("--log-credentials", show_credentials,
+               "Write credential headers (authorization, x-api-key) to the requests log as sent "
+               "instead of ***");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -72,7 +77,7 @@ int main(int argc, char** argv) {
     }
     options.on_request = [&](const agentry::fakellm::RecordedRequest& r) {
       std::lock_guard lock(log_mu);
-      log << request_line(r) << std::endl;
+      log << request_line(r, show_credentials) << std::endl;
     };
   }
   auto server = agentry::fakellm::FakeLlmServer::start(std::move(*script), std::move(options));

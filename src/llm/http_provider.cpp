@@ -46,7 +46,8 @@ HttpProvider::HttpProvider(std::string name, std::unique_ptr<WireFormat> wire,
       policy_(policy),
       services_(std::move(services)),
       log_(std::move(log)),
-      limits_(limits) {}
+      limits_(limits),
+      secrets_(header_secrets(wire_->headers())) {}
 
 Error HttpProvider::limit_error(std::string_view what, std::uint64_t limit, std::string_view key,
                                 std::size_t text, std::size_t arguments) const {
@@ -64,6 +65,13 @@ Error HttpProvider::limit_error(std::string_view what, std::uint64_t limit, std:
 Error HttpProvider::decorate(Error error, const std::string& url) const {
   error.message = fmt::format("provider '{}': {}", name_, error.message);
   if (error.where.empty()) error.where = redact_url(url);
+  return error;
+}
+
+Error HttpProvider::without_secrets(Error error) const {
+  error.message = redact_secrets(std::move(error.message), secrets_);
+  error.where = redact_secrets(std::move(error.where), secrets_);
+  error.hint = redact_secrets(std::move(error.hint), secrets_);
   return error;
 }
 
@@ -179,7 +187,7 @@ Result<Completion> HttpProvider::complete(const CompletionRequest& request, cons
   for (int attempt = 0;; ++attempt) {
     Attempt result = attempt_once(http_request, request.stream, sink, stop);
     if (result.completion) return std::move(*result.completion);
-    Error& error = result.error;
+    Error error = without_secrets(std::move(result.error));
     if (!result.may_retry) return tl::make_unexpected(std::move(error));
     if (attempt >= policy_.max_retries) {
       if (policy_.max_retries > 0) {

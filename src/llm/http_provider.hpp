@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <spdlog/logger.h>
 
@@ -56,6 +57,8 @@ class HttpProvider final : public Provider {
   Error decorate(Error error, const std::string& url) const;
   Error limit_error(std::string_view what, std::uint64_t limit, std::string_view key,
                     std::size_t text, std::size_t arguments) const;
+  /// `error` without the provider's credentials, wherever the server's words put them.
+  Error without_secrets(Error error) const;
 
   std::string name_;
   std::unique_ptr<WireFormat> wire_;
@@ -64,6 +67,7 @@ class HttpProvider final : public Provider {
   RetryServices services_;
   std::shared_ptr<spdlog::logger> log_;
   ResponseLimits limits_;
+  std::vector<std::string> secrets_;  ///< the credentials the wire format sends
 };
 
 /// Delivers a whole completion through `sink` as a stream would have: its text, each tool call,

@@ -80,4 +80,26 @@ std::string redact_url(std::string_view url) {
   return out;
 }
 
+std::vector<std::string> header_secrets(
+    const std::vector<std::pair<std::string, std::string>>& headers) {
+  std::vector<std::string> out;
+  for (const auto& [name, value] : headers) {
+    if (!is_secret_header(name) || value.empty()) continue;
+    out.push_back(value);
+    if (auto space = value.find(' '); space != std::string::npos)
+      out.push_back(value.substr(space + 1));
+  }
+  return out;
+}
+
+std::string redact_secrets(std::string text, const std::vector<std::string>& secrets) {
+  constexpr std::size_t kMinSecret = 8;
+  for (const auto& secret : secrets) {
+    if (secret.size() < kMinSecret) continue;
+    for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at + 3))
+      text.replace(at, secret.size(), "***");
+  }
+  return text;
+}
+
 }  // namespace agentry::llm

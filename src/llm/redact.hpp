@@ -3,6 +3,8 @@
 /// written anywhere, whatever the log level.
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace agentry::llm {
 
@@ -16,5 +18,14 @@ std::string redact_header_value(std::string_view name, std::string_view value);
 /// `url` without user-info and with credential-like query parameters (key, api-key, token,
 /// secret, sig…) replaced by "***": the form every error and log line uses.
 std::string redact_url(std::string_view url);
+
+/// The credentials among `headers`: each secret header's value, and also the part after an auth
+/// scheme word ("Bearer KEY" gives both), so that what a server echoes can be cut out.
+std::vector<std::string> header_secrets(
+    const std::vector<std::pair<std::string, std::string>>& headers);
+
+/// `text` with every occurrence of each of `secrets` replaced by "***". Secrets shorter than 8
+/// characters are left alone: they would mangle ordinary words and protect nothing.
+std::string redact_secrets(std::string text, const std::vector<std::string>& secrets);
 
 }  // namespace agentry::llm

@@ -30,7 +30,7 @@ Environment child_environment(const Environment& parent) {
     std::string upper(name);
     std::transform(upper.begin(), upper.end(), upper.begin(),
                    [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-    bool secret = is_secret_variable(name) || upper.find("TOKEN") != std::string::npos ||
+    bool secret = parent.is_secret(name) || upper.find("TOKEN") != std::string::npos ||
                   upper.find("APIKEY") != std::string::npos;
     if (secret || upper == "RUST_BACKTRACE") continue;
     out.set(name, value);

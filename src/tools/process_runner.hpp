@@ -70,8 +70,9 @@ class PosixProcessRunner final : public ProcessRunner {
                                           std::stop_token stop) override;
 };
 
-/// `parent` without anything that may hold a secret (core::is_secret_variable, any name with
-/// TOKEN or APIKEY in it), without RUST_BACKTRACE (it changes libtest output), and with
+/// `parent` without anything that may hold a secret (Environment::is_secret: the names marked
+/// secret, such as every provider's api_key_env, and is_secret_variable; any name with TOKEN or
+/// APIKEY in it), without RUST_BACKTRACE (it changes libtest output), and with
 /// CARGO_TERM_COLOR=never so that output stays plain text.
 Environment child_environment(const Environment& parent);
 

@@ -76,6 +76,9 @@ std::vector<std::string> Sandbox::wrap(const std::vector<std::string>& argv, con
 Result<ProcessResult> SandboxedRunner::run(const ProcessRequest& request, std::stop_token stop) {
   ProcessRequest wrapped = request;
   wrapped.argv = sandbox_.wrap(request.argv, request.cwd, request.writable);
+  // The parent's TMPDIR is hidden by the private /tmp or read-only in there, and rustdoc, the
+  // linker and build scripts need a temporary folder: the private /tmp is it.
+  wrapped.environment.set("TMPDIR", "/tmp");
   return inner_.run(wrapped, stop);
 }
 

@@ -30,7 +30,8 @@ class Sandbox {
   std::filesystem::path bwrap_;
 };
 
-/// A ProcessRunner that runs every request inside the sandbox, through another runner.
+/// A ProcessRunner that runs every request inside the sandbox, through another runner, with
+/// TMPDIR set to the sandbox's private /tmp.
 class SandboxedRunner final : public ProcessRunner {
  public:
   SandboxedRunner(ProcessRunner& inner, Sandbox sandbox)

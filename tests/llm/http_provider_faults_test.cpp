@@ -126,6 +126,25 @@ TEST_CASE("client errors are not retried and carry the server's own message") {
   }
 }
 
+TEST_CASE("a rejected key that the server echoes is cut out of the error") {
+  for (ProviderKind kind : {ProviderKind::kOpenAi, ProviderKind::kAnthropic}) {
+    CAPTURE(to_string(kind));
+    Run r;
+    // The default test key is sk-test-SECRET-123; the body names it as some servers do.
+    run(r,
+        "- text: never\n  faults: [{status: 401, body: '{\"error\": {\"message\": \"Incorrect "
+        "API key provided: sk-test-SECRET-123 (see sk-test-SECRET-123)\", \"type\": "
+        "\"invalid_request_error\"}}'}]\n",
+        3, true, kind);
+    REQUIRE_FALSE(r.result.has_value());
+    const Error& e = r.result.error();
+    CHECK(e.code == ErrorCode::kAuth);
+    CHECK(e.message.find("HTTP 401: Incorrect API key provided: *** (see ***)") !=
+          std::string::npos);
+    CHECK(e.to_string().find("SECRET") == std::string::npos);
+  }
+}
+
 TEST_CASE("the server can veto or ask for a retry, and a used-up quota is final") {
   Run veto;
   run(veto, "- text: x\n  faults: [{status: 503, x_should_retry: false}]\n");

@@ -25,6 +25,20 @@ TEST_CASE("URLs lose user-info and credential query parameters") {
   CHECK(redact_url("http://proxy.corp:3128") == "http://proxy.corp:3128");
 }
 
+TEST_CASE("the credentials among request headers are found and cut out of text") {
+  auto secrets = header_secrets({{"Authorization", "Bearer sk-long-secret-1"},
+                                 {"x-api-key", "sk-ant-secret-2"},
+                                 {"anthropic-version", "2023-06-01"},
+                                 {"x-custom-token", ""}});
+  CHECK(secrets ==
+        std::vector<std::string>{"Bearer sk-long-secret-1", "sk-long-secret-1", "sk-ant-secret-2"});
+  CHECK(redact_secrets("bad key sk-long-secret-1, also sk-ant-secret-2sk-ant-secret-2", secrets) ==
+        "bad key ***, also ******");
+  CHECK(redact_secrets("version 2023-06-01", secrets) == "version 2023-06-01");
+  // Too short to be a key: cutting it would mangle ordinary words.
+  CHECK(redact_secrets("a tiny word", {"tiny"}) == "a tiny word");
+}
+
 TEST_CASE("proxy choice follows libcurl's variables, loopback is always direct") {
   Environment env;
   env.set("HTTP_PROXY", "http://ignored:1");  // libcurl reads only the lower-case http_proxy

@@ -110,6 +110,9 @@ TEST_CASE("no API key or token reaches the child") {
   parent.set("CARGO_REGISTRY_TOKEN", "secret4");
   parent.set("my_token_file", "secret5");
   parent.set("HF_APIKEY", "secret6");
+  // A provider's api_key_env may have any name: marked secret, it is left out all the same.
+  parent.set("LLM_GATEWAY_CRED", "secret7");
+  parent.mark_secret("LLM_GATEWAY_CRED");
   parent.set("RUST_BACKTRACE", "1");
   parent.set("CARGO_TERM_COLOR", "always");
   PosixProcessRunner runner;

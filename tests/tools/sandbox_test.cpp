@@ -48,6 +48,29 @@ TEST_CASE("the sandbox wraps argv: no network, workspace writable, the rest read
   CHECK_FALSE(std::filesystem::exists("/tmp/private"));
 }
 
+TEST_CASE("inside the sandbox TMPDIR is the private /tmp, whatever the parent's was") {
+  PosixProcessRunner runner;
+  Environment env = Environment::from_process();
+  auto sandbox = Sandbox::probe(runner, env);
+  if (!sandbox) {
+    MESSAGE("skipped: bubblewrap cannot run here: " << sandbox.error().to_string());
+    return;
+  }
+  testing::TempDir ws("agentry-sandbox");
+  SandboxedRunner sandboxed(runner, *sandbox);
+  ProcessRequest req;
+  req.argv = {"/bin/sh", "-c", "echo \"$TMPDIR\"; mktemp"};
+  req.cwd = ws.path();
+  req.environment = child_environment(env);
+  // A folder the private /tmp hides: rustdoc and the linker would fail to create files there.
+  req.environment.set("TMPDIR", (ws.path() / "tmp").string());
+  req.writable = {ws.path()};
+  auto result = sandboxed.run(req, {});
+  REQUIRE(result);
+  CHECK(result->exit_code == 0);
+  CHECK(result->out.text.starts_with("/tmp\n/tmp/tmp."));
+}
+
 TEST_CASE("wrap binds each writable path and keeps the working directory") {
   PosixProcessRunner runner;
   auto sandbox = Sandbox::probe(runner, Environment::from_process());
