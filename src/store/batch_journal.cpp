@@ -169,12 +169,21 @@ const fs::path& BatchJournalWriter::path() const {
 }
 
 Result<void> BatchJournalWriter::append(const json& record) {
-  if (!record.is_object() || !has_string(record, "id") || !has_string(record, "task_hash")) {
-    return fail(ErrorCode::kInternal, "a batch result needs string fields \"id\" and \"task_hash\"",
-                state_->path.string());
+  return append_all(std::span<const json>(&record, 1));
+}
+
+Result<void> BatchJournalWriter::append_all(std::span<const json> records) {
+  std::string lines;
+  for (const auto& record : records) {
+    if (!record.is_object() || !has_string(record, "id") || !has_string(record, "task_hash")) {
+      return fail(ErrorCode::kInternal,
+                  "a batch result needs string fields \"id\" and \"task_hash\"",
+                  state_->path.string());
+    }
+    lines += record.dump(-1, ' ', false, json::error_handler_t::replace);
+    lines += '\n';
   }
-  std::string line = record.dump(-1, ' ', false, json::error_handler_t::replace);
-  line += '\n';
+  if (lines.empty()) return {};
 
   std::unique_lock lock(state_->mutex);
   State& s = *state_;
@@ -183,18 +192,18 @@ Result<void> BatchJournalWriter::append(const json& record) {
                 s.path.string(), "rerun the batch: it resumes from the results on disk");
   }
   std::size_t written = 0;
-  while (written < line.size()) {
-    ssize_t n = ::write(s.fd.get(), line.data() + written, line.size() - written);
+  while (written < lines.size()) {
+    ssize_t n = ::write(s.fd.get(), lines.data() + written, lines.size() - written);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       int err = n < 0 ? errno : EIO;
-      // Take the partial line back so the file stays a sequence of complete lines.
+      // Take the partial lines back so the file stays a sequence of complete lines.
       if (::ftruncate(s.fd.get(), s.size) != 0) s.broken = true;
       return tl::make_unexpected(io_error("cannot write to the results file", s.path, err));
     }
     written += static_cast<std::size_t>(n);
   }
-  s.size += static_cast<off_t>(line.size());
+  s.size += static_cast<off_t>(lines.size());
   const off_t mine = s.size;
 
   // Group commit: an fsync makes durable every line written before it started. So whoever finds

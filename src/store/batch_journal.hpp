@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <memory>
 #include <set>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -74,6 +75,10 @@ class BatchJournalWriter {
   /// write or sync the writer refuses further appends: what reached the disk is unknown, and a
   /// rerun resumes from what the reader finds.
   [[nodiscard]] Result<void> append(const nlohmann::json& record);
+  /// Writes `records` as lines in one write and makes them durable together (the batch's
+  /// recorder hands over everything that finished while the previous sync ran). All must be
+  /// valid, else nothing is written.
+  [[nodiscard]] Result<void> append_all(std::span<const nlohmann::json> records);
 
   const std::filesystem::path& path() const;
 

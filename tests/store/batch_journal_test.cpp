@@ -246,6 +246,22 @@ TEST_CASE("a record without id and task_hash is refused and nothing is written")
   CHECK(log.file_syncs == 0);
 }
 
+TEST_CASE("several records in one append are one write and one fsync, or none if one is bad") {
+  testing::TempDir dir;
+  SyncLog log;
+  auto path = dir.path() / "r.jsonl";
+  auto writer = open_writer(path, log);
+  std::vector<json> three{result("a"), result("b"), result("c")};
+  REQUIRE(writer.append_all(three));
+  CHECK(log.file_syncs == 1);
+  std::vector<json> one_bad{result("d"), json{{"id", "e"}}};
+  CHECK_FALSE(writer.append_all(one_bad));
+  CHECK(log.file_syncs == 1);
+  auto journal = read(path);
+  REQUIRE(journal.records.size() == 3);
+  CHECK(journal.records[2] == result("c"));
+}
+
 TEST_CASE("after a failed fsync the writer refuses further appends") {
   testing::TempDir dir;
   SyncLog log;
