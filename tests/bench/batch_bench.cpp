@@ -2,7 +2,8 @@
 // turns (read_file on a file of its directory, list_files of it, then the answer) against the
 // real agentry-fake-llm process answering every request after 100 ms.
 //   BM_Batch/J  runs `agentry batch tasks.jsonl -j J` once per iteration and reports
-//     wall_s        the batch process, exec to exit (also the iteration time)
+//     wall_s        the batch process, exec to exit (also the iteration time); median, and
+//                   wall_min_s, wall_max_s over the iterations
 //     ideal_s       1000 * 3 * 0.1 / J, the ideal; over_ideal_pct how far above it
 //     floor_s       ceil(1000 / J) * 0.3: tasks of equal length cannot beat this (4.8 s at 64)
 //     peak_rss_MiB  the batch process's peak RSS (wait4's rusage)
@@ -284,6 +285,8 @@ void BM_Batch(benchmark::State& state) {
   const double ideal = kTasks * kTurns * (kDelayMs / 1000.0) / jobs;
   const double floor = std::ceil(static_cast<double>(kTasks) / jobs) * kTurns * kDelayMs / 1000.0;
   state.counters["wall_s"] = median(walls);
+  state.counters["wall_min_s"] = *std::min_element(walls.begin(), walls.end());
+  state.counters["wall_max_s"] = *std::max_element(walls.begin(), walls.end());
   state.counters["ideal_s"] = ideal;
   state.counters["floor_s"] = floor;
   state.counters["over_ideal_pct"] = (median(walls) / ideal - 1.0) * 100.0;
