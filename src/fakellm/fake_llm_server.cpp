@@ -155,7 +155,7 @@ std::vector<RecordedRequest> FakeLlmServer::requests() const {
 
 std::size_t FakeLlmServer::request_count() const {
   std::lock_guard lock(mu_);
-  return requests_.size();
+  return request_count_;
 }
 
 int FakeLlmServer::connections() const {
@@ -210,13 +210,13 @@ void FakeLlmServer::handle(const HttpRequestData& request, ResponseWriter& write
   Selection selection;
   {
     std::lock_guard lock(mu_);
-    rec.number = static_cast<int>(requests_.size()) + 1;
+    rec.number = static_cast<int>(++request_count_);
     if (renderer != nullptr && request.method == "POST" && rec.json.is_object()) {
       selection = select(*renderer, rec.json, rec.number);
     }
     rec.turn = selection.turn;
     rec.faulted = selection.fault != nullptr;
-    requests_.push_back(rec);
+    if (options_.keep_requests) requests_.push_back(rec);
   }
 
   if (renderer == nullptr) {

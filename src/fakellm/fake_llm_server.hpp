@@ -43,6 +43,9 @@ struct FakeLlmOptions {
   int port = 0;  ///< 0: an ephemeral port
   /// Called (on a server thread) once each request has been answered.
   std::function<void(const RecordedRequest&)> on_request;
+  /// Keep every request for requests(). The executable, which has no caller to read them,
+  /// turns this off so a long run (a 1,000-task batch benchmark) does not grow without bound.
+  bool keep_requests = true;
 };
 
 class FakeLlmServer {
@@ -59,7 +62,7 @@ class FakeLlmServer {
   int port() const;
   /// "http://127.0.0.1:PORT" followed by `path`, e.g. url("/v1") for an OpenAI base_url.
   std::string url(std::string_view path = "") const;
-  /// Every request received so far, in order of arrival.
+  /// Every request received so far, in order of arrival (none without keep_requests).
   std::vector<RecordedRequest> requests() const;
   std::size_t request_count() const;
   /// TCP connections accepted so far.
@@ -86,6 +89,7 @@ class FakeLlmServer {
   std::vector<int> fault_uses_;  // per turn
   std::vector<bool> consumed_;   // per turn without `when`
   std::vector<RecordedRequest> requests_;
+  std::size_t request_count_ = 0;
   std::unique_ptr<SocketServer> server_;  // last: stopped and destroyed first
 };
 

@@ -69,6 +69,7 @@ int main(int argc, char** argv) {
   std::mutex log_mu;
   agentry::fakellm::FakeLlmOptions options;
   options.port = port;
+  options.keep_requests = false;  // nothing here reads them back; --requests-log streams them
   if (!requests_log.empty()) {
     log.open(requests_log, std::ios::app);
     if (!log) {

@@ -191,7 +191,8 @@ Result<std::unique_ptr<SocketServer>> SocketServer::start(int port, RequestHandl
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   addr.sin_port = htons(static_cast<std::uint16_t>(port));
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd, 64) != 0) {
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      ::listen(fd, SOMAXCONN) != 0) {
     std::string why = std::strerror(errno);
     ::close(fd);
     return fail(ErrorCode::kIo, fmt::format("cannot listen on 127.0.0.1:{}: {}", port, why), "",
@@ -225,6 +226,7 @@ void SocketServer::stop() {
   std::list<std::jthread> workers;
   {
     std::lock_guard lock(mu_);
+    finished_.clear();
     workers.swap(workers_);
   }
   workers.clear();  // joins
@@ -247,8 +249,22 @@ void SocketServer::accept_loop() {
     }
     open_fds_.push_back(fd);
     int connection = ++connection_count_;
-    workers_.emplace_back([this, fd, connection] { serve(fd, connection); });
+    reap_finished_locked();
+    workers_.emplace_back();
+    auto self = std::prev(workers_.end());
+    *self = std::jthread([this, fd, connection, self] {
+      serve(fd, connection);
+      std::lock_guard done(mu_);
+      finished_.push_back(self);
+    });
   }
+}
+
+void SocketServer::reap_finished_locked() {
+  // Each of these has left serve() and only has to return: the joins are immediate.
+  for (auto it : finished_)
+    workers_.erase(it);
+  finished_.clear();
 }
 
 void SocketServer::serve(int fd, int connection) {

@@ -85,6 +85,8 @@ class SocketServer {
   SocketServer(int listen_fd, int port, RequestHandler handler);
   void accept_loop();
   void serve(int fd, int connection);
+  /// Joins and drops the threads of closed connections (a long run opens thousands).
+  void reap_finished_locked();
 
   int listen_fd_;
   int port_;
@@ -95,6 +97,7 @@ class SocketServer {
   std::condition_variable cv_;  // wakes handlers' sleeps on stop
   std::vector<int> open_fds_;
   std::list<std::jthread> workers_;
+  std::vector<std::list<std::jthread>::iterator> finished_;  // in workers_, done serving
   std::jthread acceptor_;
 };
 

@@ -13,7 +13,8 @@ namespace agentry::llm {
 namespace {
 
 constexpr std::size_t kMaxErrorBody = 64 * 1024;
-constexpr std::size_t kMaxIdleSessions = 4;
+constexpr std::size_t kMinIdleSessions = 4;
+constexpr std::size_t kMaxIdleSessions = 256;
 constexpr int kPollMs = 50;
 
 std::string lower(std::string_view s) {
@@ -128,6 +129,7 @@ HttpClient::~HttpClient() = default;
 std::unique_ptr<HttpClient::Session> HttpClient::acquire() {
   {
     std::lock_guard lock(mu_);
+    peak_in_use_ = std::max(peak_in_use_, ++in_use_);
     if (!idle_.empty()) {
       auto session = std::move(idle_.back());
       idle_.pop_back();
@@ -135,13 +137,19 @@ std::unique_ptr<HttpClient::Session> HttpClient::acquire() {
     }
   }
   auto session = std::make_unique<Session>();
-  if (!session->multi || !session->easy) return nullptr;
+  if (!session->multi || !session->easy) {
+    std::lock_guard lock(mu_);
+    --in_use_;
+    return nullptr;
+  }
   return session;
 }
 
 void HttpClient::release(std::unique_ptr<Session> session) {
   std::lock_guard lock(mu_);
-  if (idle_.size() < kMaxIdleSessions) idle_.push_back(std::move(session));
+  --in_use_;
+  if (idle_.size() < std::clamp(peak_in_use_, kMinIdleSessions, kMaxIdleSessions))
+    idle_.push_back(std::move(session));
 }
 
 Result<HttpResponse> HttpClient::post(const HttpRequest& request, const BodyHandler& on_body,

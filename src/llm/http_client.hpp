@@ -58,9 +58,11 @@ struct HttpResponse {
 /// who knows why it aborted, replaces with its own.
 using BodyHandler = std::function<bool(std::string_view)>;
 
-/// One client per provider. Each call borrows an idle (multi, easy) pair from a small pool and
-/// gives it back, so consecutive turns reuse the kept-alive HTTP/1.1 connection, and concurrent
-/// calls (parallel subagents) each get their own. Thread-safe.
+/// One client per provider. Each call borrows an idle (multi, easy) pair from a pool and gives it
+/// back, so consecutive turns reuse the kept-alive HTTP/1.1 connection, and concurrent calls
+/// (parallel subagents, batch tasks) each get their own. The pool keeps as many pairs as calls
+/// were ever in flight at once (at most 256): a batch at -j 64 keeps 64 connections alive
+/// instead of reconnecting on most turns. Thread-safe.
 class HttpClient {
  public:
   HttpClient(const CurlGlobal& curl, HttpClientOptions options,
@@ -88,6 +90,8 @@ class HttpClient {
   std::shared_ptr<spdlog::logger> log_;
   std::mutex mu_;
   std::vector<std::unique_ptr<Session>> idle_;
+  std::size_t in_use_ = 0;
+  std::size_t peak_in_use_ = 0;
 };
 
 }  // namespace agentry::llm

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
@@ -114,7 +115,10 @@ struct BatchJournalWriter::State {
   UniqueFd fd;
   std::unique_ptr<FileSyncer> syncer;
   std::mutex mutex;
-  off_t size = 0;  ///< bytes of complete lines in the file
+  std::condition_variable sync_done;
+  off_t size = 0;     ///< bytes of complete lines in the file
+  off_t durable = 0;  ///< of which this many are known to be on disk
+  bool syncing = false;
   bool directory_synced = false;
   bool broken = false;
 };
@@ -153,6 +157,7 @@ Result<BatchJournalWriter> BatchJournalWriter::open(const fs::path& path,
     if (!synced) return tl::make_unexpected(synced.error());
   }
   state->size = *keep;
+  state->durable = *keep;
   return BatchJournalWriter(std::move(state));
 }
 
@@ -166,42 +171,74 @@ const fs::path& BatchJournalWriter::path() const {
 }
 
 Result<void> BatchJournalWriter::append(const json& record) {
-  if (!record.is_object() || !has_string(record, "id") || !has_string(record, "task_hash")) {
-    return fail(ErrorCode::kInternal, "a batch result needs string fields \"id\" and \"task_hash\"",
-                state_->path.string());
-  }
-  std::string line = record.dump(-1, ' ', false, json::error_handler_t::replace);
-  line += '\n';
+  return append_all(std::span<const json>(&record, 1));
+}
 
-  std::lock_guard lock(state_->mutex);
+Result<void> BatchJournalWriter::append_all(std::span<const json> records) {
+  std::string lines;
+  for (const auto& record : records) {
+    if (!record.is_object() || !has_string(record, "id") || !has_string(record, "task_hash")) {
+      return fail(ErrorCode::kInternal,
+                  "a batch result needs string fields \"id\" and \"task_hash\"",
+                  state_->path.string());
+    }
+    lines += record.dump(-1, ' ', false, json::error_handler_t::replace);
+    lines += '\n';
+  }
+  if (lines.empty()) return {};
+
+  std::unique_lock lock(state_->mutex);
   State& s = *state_;
   if (s.broken) {
     return fail(ErrorCode::kIo, "the results file could not be written earlier in this run",
                 s.path.string(), "rerun the batch: it resumes from the results on disk");
   }
   std::size_t written = 0;
-  while (written < line.size()) {
-    ssize_t n = ::write(s.fd.get(), line.data() + written, line.size() - written);
+  while (written < lines.size()) {
+    ssize_t n = ::write(s.fd.get(), lines.data() + written, lines.size() - written);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       int err = n < 0 ? errno : EIO;
-      // Take the partial line back so the file stays a sequence of complete lines.
+      // Take the partial lines back so the file stays a sequence of complete lines.
       if (::ftruncate(s.fd.get(), s.size) != 0) s.broken = true;
       return tl::make_unexpected(io_error("cannot write to the results file", s.path, err));
     }
     written += static_cast<std::size_t>(n);
   }
-  auto synced = s.syncer->sync_file(s.fd.get(), s.path);
-  if (synced && !s.directory_synced) {
-    fs::path dir = s.path.parent_path().empty() ? fs::path(".") : s.path.parent_path();
-    synced = s.syncer->sync_directory(dir);
-    s.directory_synced = static_cast<bool>(synced);
+  s.size += static_cast<off_t>(lines.size());
+  const off_t mine = s.size;
+
+  // Group commit: an fsync makes durable every line written before it started. So whoever finds
+  // no sync running starts one for everything written so far, and appends that arrive meanwhile
+  // wait for the next one, which covers them all: one fsync per wave of finished tasks instead of
+  // one per task, each caller still returning only once its own line is on disk.
+  while (s.durable < mine) {
+    if (s.broken) {
+      return fail(ErrorCode::kIo, "the results file could not be made durable", s.path.string(),
+                  "rerun the batch: it resumes from the results on disk");
+    }
+    if (s.syncing) {
+      s.sync_done.wait(lock);
+      continue;
+    }
+    s.syncing = true;
+    const off_t covered = s.size;
+    lock.unlock();
+    auto synced = s.syncer->sync_file(s.fd.get(), s.path);
+    if (synced && !s.directory_synced) {
+      fs::path dir = s.path.parent_path().empty() ? fs::path(".") : s.path.parent_path();
+      synced = s.syncer->sync_directory(dir);
+      s.directory_synced = static_cast<bool>(synced);  // only the one syncing touches it
+    }
+    lock.lock();
+    s.syncing = false;
+    s.sync_done.notify_all();
+    if (!synced) {
+      s.broken = true;
+      return synced;
+    }
+    s.durable = std::max(s.durable, covered);
   }
-  if (!synced) {
-    s.broken = true;
-    return synced;
-  }
-  s.size += static_cast<off_t>(line.size());
   return {};
 }
 

@@ -4,10 +4,13 @@
 /// every (task id, task hash) already present and appends the rest.
 ///
 /// Crash contract. A line counts only once its terminating '\n' is on disk: the writer puts the
-/// whole line down in one append and fsyncs before append() returns (and, on the first append,
-/// fsyncs the directory too, so a newly created file survives a power cut). A kill mid-write can
-/// leave an unterminated last line; the reader ignores it and the next writer cuts it off before
-/// appending. So killing a batch at any moment and rerunning gives exactly one line per task.
+/// whole line down in one append and returns only after an fsync that began after that write
+/// (and, on the first append, fsyncs the directory too, so a newly created file survives a power
+/// cut). Concurrent appends share fsyncs (group commit): one sync covers every line written
+/// before it started, so -j 64 does not queue its results behind one fsync each. A kill mid-write
+/// can leave an unterminated last line; the reader ignores it and the next writer cuts it off
+/// before appending. So killing a batch at any moment and rerunning gives exactly one line per
+/// task.
 ///
 /// One writer per file: open() takes an exclusive flock(2) on it, so a second batch started on
 /// the same results file fails fast instead of duplicating work. Shards write separate files.
@@ -15,6 +18,7 @@
 #include <filesystem>
 #include <memory>
 #include <set>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -71,6 +75,10 @@ class BatchJournalWriter {
   /// write or sync the writer refuses further appends: what reached the disk is unknown, and a
   /// rerun resumes from what the reader finds.
   [[nodiscard]] Result<void> append(const nlohmann::json& record);
+  /// Writes `records` as lines in one write and makes them durable together (the batch's
+  /// recorder hands over everything that finished while the previous sync ran). All must be
+  /// valid, else nothing is written.
+  [[nodiscard]] Result<void> append_all(std::span<const nlohmann::json> records);
 
   const std::filesystem::path& path() const;
 

@@ -54,7 +54,7 @@ struct SessionStore::Impl {
   }
 
   Result<SessionInfo> get(std::string_view id) const {
-    auto stmt = db.prepare(fmt::format("SELECT {} FROM sessions WHERE id = ?1", kSessionColumns));
+    auto stmt = db.cached(fmt::format("SELECT {} FROM sessions WHERE id = ?1", kSessionColumns));
     if (!stmt) return pass(stmt);
     stmt->bind(1, id);
     auto row = stmt->step();
@@ -65,7 +65,7 @@ struct SessionStore::Impl {
 
   Result<std::vector<SessionInfo>> sessions(std::string_view where_and_order,
                                             const std::function<void(Statement&)>& bind) const {
-    auto stmt = db.prepare(
+    auto stmt = db.cached(
         fmt::format("SELECT {} FROM sessions WHERE {}", kSessionColumns, where_and_order));
     if (!stmt) return pass(stmt);
     bind(*stmt);
@@ -82,7 +82,7 @@ struct SessionStore::Impl {
   }
 
   Result<std::vector<StoredMessage>> messages(std::string_view id) const {
-    auto stmt = db.prepare(
+    auto stmt = db.cached(
         "SELECT seq, turn, role, text, tool_calls, tool_results FROM messages "
         "WHERE session_id = ?1 ORDER BY seq");
     if (!stmt) return pass(stmt);
@@ -100,7 +100,7 @@ struct SessionStore::Impl {
   }
 
   Result<std::vector<TurnRecord>> turns(std::string_view id) const {
-    auto stmt = db.prepare(
+    auto stmt = db.cached(
         fmt::format("SELECT {} FROM turns WHERE session_id = ?1 ORDER BY turn", kTurnColumns));
     if (!stmt) return pass(stmt);
     stmt->bind(1, id);
@@ -118,7 +118,7 @@ struct SessionStore::Impl {
   Result<UsageTotals> usage(std::string_view sessions_sql, std::string_view id) const {
     auto found = get(id);
     if (!found) return pass(found);
-    auto stmt = db.prepare(fmt::format(
+    auto stmt = db.cached(fmt::format(
         "WITH RECURSIVE scope(id) AS ({0}) "
         "SELECT (SELECT count(*) FROM scope), count(*), coalesce(sum(input_tokens), 0), "
         "coalesce(sum(output_tokens), 0), coalesce(sum(cache_read_tokens), 0), "
@@ -144,8 +144,8 @@ struct SessionStore::Impl {
   /// Bumps updated_at, also applying `set_clause` (which may use ?3 and up) when not empty.
   Result<void> touch(std::string_view id, std::string_view set_clause,
                      const std::function<void(Statement&)>& bind) {
-    auto stmt = db.prepare(fmt::format("UPDATE sessions SET {}{}updated_at = ?1 WHERE id = ?2",
-                                       set_clause, set_clause.empty() ? "" : ", "));
+    auto stmt = db.cached(fmt::format("UPDATE sessions SET {}{}updated_at = ?1 WHERE id = ?2",
+                                      set_clause, set_clause.empty() ? "" : ", "));
     if (!stmt) return pass(stmt);
     stmt->bind(1, now_ms()).bind(2, id);
     bind(*stmt);
@@ -195,7 +195,7 @@ Result<SessionInfo> SessionStore::create_session(const NewSession& session) {
   info.cwd = session.cwd;
   info.title = make_title(session.task);
   info.created_at_ms = info.updated_at_ms = impl_->now_ms();
-  auto stmt = impl_->db.prepare(fmt::format(
+  auto stmt = impl_->db.cached(fmt::format(
       "INSERT INTO sessions ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
       kSessionColumns));
   if (!stmt) return pass(stmt);
@@ -218,7 +218,7 @@ Result<std::int64_t> SessionStore::append_turn(std::string_view session_id,
   if (!found) return pass(found);
 
   // The last turn, found through the primary key: appending stays O(log n) in long sessions.
-  auto last = db.prepare(
+  auto last = db.cached(
       "SELECT turn + 1, first_seq + message_count FROM turns WHERE session_id = ?1 "
       "ORDER BY turn DESC LIMIT 1");
   if (!last) return pass(last);
@@ -234,7 +234,7 @@ Result<std::int64_t> SessionStore::append_turn(std::string_view session_id,
   record.usage = usage;
   record.created_at_ms = impl_->now_ms();
 
-  auto turn = db.prepare(fmt::format(
+  auto turn = db.cached(fmt::format(
       "INSERT INTO turns (session_id, {}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
       kTurnColumns));
   if (!turn) return pass(turn);
@@ -243,7 +243,7 @@ Result<std::int64_t> SessionStore::append_turn(std::string_view session_id,
   auto turn_inserted = turn->run();
   if (!turn_inserted) return pass(turn_inserted);
 
-  auto insert = db.prepare(
+  auto insert = db.cached(
       "INSERT INTO messages (session_id, seq, turn, role, text, tool_calls, tool_results) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
   if (!insert) return pass(insert);

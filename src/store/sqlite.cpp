@@ -72,19 +72,30 @@ Result<Database> Database::open(const std::filesystem::path& path) {
 }
 
 Database::Database(Database&& other) noexcept
-    : db_(std::exchange(other.db_, nullptr)), path_(std::move(other.path_)) {}
+    : db_(std::exchange(other.db_, nullptr)),
+      path_(std::move(other.path_)),
+      cache_(std::move(other.cache_)) {}
 
 Database& Database::operator=(Database&& other) noexcept {
   if (this != &other) {
-    sqlite3_close_v2(db_);
+    close();
     db_ = std::exchange(other.db_, nullptr);
     path_ = std::move(other.path_);
+    cache_ = std::move(other.cache_);
   }
   return *this;
 }
 
 Database::~Database() {
+  close();
+}
+
+void Database::close() {
+  for (auto& [sql, compiled] : cache_)
+    sqlite3_finalize(compiled.stmt);
+  cache_.clear();
   sqlite3_close_v2(db_);
+  db_ = nullptr;
 }
 
 Error Database::error(int rc, std::string_view what) const {
@@ -106,6 +117,19 @@ Result<Statement> Database::prepare(std::string_view sql) {
     return tl::make_unexpected(error(rc, "cannot prepare session store query"));
   }
   return Statement(this, stmt);
+}
+
+Result<Statement> Database::cached(std::string_view sql) {
+  auto it = cache_.find(sql);
+  if (it == cache_.end()) {
+    auto fresh = prepare(sql);
+    if (!fresh) return fresh;
+    it = cache_.emplace(std::string(sql), Compiled{std::exchange(fresh->stmt_, nullptr)}).first;
+  } else if (it->second.borrowed) {
+    return prepare(sql);
+  }
+  it->second.borrowed = true;
+  return Statement(this, it->second.stmt, &it->second.borrowed);
 }
 
 Result<std::string> Database::query_text(std::string_view sql) {
@@ -135,20 +159,34 @@ std::int64_t Database::changes() const {
 Statement::Statement(Statement&& other) noexcept
     : db_(other.db_),
       stmt_(std::exchange(other.stmt_, nullptr)),
+      borrowed_(std::exchange(other.borrowed_, nullptr)),
       bind_error_(std::move(other.bind_error_)) {}
 
 Statement& Statement::operator=(Statement&& other) noexcept {
   if (this != &other) {
-    sqlite3_finalize(stmt_);
+    release();
     db_ = other.db_;
     stmt_ = std::exchange(other.stmt_, nullptr);
+    borrowed_ = std::exchange(other.borrowed_, nullptr);
     bind_error_ = std::move(other.bind_error_);
   }
   return *this;
 }
 
 Statement::~Statement() {
-  sqlite3_finalize(stmt_);
+  release();
+}
+
+void Statement::release() {
+  if (borrowed_ == nullptr) {
+    sqlite3_finalize(stmt_);
+  } else if (stmt_ != nullptr) {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    *borrowed_ = false;
+  }
+  stmt_ = nullptr;
+  borrowed_ = nullptr;
 }
 
 Statement& Statement::check_bind(int rc, int index) {
@@ -236,7 +274,8 @@ std::optional<double> Statement::column_optional_double(int column) const {
 }
 
 Result<Transaction> Transaction::begin(Database& db, Mode mode) {
-  auto started = db.exec(mode == Mode::kImmediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
+  auto started = db.cached(mode == Mode::kImmediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED")
+                     .and_then([](Statement stmt) { return stmt.run(); });
   if (!started) return tl::make_unexpected(started.error());
   return Transaction(&db);
 }
@@ -249,7 +288,7 @@ Transaction::~Transaction() {
 }
 
 Result<void> Transaction::commit() {
-  auto done = db_->exec("COMMIT");
+  auto done = db_->cached("COMMIT").and_then([](Statement stmt) { return stmt.run(); });
   if (!done) return done;  // the destructor rolls back
   db_ = nullptr;
   return {};

@@ -6,6 +6,7 @@
 /// None of these types is thread-safe: the owner serialises access (SessionStore holds a mutex).
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,6 +37,12 @@ class Database {
   [[nodiscard]] Result<void> exec(std::string_view sql);
   /// Compiles one statement.
   [[nodiscard]] Result<Statement> prepare(std::string_view sql);
+  /// The statement for `sql`, compiled on its first use and kept for the connection's life:
+  /// compiling costs more than running most of the store's statements, and it ran under the
+  /// store's lock for every turn of every concurrent session. The Statement handed out borrows
+  /// the compiled one: it starts with no bindings and is rewound when it dies, so no statement
+  /// holds a read snapshot open between uses. While borrowed, a second user gets a fresh copy.
+  [[nodiscard]] Result<Statement> cached(std::string_view sql);
   /// Runs a statement expected to yield exactly one text value (e.g. `PRAGMA journal_mode=WAL`).
   [[nodiscard]] Result<std::string> query_text(std::string_view sql);
   /// Runs a statement expected to yield exactly one integer value.
@@ -50,9 +57,15 @@ class Database {
   const std::filesystem::path& path() const { return path_; }
 
  private:
+  struct Compiled {
+    sqlite3_stmt* stmt = nullptr;
+    bool borrowed = false;
+  };
   Database(sqlite3* db, std::filesystem::path path) : db_(db), path_(std::move(path)) {}
+  void close();
   sqlite3* db_ = nullptr;
   std::filesystem::path path_;
+  std::map<std::string, Compiled, std::less<>> cache_;  // node-stable: borrowers point into it
 };
 
 /// A compiled statement (`sqlite3_stmt*`), finalized when the object dies. Move-only.
@@ -96,10 +109,14 @@ class Statement {
 
  private:
   friend class Database;
-  Statement(const Database* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  Statement(const Database* db, sqlite3_stmt* stmt, bool* borrowed = nullptr)
+      : db_(db), stmt_(stmt), borrowed_(borrowed) {}
   Statement& check_bind(int rc, int index);
+  /// Finalizes an owned statement; rewinds and hands back a borrowed one.
+  void release();
   const Database* db_ = nullptr;
   sqlite3_stmt* stmt_ = nullptr;
+  bool* borrowed_ = nullptr;  ///< set: Database::cached() owns stmt_; this flag marks it in use
   std::optional<Error> bind_error_;
 };
 

@@ -3,6 +3,7 @@
 #include "llm/http_client.hpp"
 
 #include <atomic>
+#include <latch>
 #include <sstream>
 #include <thread>
 
@@ -200,6 +201,37 @@ TEST_CASE("the client reports reused connections") {
   REQUIRE(second.has_value());
   CHECK(second->reused_connection);
   CHECK(server->connections() == 1);
+}
+
+TEST_CASE("as many connections stay alive as calls were in flight at once") {
+  CurlGlobal curl;
+  auto server = start_fake("- when: {turn: 1}\n  text: one two three\n");
+  HttpClient client(curl, {}, nullptr);
+  HttpRequest request{server->url("/v1/chat/completions"),
+                      {{"Content-Type", "application/json"}},
+                      R"({"model":"m","stream":true,"messages":[{"role":"user","content":"x"}]})"};
+  constexpr int kAtOnce = 8;  // more than the pool's floor of 4
+  auto wave = [&] {
+    std::latch all_streaming(kAtOnce);
+    std::vector<std::jthread> calls;
+    for (int i = 0; i < kAtOnce; ++i) {
+      calls.emplace_back([&] {
+        bool first = true;
+        auto r = client.post(request,
+                             [&](std::string_view) {
+                               // Every call holds its connection until all of them are mid-stream.
+                               if (std::exchange(first, false)) all_streaming.arrive_and_wait();
+                               return true;
+                             },
+                             {});
+        CHECK(r.has_value());
+      });
+    }
+  };
+  wave();
+  CHECK(server->connections() == kAtOnce);
+  wave();
+  CHECK(server->connections() == kAtOnce);  // the second wave reused all of them
 }
 
 }  // namespace

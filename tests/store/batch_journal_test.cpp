@@ -1,7 +1,13 @@
 #include "store/batch_journal.hpp"
 
+#include <atomic>
+#include <condition_variable>
 #include <fcntl.h>
+#include <future>
+#include <mutex>
 #include <set>
+#include <sys/stat.h>
+#include <thread>
 
 #include <doctest/doctest.h>
 
@@ -40,6 +46,41 @@ class FakeSyncer final : public FileSyncer {
 
  private:
   SyncLog& log_;
+};
+
+/// Holds the first fsync until released; records how many bytes each fsync covers.
+class GatedSyncer final : public FileSyncer {
+ public:
+  Result<void> sync_file(int fd, const fs::path&) override {
+    struct stat st {};
+    ::fstat(fd, &st);
+    std::unique_lock lock(mu_);
+    covered_.push_back(st.st_size);
+    if (covered_.size() == 1) {
+      entered_.set_value();
+      cv_.wait(lock, [&] { return open_; });
+    }
+    return {};
+  }
+  Result<void> sync_directory(const fs::path&) override { return {}; }
+
+  std::future<void> entered() { return entered_.get_future(); }
+  void open_gate() {
+    std::lock_guard lock(mu_);
+    open_ = true;
+    cv_.notify_all();
+  }
+  std::vector<off_t> covered() {
+    std::lock_guard lock(mu_);
+    return covered_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool open_ = false;
+  std::promise<void> entered_;
+  std::vector<off_t> covered_;
 };
 
 BatchJournalWriter open_writer(const fs::path& path, SyncLog& log) {
@@ -205,6 +246,22 @@ TEST_CASE("a record without id and task_hash is refused and nothing is written")
   CHECK(log.file_syncs == 0);
 }
 
+TEST_CASE("several records in one append are one write and one fsync, or none if one is bad") {
+  testing::TempDir dir;
+  SyncLog log;
+  auto path = dir.path() / "r.jsonl";
+  auto writer = open_writer(path, log);
+  std::vector<json> three{result("a"), result("b"), result("c")};
+  REQUIRE(writer.append_all(three));
+  CHECK(log.file_syncs == 1);
+  std::vector<json> one_bad{result("d"), json{{"id", "e"}}};
+  CHECK_FALSE(writer.append_all(one_bad));
+  CHECK(log.file_syncs == 1);
+  auto journal = read(path);
+  REQUIRE(journal.records.size() == 3);
+  CHECK(journal.records[2] == result("c"));
+}
+
 TEST_CASE("after a failed fsync the writer refuses further appends") {
   testing::TempDir dir;
   SyncLog log;
@@ -220,6 +277,51 @@ TEST_CASE("after a failed fsync the writer refuses further appends") {
   CHECK(refused.error().message == "the results file could not be written earlier in this run");
   CHECK(refused.error().hint == "rerun the batch: it resumes from the results on disk");
   CHECK(log.file_syncs == 1);
+}
+
+TEST_CASE("concurrent appends share an fsync, and none returns before its line is synced") {
+  testing::TempDir dir;
+  auto path = dir.path() / "r.jsonl";
+  auto syncer = std::make_unique<GatedSyncer>();
+  GatedSyncer& gate = *syncer;
+  auto opened = BatchJournalWriter::open(path, std::move(syncer));
+  REQUIRE(opened);
+  BatchJournalWriter& writer = *opened;
+  auto entered = gate.entered();
+  std::atomic<int> returned{0};
+  std::vector<std::jthread> threads;
+  threads.emplace_back([&] {
+    CHECK(writer.append(result("first")));
+    ++returned;
+  });
+  entered.wait();  // the first line's fsync is running (held at the gate)
+  constexpr int kOthers = 7;
+  for (int i = 0; i < kOthers; ++i) {
+    threads.emplace_back([&, i] {
+      CHECK(writer.append(result(task_id(i))));
+      ++returned;
+    });
+  }
+  // Wait until the others have written their lines (they then wait for a sync). A writer that
+  // held its lock through the fsync would never let them: give up after a while rather than hang.
+  auto full = static_cast<off_t>(result("first").dump().size() + 1);
+  for (int i = 0; i < kOthers; ++i)
+    full += static_cast<off_t>(result(task_id(i)).dump().size() + 1);
+  auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (static_cast<off_t>(fs::file_size(path)) < full &&
+         std::chrono::steady_clock::now() < give_up)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  CHECK(static_cast<off_t>(fs::file_size(path)) == full);
+  CHECK(returned == 0);  // written is not durable: nobody may return yet
+  gate.open_gate();
+  threads.clear();
+  CHECK(returned == kOthers + 1);
+  // One fsync for the first line, one for the seven written while it ran.
+  auto covered = gate.covered();
+  REQUIRE(covered.size() == 2);
+  CHECK(covered[0] == static_cast<off_t>(result("first").dump().size() + 1));
+  CHECK(covered[1] == full);
+  CHECK(read(path).records.size() == kOthers + 1);
 }
 
 TEST_CASE("the real syncer fsyncs files and directories and reports what it cannot open") {

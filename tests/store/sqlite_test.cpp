@@ -1,5 +1,6 @@
 #include "store/sqlite.hpp"
 
+#include <sqlite3.h>
 #include <sys/stat.h>
 
 #include <doctest/doctest.h>
@@ -20,6 +21,24 @@ std::int64_t count_rows(Database& db) {
   auto n = db.query_int("SELECT count(*) FROM t");
   REQUIRE(n);
   return *n;
+}
+
+/// Compiled statements alive on the connection, cached or not.
+int live_statements(const Database& db) {
+  int n = 0;
+  for (sqlite3_stmt* s = sqlite3_next_stmt(db.handle(), nullptr); s != nullptr;
+       s = sqlite3_next_stmt(db.handle(), s))
+    ++n;
+  return n;
+}
+
+/// Statements that are mid-run (stepped, not yet reset): they hold a read snapshot open.
+int busy_statements(const Database& db) {
+  int n = 0;
+  for (sqlite3_stmt* s = sqlite3_next_stmt(db.handle(), nullptr); s != nullptr;
+       s = sqlite3_next_stmt(db.handle(), s))
+    n += sqlite3_stmt_busy(s) != 0 ? 1 : 0;
+  return n;
 }
 
 }  // namespace
@@ -89,6 +108,78 @@ TEST_CASE("errors name the database file and keep SQLite's reason") {
   REQUIRE_FALSE(out_of_range);
   CHECK(out_of_range.error().code == ErrorCode::kInternal);
   CHECK(out_of_range.error().message == "cannot bind parameter 5: column index out of range");
+}
+
+TEST_CASE("a cached statement is compiled once and comes back rewound, without bindings") {
+  testing::TempDir dir;
+  auto db = open_db(dir.path() / "x.db");
+  REQUIRE(db.exec("CREATE TABLE t (a INTEGER); INSERT INTO t VALUES (1), (2)"));
+  {
+    auto first = db.cached("SELECT ?1, (SELECT count(*) FROM t)");
+    REQUIRE(first);
+    REQUIRE(*first->bind(1, std::int64_t{7}).step());
+    CHECK(first->column_int(0) == 7);
+    CHECK(busy_statements(db) == 1);
+  }
+  CHECK(busy_statements(db) == 0);  // left mid-row, yet rewound: no snapshot held open
+  {
+    auto again = db.cached("SELECT ?1, (SELECT count(*) FROM t)");
+    REQUIRE(again);
+    REQUIRE(*again->step());
+    CHECK(again->is_null(0));  // the 7 bound last time is gone
+    CHECK(again->column_int(1) == 2);
+  }
+  CHECK(live_statements(db) == 1);
+}
+
+TEST_CASE("a cached statement in use is not handed out twice") {
+  testing::TempDir dir;
+  auto db = open_db(dir.path() / "x.db");
+  REQUIRE(db.exec("CREATE TABLE t (a INTEGER); INSERT INTO t VALUES (1), (2)"));
+  const char* sql = "SELECT a FROM t ORDER BY a";
+  auto outer = db.cached(sql);
+  REQUIRE(outer);
+  REQUIRE(*outer->step());
+  {
+    auto inner = db.cached(sql);
+    REQUIRE(inner);
+    CHECK(live_statements(db) == 2);
+    REQUIRE(*inner->step());
+    CHECK(inner->column_int(0) == 1);
+    REQUIRE(*inner->step());
+    CHECK(inner->column_int(0) == 2);
+  }
+  CHECK(live_statements(db) == 1);  // the second user's copy was finalized
+  CHECK(outer->column_int(0) == 1);
+  REQUIRE(*outer->step());
+  CHECK(outer->column_int(0) == 2);
+}
+
+TEST_CASE("transactions run on cached BEGIN and COMMIT and still report a failed commit") {
+  testing::TempDir dir;
+  auto db = open_db(dir.path() / "x.db");
+  REQUIRE(
+      db.exec("CREATE TABLE p (id INTEGER PRIMARY KEY); "
+              "CREATE TABLE c (p INTEGER REFERENCES p(id) DEFERRABLE INITIALLY DEFERRED); "
+              "PRAGMA foreign_keys = ON"));
+  for (int i = 0; i < 3; ++i) {
+    auto tx = Transaction::begin(db, Transaction::Mode::kImmediate);
+    REQUIRE(tx);
+    REQUIRE(db.exec("INSERT INTO p DEFAULT VALUES"));
+    REQUIRE(tx->commit());
+  }
+  CHECK(*db.query_int("SELECT count(*) FROM p") == 3);
+  {
+    auto tx = Transaction::begin(db, Transaction::Mode::kImmediate);
+    REQUIRE(tx);
+    REQUIRE(db.exec("INSERT INTO c VALUES (99)"));
+    auto committed = tx->commit();
+    REQUIRE_FALSE(committed);
+    CHECK(committed.error().message.find("FOREIGN KEY constraint failed") != std::string::npos);
+  }
+  CHECK(*db.query_int("SELECT count(*) FROM c") == 0);
+  auto tx = Transaction::begin(db, Transaction::Mode::kImmediate);
+  CHECK(tx);  // the failed COMMIT was rolled back and its statement rewound
 }
 
 TEST_CASE("a file that is not a database is reported as damaged") {

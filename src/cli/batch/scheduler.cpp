@@ -42,6 +42,13 @@ struct Scheduler::State {
   std::deque<const BatchTask*> pending;
   std::vector<Running> running;
   std::map<const BatchTask*, int> rate_limited;
+  struct Finished {
+    const BatchTask* task;
+    nlohmann::json record;
+  };
+  std::vector<Finished> to_record;  ///< finished, not yet handed to the journal
+  bool workers_done = false;
+  std::condition_variable_any record_wake;
   RateGate gate;
   bool halt = false;  ///< the budget is reached or the journal broke: start nothing more
   SchedulerReport report;
@@ -71,11 +78,19 @@ SchedulerReport Scheduler::run(const std::vector<const BatchTask*>& tasks, std::
   {
     std::size_t workers =
         std::min<std::size_t>(static_cast<std::size_t>(std::max(1, options_.jobs)), tasks.size());
-    std::vector<std::jthread> threads;
-    threads.reserve(workers);
-    for (std::size_t i = 0; i < workers; ++i) {
-      threads.emplace_back([this, &state, stop] { worker(state, stop); });
+    std::jthread recording([this, &state] { recorder(state); });
+    {
+      std::vector<std::jthread> threads;
+      threads.reserve(workers);
+      for (std::size_t i = 0; i < workers; ++i) {
+        threads.emplace_back([this, &state, stop] { worker(state, stop); });
+      }
     }
+    {
+      std::lock_guard lock(state.mutex);
+      state.workers_done = true;
+    }
+    state.record_wake.notify_one();
   }
   for (const auto* task : state.pending)
     state.report.not_started.push_back(task);
@@ -161,21 +176,41 @@ void Scheduler::worker(State& s, std::stop_token stop) {
 
     auto record = make_record(*task, outcome, utc_timestamp(std::chrono::system_clock::now()),
                               options_.shard);
+    s.report.spent.add_record(record);  // counted now, so the budget sees it before the fsync
+    s.to_record.push_back({task, std::move(record)});
+    s.record_wake.notify_one();
+  }
+}
+
+void Scheduler::recorder(State& s) {
+  std::unique_lock lock(s.mutex);
+  for (;;) {
+    s.record_wake.wait(lock, [&] { return !s.to_record.empty() || s.workers_done; });
+    if (s.to_record.empty()) return;
+    std::vector<State::Finished> batch = std::move(s.to_record);
+    s.to_record.clear();
     lock.unlock();
-    auto appended = journal_.append(record);
+    std::vector<nlohmann::json> records;
+    records.reserve(batch.size());
+    for (const auto& f : batch)
+      records.push_back(f.record);
+    auto appended = journal_.append_all(records);
+    if (appended) {
+      for (const auto& f : batch)
+        progress_.on_finish(*f.task, f.record);
+    }
     lock.lock();
     if (!appended) {
+      // Not durable: these tasks run again on resume. Start nothing more.
       s.halt = true;
-      s.report.not_started.push_back(task);
+      for (const auto& f : batch)
+        s.report.not_started.push_back(f.task);
       if (!s.report.journal_error) s.report.journal_error = appended.error();
       s.bump();
-      return;
+      continue;
     }
-    s.report.spent.add_record(record);
-    s.report.records.push_back(record);
-    lock.unlock();
-    progress_.on_finish(*task, record);
-    lock.lock();
+    for (auto& f : batch)
+      s.report.records.push_back(std::move(f.record));
   }
 }
 

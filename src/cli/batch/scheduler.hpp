@@ -1,6 +1,9 @@
 #pragma once
-/// The batch scheduler: -j workers take tasks in file order and run them through a TaskWork,
-/// journalling each result (durable before the next step) and telling a ProgressSink. It keeps:
+/// The batch scheduler: -j workers take tasks in file order and run them through a TaskWork. A
+/// worker hands each result to the recorder and takes its next task at once; the recorder writes
+/// what has finished to the journal, makes it durable (one fsync for all that finished meanwhile),
+/// and only then counts it as recorded and tells the ProgressSink. A kill before that fsync loses
+/// nothing: the task is not in the results file, so it runs again on resume. It keeps:
 ///  - per-directory exclusion: a task whose agent can write never runs beside another task in
 ///    the same directory (or one inside the other); read-only tasks share freely. --isolate
 ///    lifts it (each task has its own copy);
@@ -45,7 +48,7 @@ struct SchedulerOptions {
 };
 
 struct SchedulerReport {
-  std::vector<nlohmann::json> records;        ///< this run's result lines, in finishing order
+  std::vector<nlohmann::json> records;        ///< this run's result lines, as made durable
   std::vector<const BatchTask*> not_started;  ///< left when the budget or a stop ended the run
   bool budget_reached = false;
   bool interrupted = false;
@@ -65,6 +68,7 @@ class Scheduler {
  private:
   struct State;
   void worker(State& state, std::stop_token stop);
+  void recorder(State& state);
 
   TaskWork& work_;
   store::BatchJournalWriter& journal_;

@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <fstream>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <mutex>
+#include <set>
 
 #include <doctest/doctest.h>
 #include <fmt/format.h>
@@ -341,6 +344,68 @@ TEST_CASE("a stop ends the batch: tasks it cut short are not recorded") {
   CHECK(report.not_started.size() == 6);
   CHECK(report.not_started[0]->id == "t2");
   CHECK(f.journal_lines() == 2);
+}
+
+namespace {
+
+/// Fails every fsync once the file holds more than one line.
+class FailingSyncer final : public store::FileSyncer {
+ public:
+  Result<void> sync_file(int, const fs::path& path) override {
+    std::ifstream in(path);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (std::count(text.begin(), text.end(), '\n') <= 1) return {};
+    return fail(ErrorCode::kIo, "disk gone", path.string());
+  }
+  Result<void> sync_directory(const fs::path&) override { return {}; }
+};
+
+}  // namespace
+
+TEST_CASE("a result that cannot be made durable stops the batch and is not counted as recorded") {
+  Fixture f;
+  f.make(6, distinct_dirs(6));
+  CountingWork work;
+  SchedulerOptions options;
+  options.jobs = 1;
+  auto journal = store::BatchJournalWriter::open(f.dir.path() / "results.jsonl",
+                                                 std::make_unique<FailingSyncer>());
+  REQUIRE(journal);
+  Scheduler scheduler(work, *journal, f.progress, options);
+  auto report = scheduler.run(f.pointers(), {});
+  REQUIRE(report.journal_error);
+  CHECK(report.journal_error->message == "disk gone");
+  // At most t0 was made durable (alone, or it shared the failed sync with t1); every other task
+  // is reported as not run, so that it runs again on resume, and none is both.
+  CHECK(report.records.size() <= 1);
+  std::multiset<std::string> ids;
+  for (const auto& r : report.records) {
+    CHECK(r["id"] == "t0");
+    ids.insert(r["id"].get<std::string>());
+  }
+  for (const auto* t : report.not_started)
+    ids.insert(t->id);
+  CHECK(ids == std::multiset<std::string>{"t0", "t1", "t2", "t3", "t4", "t5"});
+}
+
+TEST_CASE("every finished task is recorded once, before run returns, whatever the batching") {
+  Fixture f;
+  f.make(200, distinct_dirs(200));
+  CountingWork work;
+  work.answer = [](const BatchTask&, int) {
+    TaskOutcome o;
+    o.status = TaskStatus::kOk;
+    return o;
+  };
+  SchedulerOptions options;
+  options.jobs = 16;
+  auto report = f.run(work, options);
+  CHECK(report.records.size() == 200);
+  std::set<std::string> ids;
+  for (const auto& r : report.records)
+    ids.insert(r["id"].get<std::string>());
+  CHECK(ids.size() == 200);
+  CHECK(f.journal_lines() == 200);
 }
 
 }  // namespace agentry::cli::batch

@@ -103,6 +103,26 @@ TEST_CASE("other paths and methods get clear errors, both path spellings work") 
   CHECK(server->request_count() == 4);
 }
 
+TEST_CASE("without keep_requests the server counts requests and keeps none") {
+  auto doc = yaml_to_json("- when: {turn: 1}\n  text: a\n", "inline script");
+  REQUIRE(doc);
+  auto script = parse_script(*doc);
+  REQUIRE(script);
+  FakeLlmOptions options;
+  options.keep_requests = false;
+  std::vector<int> seen;
+  options.on_request = [&](const RecordedRequest& r) { seen.push_back(r.number); };
+  auto server = FakeLlmServer::start(std::move(*script), std::move(options));
+  REQUIRE(server);
+  llm::CurlGlobal curl;
+  llm::HttpClient client(curl, {}, nullptr);
+  for (int i = 0; i < 3; ++i)
+    CHECK(text_of(post(client, (*server)->url("/v1/chat/completions"), chat("hi"))) == "a");
+  CHECK((*server)->request_count() == 3);
+  CHECK((*server)->requests().empty());
+  CHECK(seen == std::vector<int>{1, 2, 3});
+}
+
 TEST_CASE("agentry-fake-llm prints its port first and serves until SIGTERM") {
   testing::TempDir dir;
   auto script = dir.write("script.yaml", "- text: from the executable\n");
