@@ -63,8 +63,7 @@ using BodyHandler = std::function<bool(std::string_view)>;
 /// calls (parallel subagents) each get their own. Thread-safe.
 class HttpClient {
  public:
-  HttpClient(const CurlGlobal& curl, HttpClientOptions options,
-             std::shared_ptr<spdlog::logger> log);
+  HttpClient(CurlGlobal& curl, HttpClientOptions options, std::shared_ptr<spdlog::logger> log);
   ~HttpClient();
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
@@ -80,10 +79,10 @@ class HttpClient {
 
  private:
   struct Session;
-  std::unique_ptr<Session> acquire();
+  std::unique_ptr<Session> acquire(const CurlApi& api);
   void release(std::unique_ptr<Session> session);
 
-  bool curl_ok_;
+  CurlGlobal& curl_;
   HttpClientOptions options_;
   std::shared_ptr<spdlog::logger> log_;
   std::mutex mu_;
