@@ -10,8 +10,9 @@ namespace agentry {
 /// Owns one dlopen handle; dlclose on destruction. Move-only.
 class SharedLibrary {
  public:
-  /// dlopen(soname, RTLD_NOW | RTLD_LOCAL). On failure the error (kNotFound) quotes dlerror and
-  /// carries `install_hint` (which package to install).
+  /// dlopen(soname, RTLD_LAZY | RTLD_LOCAL): functions bind on first call, as for a linked library.
+  /// On failure the error (kNotFound) quotes dlerror and carries `install_hint` (which package to
+  /// install).
   [[nodiscard]] static Result<SharedLibrary> open(const std::string& soname,
                                                   const std::string& install_hint);
 
