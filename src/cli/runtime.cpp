@@ -1,6 +1,8 @@
 #include "cli/runtime.hpp"
 
 #include <future>
+#include <mutex>
+#include <optional>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -59,6 +61,7 @@ class RealTaskRunner final : public TaskRunner {
 
   Result<engine::RunResult> run(const TaskRequest& request, engine::EventSink& events,
                                 std::stop_token stop) override {
+    if (auto ready = finish_loading(); !ready) return tl::make_unexpected(ready.error());
     std::unique_ptr<TerminalApprover> terminal;
     if (request.approver == nullptr && request.permission_mode != PermissionMode::kBypass &&
         ::isatty(STDIN_FILENO))
@@ -85,6 +88,7 @@ class RealTaskRunner final : public TaskRunner {
   }
 
   Result<std::string> latest_session(const fs::path& cwd) override {
+    if (auto ready = finish_loading(); !ready) return tl::make_unexpected(ready.error());
     std::error_code ec;
     return store_->latest_session_for_cwd(fs::weakly_canonical(cwd, ec).string())
         .transform([](const store::SessionInfo& s) { return s.id; });
@@ -93,25 +97,40 @@ class RealTaskRunner final : public TaskRunner {
  private:
   explicit RealTaskRunner(AppContext& ctx) : ctx_(ctx) {}
 
+  /// The parts only a task needs (sandbox probe, tool registry, session store, prompts), made by
+  /// the first run() or latest_session(): `agentry mcp` answers its handshake and lists its
+  /// tools, and the chat shows its prompt, without waiting for them. Thread-safe; a failure is
+  /// kept and returned by every later call.
+  [[nodiscard]] Result<void> finish_loading();
+
   AppContext& ctx_;
+  // Loads libcurl on the first request, so building the runner does not (see curl_global.hpp).
   llm::CurlGlobal curl_;
   std::unique_ptr<engine::AgentCatalog> catalog_;
   std::unique_ptr<engine::LlmModelResolver> models_;
   tools::PosixProcessRunner posix_runner_;
+  tools::PermissionPolicy policy_;
+  engine::EngineLimits limits_;
+  bool sandbox_ = false;
+  std::optional<fs::path> cargo_target_dir_;
+
+  std::mutex loading_mu_;
+  bool loaded_ = false;
+  std::optional<Error> load_error_;
+  std::future<Result<store::SessionStore>> opening_store_;
   std::unique_ptr<tools::SandboxedRunner> sandboxed_runner_;
   std::unique_ptr<tools::ToolRegistry> tools_;
-  tools::PermissionPolicy policy_;
   std::unique_ptr<store::SessionStore> store_;
   std::unique_ptr<engine::PromptBuilder> prompts_;
-  engine::EngineLimits limits_;
 };
 
 Result<std::unique_ptr<RealTaskRunner>> RealTaskRunner::build(AppContext& ctx) {
   std::unique_ptr<RealTaskRunner> self(new RealTaskRunner(ctx));
-  // Opening the store (file, WAL, schema check) mostly waits on the disk: it runs while config,
-  // agents and tools load. A failed build still waits for it (the future's destructor joins).
+  // Opening the store (file, WAL, schema check) mostly waits on the disk: it starts now and
+  // runs while config and agents load; the first task waits for it (finish_loading). An unused
+  // runner still waits for it when destroyed (the future's destructor joins).
   auto db = ctx.session_db.empty() ? store::default_session_db_path(ctx.env) : ctx.session_db;
-  auto opening = std::async(std::launch::async, [db] {
+  self->opening_store_ = std::async(std::launch::async, [db] {
     // kNormal: a commit survives a crash or kill of agentry (what --continue and the store's
     // guarantee need) without an fsync per turn; only a power loss may drop the last turns.
     store::StoreOptions options;
@@ -128,25 +147,10 @@ Result<std::unique_ptr<RealTaskRunner>> RealTaskRunner::build(AppContext& ctx) {
   self->models_ = std::make_unique<engine::LlmModelResolver>(
       std::move(*llm_config), ctx.env, llm::ProviderServices{self->curl_, ctx.log});
 
-  tools::ProcessRunner* runner = &self->posix_runner_;
-  bool sandbox = ctx.sandbox || config_value<bool>(*config, "/sandbox/enabled", false) ||
-                 config_value<std::string>(*config, "/sandbox", "") == "on";
-  if (sandbox) {
-    auto probe = tools::Sandbox::probe(self->posix_runner_, ctx.env);
-    if (!probe) return tl::make_unexpected(probe.error());
-    self->sandboxed_runner_ =
-        std::make_unique<tools::SandboxedRunner>(self->posix_runner_, std::move(*probe));
-    runner = self->sandboxed_runner_.get();
-  }
-  tools::ToolServices services;
-  services.runner = runner;
-  services.environment = ctx.env;
-  services.log = ctx.log;
+  self->sandbox_ = ctx.sandbox || config_value<bool>(*config, "/sandbox/enabled", false) ||
+                   config_value<std::string>(*config, "/sandbox", "") == "on";
   if (auto dir = config_value<std::string>(*config, "/cargo_target_dir", ""); !dir.empty())
-    services.cargo_target_dir = fs::path(dir);
-  auto tool_registry = tools::ToolRegistry::load(ctx.data_dir / "tools", std::move(services));
-  if (!tool_registry) return tl::make_unexpected(tool_registry.error());
-  self->tools_ = std::make_unique<tools::ToolRegistry>(std::move(*tool_registry));
+    self->cargo_target_dir_ = fs::path(dir);
 
   if (const auto* section = config->find("/permissions")) {
     auto policy = tools::PermissionPolicy::from_config(*section, config->where("/permissions"));
@@ -154,17 +158,46 @@ Result<std::unique_ptr<RealTaskRunner>> RealTaskRunner::build(AppContext& ctx) {
     self->policy_ = std::move(*policy);
   }
 
-  auto store = opening.get();
-  if (!store) return tl::make_unexpected(store.error());
-  self->store_ = std::make_unique<store::SessionStore>(std::move(*store));
-
-  self->prompts_ = std::make_unique<engine::PromptBuilder>(ctx.data_dir / "prompts",
-                                                           make_probe(*runner, ctx.env));
   self->limits_.max_steps = config_value<int>(*config, "/max_steps", self->limits_.max_steps);
   self->limits_.max_depth = config_value<int>(*config, "/max_depth", self->limits_.max_depth);
   self->limits_.default_agent =
       config_value<std::string>(*config, "/default_agent", self->limits_.default_agent);
   return self;
+}
+
+Result<void> RealTaskRunner::finish_loading() {
+  std::lock_guard lock(loading_mu_);
+  if (loaded_) return {};
+  if (load_error_) return tl::make_unexpected(*load_error_);
+  auto failed = [this](Error error) -> Result<void> {
+    load_error_ = error;
+    return tl::make_unexpected(std::move(error));
+  };
+
+  tools::ProcessRunner* runner = &posix_runner_;
+  if (sandbox_) {
+    auto probe = tools::Sandbox::probe(posix_runner_, ctx_.env);
+    if (!probe) return failed(probe.error());
+    sandboxed_runner_ = std::make_unique<tools::SandboxedRunner>(posix_runner_, std::move(*probe));
+    runner = sandboxed_runner_.get();
+  }
+  tools::ToolServices services;
+  services.runner = runner;
+  services.environment = ctx_.env;
+  services.log = ctx_.log;
+  if (cargo_target_dir_) services.cargo_target_dir = *cargo_target_dir_;
+  auto tool_registry = tools::ToolRegistry::load(ctx_.data_dir / "tools", std::move(services));
+  if (!tool_registry) return failed(tool_registry.error());
+  tools_ = std::make_unique<tools::ToolRegistry>(std::move(*tool_registry));
+
+  auto store = opening_store_.get();
+  if (!store) return failed(store.error());
+  store_ = std::make_unique<store::SessionStore>(std::move(*store));
+
+  prompts_ = std::make_unique<engine::PromptBuilder>(ctx_.data_dir / "prompts",
+                                                     make_probe(*runner, ctx_.env));
+  loaded_ = true;
+  return {};
 }
 
 }  // namespace

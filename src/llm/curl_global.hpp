@@ -1,25 +1,51 @@
 #pragma once
-/// Ownership of libcurl's process-wide initialisation.
+/// Ownership of libcurl itself: the library, loaded at run time on first use, and its
+/// process-wide initialisation.
+///
+/// agentry does not link libcurl: with libssl, krb5, ldap and the rest it pulls in some thirty
+/// shared libraries whose loading would cost every command, `agentry mcp` and `agentry chat`
+/// included, milliseconds at start-up before any HTTP request is made. The first HTTP request
+/// loads it instead (dlopen), fills a CurlApi table and calls curl_global_init.
+#include <mutex>
+#include <optional>
+#include <string>
+
 #include "core/error.hpp"
+#include "core/shared_library.hpp"
+#include "llm/curl_api.hpp"
 
 namespace agentry::llm {
 
-/// Calls curl_global_init once when built and curl_global_cleanup when destroyed. The composition
-/// root (main, a test, the fake-LLM executable) owns exactly one, before any thread starts, and
-/// passes it by reference to what makes HTTP clients: holding the reference is the proof that
-/// libcurl is ready, so no library initialises libcurl behind the caller's back.
+/// The composition root (main's commands, a test) owns exactly one and passes it by reference
+/// to what makes HTTP clients; nothing initialises libcurl behind the caller's back. Building one
+/// costs nothing: libcurl is loaded by the first api() call, once. Destroy it after every client
+/// that used it (it calls curl_global_cleanup, then unloads the library).
 class CurlGlobal {
  public:
-  CurlGlobal();
+  static constexpr const char* kSoname = "libcurl.so.4";
+
+  /// `soname` is the library to load; tests name one that does not exist.
+  explicit CurlGlobal(std::string soname = kSoname);
   ~CurlGlobal();
   CurlGlobal(const CurlGlobal&) = delete;
   CurlGlobal& operator=(const CurlGlobal&) = delete;
 
-  /// False when curl_global_init failed; every HTTP client built on it then reports an error.
-  bool ok() const { return ok_; }
+  /// libcurl's functions, loading the library and calling curl_global_init on the first call.
+  /// A failure (library missing, a function missing, init failed) is kept and returned by every
+  /// later call: the error names the library and says to install libcurl4. Thread-safe.
+  [[nodiscard]] Result<const CurlApi*> api();
+
+  /// Whether api() has loaded the library (for tests and diagnostics).
+  bool loaded() const;
 
  private:
-  bool ok_ = false;
+  std::string soname_;
+  mutable std::mutex mu_;
+  bool tried_ = false;
+  std::optional<SharedLibrary> library_;
+  CurlApi api_;
+  bool initialised_ = false;
+  std::optional<Error> error_;
 };
 
 }  // namespace agentry::llm

@@ -4,14 +4,16 @@
 
 namespace agentry::llm {
 
-CurlEasy::CurlEasy() : handle_(curl_easy_init()) {}
+CurlEasy::CurlEasy(const CurlApi& api) : handle_(api.easy_init(), Deleter{&api}) {}
 
-CurlMulti::CurlMulti() : handle_(curl_multi_init()) {}
+CurlMulti::CurlMulti(const CurlApi& api) : handle_(api.multi_init(), Deleter{&api}) {}
+
+CurlSlist::CurlSlist(const CurlApi& api) : list_(nullptr, Deleter{&api}) {}
 
 bool CurlSlist::append(std::string_view line) {
   // curl_slist_append copies the string and returns the (possibly new) head, or null on failure
   // leaving the old list intact.
-  curl_slist* head = curl_slist_append(list_.get(), std::string(line).c_str());
+  curl_slist* head = list_.get_deleter().api->slist_append(list_.get(), std::string(line).c_str());
   if (head == nullptr) return false;
   (void)list_.release();
   list_.reset(head);

@@ -35,6 +35,7 @@ std::string_view trim(std::string_view s) {
 }
 
 struct Transfer {
+  const CurlApi* api = nullptr;
   CURL* easy = nullptr;
   const BodyHandler* on_body = nullptr;
   HttpResponse response;
@@ -59,7 +60,7 @@ std::size_t on_write(char* data, std::size_t size, std::size_t count, void* user
   std::size_t n = size * count;
   t->response.body_bytes += n;
   long status = 0;
-  curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
+  t->api->easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
   if (status >= 200 && status < 300) {
     if (!(*t->on_body)(std::string_view(data, n))) {
       t->handler_aborted = true;
@@ -116,17 +117,18 @@ std::string HttpResponse::header(std::string_view name) const {
 }
 
 struct HttpClient::Session {
+  explicit Session(const CurlApi& api) : multi(api), easy(api) {}
   CurlMulti multi;
   CurlEasy easy;
 };
 
-HttpClient::HttpClient(const CurlGlobal& curl, HttpClientOptions options,
+HttpClient::HttpClient(CurlGlobal& curl, HttpClientOptions options,
                        std::shared_ptr<spdlog::logger> log)
-    : curl_ok_(curl.ok()), options_(std::move(options)), log_(std::move(log)) {}
+    : curl_(curl), options_(std::move(options)), log_(std::move(log)) {}
 
 HttpClient::~HttpClient() = default;
 
-std::unique_ptr<HttpClient::Session> HttpClient::acquire() {
+std::unique_ptr<HttpClient::Session> HttpClient::acquire(const CurlApi& api) {
   {
     std::lock_guard lock(mu_);
     peak_in_use_ = std::max(peak_in_use_, ++in_use_);
@@ -136,7 +138,7 @@ std::unique_ptr<HttpClient::Session> HttpClient::acquire() {
       return session;
     }
   }
-  auto session = std::make_unique<Session>();
+  auto session = std::make_unique<Session>(api);
   if (!session->multi || !session->easy) {
     std::lock_guard lock(mu_);
     --in_use_;
@@ -155,46 +157,49 @@ void HttpClient::release(std::unique_ptr<Session> session) {
 Result<HttpResponse> HttpClient::post(const HttpRequest& request, const BodyHandler& on_body,
                                       std::stop_token stop) {
   const std::string shown_url = redact_url(request.url);
-  if (!curl_ok_) return fail(ErrorCode::kInternal, "libcurl failed to initialise", shown_url);
   if (stop.stop_requested()) return fail(ErrorCode::kCancelled, "request cancelled", shown_url);
-  auto session = acquire();
+  auto loaded = curl_.api();  // the first request of the process loads libcurl
+  if (!loaded) return tl::make_unexpected(loaded.error());
+  const CurlApi& curl = **loaded;
+  auto session = acquire(curl);
   if (!session) return fail(ErrorCode::kInternal, "cannot create a libcurl handle", shown_url);
 
   CURL* easy = session->easy.get();
-  curl_easy_reset(easy);  // options only: the multi handle keeps the live connections
-  CurlSlist headers;
+  curl.easy_reset(easy);  // options only: the multi handle keeps the live connections
+  CurlSlist headers(curl);
   for (const auto& [name, value] : request.headers)
     headers.append(name + ": " + value);
   headers.append("Expect:");  // no 100-continue round trip for large bodies
 
   Transfer transfer;
+  transfer.api = &curl;
   transfer.easy = easy;
   transfer.on_body = &on_body;
   char errbuf[CURL_ERROR_SIZE] = {0};
   ProxyChoice proxy = choose_proxy(options_.proxy, request.url);
   const auto& t = options_.timeouts;
 
-  curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(easy, CURLOPT_POST, 1L);
-  curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.data());
-  curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
-  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers.get());
-  curl_easy_setopt(easy, CURLOPT_USERAGENT, options_.user_agent.c_str());
-  curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
-  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
-  curl_easy_setopt(easy, CURLOPT_TCP_NODELAY, 1L);
-  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(t.connect.count()));
-  curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(t.total.count()));
-  curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, static_cast<long>(t.low_speed.count()));
-  curl_easy_setopt(easy, CURLOPT_PROXY, proxy.proxy.c_str());
-  curl_easy_setopt(easy, CURLOPT_NOPROXY, proxy.no_proxy.c_str());
-  curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &on_header);
-  curl_easy_setopt(easy, CURLOPT_HEADERDATA, &transfer);
-  curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &on_write);
-  curl_easy_setopt(easy, CURLOPT_WRITEDATA, &transfer);
-  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, errbuf);
+  curl.easy_setopt(easy, CURLOPT_URL, request.url.c_str());
+  curl.easy_setopt(easy, CURLOPT_POST, 1L);
+  curl.easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.data());
+  curl.easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+  curl.easy_setopt(easy, CURLOPT_HTTPHEADER, headers.get());
+  curl.easy_setopt(easy, CURLOPT_USERAGENT, options_.user_agent.c_str());
+  curl.easy_setopt(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
+  curl.easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+  curl.easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl.easy_setopt(easy, CURLOPT_TCP_NODELAY, 1L);
+  curl.easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(t.connect.count()));
+  curl.easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(t.total.count()));
+  curl.easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl.easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, static_cast<long>(t.low_speed.count()));
+  curl.easy_setopt(easy, CURLOPT_PROXY, proxy.proxy.c_str());
+  curl.easy_setopt(easy, CURLOPT_NOPROXY, proxy.no_proxy.c_str());
+  curl.easy_setopt(easy, CURLOPT_HEADERFUNCTION, &on_header);
+  curl.easy_setopt(easy, CURLOPT_HEADERDATA, &transfer);
+  curl.easy_setopt(easy, CURLOPT_WRITEFUNCTION, &on_write);
+  curl.easy_setopt(easy, CURLOPT_WRITEDATA, &transfer);
+  curl.easy_setopt(easy, CURLOPT_ERRORBUFFER, errbuf);
 
   if (log_ && log_->should_log(spdlog::level::debug)) {
     log_->debug("POST {} ({} bytes){}", shown_url, request.body.size(),
@@ -205,43 +210,43 @@ Result<HttpResponse> HttpClient::post(const HttpRequest& request, const BodyHand
   }
 
   CURLM* multi = session->multi.get();
-  curl_multi_add_handle(multi, easy);
+  curl.multi_add_handle(multi, easy);
   bool cancelled = false;
   CURLcode result = CURLE_OK;
   {
-    std::stop_callback wake(stop, [multi] { curl_multi_wakeup(multi); });
+    std::stop_callback wake(stop, [&curl, multi] { curl.multi_wakeup(multi); });
     int running = 1;
     while (true) {
       if (stop.stop_requested()) {
         cancelled = true;
         break;
       }
-      CURLMcode mc = curl_multi_perform(multi, &running);
+      CURLMcode mc = curl.multi_perform(multi, &running);
       if (mc != CURLM_OK) {
         result = CURLE_FAILED_INIT;
-        fmt::format_to_n(errbuf, sizeof errbuf - 1, "{}", curl_multi_strerror(mc));
+        fmt::format_to_n(errbuf, sizeof errbuf - 1, "{}", curl.multi_strerror(mc));
         break;
       }
       if (running == 0) {
         int queued = 0;
-        while (CURLMsg* msg = curl_multi_info_read(multi, &queued)) {
+        while (CURLMsg* msg = curl.multi_info_read(multi, &queued)) {
           if (msg->msg == CURLMSG_DONE && msg->easy_handle == easy) result = msg->data.result;
         }
         break;
       }
-      curl_multi_poll(multi, nullptr, 0, kPollMs, nullptr);
+      curl.multi_poll(multi, nullptr, 0, kPollMs, nullptr);
     }
   }
-  curl_multi_remove_handle(multi, easy);
+  curl.multi_remove_handle(multi, easy);
   long connects = 0;
-  curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &connects);
-  curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &transfer.response.status);
-  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, nullptr);
+  curl.easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &connects);
+  curl.easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &transfer.response.status);
+  curl.easy_setopt(easy, CURLOPT_ERRORBUFFER, nullptr);
   release(std::move(session));
 
   if (cancelled) return fail(ErrorCode::kCancelled, "request cancelled", shown_url);
   if (result != CURLE_OK) {
-    std::string detail = errbuf[0] != '\0' ? std::string(errbuf) : curl_easy_strerror(result);
+    std::string detail = errbuf[0] != '\0' ? std::string(errbuf) : curl.easy_strerror(result);
     if (transfer.handler_aborted) detail = "aborted by the response handler";
     ErrorCode code = result == CURLE_OPERATION_TIMEDOUT ? ErrorCode::kTimeout : ErrorCode::kNetwork;
     Error error(code,

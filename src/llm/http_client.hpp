@@ -65,8 +65,7 @@ using BodyHandler = std::function<bool(std::string_view)>;
 /// instead of reconnecting on most turns. Thread-safe.
 class HttpClient {
  public:
-  HttpClient(const CurlGlobal& curl, HttpClientOptions options,
-             std::shared_ptr<spdlog::logger> log);
+  HttpClient(CurlGlobal& curl, HttpClientOptions options, std::shared_ptr<spdlog::logger> log);
   ~HttpClient();
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
@@ -82,10 +81,10 @@ class HttpClient {
 
  private:
   struct Session;
-  std::unique_ptr<Session> acquire();
+  std::unique_ptr<Session> acquire(const CurlApi& api);
   void release(std::unique_ptr<Session> session);
 
-  bool curl_ok_;
+  CurlGlobal& curl_;
   HttpClientOptions options_;
   std::shared_ptr<spdlog::logger> log_;
   std::mutex mu_;

@@ -17,7 +17,7 @@ namespace agentry::llm {
 
 /// What every provider is built with, owned by the composition root.
 struct ProviderServices {
-  const CurlGlobal& curl;
+  CurlGlobal& curl;
   std::shared_ptr<spdlog::logger> log;  ///< may be null: no logging
   RetryServices retry = RetryServices::system();
 };

@@ -5,13 +5,13 @@
 #include <charconv>
 #include <cmath>
 #include <condition_variable>
-#include <ctime>
 #include <mutex>
 #include <random>
 #include <string>
 
-#include <curl/curl.h>
 #include <fmt/format.h>
+
+#include "llm/http_date.hpp"
 
 namespace agentry::llm {
 
@@ -71,10 +71,9 @@ std::optional<milliseconds> server_retry_delay(const HttpResponse& response,
   if (auto seconds = parse_number(after); seconds && *seconds >= 0) {
     return milliseconds(static_cast<std::int64_t>(std::ceil(*seconds * 1000)));
   }
-  // curl_getdate understands the three HTTP-date forms (IMF-fixdate, RFC 850, asctime).
-  std::time_t when = curl_getdate(after.c_str(), nullptr);
-  if (when < 0) return std::nullopt;
-  auto delta = std::chrono::system_clock::from_time_t(when) - now;
+  auto when = parse_http_date(after);
+  if (!when) return std::nullopt;
+  auto delta = *when - now;
   return std::max(milliseconds(0), std::chrono::ceil<milliseconds>(delta));
 }
 

@@ -172,8 +172,13 @@ std::size_t discard(char*, std::size_t size, std::size_t n, void*) {
 /// What the providers replace: one reused easy handle, POST, body thrown away.
 void bare_curl(benchmark::State& state, bool stream) {
   LatencyRig& r = rig();
-  agentry::llm::CurlEasy easy;
-  agentry::llm::CurlSlist headers;
+  auto api = r.curl.api();
+  if (!api) {
+    state.SkipWithError(api.error().to_string().c_str());
+    return;
+  }
+  agentry::llm::CurlEasy easy(**api);
+  agentry::llm::CurlSlist headers(**api);
   headers.append("Content-Type: application/json");
   headers.append("Expect:");
   std::string url = r.server->url("/v1/chat/completions");

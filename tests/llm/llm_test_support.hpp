@@ -96,7 +96,7 @@ inline ProviderConfig fake_provider_config(ProviderKind kind,
 }
 
 /// A provider for `config`, with a key in TEST_LLM_KEY when `key` is not empty.
-inline std::unique_ptr<Provider> make_test_provider(const CurlGlobal& curl, ProviderConfig config,
+inline std::unique_ptr<Provider> make_test_provider(CurlGlobal& curl, ProviderConfig config,
                                                     RecordedWaits& waits,
                                                     std::string key = "sk-test-SECRET-123",
                                                     std::shared_ptr<spdlog::logger> log = nullptr) {
