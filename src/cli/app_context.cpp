@@ -24,10 +24,10 @@ fs::path find_data_dir(const Environment& env) {
   return fs::path(AGENTRY_SOURCE_DIR);
 }
 
-void mark_provider_keys(AppContext& ctx) {
-  auto config = load_config(ctx.env, ctx.cwd);
-  if (!config) return;
-  const auto* providers = config->find("/providers");
+void load_app_config(AppContext& ctx) {
+  ctx.config = load_config(ctx.env, ctx.cwd);
+  if (!ctx.config) return;
+  const auto* providers = ctx.config->find("/providers");
   if (providers == nullptr || !providers->is_object()) return;
   for (const auto& [name, provider] : providers->items()) {
     if (!provider.is_object()) continue;

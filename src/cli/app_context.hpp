@@ -9,6 +9,7 @@
 
 #include <spdlog/logger.h>
 
+#include "core/config.hpp"
 #include "core/environment.hpp"
 
 namespace agentry::cli {
@@ -23,16 +24,19 @@ struct AppContext {
   bool sandbox = false;                           ///< --sandbox: tools run under bubblewrap
   std::filesystem::path session_db;               ///< --session-db; empty: the default
   std::shared_ptr<spdlog::logger> log;            ///< built by main after parsing
+  /// The user's and the project's config for cwd, read once by main after parsing
+  /// (load_app_config); an error here is reported by the commands that need the config.
+  Result<Config> config = Config{};
 };
 
 /// Where the built-in data lives: $AGENTRY_DATA_DIR, else <exe>/../share/agentry, else the
 /// source tree this binary was built from.
 std::filesystem::path find_data_dir(const Environment& env);
 
-/// Marks in ctx.env, as secret, every variable a configured provider reads its key from
-/// (`api_key_env` in the user and project config of ctx.cwd), whatever its name: no child
-/// process (tools, checks, probes) sees it. A config that does not load is left for the command
-/// to report.
-void mark_provider_keys(AppContext& ctx);
+/// Reads ctx.config (the user and project config of ctx.cwd) and marks in ctx.env, as secret,
+/// every variable a configured provider reads its key from (`api_key_env`), whatever its name:
+/// no child process (tools, checks, probes) sees it. A config that does not load marks nothing
+/// and is kept in ctx.config for the command to report.
+void load_app_config(AppContext& ctx);
 
 }  // namespace agentry::cli

@@ -46,7 +46,7 @@ std::string slurp(const fs::path& p) {
 
 /// True when config or environment names a model server.
 bool model_configured(const AppContext& ctx) {
-  auto config = load_config(ctx.env, ctx.cwd);
+  const auto& config = ctx.config;
   if (!config) return false;
   auto llm = llm::load_llm_config(*config, ctx.env);
   return llm && !llm->providers.empty();

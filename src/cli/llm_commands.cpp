@@ -20,7 +20,7 @@ namespace {
 using nlohmann::json;
 
 llm::LlmConfig load_providers(const AppContext& ctx) {
-  auto config = load_config(ctx.env, ctx.cwd);
+  const auto& config = ctx.config;
   if (!config) throw CommandError(config.error());
   auto providers = llm::load_llm_config(*config, ctx.env);
   if (!providers) throw CommandError(providers.error());

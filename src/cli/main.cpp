@@ -57,7 +57,7 @@ int run(int argc, char** argv) {
   app.parse_complete_callback([&] {
     if (!cwd_opt.empty()) ctx.cwd = std::filesystem::absolute(cwd_opt);
     ctx.log = make_logger(ctx);
-    agentry::cli::mark_provider_keys(ctx);
+    agentry::cli::load_app_config(ctx);
   });
 
   agentry::cli::set_agents_command(app, ctx);

@@ -87,7 +87,7 @@ struct ModelChoice {
 ModelChoice ask_model(const AppContext& ctx, const std::string& model_spec,
                       const std::vector<const agents::AgentDefinition*>& pool,
                       const std::string& task) {
-  auto config = load_config(ctx.env, ctx.cwd);
+  const auto& config = ctx.config;
   if (!config) throw CommandError(config.error());
   auto llm_config = llm::load_llm_config(*config, ctx.env);
   if (!llm_config) throw CommandError(llm_config.error());

@@ -137,7 +137,7 @@ Result<std::unique_ptr<RealTaskRunner>> RealTaskRunner::build(AppContext& ctx) {
     options.sync = store::StoreOptions::Sync::kNormal;
     return store::SessionStore::open(db, options);
   });
-  auto config = load_config(ctx.env, ctx.cwd);
+  const auto& config = ctx.config;
   if (!config) return tl::make_unexpected(config.error());
 
   self->catalog_ = load_registry_catalog(ctx);

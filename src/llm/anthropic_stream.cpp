@@ -49,9 +49,7 @@ void AnthropicStreamDecoder::close_block(int index) {
 
 Result<void> AnthropicStreamDecoder::on_event(const SseEvent& event, const StreamSink& sink) {
   if (json_too_deep(event.data)) {
-    return fail(ErrorCode::kLimit,
-                fmt::format("stream event '{}' holds {}", event.type, json_too_deep_message()), "",
-                "the server sent a payload no model answer has; check the server");
+    return tl::make_unexpected(payload_too_deep(fmt::format("stream event '{}'", event.type)));
   }
   json data = json::parse(event.data.begin(), event.data.end(), nullptr, false);
   if (data.is_discarded() || !data.is_object()) {

@@ -144,4 +144,9 @@ bool is_retryable_stream_error(const ServerError& error) {
   return true;
 }
 
+Error payload_too_deep(std::string_view what) {
+  return Error(ErrorCode::kLimit, fmt::format("{} holds {}", what, json_too_deep_message()), "",
+               "the server sent a payload no model answer has; check the server");
+}
+
 }  // namespace agentry::llm

@@ -36,4 +36,8 @@ Error http_status_error(std::string_view provider, std::string_view url,
 /// not-found or a 4xx integer code other than 408/409/429.
 bool is_retryable_stream_error(const ServerError& error);
 
+/// The kLimit error for a payload (`what`: "the response", "a stream chunk", …) that nests
+/// deeper than kMaxJsonDepth: refused before it is parsed (core/json_depth.hpp).
+Error payload_too_deep(std::string_view what);
+
 }  // namespace agentry::llm

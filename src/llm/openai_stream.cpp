@@ -55,8 +55,7 @@ Result<void> OpenAiStreamDecoder::on_event(const SseEvent& event, const StreamSi
     return {};
   }
   if (json_too_deep(data)) {
-    return fail(ErrorCode::kLimit, fmt::format("a stream chunk holds {}", json_too_deep_message()),
-                "", "the server sent a payload no model answer has; check the server");
+    return tl::make_unexpected(payload_too_deep("a stream chunk"));
   }
   json chunk = json::parse(data.begin(), data.end(), nullptr, false);
   if (chunk.is_discarded() || !chunk.is_object()) {

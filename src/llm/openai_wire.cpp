@@ -190,8 +190,7 @@ std::unique_ptr<StreamDecoder> OpenAiWire::stream_decoder() const {
 
 Result<Completion> OpenAiWire::parse_response(std::string_view body) const {
   if (json_too_deep(body)) {
-    return fail(ErrorCode::kLimit, fmt::format("the response holds {}", json_too_deep_message()),
-                "", "the server sent a payload no model answer has; check the server");
+    return tl::make_unexpected(payload_too_deep("the response"));
   }
   json parsed = json::parse(body.begin(), body.end(), nullptr, false);
   if (parsed.is_discarded()) {

@@ -25,7 +25,7 @@ TEST_CASE("every provider's api_key_env is kept from child processes, whatever i
   ctx.cwd = dir.path() / "project";
   CHECK_FALSE(ctx.env.is_secret("LLM_GATE"));
 
-  mark_provider_keys(ctx);
+  load_app_config(ctx);
   CHECK(ctx.env.is_secret("LLM_GATE"));
   CHECK(ctx.env.is_secret("TEAM_LLM_PASS"));
   CHECK_FALSE(ctx.env.is_secret("PLAIN"));
@@ -41,8 +41,9 @@ TEST_CASE("a config that does not load marks nothing and is left for the command
   AppContext ctx;
   ctx.env.set("XDG_CONFIG_HOME", (dir.path() / "config").string());
   ctx.cwd = dir.path();
-  mark_provider_keys(ctx);
+  load_app_config(ctx);
   CHECK_FALSE(ctx.env.is_secret("ANYTHING"));
+  CHECK_FALSE(ctx.config);
 }
 
 }  // namespace

@@ -159,7 +159,7 @@ void ChatLoop::switch_agent(const std::string& name) {
 std::vector<std::string> ChatLoop::model_names() {
   if (models_) return *models_;
   std::vector<std::string> names{"default"};
-  if (auto config = load_config(ctx_.env, ctx_.cwd)) {
+  if (const auto& config = ctx_.config) {
     if (auto llm = llm::load_llm_config(*config, ctx_.env)) {
       for (const auto& p : llm->providers) {
         names.push_back(p.model);

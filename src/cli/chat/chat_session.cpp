@@ -46,7 +46,7 @@ std::string ChatLoop::canonical_cwd() const {
 
 std::string ChatLoop::configured_agent() const {
   std::string wanted = engine::EngineLimits{}.default_agent;
-  if (auto config = load_config(ctx_.env, ctx_.cwd)) {
+  if (const auto& config = ctx_.config) {
     if (const auto* v = config->find("/default_agent"); v && v->is_string())
       wanted = v->get<std::string>();
   }
