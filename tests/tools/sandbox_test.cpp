@@ -1,5 +1,7 @@
 #include "tools/sandbox.hpp"
 
+#include <optional>
+
 #include <doctest/doctest.h>
 
 #include "support/temp_dir.hpp"
@@ -19,26 +21,49 @@ TEST_CASE("without bwrap in PATH the sandbox says what to install") {
         "install it (Debian: apt-get install bubblewrap) or turn the sandbox off");
 }
 
-TEST_CASE("the sandbox wraps argv: no network, workspace writable, the rest read-only") {
+namespace {
+
+/// The real sandbox when bubblewrap can run here (else `sandbox` is empty and the test says it
+/// is skipped), a workspace, and requests that run a shell script in it, the workspace writable.
+struct SandboxRig {
   PosixProcessRunner runner;
   Environment env = Environment::from_process();
-  auto sandbox = Sandbox::probe(runner, env);
-  if (!sandbox) {
-    MESSAGE("skipped: bubblewrap cannot run here: " << sandbox.error().to_string());
-    return;
+  std::optional<Sandbox> sandbox;
+  testing::TempDir ws{"agentry-sandbox"};
+
+  SandboxRig() {
+    auto probed = Sandbox::probe(runner, env);
+    if (probed) {
+      sandbox = std::move(*probed);
+    } else {
+      MESSAGE("skipped: bubblewrap cannot run here: " << probed.error().to_string());
+    }
   }
-  testing::TempDir ws("agentry-sandbox");
-  SandboxedRunner sandboxed(runner, *sandbox);
-  ProcessRequest req;
-  req.argv = {"/bin/sh", "-c",
-              "echo inside > made-here; "
-              "if echo x > /usr/agentry-sandbox-probe 2>/dev/null; then echo ROOT-WRITABLE; fi; "
-              "if echo x > /tmp/private 2>/dev/null; then echo tmp-ok; fi; "
-              "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '; pwd"};
-  req.cwd = ws.path();
-  req.environment = child_environment(env);
-  req.writable = {ws.path()};
-  auto result = sandboxed.run(req, {});
+  ProcessRequest shell(std::string script) const {
+    ProcessRequest req;
+    req.argv = {"/bin/sh", "-c", std::move(script)};
+    req.cwd = ws.path();
+    req.environment = child_environment(env);
+    req.writable = {ws.path()};
+    return req;
+  }
+  Result<ProcessResult> run(const ProcessRequest& req) {
+    SandboxedRunner sandboxed(runner, *sandbox);
+    return sandboxed.run(req, {});
+  }
+};
+
+}  // namespace
+
+TEST_CASE("the sandbox wraps argv: no network, workspace writable, the rest read-only") {
+  SandboxRig rig;
+  if (!rig.sandbox) return;
+  const auto& ws = rig.ws;
+  auto result = rig.run(
+      rig.shell("echo inside > made-here; "
+                "if echo x > /usr/agentry-sandbox-probe 2>/dev/null; then echo ROOT-WRITABLE; fi; "
+                "if echo x > /tmp/private 2>/dev/null; then echo tmp-ok; fi; "
+                "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '; pwd"));
   REQUIRE(result);
   CHECK(result->exit_code == 0);
   // Only the loopback interface exists inside: no network.
@@ -49,23 +74,12 @@ TEST_CASE("the sandbox wraps argv: no network, workspace writable, the rest read
 }
 
 TEST_CASE("inside the sandbox TMPDIR is the private /tmp, whatever the parent's was") {
-  PosixProcessRunner runner;
-  Environment env = Environment::from_process();
-  auto sandbox = Sandbox::probe(runner, env);
-  if (!sandbox) {
-    MESSAGE("skipped: bubblewrap cannot run here: " << sandbox.error().to_string());
-    return;
-  }
-  testing::TempDir ws("agentry-sandbox");
-  SandboxedRunner sandboxed(runner, *sandbox);
-  ProcessRequest req;
-  req.argv = {"/bin/sh", "-c", "echo \"$TMPDIR\"; mktemp"};
-  req.cwd = ws.path();
-  req.environment = child_environment(env);
+  SandboxRig rig;
+  if (!rig.sandbox) return;
+  auto req = rig.shell("echo \"$TMPDIR\"; mktemp");
   // A folder the private /tmp hides: rustdoc and the linker would fail to create files there.
-  req.environment.set("TMPDIR", (ws.path() / "tmp").string());
-  req.writable = {ws.path()};
-  auto result = sandboxed.run(req, {});
+  req.environment.set("TMPDIR", (rig.ws.path() / "tmp").string());
+  auto result = rig.run(req);
   REQUIRE(result);
   CHECK(result->exit_code == 0);
   CHECK(result->out.text.starts_with("/tmp\n/tmp/tmp."));
