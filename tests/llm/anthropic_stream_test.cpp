@@ -53,6 +53,8 @@ TEST_CASE("anthropic stream: token counts that are no counts are ignored") {
   CHECK(d.completion.usage.output_tokens == 0);
   CHECK(d.completion.usage.cache_read_tokens == 7);
   CHECK(d.completion.usage.cache_write_tokens == 0);
+  auto input = testing::fuzz_input("anthropic_stream", "crash-usage-1e300");
+  CHECK(decode(testing::fuzz_stream_body(input)).completion.usage.input_tokens == 0);
 }
 
 }  // namespace agentry::llm

@@ -47,6 +47,9 @@ TEST_CASE("openai stream: a choice whose index is not a number is skipped, not a
                              "data: [DONE]\n\n"));
   CHECK(d.text == "ab");
   CHECK(d.errors.empty());
+  auto input = testing::fuzz_input("openai_stream", "crash-index-not-a-number");
+  REQUIRE_NOTHROW(d = decode(testing::fuzz_stream_body(input)));
+  CHECK(d.text.empty());
 }
 
 // get<std::int64_t>() of a float out of int64's range is undefined behaviour.
@@ -59,6 +62,8 @@ TEST_CASE("openai stream: token counts that are no counts are ignored") {
   CHECK(d.completion.usage.input_tokens == 0);
   CHECK(d.completion.usage.output_tokens == 3);
   CHECK(d.completion.usage.cache_read_tokens == 0);
+  auto input = testing::fuzz_input("openai_stream", "crash-usage-1e300");
+  CHECK(decode(testing::fuzz_stream_body(input)).completion.usage.input_tokens == 0);
 }
 
 }  // namespace agentry::llm
