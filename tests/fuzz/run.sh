@@ -57,8 +57,11 @@ run_one() {
   local dict args=()
   dict=$(dict_for "$name")
   [[ -n $dict ]] && args+=(-dict="$dict")
+  local timer=()
+  [[ -x /usr/bin/time ]] && timer=(/usr/bin/time -o "$dir/cpu" -f "%U %S")
+  rm -f "$dir/cpu"
   set +e
-  (cd "$dir" && nice -n 19 "$build/tests/fuzz/${name}_fuzz" -max_total_time="$seconds" \
+  (cd "$dir" && "${timer[@]}" nice -n 19 "$build/tests/fuzz/${name}_fuzz" -max_total_time="$seconds" \
     -timeout="$timeout" -print_final_stats=1 -artifact_prefix="$dir/" "${args[@]}" \
     "$dir/corpus" "$here/corpus/$name" >"$dir/log" 2>&1)
   echo $? >"$dir/rc"
@@ -79,7 +82,9 @@ done
 wait
 
 status=0
-printf '%-18s %8s %10s %8s %7s %7s %6s  %s\n' target seconds execs exec/s cov ft corpus result
+# cpu-s: the CPU time the target got; on a busy machine far less than its wall-clock seconds.
+printf '%-18s %8s %7s %10s %8s %7s %7s %6s  %s\n' target seconds cpu-s execs exec/s cov ft corpus \
+  result
 for name in "${targets[@]}"; do
   dir=$work/$name
   log=$dir/log
@@ -87,15 +92,16 @@ for name in "${targets[@]}"; do
   cov=$(sed -nE 's/.* cov: ([0-9]+).*/\1/p' <<<"$last")
   ft=$(sed -nE 's/.* ft: ([0-9]+).*/\1/p' <<<"$last")
   corp=$(sed -nE 's/.* corp: ([0-9]+).*/\1/p' <<<"$last")
-  execs=$(sed -nE 's/^stat::number_of_executed_units: ([0-9]+)/\1/p' "$log")
-  rate=$(sed -nE 's/^stat::average_exec_per_sec: ([0-9]+)/\1/p' "$log")
+  execs=$(sed -nE 's/^stat::number_of_executed_units:[[:space:]]+([0-9]+)/\1/p' "$log")
+  rate=$(sed -nE 's/^stat::average_exec_per_sec:[[:space:]]+([0-9]+)/\1/p' "$log")
   took=$(sed -nE 's/^Done [0-9]+ runs in ([0-9]+) second.*/\1/p' "$log")
+  cpu=$(awk 'NF == 2 && $1 ~ /^[0-9.]+$/ { printf "%.0f", $1 + $2 }' "$dir/cpu" 2>/dev/null || true)
   result=ok
   if [[ $(cat "$dir/rc") != 0 ]]; then
     result="FAILED: $(ls "$dir" | grep -E '^(crash|leak|timeout|oom|slow-unit)-' | tr '\n' ' ')"
     status=1
   fi
-  printf '%-18s %8s %10s %8s %7s %7s %6s  %s\n' "$name" "${took:--}" "${execs:--}" "${rate:--}" \
+  printf '%-18s %8s %7s %10s %8s %7s %7s %6s  %s\n' "$name" "${took:--}" "${cpu:--}" "${execs:--}" "${rate:--}" \
     "${cov:--}" "${ft:--}" "${corp:--}" "$result"
 done
 exit $status
