@@ -57,4 +57,24 @@ TEST_CASE("anthropic stream: token counts that are no counts are ignored") {
   CHECK(decode(testing::fuzz_stream_body(input)).completion.usage.input_tokens == 0);
 }
 
+// Found by tests/fuzz (anthropic_stream): json::value() threw out of the decoder (and through
+// libcurl's write callback) when content_block, message or delta was not an object.
+TEST_CASE("anthropic stream: members that are not objects are read as empty") {
+  Decoded d;
+  REQUIRE_NOTHROW(
+      d = decode(
+          "event: content_block_start\n"
+          "data: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":\"text\"}\n\n"
+          "event: content_block_delta\n"
+          "data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":[1]}\n\n"
+          "event: message_delta\n"
+          "data: {\"type\":\"message_delta\",\"delta\":\"end_turn\"}\n\n"
+          "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"));
+  CHECK(d.errors.empty());
+  CHECK(d.completion.message.text.empty());
+  auto input =
+      testing::fuzz_input("anthropic_stream", "crash-fe4065d41449db8dcf9a23c8b65fd7b0f18de6f8");
+  REQUIRE_NOTHROW(d = decode(testing::fuzz_stream_body(input)));
+}
+
 }  // namespace agentry::llm
