@@ -244,3 +244,26 @@ TEST_CASE("task file: a bad value that is not UTF-8 is quoted in its problem, no
 }
 
 }  // namespace agentry::cli::batch
+
+namespace agentry::cli::batch {
+
+// Found by tests/fuzz (task_file): json::parse throws out_of_range, not parse_error, for a
+// number too large for a double, and only parse_error was caught.
+TEST_CASE("task file: a JSONL line with a number out of range is a problem, not thrown") {
+  const fs::path path = fixtures_dir() / "batch" / "tasks.jsonl";
+  std::string input =
+      agentry::testing::fuzz_input("task_file", "crash-91762cd010c36c8cbe252062dd902360e24fcc15");
+  TaskFile file;
+  REQUIRE_NOTHROW(file = parse_task_file(input, path, TaskFileFormat::kJsonl));
+  REQUIRE(!file.problems.empty());
+  CHECK(file.problems[0].line == 1);
+  CHECK(file.problems[0].message.starts_with("not valid JSON: "));
+
+  REQUIRE_NOTHROW(file =
+                      parse_task_file("{\"id\": \"a\", \"prompt\": \"p\", \"max_steps\": 1e400}\n",
+                                      path, TaskFileFormat::kJsonl));
+  REQUIRE(file.problems.size() == 1);
+  CHECK(file.problems[0].message.find("1e400") != std::string::npos);
+}
+
+}  // namespace agentry::cli::batch
