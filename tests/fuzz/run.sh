@@ -60,6 +60,11 @@ run_one() {
   local timer=()
   [[ -x /usr/bin/time ]] && timer=(/usr/bin/time -o "$dir/cpu" -f "%U %S")
   rm -f "$dir/cpu"
+  # Inputs that failed an earlier run are kept aside, so the result lists only this run's.
+  local old
+  for old in "$dir"/{crash,leak,timeout,oom,slow-unit}-*; do
+    [[ -e $old ]] && mkdir -p "$dir/earlier" && mv "$old" "$dir/earlier/"
+  done
   set +e
   (cd "$dir" && "${timer[@]}" nice -n 19 "$build/tests/fuzz/${name}_fuzz" -max_total_time="$seconds" \
     -timeout="$timeout" -print_final_stats=1 -artifact_prefix="$dir/" "${args[@]}" \
