@@ -49,7 +49,7 @@ class DefinitionBuilder {
     std::vector<std::pair<std::string_view, int>> seen;
     for (const auto& [key, value] : mapping.entries) {
       auto first = std::find_if(seen.begin(), seen.end(),
-                                [&](const auto& s) { return s.first == key.text; });
+                                [&text = key.text](const auto& s) { return s.first == text; });
       if (first != seen.end()) {
         report(Severity::kWarning, key,
                fmt::format("duplicate key '{}' (first on line {}): this one is ignored", key.text,

@@ -163,11 +163,15 @@ void run_show(const AppContext& ctx, const AgentsOptions& opts) {
                       (def->tools ? "" : " (default)"));
   field("disabled tools:", fmt::format("{}", fmt::join(def->disabled_tools, ", ")));
   field("enabled tools:", fmt::format("{}", fmt::join(def->enabled_tools, ", ")));
-  if (!def->permission.is_null()) field("permission:", def->permission.dump());
+  // Unknown keys and permission values are kept as written, invalid UTF-8 included.
+  auto lossy = [](const nlohmann::json& value) {
+    return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  };
+  if (!def->permission.is_null()) field("permission:", lossy(def->permission));
   field("color:", def->color);
   if (def->hidden) field("hidden:", "true");
   if (def->disabled) field("disable:", "true");
-  if (!def->extra.empty()) field("extra:", def->extra.dump());
+  if (!def->extra.empty()) field("extra:", lossy(def->extra));
   field("source:", fmt::format("{} ({})", def->source.string(), def->scope));
   std::cout << "\n" << def->prompt << '\n';
 }

@@ -23,6 +23,12 @@ std::string str(const json& obj, const char* key) {
   return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+/// obj[key] when it is an object, else an empty one: a server may send anything there.
+json object_member(const json& obj, const char* key) {
+  auto it = obj.find(key);
+  return it != obj.end() && it->is_object() ? *it : json::object();
+}
+
 int index_of(const json& obj) {
   auto it = obj.find("index");
   return it != obj.end() && it->is_number_integer() ? it->get<int>() : 0;
@@ -71,14 +77,14 @@ Result<void> AnthropicStreamDecoder::on_event(const SseEvent& event, const Strea
     return tl::make_unexpected(std::move(error));
   }
   if (type == "message_start") {
-    const json message = data.value("message", json::object());
+    const json message = object_member(data, "message");
     model_ = str(message, "model");
     if (message.contains("usage")) {
       anthropic_usage(message["usage"], usage_);
       usage_seen_ = true;
     }
   } else if (type == "content_block_start") {
-    const json block = data.value("content_block", json::object());
+    const json block = object_member(data, "content_block");
     Block& b = blocks_[index_of(data)];
     b.type = str(block, "type");
     b.id = str(block, "id");
@@ -94,7 +100,7 @@ Result<void> AnthropicStreamDecoder::on_event(const SseEvent& event, const Strea
       }
     }
   } else if (type == "content_block_delta") {
-    const json delta = data.value("delta", json::object());
+    const json delta = object_member(data, "delta");
     Block& b = blocks_[index_of(data)];
     std::string delta_type = str(delta, "type");
     if (delta_type == "text_delta") {
@@ -113,7 +119,7 @@ Result<void> AnthropicStreamDecoder::on_event(const SseEvent& event, const Strea
   } else if (type == "content_block_stop") {
     close_block(index_of(data));
   } else if (type == "message_delta") {
-    const json delta = data.value("delta", json::object());
+    const json delta = object_member(data, "delta");
     if (auto it = delta.find("stop_reason"); it != delta.end() && it->is_string()) {
       stop_reason_ = it->get<std::string>();
       stop_reason_seen_ = true;

@@ -100,8 +100,9 @@ FinishReason anthropic_finish_reason(std::string_view reason, bool has_tool_call
 void anthropic_usage(const json& usage, Usage& into) {
   if (!usage.is_object()) return;
   auto take = [&](const char* key, std::int64_t& field) {
-    if (auto it = usage.find(key); it != usage.end() && it->is_number())
-      field = it->get<std::int64_t>();
+    if (auto it = usage.find(key); it != usage.end()) {
+      if (auto n = token_count(*it)) field = *n;
+    }
   };
   take("input_tokens", into.input_tokens);
   take("output_tokens", into.output_tokens);

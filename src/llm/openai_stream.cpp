@@ -22,6 +22,13 @@ const std::string* string_member(const json& obj, const char* key) {
   return it != obj.end() && it->is_string() ? it->get_ptr<const std::string*>() : nullptr;
 }
 
+/// Only choice 0 is read; a choice without an index is choice 0. Any other `index` (a string,
+/// an object) marks a choice that is not ours rather than an error.
+bool is_first_choice(const json& choice) {
+  auto it = choice.find("index");
+  return it == choice.end() || it->is_null() || (it->is_number() && *it == 0);
+}
+
 }  // namespace
 
 void OpenAiStreamDecoder::apply_tool_delta(const json& delta, std::size_t position) {
@@ -80,7 +87,7 @@ Result<void> OpenAiStreamDecoder::on_event(const SseEvent& event, const StreamSi
   auto choices = chunk.find("choices");
   if (choices == chunk.end() || !choices->is_array()) return {};
   for (const auto& choice : *choices) {
-    if (!choice.is_object() || choice.value("index", 0) != 0) continue;
+    if (!choice.is_object() || !is_first_choice(choice)) continue;
     if (auto delta = choice.find("delta"); delta != choice.end() && delta->is_object()) {
       if (const auto* content = string_member(*delta, "content"); content && !content->empty()) {
         text_ += *content;

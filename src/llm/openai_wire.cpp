@@ -114,7 +114,7 @@ Usage openai_usage(const json& usage) {
   if (!usage.is_object()) return u;
   auto number = [](const json& obj, const char* key) -> std::int64_t {
     auto it = obj.find(key);
-    return it != obj.end() && it->is_number() ? it->get<std::int64_t>() : 0;
+    return it != obj.end() ? token_count(*it).value_or(0) : 0;
   };
   std::int64_t prompt = number(usage, "prompt_tokens");
   std::int64_t cached = 0;

@@ -1,7 +1,10 @@
 #pragma once
 /// The seam between the HTTP machinery (HttpProvider: retries, streaming, cancellation) and one
 /// API's wire format (OpenAI chat completions, Anthropic Messages).
+#include <cmath>
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -33,6 +36,21 @@ class StreamDecoder {
   /// Delivers what is still pending (tool calls, usage) and returns the completion.
   virtual Completion finish(const StreamSink& sink) = 0;
 };
+
+/// A token count as a server reports it in a usage object: an integer (or a float with an
+/// integral value) in [0, 2^53). Anything else (negative, huge, NaN, not a number) counts as not
+/// reported, so a broken server cannot make later sums overflow.
+inline std::optional<std::int64_t> token_count(const nlohmann::json& value) {
+  constexpr double kLimit = 9007199254740992.0;  // 2^53
+  if (value.is_number_unsigned()) {
+    auto n = value.get<std::uint64_t>();
+    return n < static_cast<std::uint64_t>(kLimit) ? std::optional<std::int64_t>(n) : std::nullopt;
+  }
+  if (!value.is_number()) return std::nullopt;
+  double d = value.get<double>();
+  if (!(d >= 0 && d < kLimit) || d != std::floor(d)) return std::nullopt;
+  return static_cast<std::int64_t>(d);
+}
 
 /// One API's request and response formats.
 class WireFormat {

@@ -24,6 +24,13 @@ std::string str(const json& j, const char* key) {
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+/// False unless `j` is an object whose `key` is true: lines come from whatever cargo runs
+/// (a rustc wrapper can print anything), so a wrong type is no reason to throw.
+bool flag(const json& j, const char* key) {
+  auto it = j.is_object() ? j.find(key) : j.end();
+  return it != j.end() && it->is_boolean() && it->get<bool>();
+}
+
 int num(const json& j, const char* key) {
   auto it = j.find(key);
   return it != j.end() && it->is_number_integer() ? it->get<int>() : 0;
@@ -169,7 +176,7 @@ std::optional<Diagnostic> parse_diagnostic(const json& msg, const PathMapper& ma
   bool have_primary = false;
   for (const auto& raw : spans) {
     const json& span = user_span(raw);
-    bool primary = raw.value("is_primary", false);
+    bool primary = flag(raw, "is_primary");
     if (primary && !have_primary) {
       have_primary = true;
       d.file = map(str(span, "file_name"));
@@ -253,7 +260,7 @@ CargoReport parse_cargo_messages(std::string_view text, const PathMapper& map_pa
     if (j.is_discarded() || !j.is_object()) continue;
     std::string reason = str(j, "reason");
     if (reason == "build-finished") {
-      report.build_success = j.value("success", false);
+      report.build_success = flag(j, "success");
     } else if (reason == "compiler-message" && j.contains("message") && j["message"].is_object()) {
       auto d = parse_diagnostic(j["message"], map_path);
       if (!d) continue;

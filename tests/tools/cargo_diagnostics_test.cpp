@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "support/fuzz_corpus.hpp"
+
 namespace agentry::tools {
 
 using nlohmann::json;
@@ -173,6 +175,26 @@ TEST_CASE("paths go through the mapper and details keep everything") {
 TEST_CASE("rendered_text joins cargo's own rendering") {
   CHECK(rendered_text(sample()).starts_with(
       "warning: unneeded `return` statement\n --> somewhere\n"));
+}
+
+}  // namespace agentry::tools
+
+namespace agentry::tools {
+
+// Lines come from whatever cargo runs (a rustc wrapper in the crate's .cargo/config.toml can
+// print anything cargo then forwards): json::value() threw on a `success` or `is_primary` that
+// is not a boolean and on a span that is not an object.
+TEST_CASE("cargo messages: fields of the wrong type are ignored, not thrown") {
+  std::string success = agentry::testing::fuzz_input("cargo_diagnostics", "crash-success-not-bool");
+  CargoReport report;
+  REQUIRE_NOTHROW(report = parse_cargo_messages(success));
+  CHECK(report.build_success == false);
+
+  std::string spans = agentry::testing::fuzz_input("cargo_diagnostics", "crash-span-not-object");
+  REQUIRE_NOTHROW(report = parse_cargo_messages(spans));
+  REQUIRE(report.diagnostics.size() == 1);
+  CHECK(report.diagnostics[0].message == "m");
+  CHECK(report.diagnostics[0].file.empty());  // "true" as a string is not a primary span
 }
 
 }  // namespace agentry::tools

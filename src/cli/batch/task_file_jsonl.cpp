@@ -46,6 +46,10 @@ RawTaskFile read_jsonl_tasks(std::string_view text) {
           {line_number, static_cast<int>(e.byte), fmt::format("not valid JSON: {}", e.what())});
       seen_content = true;
       continue;
+    } catch (const json::exception& e) {  // out_of_range: a number such as 1e400
+      out.problems.push_back({line_number, 0, fmt::format("not valid JSON: {}", e.what())});
+      seen_content = true;
+      continue;
     }
     if (!value.is_object()) {
       out.problems.push_back({line_number, 1, "each line must be one JSON object (a task)"});

@@ -21,6 +21,11 @@ using nlohmann::json;
 constexpr std::string_view kFields[] = {"id",    "prompt",    "agent",   "cwd",
                                         "model", "max_steps", "timeout", "check"};
 
+/// A value quoted in a problem. YAML text is not checked for UTF-8, so a strict dump could throw.
+std::string quoted(const json& value) {
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
 /// A task's or the defaults' fields, each set only when given and valid.
 struct Fields {
   std::optional<std::string> id;
@@ -136,7 +141,7 @@ class Validator {
     if (!parsed) {
       problem(field.pos, fmt::format("bad timeout {}: write a duration such as \"90s\", \"10m\" "
                                      "or \"1h30m\" (at most a week)",
-                                     v.dump()));
+                                     quoted(v)));
     }
     return parsed;
   }
@@ -145,7 +150,7 @@ class Validator {
     if (value.is_string()) {
       std::string why;
       auto argv = split_command(value.get<std::string>(), why);
-      if (!argv) problem(pos, fmt::format("bad check command {}: {}", value.dump(), why));
+      if (!argv) problem(pos, fmt::format("bad check command {}: {}", quoted(value), why));
       return argv;
     }
     if (value.is_array() && !value.empty() &&

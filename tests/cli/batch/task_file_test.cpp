@@ -1,9 +1,12 @@
 #include "cli/batch/task_file.hpp"
 
+#include <algorithm>
+
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
 #include "store/batch_journal.hpp"
+#include "support/fuzz_corpus.hpp"
 #include "support/temp_dir.hpp"
 
 namespace agentry::cli::batch {
@@ -277,6 +280,53 @@ TEST_CASE("format detection") {
   CHECK(detect_format("x.yml", "{") == TaskFileFormat::kYaml);
   CHECK(detect_format("tasks", "  \n{\"id\": 1}") == TaskFileFormat::kJsonl);
   CHECK(detect_format("tasks", "tasks: []") == TaskFileFormat::kYaml);
+}
+
+}  // namespace agentry::cli::batch
+
+namespace agentry::cli::batch {
+
+// Found by tests/fuzz (task_file): YAML text is not checked for UTF-8, and the problem line
+// quoted a bad timeout (or check command) with a strict JSON dump, which threw out of the parse
+// ("internal error" instead of the file's problems).
+TEST_CASE("task file: a bad value that is not UTF-8 is quoted in its problem, not thrown") {
+  const fs::path path = fixtures_dir() / "batch" / "tasks.yaml";
+  std::string input =
+      agentry::testing::fuzz_input("task_file", "crash-96772c70ecea05f3b19ca71d3f831c66c417fbe0");
+  TaskFile file;
+  REQUIRE_NOTHROW(file = parse_task_file(input, path, TaskFileFormat::kYaml));
+  auto lines = file.problem_lines();
+  CHECK(std::any_of(lines.begin(), lines.end(), [](const std::string& line) {
+    return line.find(": bad timeout \"90s\xEF\xBF\xBD") != std::string::npos;
+  }));
+
+  std::string check = "tasks:\n  - id: a\n    prompt: p\n    check: \"cargo '\xFF\"\n";
+  REQUIRE_NOTHROW(file = parse_task_file(check, path, TaskFileFormat::kYaml));
+  REQUIRE(file.problems.size() == 1);
+  CHECK(file.problems[0].message.starts_with("bad check command \"cargo '\xEF\xBF\xBD\""));
+}
+
+}  // namespace agentry::cli::batch
+
+namespace agentry::cli::batch {
+
+// Found by tests/fuzz (task_file): json::parse throws out_of_range, not parse_error, for a
+// number too large for a double, and only parse_error was caught.
+TEST_CASE("task file: a JSONL line with a number out of range is a problem, not thrown") {
+  const fs::path path = fixtures_dir() / "batch" / "tasks.jsonl";
+  std::string input =
+      agentry::testing::fuzz_input("task_file", "crash-91762cd010c36c8cbe252062dd902360e24fcc15");
+  TaskFile file;
+  REQUIRE_NOTHROW(file = parse_task_file(input, path, TaskFileFormat::kJsonl));
+  REQUIRE(!file.problems.empty());
+  CHECK(file.problems[0].line == 1);
+  CHECK(file.problems[0].message.starts_with("not valid JSON: "));
+
+  REQUIRE_NOTHROW(file =
+                      parse_task_file("{\"id\": \"a\", \"prompt\": \"p\", \"max_steps\": 1e400}\n",
+                                      path, TaskFileFormat::kJsonl));
+  REQUIRE(file.problems.size() == 1);
+  CHECK(file.problems[0].message.find("1e400") != std::string::npos);
 }
 
 }  // namespace agentry::cli::batch

@@ -1,0 +1,13 @@
+// The OpenAI chat-completions stream decoder on SSE bytes cut at fuzzer-chosen points.
+#include "llm/openai_wire.hpp"
+#include "stream_decoding.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static const agentry::llm::OpenAiWire wire([] {
+    agentry::llm::OpenAiOptions options;
+    options.base_url = "http://127.0.0.1/v1";
+    return options;
+  }());
+  agentry::fuzz::decode_stream(wire, agentry::fuzz::as_text(data, size));
+  return 0;
+}
