@@ -18,7 +18,6 @@ namespace fs = std::filesystem;
 namespace {
 /// cargo's JSON stream can be several MB for a big crate; it is parsed, never shown whole.
 constexpr std::size_t kCargoStdoutCap = 32 * 1024 * 1024;
-constexpr std::size_t kCargoStderrCap = 256 * 1024;
 }  // namespace
 
 CargoOptions CargoOptions::from_arguments(const nlohmann::json& args) {

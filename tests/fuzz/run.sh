@@ -38,13 +38,23 @@ export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/agentry-ccache} CCACHE_BASEDIR=$roo
 if [[ ${AGENTRY_FUZZ_NO_BUILD:-0} == 1 ]]; then
   :
 elif [[ ! -f $build/build.ninja ]]; then
-  command -v clang++-14 >/dev/null || {
-    echo "run.sh: clang++-14 is missing (apt-get install clang-14 libclang-rt-14-dev)" >&2
-    exit 2
-  }
+  # clang 14 and its libFuzzer/sanitizer runtimes, only for this script (the test suite
+  # replays the corpora with the project's g++ build).
+  bash "$root/.ci/install-deps"
+  missing=()
+  for p in clang-14 libclang-rt-14-dev; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    echo "run.sh: installing ${missing[*]}" >&2
+    sudo_cmd=()
+    [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends \
+      "${missing[@]}" >&2
+  fi
   CC=clang-14 CXX=clang++-14 cmake -S "$root" -B "$build" -G Ninja \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAGENTRY_FUZZ=ON -DAGENTRY_BUILD_TESTS=OFF \
-    -DAGENTRY_BUILD_BENCH=OFF -DAGENTRY_WERROR=OFF >&2
+    -DAGENTRY_BUILD_BENCH=OFF >&2
 fi
 [[ ${AGENTRY_FUZZ_NO_BUILD:-0} == 1 ]] || cmake --build "$build" --target "${targets[@]/%/_fuzz}" >&2
 
