@@ -6,32 +6,17 @@
 
 #include <doctest/doctest.h>
 
-#include "llm/sse_parser.hpp"
+#include "llm_test_support.hpp"
 #include "support/fuzz_corpus.hpp"
 
 namespace agentry::llm {
 namespace {
 
-struct Decoded {
-  Completion completion;
-  std::vector<Usage> usage;
-  std::vector<std::string> errors;
-};
+using Decoded = testing::DecodedStream;
 
 /// Feeds `stream` through the SSE parser to a fresh decoder, as HttpProvider does.
 Decoded decode(std::string_view stream) {
-  AnthropicStreamDecoder decoder;
-  Decoded out;
-  StreamSink sink = [&](const StreamEvent& e) {
-    if (const auto* u = std::get_if<UsageReport>(&e)) out.usage.push_back(u->usage);
-  };
-  SseParser parser;
-  parser.feed(stream, [&](const SseEvent& event) {
-    if (auto r = decoder.on_event(event, sink); !r) out.errors.push_back(r.error().message);
-  });
-  parser.finish();
-  out.completion = decoder.finish(sink);
-  return out;
+  return testing::decode_sse<AnthropicStreamDecoder>(stream);
 }
 
 }  // namespace
@@ -53,8 +38,8 @@ TEST_CASE("anthropic stream: token counts that are no counts are ignored") {
   CHECK(d.completion.usage.output_tokens == 0);
   CHECK(d.completion.usage.cache_read_tokens == 7);
   CHECK(d.completion.usage.cache_write_tokens == 0);
-  auto input = testing::fuzz_input("anthropic_stream", "crash-usage-1e300");
-  CHECK(decode(testing::fuzz_stream_body(input)).completion.usage.input_tokens == 0);
+  auto input = agentry::testing::fuzz_input("anthropic_stream", "crash-usage-1e300");
+  CHECK(decode(agentry::testing::fuzz_stream_body(input)).completion.usage.input_tokens == 0);
 }
 
 // Found by tests/fuzz (anthropic_stream): json::value() threw out of the decoder (and through
@@ -72,9 +57,9 @@ TEST_CASE("anthropic stream: members that are not objects are read as empty") {
           "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"));
   CHECK(d.errors.empty());
   CHECK(d.completion.message.text.empty());
-  auto input =
-      testing::fuzz_input("anthropic_stream", "crash-fe4065d41449db8dcf9a23c8b65fd7b0f18de6f8");
-  REQUIRE_NOTHROW(d = decode(testing::fuzz_stream_body(input)));
+  auto input = agentry::testing::fuzz_input("anthropic_stream",
+                                            "crash-fe4065d41449db8dcf9a23c8b65fd7b0f18de6f8");
+  REQUIRE_NOTHROW(d = decode(agentry::testing::fuzz_stream_body(input)));
 }
 
 }  // namespace agentry::llm

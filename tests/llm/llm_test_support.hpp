@@ -14,6 +14,8 @@
 #include "fakellm/fake_llm_server.hpp"
 #include "llm/curl_global.hpp"
 #include "llm/provider_factory.hpp"
+#include "llm/sse_parser.hpp"
+#include "llm/wire_format.hpp"
 
 namespace agentry::llm::testing {
 
@@ -80,6 +82,31 @@ struct Collected {
     return out;
   }
 };
+
+/// What a fresh `Decoder` made of a whole SSE stream, fed to it the way HttpProvider does.
+struct DecodedStream {
+  std::string text;                 ///< the TextDelta events, joined
+  std::vector<Usage> usage;         ///< every UsageReport
+  Completion completion;            ///< finish()'s answer
+  std::vector<std::string> errors;  ///< the messages of the events the decoder refused
+};
+
+template <class Decoder>
+DecodedStream decode_sse(std::string_view stream) {
+  Decoder decoder;
+  DecodedStream out;
+  StreamSink sink = [&](const StreamEvent& e) {
+    if (const auto* t = std::get_if<TextDelta>(&e)) out.text += t->text;
+    if (const auto* u = std::get_if<UsageReport>(&e)) out.usage.push_back(u->usage);
+  };
+  SseParser parser;
+  parser.feed(stream, [&](const SseEvent& event) {
+    if (auto r = decoder.on_event(event, sink); !r) out.errors.push_back(r.error().message);
+  });
+  parser.finish();
+  out.completion = decoder.finish(sink);
+  return out;
+}
 
 inline ProviderConfig fake_provider_config(ProviderKind kind,
                                            const fakellm::FakeLlmServer& server) {

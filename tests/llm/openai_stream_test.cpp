@@ -6,32 +6,17 @@
 
 #include <doctest/doctest.h>
 
-#include "llm/sse_parser.hpp"
+#include "llm_test_support.hpp"
 #include "support/fuzz_corpus.hpp"
 
 namespace agentry::llm {
 namespace {
 
-struct Decoded {
-  std::string text;
-  Completion completion;
-  std::vector<std::string> errors;
-};
+using Decoded = testing::DecodedStream;
 
 /// Feeds `stream` through the SSE parser to a fresh decoder, as HttpProvider does.
 Decoded decode(std::string_view stream) {
-  OpenAiStreamDecoder decoder;
-  Decoded out;
-  StreamSink sink = [&](const StreamEvent& e) {
-    if (const auto* d = std::get_if<TextDelta>(&e)) out.text += d->text;
-  };
-  SseParser parser;
-  parser.feed(stream, [&](const SseEvent& event) {
-    if (auto r = decoder.on_event(event, sink); !r) out.errors.push_back(r.error().message);
-  });
-  parser.finish();
-  out.completion = decoder.finish(sink);
-  return out;
+  return testing::decode_sse<OpenAiStreamDecoder>(stream);
 }
 
 }  // namespace
@@ -47,8 +32,8 @@ TEST_CASE("openai stream: a choice whose index is not a number is skipped, not a
                              "data: [DONE]\n\n"));
   CHECK(d.text == "ab");
   CHECK(d.errors.empty());
-  auto input = testing::fuzz_input("openai_stream", "crash-index-not-a-number");
-  REQUIRE_NOTHROW(d = decode(testing::fuzz_stream_body(input)));
+  auto input = agentry::testing::fuzz_input("openai_stream", "crash-index-not-a-number");
+  REQUIRE_NOTHROW(d = decode(agentry::testing::fuzz_stream_body(input)));
   CHECK(d.text.empty());
 }
 
@@ -62,8 +47,8 @@ TEST_CASE("openai stream: token counts that are no counts are ignored") {
   CHECK(d.completion.usage.input_tokens == 0);
   CHECK(d.completion.usage.output_tokens == 3);
   CHECK(d.completion.usage.cache_read_tokens == 0);
-  auto input = testing::fuzz_input("openai_stream", "crash-usage-1e300");
-  CHECK(decode(testing::fuzz_stream_body(input)).completion.usage.input_tokens == 0);
+  auto input = agentry::testing::fuzz_input("openai_stream", "crash-usage-1e300");
+  CHECK(decode(agentry::testing::fuzz_stream_body(input)).completion.usage.input_tokens == 0);
 }
 
 }  // namespace agentry::llm
