@@ -252,6 +252,44 @@ TEST_CASE("the primary agent delegates through task and gets the child's answer"
   CHECK(rig.events.of<SubagentFinished>().at(0).ok);
 }
 
+TEST_CASE("two task calls in one turn run their subagents side by side") {
+  Rig rig;
+  std::mutex mutex;
+  std::condition_variable arrived_cv;
+  int arrived = 0;
+  auto child_turn = [&](const llm::CompletionRequest& request) -> Result<llm::Completion> {
+    std::unique_lock lock(mutex);
+    ++arrived;
+    arrived_cv.notify_all();
+    // Each child waits for the other: only subagents that run at once both get past this.
+    bool both = arrived_cv.wait_for(lock, std::chrono::seconds(60), [&] { return arrived == 2; });
+    llm::Completion c;
+    c.message = Message::assistant((both ? "together: " : "alone: ") + request.messages.at(0).text);
+    c.usage = {10, 5, 0, 0};
+    c.finish = llm::FinishReason::kStop;
+    return c;
+  };
+  rig.provider->push_calls(
+      {call("t1", "task",
+            {{"description", "first"}, {"prompt", "fix a"}, {"subagent_type", "rust-pro"}}),
+       call("t2", "task",
+            {{"description", "second"}, {"prompt", "fix b"}, {"subagent_type", "rust-pro"}})});
+  rig.provider->push(child_turn);
+  rig.provider->push(child_turn);
+  rig.provider->push_text("both fixed");
+  auto result = rig.run("fix both");
+  REQUIRE(result);
+  CHECK(result->result == "both fixed");
+  auto answers = rig.provider->requests().back().messages.back().tool_results;
+  REQUIRE(answers.size() == 2);
+  CHECK(answers[0].call_id == "t1");
+  CHECK(answers[0].content.starts_with("together: fix a"));
+  CHECK(answers[1].call_id == "t2");
+  CHECK(answers[1].content.starts_with("together: fix b"));
+  CHECK(result->usage.input_tokens == 40);
+  CHECK(rig.events.of<SubagentFinished>().size() == 2);
+}
+
 TEST_CASE("a task call with bad arguments goes back to the model as text") {
   Rig rig;
   rig.provider->push_calls({call("t1", "task", {{"prompt", "x"}, {"subagent_type", "nobody"}})});
