@@ -51,7 +51,7 @@ Result<CurlApi> resolve(const SharedLibrary& lib) {
 CurlGlobal::CurlGlobal(std::string soname) : soname_(std::move(soname)) {}
 
 CurlGlobal::~CurlGlobal() {
-  if (initialised_) api_.global_cleanup();
+  if (library_ && !error_) api_.global_cleanup();
 }
 
 bool CurlGlobal::loaded() const {
@@ -61,8 +61,7 @@ bool CurlGlobal::loaded() const {
 
 Result<const CurlApi*> CurlGlobal::api() {
   std::lock_guard lock(mu_);
-  if (!tried_) {
-    tried_ = true;
+  if (!library_ && !error_) {
     auto loaded = SharedLibrary::open(soname_, kInstallHint).and_then([](SharedLibrary lib) {
       return resolve(lib).transform([&](CurlApi api) { return std::pair{std::move(lib), api}; });
     });
@@ -71,8 +70,7 @@ Result<const CurlApi*> CurlGlobal::api() {
     } else {
       library_.emplace(std::move(loaded->first));
       api_ = loaded->second;
-      initialised_ = api_.global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
-      if (!initialised_) {
+      if (api_.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         error_ = Error(ErrorCode::kInternal, "curl_global_init failed", soname_,
                        "check that libcurl4 and its TLS library are installed intact");
       }

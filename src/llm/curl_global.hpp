@@ -41,10 +41,9 @@ class CurlGlobal {
  private:
   std::string soname_;
   mutable std::mutex mu_;
-  bool tried_ = false;
+  // Neither set: not tried yet. The library without an error: loaded and initialised.
   std::optional<SharedLibrary> library_;
   CurlApi api_;
-  bool initialised_ = false;
   std::optional<Error> error_;
 };
 
