@@ -56,7 +56,7 @@ TerminalApprover::~TerminalApprover() {
 tools::Approval TerminalApprover::approve(const tools::ApprovalRequest& request,
                                           std::stop_token stop) {
   std::lock_guard lock(mutex_);
-  if (always_.count(request.tool)) return {true, {}};
+  if (always_.count(request.tool) && !request.settings) return {true, {}};
   write_all(out_, fmt::format("\n── {} wants to run {} ──\n{}\n", "the agent", request.tool,
                               request.preview));
   write_all(out_, "Allow? [y]es / [n]o (n: reason) / [a]lways for this session: ");
@@ -73,14 +73,14 @@ tools::Approval TerminalApprover::approve(const tools::ApprovalRequest& request,
   }
   if (stop.stop_requested()) return {false, "cancelled"};
   auto answer = parse_approval_answer(line);
-  if (answer.always) always_.insert(request.tool);
+  if (answer.always && !request.settings) always_.insert(request.tool);
   return {answer.approved, answer.reason};
 }
 
 tools::Approval ModeApprover::approve(const tools::ApprovalRequest& request, std::stop_token stop) {
   if (mode_ == PermissionMode::kBypass) return {true, {}};
   if (mode_ == PermissionMode::kAcceptEdits) {
-    if (request.writes) return {true, {}};
+    if (request.writes && !request.settings) return {true, {}};
   }
   if (inner_ == nullptr) {
     return {false, fmt::format("nobody can approve {} here; the run is unattended", request.tool)};

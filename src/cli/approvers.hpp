@@ -31,8 +31,9 @@ class TerminalApprover final : public tools::Approver {
   std::set<std::string> always_;  ///< tools approved for the rest of the session
 };
 
-/// Applies a permission mode: accept-edits approves calls that write the workspace, bypass
-/// approves everything; the rest goes to `inner` (which may be null: denied).
+/// Applies a permission mode: accept-edits approves calls that write the workspace (but not its
+/// settings: ApprovalRequest::settings), bypass approves everything; the rest goes to `inner`
+/// (which may be null: denied).
 class ModeApprover final : public tools::Approver {
  public:
   ModeApprover(PermissionMode mode, tools::Approver* inner) : mode_(mode), inner_(inner) {}

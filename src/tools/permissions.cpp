@@ -97,6 +97,17 @@ bool call_writes(const ToolSpec& spec, const json& arguments) {
   return true;
 }
 
+bool call_writes_settings(const ToolSpec& spec, const json& arguments) {
+  if (!call_writes(spec, arguments) || !arguments.is_object()) return false;
+  auto path = arguments.find("path");
+  if (path == arguments.end() || !path->is_string()) return false;
+  for (const auto& part : std::filesystem::path(path->get<std::string>()).lexically_normal()) {
+    if (part == ".agentry" || part == ".claude" || part == ".opencode" || part == ".git")
+      return true;
+  }
+  return false;
+}
+
 std::string call_command(const ToolSpec& spec, const json& arguments) {
   const std::string& name = spec.schema.name;
   if (name.starts_with("cargo_")) return "cargo " + name.substr(6);
@@ -192,6 +203,8 @@ Permission PermissionPolicy::decide(const ToolSpec& spec, const json& arguments)
   if (mode_ == "acceptedits" && writes && result == Permission::kAsk) result = Permission::kAllow;
   if (mode_ == "plan" && writes) result = Permission::kDeny;
   if (mode_ == "dontask" && result == Permission::kAsk) result = Permission::kDeny;
+  if (result == Permission::kAllow && call_writes_settings(spec, arguments))
+    result = Permission::kAsk;
   return result;
 }
 

@@ -29,6 +29,13 @@ std::optional<Permission> parse_permission(std::string_view text);
 /// True when this call changes the workspace: a `writes` tool, except rustfmt in check mode.
 bool call_writes(const ToolSpec& spec, const nlohmann::json& arguments);
 
+/// True when this call writes a file that steers later runs: anything under a folder named
+/// `.agentry`, `.claude`, `.opencode` or `.git` (config, agent files, hooks). Such a write is
+/// never allowed without a person saying yes: no config or agent rule and no accept-edits mode
+/// turns it into allow (only `--permission-mode bypass`, the operator's own flag, approves it),
+/// so text injected into a crate cannot make the model grant the next run more permissions.
+bool call_writes_settings(const ToolSpec& spec, const nlohmann::json& arguments);
+
 /// The command line a process tool runs, as opencode's `bash` patterns see it ("cargo test",
 /// "cargo clippy --fix", "cargo fmt --check"); empty for tools that start no process.
 std::string call_command(const ToolSpec& spec, const nlohmann::json& arguments);
@@ -65,8 +72,9 @@ class PermissionPolicy {
 struct ApprovalRequest {
   std::string tool;
   nlohmann::json arguments;
-  std::string preview;  ///< the diff to be written, or the command to be run
-  bool writes = false;  ///< the call changes the workspace (call_writes)
+  std::string preview;    ///< the diff to be written, or the command to be run
+  bool writes = false;    ///< the call changes the workspace (call_writes)
+  bool settings = false;  ///< it writes agentry's or a peer's settings (call_writes_settings)
 };
 
 struct Approval {

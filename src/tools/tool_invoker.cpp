@@ -68,9 +68,10 @@ Result<ToolOutput> ToolInvoker::invoke(const ToolCall& call, const ToolContext& 
             {{"permission", "ask"}, {"approved", false}});
       auto ws = open_workspace(context, spec);
       if (!ws) return tl::make_unexpected(ws.error());
-      Approval answer = approver_->approve(
-          {call.name, arguments, call_preview(spec, arguments, *ws), call_writes(spec, arguments)},
-          context.stop);
+      Approval answer =
+          approver_->approve({call.name, arguments, call_preview(spec, arguments, *ws),
+                              call_writes(spec, arguments), call_writes_settings(spec, arguments)},
+                             context.stop);
       if (context.stop.stop_requested())
         return fail(ErrorCode::kCancelled, "cancelled while asking for approval", call.name);
       if (!answer.approved)

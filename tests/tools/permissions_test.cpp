@@ -108,4 +108,30 @@ TEST_CASE("a deny in the user's config cannot be lifted by an agent file") {
   CHECK(agent->decide(spec_named("edit_file"), kNone) == Permission::kAllow);
 }
 
+TEST_CASE("writes to agentry's or a peer's settings are never allowed without a yes") {
+  for (const char* path :
+       {".agentry/config.yaml", ".claude/agents/helper.md", ".opencode/agent/x.md",
+        "sub/../.git/hooks/pre-commit", "crates/a/.agentry/agents/b.md"}) {
+    CAPTURE(path);
+    json args = {{"path", path}, {"content", "x"}};
+    CHECK(call_writes_settings(spec_named("write_file"), args));
+    CHECK(call_writes_settings(spec_named("edit_file"), args));
+    CHECK_FALSE(call_writes_settings(spec_named("read_file"), args));
+    auto config = PermissionPolicy::from_config({{"default", "allow"}}, "config.yaml");
+    REQUIRE(config);
+    CHECK(config->decide(spec_named("write_file"), args) == Permission::kAsk);
+    for (const char* mode : {"acceptEdits", "bypassPermissions"}) {
+      auto agent = config->for_agent({{"edit", "allow"}, {"write", "allow"}}, mode, "a.md");
+      REQUIRE(agent);
+      CHECK(agent->decide(spec_named("write_file"), args) == Permission::kAsk);
+    }
+    auto denied = PermissionPolicy::from_config({{"write_file", "deny"}}, "config.yaml");
+    CHECK(denied->decide(spec_named("write_file"), args) == Permission::kDeny);
+  }
+  json ordinary = {{"path", "src/agentry.rs"}, {"content", "x"}};
+  CHECK_FALSE(call_writes_settings(spec_named("write_file"), ordinary));
+  auto allow = PermissionPolicy::from_config({{"write_file", "allow"}}, "config.yaml");
+  CHECK(allow->decide(spec_named("write_file"), ordinary) == Permission::kAllow);
+}
+
 }  // namespace agentry::tools
