@@ -20,6 +20,16 @@ using e2e::start_fake;
 // the same runs took 0.5 to 1.2 GB.
 constexpr long kPeakRssLimitKb = 100 * 1024;
 
+/// The peak checked against kPeakRssLimitKb. Under AddressSanitizer the peak is mostly ASan's
+/// (a 256 MiB quarantine of freed memory, shadow memory): there it is only reported, and the
+/// bound is checked by the Release build's run of this suite (.ci/test runs both).
+void check_peak_rss(const testing::ProcessOutcome& r) {
+  MESSAGE("peak RSS: " << r.peak_rss_kb << " KiB");
+#if !defined(__SANITIZE_ADDRESS__)
+  CHECK(r.peak_rss_kb < kPeakRssLimitKb);
+#endif
+}
+
 /// Runs agentry without cargo on PATH: the prompt's toolchain probes (cargo metadata) do not
 /// run, so wait4's peak is agentry's own, not a child's.
 testing::ProcessOutcome run_measured(const AgentryHome& home, std::vector<std::string> args,
@@ -46,8 +56,7 @@ TEST_CASE("limits: a model that streams forever ends the run at max_output_bytes
   CHECK(contains(r.err, "holds more than max_output_bytes (8388608 bytes) and was dropped"));
   CHECK(contains(r.err, "raise providers.openai.max_output_bytes in the config"));
   CHECK(server->request_count() == 1);
-  MESSAGE("peak RSS: " << r.peak_rss_kb << " KiB");
-  CHECK(r.peak_rss_kb < kPeakRssLimitKb);
+  check_peak_rss(r);
 }
 
 TEST_CASE("limits: a 100 MB tool-call argument is refused, OpenAI and Anthropic wire formats") {
@@ -71,8 +80,7 @@ TEST_CASE("limits: a 100 MB tool-call argument is refused, OpenAI and Anthropic 
     CHECK(contains(r.err, "bytes of tool-call arguments"));
     CHECK(server->request_count() == 1);
     CHECK_FALSE(std::filesystem::exists(home.ws() / "big.txt"));
-    MESSAGE("peak RSS: " << r.peak_rss_kb << " KiB");
-    CHECK(r.peak_rss_kb < kPeakRssLimitKb);
+    check_peak_rss(r);
   }
 }
 
@@ -117,8 +125,7 @@ TEST_CASE("limits: a task file of 1000000 tasks is refused before any work") {
   CHECK(contains(r.err, "1 problem; no task was run"));
   CHECK(server->request_count() == 0);
   CHECK_FALSE(std::filesystem::exists(home.ws() / "tasks.results.jsonl"));
-  MESSAGE("peak RSS: " << r.peak_rss_kb << " KiB");
-  CHECK(r.peak_rss_kb < kPeakRssLimitKb);
+  check_peak_rss(r);
 }
 
 TEST_CASE("limits: a 50 MB agent file is skipped with an error naming it, the others load") {
@@ -142,8 +149,7 @@ TEST_CASE("limits: a 50 MB agent file is skipped with an error naming it, the ot
   CHECK(contains(r.err, fmt::format("{}:1:1: error: the file is {} bytes; an agent file may have "
                                     "at most 1048576 bytes",
                                     huge.string(), std::filesystem::file_size(huge))));
-  MESSAGE("peak RSS: " << r.peak_rss_kb << " KiB");
-  CHECK(r.peak_rss_kb < kPeakRssLimitKb);
+  check_peak_rss(r);
 }
 
 }  // namespace agentry::cli
