@@ -90,6 +90,10 @@ Database::~Database() {
   close();
 }
 
+void Database::keep_wal_on_close() {
+  sqlite3_db_config(db_, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+}
+
 void Database::close() {
   for (auto& [sql, compiled] : cache_)
     sqlite3_finalize(compiled.stmt);
@@ -288,6 +292,14 @@ Transaction::~Transaction() {
 }
 
 Result<void> Transaction::commit() {
+  // A query still between rows holds the connection's read transaction open past COMMIT, and
+  // then SQLite's automatic checkpoint after the commit fails (SQLITE_LOCKED, silently): the
+  // log is never folded and grows for as long as the store stays open (a long chat, a batch).
+  // Nothing reads a statement of a finished transaction, so rewind them all first.
+  for (sqlite3_stmt* stmt = sqlite3_next_stmt(db_->handle(), nullptr); stmt != nullptr;
+       stmt = sqlite3_next_stmt(db_->handle(), stmt)) {
+    if (sqlite3_stmt_busy(stmt) != 0) sqlite3_reset(stmt);
+  }
   auto done = db_->cached("COMMIT").and_then([](Statement stmt) { return stmt.run(); });
   if (!done) return done;  // the destructor rolls back
   db_ = nullptr;

@@ -15,6 +15,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
+constexpr int kWalPages = 256;
+
 /// Switches a database to WAL. When several processes create the store at once, SQLite answers
 /// BUSY at once instead of calling the busy handler (waiting could deadlock), so wait here.
 Result<std::string> switch_to_wal(sqlite::Database& db, std::chrono::milliseconds timeout) {
@@ -53,10 +55,16 @@ Result<sqlite::Database> open_session_database(const fs::path& path, const Store
                 fmt::format("session store cannot use WAL journaling (got '{}')", *journal),
                 path.string(), "put the store on a local file system");
   }
-  auto pragmas =
-      db->exec(fmt::format("PRAGMA synchronous = {}; PRAGMA foreign_keys = ON",
-                           options.sync == StoreOptions::Sync::kFull ? "FULL" : "NORMAL"));
+  // The log is left in place when a connection closes (keep_wal_on_close: no fold and fsyncs
+  // at the end of every command); each process's first connection then reads it back, so it
+  // is folded into the database at 256 pages (1 MiB) rather than SQLite's 1000.
+  auto pragmas = db->exec(
+      fmt::format("PRAGMA synchronous = {}; PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = "
+                  "{}; PRAGMA journal_size_limit = {}",
+                  options.sync == StoreOptions::Sync::kFull ? "FULL" : "NORMAL", kWalPages,
+                  kWalPages * 4096 * 2));
   if (!pragmas) return tl::make_unexpected(pragmas.error());
+  db->keep_wal_on_close();
 
   auto migrated = migrate(*db, session_store_migrations(), now_ms);
   if (!migrated) return tl::make_unexpected(migrated.error());

@@ -72,6 +72,33 @@ TEST_CASE("opening creates the directories and a WAL database at the current sch
   CHECK(*db->query_int("SELECT count(*) FROM schema_version") == 1);
 }
 
+TEST_CASE("closing the store leaves its log for the next process, which sees every commit") {
+  testing::TempDir dir;
+  ManualClock clock;
+  auto path = dir.path() / "sessions.db";
+  auto wal = path;
+  wal += "-wal";
+  std::string id;
+  {
+    auto store = open_store(path, clock);
+    id = create(store, new_session("/work/crate", "keep me")).id;
+  }
+  // No fold (checkpoint) at close: folding costs every short command two fsyncs.
+  REQUIRE(std::filesystem::exists(wal));
+  CHECK(std::filesystem::file_size(wal) > 0);
+  auto store = open_store(path, clock);
+  auto info = store.get_session(id);
+  REQUIRE(info);
+  CHECK(info->title == "keep me");
+
+  // The log is folded at 256 pages and cut back to 2 MiB: 4 MiB of turns leave it small
+  // (SQLite's default, 1000 pages, would let it reach 4 MiB).
+  const std::string big(100 * 1024, 'x');
+  for (int i = 0; i < 40; ++i)
+    append(store, id, {Message::user(big + std::to_string(i))});
+  CHECK(std::filesystem::file_size(wal) <= 2u * 1024 * 1024 + 200 * 1024);
+}
+
 TEST_CASE("a store written by a newer agentry is refused with a hint") {
   testing::TempDir dir;
   ManualClock clock;
