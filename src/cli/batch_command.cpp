@@ -97,7 +97,7 @@ int run_batch_command(AppContext& ctx, const BatchFlags& flags) {
   }
   batch::BatchOptions options = to_options(ctx, flags);
   InterruptWatcher interrupts;
-  auto runner = make_task_runner(ctx);
+  auto runner = make_task_runner(ctx, HttpLoading::kNow);
   if (!runner) throw CommandError(runner.error());
   tools::PosixProcessRunner processes;
   batch::BatchServices services{**runner,           processes, ctx.env,

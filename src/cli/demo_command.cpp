@@ -140,7 +140,7 @@ int run_demo(AppContext& ctx, const DemoOptions& opts) {
   fmt::print("workspace: {} (a copy of {})\ntask: {}\n", ws.string(), crate.string(), kTask);
 
   InterruptWatcher interrupts;
-  auto runner = make_task_runner(run_ctx);
+  auto runner = make_task_runner(run_ctx, HttpLoading::kNow);
   if (!runner) throw CommandError(runner.error());
   EventPrinter printer(stdout, PrinterStyle{color, 6, 100});
   TaskRequest request;

@@ -118,7 +118,7 @@ int run_task(AppContext& ctx, const RunOptions& opts) {
   }
 
   InterruptWatcher interrupts;
-  auto runner = make_task_runner(ctx);
+  auto runner = make_task_runner(ctx, HttpLoading::kNow);
   if (!runner) throw CommandError(runner.error());
   if (opts.continue_last) {
     auto last = (*runner)->latest_session(ctx.cwd);

@@ -55,7 +55,7 @@ T config_value(const Config& config, std::string_view pointer, T fallback) {
 
 class RealTaskRunner final : public TaskRunner {
  public:
-  static Result<std::unique_ptr<RealTaskRunner>> build(AppContext& ctx);
+  static Result<std::unique_ptr<RealTaskRunner>> build(AppContext& ctx, HttpLoading http);
 
   std::vector<const agents::AgentDefinition*> agents() const override { return catalog_->all(); }
 
@@ -106,6 +106,9 @@ class RealTaskRunner final : public TaskRunner {
   AppContext& ctx_;
   // Loads libcurl on the first request, so building the runner does not (see curl_global.hpp).
   llm::CurlGlobal curl_;
+  // HttpLoading::kNow: curl_.api() running on its own thread (joined before curl_ is destroyed;
+  // a load failure stays in curl_ and is reported by the first request).
+  std::future<void> loading_curl_;
   std::unique_ptr<engine::AgentCatalog> catalog_;
   std::unique_ptr<engine::LlmModelResolver> models_;
   tools::PosixProcessRunner posix_runner_;
@@ -124,8 +127,12 @@ class RealTaskRunner final : public TaskRunner {
   std::unique_ptr<engine::PromptBuilder> prompts_;
 };
 
-Result<std::unique_ptr<RealTaskRunner>> RealTaskRunner::build(AppContext& ctx) {
+Result<std::unique_ptr<RealTaskRunner>> RealTaskRunner::build(AppContext& ctx, HttpLoading http) {
   std::unique_ptr<RealTaskRunner> self(new RealTaskRunner(ctx));
+  if (http == HttpLoading::kNow) {
+    self->loading_curl_ =
+        std::async(std::launch::async, [curl = &self->curl_] { (void)curl->api(); });
+  }
   // Opening the store (file, WAL, schema check) mostly waits on the disk: it starts now and
   // runs while config and agents load; the first task waits for it (finish_loading). An unused
   // runner still waits for it when destroyed (the future's destructor joins).
@@ -202,8 +209,8 @@ Result<void> RealTaskRunner::finish_loading() {
 
 }  // namespace
 
-Result<std::unique_ptr<TaskRunner>> make_task_runner(AppContext& ctx) {
-  return RealTaskRunner::build(ctx).transform(
+Result<std::unique_ptr<TaskRunner>> make_task_runner(AppContext& ctx, HttpLoading http) {
+  return RealTaskRunner::build(ctx, http).transform(
       [](std::unique_ptr<RealTaskRunner> r) -> std::unique_ptr<TaskRunner> { return r; });
 }
 

@@ -10,7 +10,16 @@
 
 namespace agentry::cli {
 
+/// When the runner loads libcurl (see llm/curl_global.hpp).
+enum class HttpLoading {
+  kOnFirstRequest,  ///< chat and mcp: their prompt and handshake must not compete with it
+  kNow,             ///< run, batch, demo: a request is certain, so load it on a thread while
+                    ///< config, agents, tools and the store load (it is most of a one-shot's
+                    ///< start-up)
+};
+
 /// Builds the real TaskRunner. Config or registry problems come back as errors (exit 2).
-[[nodiscard]] Result<std::unique_ptr<TaskRunner>> make_task_runner(AppContext& ctx);
+[[nodiscard]] Result<std::unique_ptr<TaskRunner>> make_task_runner(
+    AppContext& ctx, HttpLoading http = HttpLoading::kOnFirstRequest);
 
 }  // namespace agentry::cli
