@@ -4,8 +4,10 @@
 #include <system_error>
 #include <unistd.h>
 
+#include "cli/project_trust.hpp"
 #include "core/build_paths.hpp"
 #include "core/config.hpp"
+#include "core/paths.hpp"
 
 namespace agentry::cli {
 
@@ -24,17 +26,47 @@ fs::path find_data_dir(const Environment& env) {
   return fs::path(AGENTRY_SOURCE_DIR);
 }
 
-void load_app_config(AppContext& ctx) {
-  ctx.config = load_config(ctx.env, ctx.cwd);
-  if (!ctx.config) return;
-  const auto* providers = ctx.config->find("/providers");
+namespace {
+
+/// Marks every variable a provider of `config` reads its key from as secret.
+void mark_key_variables(const Config& config, Environment& env) {
+  const auto* providers = config.find("/providers");
   if (providers == nullptr || !providers->is_object()) return;
   for (const auto& [name, provider] : providers->items()) {
     if (!provider.is_object()) continue;
     auto key_env = provider.find("api_key_env");
     if (key_env != provider.end() && key_env->is_string() && !key_env->get<std::string>().empty())
-      ctx.env.mark_secret(key_env->get<std::string>());
+      env.mark_secret(key_env->get<std::string>());
   }
+}
+
+}  // namespace
+
+void load_app_config(AppContext& ctx) {
+  const auto user_file = user_config_file(ctx.env);
+  auto config = load_config_files({user_file});
+  if (!config) {
+    ctx.config = std::move(config);
+    return;
+  }
+  mark_key_variables(*config, ctx.env);
+  if (auto root = find_project_root(ctx.cwd)) {
+    auto project = load_config_files({*root / ".agentry" / "config.yaml"});
+    if (!project) {
+      ctx.config = std::move(project);
+      return;
+    }
+    // Even a variable named by an ignored provider stays out of child processes.
+    mark_key_variables(*project, ctx.env);
+    if (!project_trusted(*config, *root, ctx.env, ctx.trust_project)) {
+      for (auto& warning : restrict_untrusted_project(*project, *root, user_file)) {
+        if (ctx.log) ctx.log->warn("{}", warning);
+        ctx.config_warnings.push_back(std::move(warning));
+      }
+    }
+    config->merge(*project);
+  }
+  ctx.config = std::move(config);
 }
 
 }  // namespace agentry::cli

@@ -23,17 +23,23 @@ struct AppContext {
   std::string log_file;                           ///< --log-file; empty: stderr
   bool sandbox = false;                           ///< --sandbox: tools run under bubblewrap
   std::filesystem::path session_db;               ///< --session-db; empty: the default
+  bool trust_project = false;                     ///< --trust-project (project_trust.hpp)
   std::shared_ptr<spdlog::logger> log;            ///< built by main after parsing
   /// The user's and the project's config for cwd, read once by main after parsing
   /// (load_app_config); an error here is reported by the commands that need the config.
   Result<Config> config = Config{};
+  /// What load_app_config left out of an untrusted project's config, one line each (also
+  /// logged as warnings).
+  std::vector<std::string> config_warnings;
 };
 
 /// Where the built-in data lives: $AGENTRY_DATA_DIR, else <exe>/../share/agentry, else the
 /// source tree this binary was built from.
 std::filesystem::path find_data_dir(const Environment& env);
 
-/// Reads ctx.config (the user and project config of ctx.cwd) and marks in ctx.env, as secret,
+/// Reads ctx.config (the user config, with the project config of ctx.cwd merged over it; of an
+/// untrusted project's config only what cannot loosen the guard: project_trust.hpp) and marks
+/// in ctx.env, as secret,
 /// every variable a configured provider reads its key from (`api_key_env`), whatever its name:
 /// no child process (tools, checks, probes) sees it. A config that does not load marks nothing
 /// and is kept in ctx.config for the command to report.

@@ -51,6 +51,9 @@ int run(int argc, char** argv) {
   app.add_flag("--sandbox", ctx.sandbox,
                "Run tools under bubblewrap: no network, writes only "
                "to the workspace and target dir");
+  app.add_flag("--trust-project", ctx.trust_project,
+               "Apply all of the project's .agentry/config.yaml (providers, permissions that "
+               "allow, sandbox off, cargo_target_dir), as for a project in trusted_projects");
   app.add_option("--session-db", ctx.session_db,
                  "Session store (default: "
                  "~/.local/share/agentry/sessions.db)");

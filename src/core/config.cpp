@@ -226,6 +226,16 @@ std::string Config::where(std::string_view pointer) const {
   }
 }
 
+bool Config::erase(std::string_view pointer) {
+  if (find(pointer) == nullptr || pointer.empty()) return false;
+  json::json_pointer ptr{std::string(pointer)};
+  auto& parent = data_.at(ptr.parent_pointer());
+  if (!parent.is_object()) return false;
+  parent.erase(ptr.back());
+  erase_subtree(origins_, std::string(pointer));
+  return true;
+}
+
 void Config::merge(const Config& over) {
   merge_into(data_, over.data_, "", origins_, over.origins_);
   files_.insert(files_.end(), over.files_.begin(), over.files_.end());
@@ -258,12 +268,6 @@ Result<Config> load_config_files(const std::vector<fs::path>& files) {
     merged.merge(*layer);
   }
   return merged;
-}
-
-Result<Config> load_config(const Environment& env, const fs::path& cwd) {
-  std::vector<fs::path> files{user_config_file(env)};
-  if (auto project = project_config_file(cwd)) files.push_back(*project);
-  return load_config_files(files);
 }
 
 Result<json> yaml_to_json(std::string_view text, std::string_view source) {

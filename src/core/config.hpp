@@ -4,7 +4,8 @@
 /// root>/.agentry/config.yaml), merged project over user into one JSON object. Every value
 /// remembers the file:line:col that set it, so whichever layer reads a section (llm reads
 /// `providers`, tools read `permissions` and `sandbox`) can say exactly where a bad value came
-/// from. This file knows no section's meaning.
+/// from. This file knows no section's meaning, nor how much of a project's file applies (that is
+/// cli/project_trust's decision).
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -36,6 +37,10 @@ class Config {
   /// The files merged into this config, in merge order.
   const std::vector<std::filesystem::path>& files() const { return files_; }
 
+  /// Removes the member at `pointer` (and what it holds, origins included); false when absent
+  /// or not a member of a mapping.
+  bool erase(std::string_view pointer);
+
   /// Merges `over` on top of this config: mappings merge key by key, any other value (scalars,
   /// lists) is replaced whole, with its origin.
   void merge(const Config& over);
@@ -57,8 +62,6 @@ std::optional<std::filesystem::path> project_config_file(const std::filesystem::
 /// Loads and merges the existing files among `files` (later wins). A missing file is skipped; an
 /// unreadable or malformed one is an error naming it with line and column.
 [[nodiscard]] Result<Config> load_config_files(const std::vector<std::filesystem::path>& files);
-/// The user file, then the project file of `cwd`.
-[[nodiscard]] Result<Config> load_config(const Environment& env, const std::filesystem::path& cwd);
 
 /// Converts a YAML (or JSON) document to JSON: plain scalars become null, booleans or numbers
 /// under the YAML 1.2 core schema, quoted ones stay strings. Duplicate keys are an error.

@@ -85,7 +85,7 @@ sandbox: {network: false}
   CHECK(user_config_file(env) == user);
   CHECK(project_config_file(home.path() / "proj" / "src") == project);
 
-  auto c = load_config(env, home.path() / "proj" / "src");
+  auto c = load_config_files({user, project});
   REQUIRE_MESSAGE(c.has_value(), (c ? "" : c.error().to_string()));
   CHECK(c->files() == std::vector<std::filesystem::path>{user, project});
   CHECK(c->data()["providers"]["anthropic"] ==
@@ -102,6 +102,20 @@ sandbox: {network: false}
   REQUIRE(c->find("/sandbox/network") != nullptr);
   CHECK(c->find("/sandbox/nope") == nullptr);
   CHECK(c->find("not a pointer") == nullptr);
+}
+
+TEST_CASE("erase removes a mapping member with its origins, and nothing else") {
+  auto c = Config::from_yaml("a:\n  b: 1\n  c: {d: 2}\nlist: [1, 2]\n", "x.yaml");
+  REQUIRE(c);
+  CHECK(c->erase("/a/c"));
+  CHECK(c->data() == json{{"a", {{"b", 1}}}, {"list", {1, 2}}});
+  CHECK(c->where("/a/c/d") == "x.yaml:2:3");  // the nearest origin left: a's value
+  CHECK(c->where("/a/b") == "x.yaml:2:6");
+  CHECK_FALSE(c->erase("/a/c"));
+  CHECK_FALSE(c->erase("/list/0"));  // not a mapping member
+  CHECK_FALSE(c->erase(""));
+  CHECK(c->erase("/list"));
+  CHECK(c->data() == json{{"a", {{"b", 1}}}});
 }
 
 TEST_CASE("missing files are skipped, an empty file is an empty config") {

@@ -177,7 +177,7 @@ new_workspace() {
   mkdir -p "$(dirname "$ws")"
   cp -r "$fixture" "$ws"
   mkdir -p "$ws/.agentry"
-  printf 'permissions: {cargo_test: allow}\n' >"$ws/.agentry/config.yaml"
+  printf 'max_steps: 40\npermissions: {cargo_test: allow}\n' >"$ws/.agentry/config.yaml"
 }
 
 # The sandbox is covered too where bubblewrap can create its namespaces.
