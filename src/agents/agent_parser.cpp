@@ -11,24 +11,11 @@
 #include "agents/text_cleanup.hpp"
 #include "agents/tool_names.hpp"
 #include "agents/yaml_reader.hpp"
+#include "core/text.hpp"
 
 namespace agentry::agents {
 
 namespace {
-
-constexpr std::string_view kWhitespace = " \t\n";
-
-std::string_view trim(std::string_view s) {
-  std::size_t start = s.find_first_not_of(kWhitespace);
-  if (start == std::string_view::npos) return {};
-  return s.substr(start, s.find_last_not_of(kWhitespace) - start + 1);
-}
-
-std::string_view trim_blanks(std::string_view s) {
-  std::size_t start = s.find_first_not_of(" \t");
-  if (start == std::string_view::npos) return {};
-  return s.substr(start, s.find_last_not_of(" \t") - start + 1);
-}
 
 /// A tool name as written, with where it was written.
 struct WrittenTool {
@@ -191,14 +178,14 @@ class DefinitionBuilder {
       std::string_view rest = value.text;
       while (!rest.empty()) {
         std::size_t comma = rest.find(',');
-        std::string_view item = trim_blanks(rest.substr(0, comma));
+        std::string_view item = trim(rest.substr(0, comma), kBlanks);
         if (!item.empty()) out.push_back({std::string(item), &value});
         rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
       }
     } else if (value.kind == YamlValue::Kind::kSequence) {
       for (const auto& item : value.items) {
-        if (item.is_scalar() && !trim_blanks(item.text).empty()) {
-          out.push_back({std::string(trim_blanks(item.text)), &item});
+        if (item.is_scalar() && !trim(item.text, kBlanks).empty()) {
+          out.push_back({std::string(trim(item.text, kBlanks)), &item});
         } else if (item.kind != YamlValue::Kind::kNull) {
           report(Severity::kWarning, item,
                  fmt::format("a tool name must be a string, not a {}; ignored", type_name(item)));

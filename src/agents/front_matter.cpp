@@ -2,11 +2,11 @@
 
 #include <string>
 
+#include "core/text.hpp"
+
 namespace agentry::agents {
 
 namespace {
-
-constexpr std::string_view kBlanks = " \t";
 
 std::string_view trim_right(std::string_view s) {
   std::size_t end = s.find_last_not_of(kBlanks);

@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "agents/agent_parser.hpp"
+#include "core/unique_fd.hpp"
 
 namespace agentry::agents {
 
@@ -27,22 +28,6 @@ namespace {
 // into a reused buffer.
 
 constexpr int kMaxDepth = 64;
-
-/// Owns a file descriptor.
-class UniqueFd {
- public:
-  explicit UniqueFd(int fd) : fd_(fd) {}
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-  ~UniqueFd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int get() const { return fd_; }
-  int release() { return std::exchange(fd_, -1); }
-
- private:
-  int fd_;
-};
 
 struct DirCloser {
   void operator()(DIR* dir) const { ::closedir(dir); }

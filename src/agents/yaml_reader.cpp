@@ -6,17 +6,11 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "core/text.hpp"
+
 namespace agentry::agents {
 
 namespace {
-
-constexpr std::string_view kBlanks = " \t";
-
-std::string_view trim(std::string_view s) {
-  std::size_t start = s.find_first_not_of(kBlanks);
-  if (start == std::string_view::npos) return {};
-  return s.substr(start, s.find_last_not_of(kBlanks) - start + 1);
-}
 
 bool is_key_start(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
@@ -130,7 +124,7 @@ std::string quote_unquoted_colons(std::string_view yaml, int first_line,
     bool rewritten = false;
     if (key_end > 0 && is_key_start(line[0]) && key_end + 1 < line.size() && line[key_end] == ':' &&
         line[key_end + 1] == ' ') {
-      std::string_view value = trim(line.substr(key_end + 1));
+      std::string_view value = trim(line.substr(key_end + 1), kBlanks);
       std::size_t colon = value.find(": ");
       bool quotable = !value.empty() &&
                       std::string_view("'\"[{|>&*!#").find(value.front()) == std::string_view::npos;
@@ -191,7 +185,7 @@ std::optional<YamlValue> parse_simple_yaml(std::string_view yaml, int first_line
     std::size_t end = next == std::string_view::npos ? yaml.size() : next;
     std::string_view text = yaml.substr(pos, end - pos);
     pos = next == std::string_view::npos ? yaml.size() : next + 1;
-    if (trim(text).empty() || text[0] == '#') continue;
+    if (trim(text, kBlanks).empty() || text[0] == '#') continue;
     if (!is_key_start(text[0])) return std::nullopt;
     std::size_t key_end = 1;
     while (key_end < text.size() && is_key_char(text[key_end]))
@@ -199,7 +193,7 @@ std::optional<YamlValue> parse_simple_yaml(std::string_view yaml, int first_line
     if (key_end == text.size() || text[key_end] != ':') return std::nullopt;
     if (key_end + 1 < text.size() && text[key_end + 1] != ' ') return std::nullopt;
     std::string_view rest = key_end + 1 < text.size() ? text.substr(key_end + 1) : "";
-    std::string_view value = trim(rest);
+    std::string_view value = trim(rest, kBlanks);
     if (has_special_characters(value)) return std::nullopt;
     std::optional<std::string_view> quoted = simple_quoted(value);
     if (!quoted) {

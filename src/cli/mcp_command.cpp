@@ -38,8 +38,8 @@ PermissionMode permission_mode_of(const std::string& text) {
 }
 
 /// Takes fd 1 for the protocol and points fd 1 at stderr.
-tools::UniqueFd claim_stdout() {
-  tools::UniqueFd protocol(::fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3));
+UniqueFd claim_stdout() {
+  UniqueFd protocol(::fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3));
   if (!protocol.valid() || ::dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
     throw CommandError(Error(ErrorCode::kIo, "cannot set up standard output for MCP", "agentry mcp",
                              "run it with stdout and stderr open"));

@@ -12,6 +12,7 @@
 #include "cli/interrupt.hpp"
 #include "cli/registry_catalog.hpp"
 #include "core/config.hpp"
+#include "core/text.hpp"
 #include "engine/llm_model_resolver.hpp"
 #include "engine/router.hpp"
 #include "llm/curl_global.hpp"
@@ -30,17 +31,11 @@ struct RouteOptions {
   bool as_json = false;
 };
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
 /// The agent the model's answer names: the whole answer (quotes, backticks, a trailing period
 /// and case ignored), else the one listed name the answer contains. Null when neither.
 const agents::AgentDefinition* match_answer(
     const std::string& answer, const std::vector<const agents::AgentDefinition*>& pool) {
-  std::string cleaned = lower(answer);
+  std::string cleaned = ascii_lower(answer);
   auto junk = [](unsigned char c) {
     return std::isspace(c) || c == '`' || c == '"' || c == '\'' || c == '.' || c == '*' || c == '@';
   };
@@ -49,7 +44,7 @@ const agents::AgentDefinition* match_answer(
   auto first = std::find_if_not(cleaned.begin(), cleaned.end(), junk);
   cleaned.erase(cleaned.begin(), first);
   for (const auto* agent : pool) {
-    if (lower(agent->name) == cleaned) return agent;
+    if (ascii_lower(agent->name) == cleaned) return agent;
   }
   auto boundary = [&](std::size_t at) {
     return at >= cleaned.size() ||
@@ -57,7 +52,7 @@ const agents::AgentDefinition* match_answer(
   };
   const agents::AgentDefinition* found = nullptr;
   for (const auto* agent : pool) {
-    auto name = lower(agent->name);
+    auto name = ascii_lower(agent->name);
     auto pos = cleaned.find(name);
     if (pos == std::string::npos || (pos > 0 && !boundary(pos - 1)) || !boundary(pos + name.size()))
       continue;

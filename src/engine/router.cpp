@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "core/text.hpp"
+
 namespace agentry::engine {
 
 namespace fs = std::filesystem;
@@ -66,12 +68,6 @@ bool is_code_work_word(const std::string& stemmed) {
   return kWords.count(stemmed) != 0;
 }
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
 }  // namespace
 
 std::vector<std::string> route_words(const std::string& text) {
@@ -104,9 +100,9 @@ Route route_task(const AgentCatalog& catalog, const std::string& task, const fs:
   }
 
   // 1. An agent named in the task takes it.
-  std::string lowered = lower(task);
+  std::string lowered = ascii_lower(task);
   for (const auto* agent : pool) {
-    if (mentions(lowered, lower(agent->name))) {
+    if (mentions(lowered, ascii_lower(agent->name))) {
       route.agent = agent;
       route.clear = true;
       route.reason = fmt::format("the task names the agent '{}'", agent->name);

@@ -12,6 +12,8 @@
 
 #include <fmt/format.h>
 
+#include "core/text.hpp"
+
 namespace agentry::fakellm {
 
 namespace {
@@ -58,21 +60,6 @@ const char* reason_phrase(int status) {
   }
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-    s.remove_suffix(1);
-  return s;
-}
-
 bool send_all(int fd, std::string_view bytes) {
   while (!bytes.empty()) {
     ssize_t n = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
@@ -117,7 +104,8 @@ bool read_request(int fd, std::string& buffer, HttpRequestData& out) {
     auto eol = rest.find("\r\n");
     std::string_view line = rest.substr(0, eol);
     if (auto colon = line.find(':'); colon != std::string_view::npos) {
-      out.headers[lower(trim(line.substr(0, colon)))] = std::string(trim(line.substr(colon + 1)));
+      out.headers[ascii_lower(trim(line.substr(0, colon)))] =
+          std::string(trim(line.substr(colon + 1)));
     }
     if (eol == std::string_view::npos) break;
     rest.remove_prefix(eol + 2);
@@ -129,7 +117,7 @@ bool read_request(int fd, std::string& buffer, HttpRequestData& out) {
     if (length > kMaxBody) return false;
   }
   if (auto it = out.headers.find("expect");
-      it != out.headers.end() && lower(it->second) == "100-continue") {
+      it != out.headers.end() && ascii_lower(it->second) == "100-continue") {
     if (!send_all(fd, "HTTP/1.1 100 Continue\r\n\r\n")) return false;
   }
   while (buffer.size() < length) {
@@ -275,7 +263,8 @@ void SocketServer::serve(int fd, int connection) {
     request.connection = connection;
     ResponseWriter writer(fd, stopping_, mu_, cv_);
     auto conn = request.headers.find("connection");
-    if (conn != request.headers.end() && lower(conn->second) == "close") writer.close_connection();
+    if (conn != request.headers.end() && ascii_lower(conn->second) == "close")
+      writer.close_connection();
     handler_(request, writer);
     if (writer.closing()) break;
   }

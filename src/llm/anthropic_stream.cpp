@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/json_depth.hpp"
+#include "core/text.hpp"
 #include "llm/anthropic_wire.hpp"
 #include "llm/error_body.hpp"
 #include "llm/tool_call_parts.hpp"
@@ -12,11 +13,6 @@ namespace agentry::llm {
 using nlohmann::json;
 
 namespace {
-
-std::string excerpt(std::string_view s) {
-  constexpr std::size_t kMax = 120;
-  return s.size() <= kMax ? std::string(s) : std::string(s.substr(0, kMax)) + "…";
-}
 
 std::string str(const json& obj, const char* key) {
   auto it = obj.find(key);

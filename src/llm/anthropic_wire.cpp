@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/json_depth.hpp"
+#include "core/text.hpp"
 #include "llm/anthropic_stream.hpp"
 #include "llm/error_body.hpp"
 
@@ -11,12 +12,6 @@ namespace agentry::llm {
 using nlohmann::json;
 
 namespace {
-
-std::string strip_slash(std::string s) {
-  while (!s.empty() && s.back() == '/')
-    s.pop_back();
-  return s;
-}
 
 /// Appends `blocks` as a message of `role`, merging with the previous message of the same role.
 void push_blocks(json& messages, const char* role, json blocks) {
@@ -149,7 +144,7 @@ Result<Completion> parse_anthropic_response(const json& body) {
 }
 
 std::string AnthropicWire::url() const {
-  std::string base = strip_slash(options_.base_url);
+  std::string base = without_trailing_slashes(options_.base_url);
   return base + (base.ends_with("/v1") ? "/messages" : "/v1/messages");
 }
 

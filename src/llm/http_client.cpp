@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "core/text.hpp"
 #include "llm/curl_handle.hpp"
 #include "llm/redact.hpp"
 
@@ -16,23 +17,6 @@ constexpr std::size_t kMaxErrorBody = 64 * 1024;
 constexpr std::size_t kMinIdleSessions = 4;
 constexpr std::size_t kMaxIdleSessions = 256;
 constexpr int kPollMs = 50;
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() &&
-         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
 
 struct Transfer {
   const CurlApi* api = nullptr;
@@ -49,7 +33,7 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
     // A new status line (after "100 Continue" or a proxy's CONNECT answer) starts a new header set.
     t->response.headers.clear();
   } else if (auto colon = line.find(':'); colon != std::string_view::npos) {
-    t->response.headers[lower(trim(line.substr(0, colon)))] =
+    t->response.headers[ascii_lower(trim(line.substr(0, colon)))] =
         std::string(trim(line.substr(colon + 1)));
   }
   return size * count;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/json_depth.hpp"
+#include "core/text.hpp"
 #include "llm/error_body.hpp"
 #include "llm/openai_wire.hpp"
 
@@ -11,11 +12,6 @@ namespace agentry::llm {
 using nlohmann::json;
 
 namespace {
-
-std::string excerpt(std::string_view s) {
-  constexpr std::size_t kMax = 120;
-  return s.size() <= kMax ? std::string(s) : std::string(s.substr(0, kMax)) + "…";
-}
 
 const std::string* string_member(const json& obj, const char* key) {
   auto it = obj.find(key);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/json_depth.hpp"
+#include "core/text.hpp"
 #include "llm/error_body.hpp"
 #include "llm/openai_stream.hpp"
 
@@ -11,12 +12,6 @@ namespace agentry::llm {
 using nlohmann::json;
 
 namespace {
-
-std::string strip_slash(std::string s) {
-  while (!s.empty() && s.back() == '/')
-    s.pop_back();
-  return s;
-}
 
 /// Message content as text: a string, null, or an array of typed parts.
 std::string content_text(const json& content) {
@@ -165,7 +160,7 @@ Result<Completion> parse_openai_response(const json& body, ToolCallIdSource& ids
 }
 
 std::string OpenAiWire::url() const {
-  return strip_slash(options_.base_url) + "/chat/completions";
+  return without_trailing_slashes(options_.base_url) + "/chat/completions";
 }
 
 std::vector<std::pair<std::string, std::string>> OpenAiWire::headers() const {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/text.hpp"
+
 namespace agentry::llm {
 
 namespace {
@@ -15,13 +17,6 @@ std::string first_set(const Environment& env, std::string_view a, std::string_vi
   return {};
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 struct UrlParts {
   std::string scheme;
   std::string host;
@@ -31,14 +26,14 @@ UrlParts split_url(std::string_view url) {
   UrlParts parts;
   auto sep = url.find("://");
   if (sep == std::string_view::npos) return parts;
-  parts.scheme = lower(url.substr(0, sep));
+  parts.scheme = ascii_lower(url.substr(0, sep));
   std::string_view rest = url.substr(sep + 3);
   rest = rest.substr(0, rest.find_first_of("/?#"));
   if (auto at = rest.rfind('@'); at != std::string_view::npos) rest.remove_prefix(at + 1);
   if (rest.starts_with('[')) {
-    parts.host = lower(rest.substr(0, rest.find(']') + 1));
+    parts.host = ascii_lower(rest.substr(0, rest.find(']') + 1));
   } else {
-    parts.host = lower(rest.substr(0, rest.find(':')));
+    parts.host = ascii_lower(rest.substr(0, rest.find(':')));
   }
   return parts;
 }
@@ -55,7 +50,7 @@ ProxyEnvironment ProxyEnvironment::from(const Environment& env) {
 }
 
 bool is_loopback_host(std::string_view host) {
-  std::string h = lower(host);
+  std::string h = ascii_lower(host);
   if (h.starts_with('[') && h.ends_with(']')) h = h.substr(1, h.size() - 2);
   if (h == "localhost" || h.ends_with(".localhost") || h == "::1") return true;
   if (!h.starts_with("127.")) return false;

@@ -3,16 +3,11 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/text.hpp"
+
 namespace agentry::llm {
 
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 bool secret_word(std::string_view lowered) {
   for (std::string_view word : {"auth", "key", "token", "secret", "password", "cookie", "sig"}) {
@@ -24,7 +19,7 @@ bool secret_word(std::string_view lowered) {
 }  // namespace
 
 bool is_secret_header(std::string_view name) {
-  return secret_word(lower(name));
+  return secret_word(ascii_lower(name));
 }
 
 std::string redact_header_value(std::string_view name, std::string_view value) {
@@ -67,7 +62,7 @@ std::string redact_url(std::string_view url) {
     if (!first) out.push_back('&');
     first = false;
     auto eq = param.find('=');
-    if (eq != std::string_view::npos && secret_word(lower(param.substr(0, eq)))) {
+    if (eq != std::string_view::npos && secret_word(ascii_lower(param.substr(0, eq)))) {
       out.append(param.substr(0, eq + 1));
       out.append("***");
     } else {

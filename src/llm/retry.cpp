@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "core/text.hpp"
 #include "llm/http_date.hpp"
 
 namespace agentry::llm {
@@ -29,12 +30,6 @@ std::optional<double> parse_number(std::string_view s) {
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
   if (ec != std::errc() || end != s.data() + s.size() || !std::isfinite(value)) return std::nullopt;
   return value;
-}
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
 }
 
 }  // namespace
@@ -94,7 +89,7 @@ RetryDecision classify_http_failure(const RetryPolicy& policy, const HttpRespons
     d.retryable = false;
     d.reason = "the account's quota is used up: waiting will not help";
   }
-  std::string should = lower(response.header("x-should-retry"));
+  std::string should = ascii_lower(response.header("x-should-retry"));
   if (should == "true") d.retryable = true;
   if (should == "false" && d.retryable) {
     d.retryable = false;

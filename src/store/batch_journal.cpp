@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "core/json_depth.hpp"
+#include "core/unique_fd.hpp"
 
 namespace agentry::store {
 
@@ -23,29 +24,6 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
-
-/// An owned file descriptor, closed when the object dies.
-class UniqueFd {
- public:
-  explicit UniqueFd(int fd = -1) : fd_(fd) {}
-  UniqueFd(UniqueFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  UniqueFd& operator=(UniqueFd&& other) noexcept {
-    if (this != &other) {
-      if (fd_ >= 0) ::close(fd_);
-      fd_ = std::exchange(other.fd_, -1);
-    }
-    return *this;
-  }
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-  ~UniqueFd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 Error io_error(std::string_view what, const fs::path& path, int err, std::string hint = {}) {
   return Error(ErrorCode::kIo, fmt::format("{}: {}", what, std::strerror(err)), path.string(),

@@ -2,23 +2,15 @@
 
 #include <fmt/format.h>
 
+#include "core/text.hpp"
+
 namespace agentry::store {
 
 namespace {
 
 constexpr std::size_t kMaxTitleBytes = 120;
-
-bool is_blank(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_blank(s.front()))
-    s.remove_prefix(1);
-  while (!s.empty() && is_blank(s.back()))
-    s.remove_suffix(1);
-  return s;
-}
+/// What a title is trimmed of (a line: no newlines left).
+constexpr std::string_view kTitleBlanks = " \t\r\f\v";
 
 }  // namespace
 
@@ -49,7 +41,7 @@ std::string make_title(std::string_view task) {
   std::string_view line;
   while (!task.empty()) {
     auto end = task.find('\n');
-    line = trim(task.substr(0, end));
+    line = trim(task.substr(0, end), kTitleBlanks);
     if (!line.empty() || end == std::string_view::npos) break;
     task.remove_prefix(end + 1);
   }
@@ -58,7 +50,7 @@ std::string make_title(std::string_view task) {
   // Step back over UTF-8 continuation bytes so that no character is split.
   while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80)
     --cut;
-  return std::string(trim(line.substr(0, cut))) + "…";
+  return std::string(trim(line.substr(0, cut), kTitleBlanks)) + "…";
 }
 
 }  // namespace agentry::store

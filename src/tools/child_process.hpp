@@ -5,7 +5,7 @@
 #include <optional>
 #include <sys/types.h>
 
-#include "tools/unique_fd.hpp"
+#include "core/unique_fd.hpp"
 
 namespace agentry::tools {
 

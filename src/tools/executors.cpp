@@ -11,7 +11,7 @@
 
 #include <fmt/format.h>
 
-#include "tools/unique_fd.hpp"
+#include "core/unique_fd.hpp"
 
 namespace agentry::tools {
 

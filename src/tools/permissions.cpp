@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "core/text.hpp"
 #include "tools/glob_match.hpp"
 
 namespace agentry::tools {
@@ -13,13 +14,6 @@ namespace agentry::tools {
 using nlohmann::json;
 
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 bool is_process_tool(std::string_view name) {
   return name.starts_with("cargo_") || name == "clippy_fix" || name == "rustfmt";
@@ -140,7 +134,7 @@ Result<PermissionPolicy> PermissionPolicy::for_agent(const json& permission, std
   static constexpr std::array<std::string_view, 6> kModes = {
       "", "default", "acceptedits", "bypasspermissions", "plan", "dontask"};
   PermissionPolicy policy = *this;
-  policy.mode_ = lower(mode);
+  policy.mode_ = ascii_lower(mode);
   if (std::find(kModes.begin(), kModes.end(), policy.mode_) == kModes.end())
     return fail(ErrorCode::kConfig, fmt::format("unknown permissionMode `{}`", mode), where,
                 "use default, acceptEdits, bypassPermissions, plan or dontAsk");
@@ -166,7 +160,7 @@ Result<PermissionPolicy> PermissionPolicy::for_agent(const json& permission, std
       auto p = parse_value(value, key, where);
       if (!p) return tl::make_unexpected(p.error());
     }
-    policy.agent_[lower(key)] = value;
+    policy.agent_[ascii_lower(key)] = value;
   }
   return policy;
 }
@@ -183,7 +177,7 @@ Permission PermissionPolicy::decide(const ToolSpec& spec, const json& arguments)
   if (config_rule != config_.end()) result = config_rule->second;
 
   std::string command = call_command(spec, arguments);
-  if (auto it = agent_.find(lower(name)); it != agent_.end()) {
+  if (auto it = agent_.find(ascii_lower(name)); it != agent_.end()) {
     if (auto p = rule_for(*it, command)) result = *p;
   } else {
     std::optional<Permission> from_groups;

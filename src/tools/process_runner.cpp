@@ -15,9 +15,9 @@
 
 #include <fmt/format.h>
 
+#include "core/unique_fd.hpp"
 #include "tools/capped_text.hpp"
 #include "tools/child_process.hpp"
-#include "tools/unique_fd.hpp"
 
 namespace agentry::tools {
 

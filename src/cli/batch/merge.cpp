@@ -10,8 +10,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/unique_fd.hpp"
 #include "store/batch_journal.hpp"
-#include "tools/unique_fd.hpp"
 
 namespace agentry::cli::batch {
 
@@ -79,7 +79,7 @@ Result<MergeReport> merge_results(const fs::path& out, const std::vector<fs::pat
   tmp += fmt::format(".tmp-{}", ::getpid());
   Result<void> written;
   {
-    tools::UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+    UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
     if (!fd.valid()) return tl::make_unexpected(write_error(tmp, errno));
     written = write_all(fd.get(), text, tmp);
     if (written && ::fsync(fd.get()) != 0) written = tl::make_unexpected(write_error(tmp, errno));

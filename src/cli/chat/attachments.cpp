@@ -6,15 +6,13 @@
 
 #include <fmt/format.h>
 
+#include "core/text.hpp"
+
 namespace agentry::cli::chat {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
 
 constexpr std::string_view kTrailingPunctuation = ".,;:!?)]}'\"";
 
@@ -34,7 +32,7 @@ std::string trim_mention(std::string mention, const tools::Workspace& ws) {
 std::vector<std::string> attachment_mentions(std::string_view message) {
   std::vector<std::string> out;
   for (std::size_t i = 0; i < message.size(); ++i) {
-    if (message[i] != '@' || (i > 0 && !is_space(message[i - 1]))) continue;
+    if (message[i] != '@' || (i > 0 && !is_ascii_space(message[i - 1]))) continue;
     std::size_t start = i + 1;
     if (start < message.size() && message[start] == '"') {
       auto close = message.find('"', start + 1);
@@ -44,7 +42,7 @@ std::vector<std::string> attachment_mentions(std::string_view message) {
       continue;
     }
     std::size_t end = start;
-    while (end < message.size() && !is_space(message[end]))
+    while (end < message.size() && !is_ascii_space(message[end]))
       ++end;
     if (end > start) out.emplace_back(message.substr(start, end - start));
     i = end;

@@ -9,6 +9,7 @@
 #include "cli/chat/markdown.hpp"
 #include "cli/commands.hpp"
 #include "core/config.hpp"
+#include "core/text.hpp"
 #include "engine/registry_tool_host.hpp"
 #include "llm/provider_config.hpp"
 #include "tools/tool_spec_loader.hpp"
@@ -30,10 +31,6 @@ constexpr const char* kKeysHelp =
     "stops the turn; twice on an empty prompt quits · Ctrl-D on an empty prompt quits.\n"
     "Input: @path attaches a workspace file · !cmd runs a command yourself (through /bin/sh; "
     "only you see its output) · !!cmd also hands its output to the agent with your next message.";
-
-bool blank(std::string_view s) {
-  return s.find_first_not_of(" \t\r\n") == std::string_view::npos;
-}
 
 std::string first_line(std::string_view text) {
   auto nl = text.find('\n');
@@ -332,7 +329,7 @@ void ChatLoop::resume(const std::string& id, bool quiet_if_missing) {
   auto messages = s->load_messages(info->id);
   if (!messages) return;
   for (auto it = messages->rbegin(); it != messages->rend(); ++it) {
-    if (it->role != Role::kAssistant || blank(it->text)) continue;
+    if (it->role != Role::kAssistant || is_blank(it->text)) continue;
     MarkdownRenderer markdown({color_, screen_->columns()});
     std::string out = "\n";
     std::string text = strip_controls(it->text);
@@ -357,7 +354,7 @@ void ChatLoop::resume(const std::string& id, bool quiet_if_missing) {
 void ChatLoop::show_diff() {
   interrupts_.rearm();
   auto diff = changes_->diff(interrupts_.token());
-  if (blank(diff)) {
+  if (is_blank(diff)) {
     note(changes_->uses_git() ? "no changes (git diff is empty)"
                               : "no changes by the agent's tools in this chat");
     return;

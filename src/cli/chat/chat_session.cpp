@@ -14,6 +14,7 @@
 #include "cli/runtime.hpp"
 #include "core/config.hpp"
 #include "core/paths.hpp"
+#include "core/text.hpp"
 
 namespace agentry::cli::chat {
 
@@ -23,10 +24,6 @@ namespace {
 
 std::unique_ptr<ResizeSignal> resize_signal_for_terminal() {
   return ::isatty(STDIN_FILENO) && ::isatty(STDOUT_FILENO) ? ResizeSignal::open() : nullptr;
-}
-
-bool blank(std::string_view s) {
-  return s.find_first_not_of(" \t\r\n") == std::string_view::npos;
 }
 
 }  // namespace
@@ -201,12 +198,12 @@ std::optional<std::string> ChatLoop::next_line() {
     if (!std::getline(std::cin, more)) break;
     line += more;
   }
-  if (!blank(line)) say(prompt() + line);
+  if (!is_blank(line)) say(prompt() + line);
   return line;
 }
 
 bool ChatLoop::handle_line(const std::string& line) {
-  if (blank(line)) return true;
+  if (is_blank(line)) return true;
   if (auto command = parse_slash_command(line)) return run_command(*command);
   if (auto shell = parse_shell_line(line)) {
     run_shell(*shell);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "cli/chat/display_width.hpp"
+#include "core/text.hpp"
 
 namespace agentry::cli::chat {
 
@@ -12,10 +13,6 @@ constexpr std::size_t kMaxPartialBytes = 16384;
 
 std::string pad_for(int depth) {
   return std::string(static_cast<std::size_t>(depth) * 2, ' ');
-}
-
-bool blank(std::string_view s) {
-  return s.find_first_not_of(" \t\r") == std::string_view::npos;
 }
 
 }  // namespace
@@ -81,7 +78,7 @@ void ChatSink::header(const engine::Origin& origin) {
 }
 
 void ChatSink::emit_line(const std::string& session, Stream& s, const std::string& line) {
-  if (!s.started && blank(line)) return;  // leading blank lines of an answer
+  if (!s.started && is_blank(line, " \t\r")) return;  // leading blank lines of an answer
   s.started = true;
   header({session, s.agent, s.depth});
   s.markdown.set_width(std::max(20, screen_.columns() - 2 * s.depth));
@@ -92,7 +89,7 @@ void ChatSink::emit_line(const std::string& session, Stream& s, const std::strin
 }
 
 void ChatSink::update_partial(const std::string& session, Stream& s) {
-  if (s.pending.empty() || (!s.started && blank(s.pending))) {
+  if (s.pending.empty() || (!s.started && is_blank(s.pending, " \t\r"))) {
     if (partial_owner_ == session) screen_.set_partial({});
     return;
   }

@@ -1,16 +1,11 @@
 #include "cli/chat/line_buffer.hpp"
 
 #include "cli/chat/display_width.hpp"
+#include "core/text.hpp"
 
 namespace agentry::cli::chat {
 
-namespace {
-
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n';
-}
-
-}  // namespace
+namespace {}  // namespace
 
 void LineBuffer::set(std::string text) {
   text_ = std::move(text);
@@ -43,16 +38,16 @@ void LineBuffer::right() {
 }
 
 void LineBuffer::word_left() {
-  while (cursor_ > 0 && is_space(text_[cursor_ - 1]))
+  while (cursor_ > 0 && is_ascii_space(text_[cursor_ - 1]))
     --cursor_;
-  while (cursor_ > 0 && !is_space(text_[cursor_ - 1]))
+  while (cursor_ > 0 && !is_ascii_space(text_[cursor_ - 1]))
     cursor_ = previous_boundary(text_, cursor_);
 }
 
 void LineBuffer::word_right() {
-  while (cursor_ < text_.size() && is_space(text_[cursor_]))
+  while (cursor_ < text_.size() && is_ascii_space(text_[cursor_]))
     ++cursor_;
-  while (cursor_ < text_.size() && !is_space(text_[cursor_]))
+  while (cursor_ < text_.size() && !is_ascii_space(text_[cursor_]))
     cursor_ = next_boundary(text_, cursor_);
 }
 

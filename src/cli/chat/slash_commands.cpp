@@ -5,22 +5,11 @@
 #include <fmt/format.h>
 
 #include "core/edit_distance.hpp"
+#include "core/text.hpp"
 
 namespace agentry::cli::chat {
 
 namespace {
-
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n';
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front()))
-    s.remove_prefix(1);
-  while (!s.empty() && (is_space(s.back()) || s.back() == '\r'))
-    s.remove_suffix(1);
-  return s;
-}
 
 std::vector<std::string> with_prefix(const std::vector<std::string>& all, std::string_view prefix,
                                      std::string_view decoration = {}) {
@@ -62,7 +51,7 @@ const SlashCommandSpec* find_slash_command(std::string_view name) {
 std::optional<SlashCommand> parse_slash_command(std::string_view line) {
   line = trim(line);
   if (!line.starts_with('/') || line.size() < 2) return std::nullopt;
-  auto end = std::find_if(line.begin(), line.end(), is_space) - line.begin();
+  auto end = std::find_if(line.begin(), line.end(), is_ascii_space) - line.begin();
   auto word = line.substr(1, static_cast<std::size_t>(end) - 1);
   if (word.find('/') != std::string_view::npos || word.find('.') != std::string_view::npos)
     return std::nullopt;  // a path, not a command
@@ -99,7 +88,7 @@ Completion complete_input(std::string_view text, std::size_t cursor,
   Completion out;
   cursor = std::min(cursor, text.size());
   std::size_t start = cursor;
-  while (start > 0 && !is_space(text[start - 1]))
+  while (start > 0 && !is_ascii_space(text[start - 1]))
     --start;
   out.start = start;
   out.end = cursor;

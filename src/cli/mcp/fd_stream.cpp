@@ -10,8 +10,8 @@ namespace agentry::cli::mcp {
 FdInputBuf::FdInputBuf(int fd) : fd_(fd) {
   int pipe_fds[2];
   if (::pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK) == 0) {
-    wake_read_ = tools::UniqueFd(pipe_fds[0]);
-    wake_write_ = tools::UniqueFd(pipe_fds[1]);
+    wake_read_ = UniqueFd(pipe_fds[0]);
+    wake_write_ = UniqueFd(pipe_fds[1]);
   }
 }
 

@@ -7,7 +7,7 @@
 #include <streambuf>
 #include <string>
 
-#include "tools/unique_fd.hpp"
+#include "core/unique_fd.hpp"
 
 namespace agentry::cli::mcp {
 
@@ -23,8 +23,8 @@ class FdInputBuf final : public std::streambuf {
 
  private:
   int fd_;
-  tools::UniqueFd wake_read_;
-  tools::UniqueFd wake_write_;
+  UniqueFd wake_read_;
+  UniqueFd wake_write_;
   std::array<char, 64 * 1024> buffer_{};
 };
 
@@ -32,7 +32,7 @@ class FdInputBuf final : public std::streambuf {
 /// stream fail. SIGPIPE must be ignored by the caller for EPIPE to be seen.
 class FdOutputBuf final : public std::streambuf {
  public:
-  explicit FdOutputBuf(tools::UniqueFd fd) : fd_(std::move(fd)) {}
+  explicit FdOutputBuf(UniqueFd fd) : fd_(std::move(fd)) {}
 
  protected:
   int_type overflow(int_type c) override;
@@ -40,7 +40,7 @@ class FdOutputBuf final : public std::streambuf {
   int sync() override;
 
  private:
-  tools::UniqueFd fd_;
+  UniqueFd fd_;
   std::string pending_;
 };
 

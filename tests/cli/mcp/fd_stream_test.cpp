@@ -72,7 +72,7 @@ TEST_CASE("FdInputBuf::interrupt ends a blocked read") {
 
 TEST_CASE("FdOutputBuf writes on flush and fails once the reader is gone") {
   Pipe pipe;
-  FdOutputBuf buf(tools::UniqueFd(::dup(pipe.fds[1])));
+  FdOutputBuf buf(UniqueFd(::dup(pipe.fds[1])));
   std::ostream out(&buf);
   out << "hello\n" << std::flush;
   char got[16] = {};

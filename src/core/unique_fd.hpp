@@ -3,7 +3,7 @@
 #include <unistd.h>
 #include <utility>
 
-namespace agentry::tools {
+namespace agentry {
 
 class UniqueFd {
  public:
@@ -23,6 +23,8 @@ class UniqueFd {
 
   int get() const { return fd_; }
   bool valid() const { return fd_ >= 0; }
+  /// Gives up ownership: the caller closes the returned descriptor.
+  int release() { return std::exchange(fd_, -1); }
   void reset() {
     if (fd_ >= 0) ::close(fd_);
     fd_ = -1;
@@ -32,4 +34,4 @@ class UniqueFd {
   int fd_ = -1;
 };
 
-}  // namespace agentry::tools
+}  // namespace agentry
