@@ -16,7 +16,7 @@ std::string last_dl_error() {
 
 Result<SharedLibrary> SharedLibrary::open(const std::string& soname,
                                           const std::string& install_hint) {
-  void* handle = ::dlopen(soname.c_str(), RTLD_LAZY | RTLD_LOCAL);
+  void* handle = ::dlopen(soname.c_str(), RTLD_LAZY | RTLD_LOCAL | RTLD_NODELETE);
   if (handle == nullptr) {
     return fail(ErrorCode::kNotFound, "cannot load " + soname + ": " + last_dl_error(), soname,
                 install_hint);

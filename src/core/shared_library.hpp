@@ -7,10 +7,15 @@
 
 namespace agentry {
 
-/// Owns one dlopen handle; dlclose on destruction. Move-only.
+/// Owns one dlopen handle, released on destruction; the library itself stays loaded until the
+/// process exits (RTLD_NODELETE). Unloading libcurl ran its dependencies' exit code early
+/// (OpenSSL, GnuTLS and krb5 keep thread and exit handlers), and when the library had been
+/// loaded by a thread that was gone, LeakSanitizer's scan at exit crashed on what it left.
+/// Unloading bought nothing: agentry loads it once and exits soon after. Move-only.
 class SharedLibrary {
  public:
-  /// dlopen(soname, RTLD_LAZY | RTLD_LOCAL): functions bind on first call, as for a linked library.
+  /// dlopen(soname, RTLD_LAZY | RTLD_LOCAL | RTLD_NODELETE): functions bind on first call, as
+  /// for a linked library.
   /// On failure the error (kNotFound) quotes dlerror and carries `install_hint` (which package to
   /// install).
   [[nodiscard]] static Result<SharedLibrary> open(const std::string& soname,

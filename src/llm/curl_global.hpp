@@ -19,7 +19,8 @@ namespace agentry::llm {
 /// The composition root (main's commands, a test) owns exactly one and passes it by reference
 /// to what makes HTTP clients; nothing initialises libcurl behind the caller's back. Building one
 /// costs nothing: libcurl is loaded by the first api() call, once. Destroy it after every client
-/// that used it (it calls curl_global_cleanup, then unloads the library).
+/// that used it (it calls curl_global_cleanup; the library stays mapped until exit, see
+/// SharedLibrary).
 class CurlGlobal {
  public:
   static constexpr const char* kSoname = "libcurl.so.4";

@@ -2,6 +2,7 @@
 #include "core/shared_library.hpp"
 
 #include <cstring>
+#include <dlfcn.h>
 
 #include <doctest/doctest.h>
 
@@ -19,7 +20,7 @@ TEST_CASE("a library that is not installed fails with its name and the install h
 
 TEST_CASE("symbols resolve from a loaded library and a missing one is named") {
   auto lib = SharedLibrary::open("libc.so.6", "install libc6");
-  REQUIRE_MESSAGE(lib.has_value(), lib.error().to_string());
+  REQUIRE_MESSAGE(lib.has_value(), (lib ? "" : lib.error().to_string()));
   auto strlen_address = lib->symbol("strlen");
   REQUIRE(strlen_address.has_value());
   auto* fn = reinterpret_cast<std::size_t (*)(const char*)>(*strlen_address);
@@ -34,6 +35,20 @@ TEST_CASE("symbols resolve from a loaded library and a missing one is named") {
   SharedLibrary moved = std::move(*lib);  // the handle moves; the old owner closes nothing
   CHECK(moved.soname() == "libc.so.6");
   CHECK(moved.symbol("strlen").has_value());
+}
+
+TEST_CASE("a library stays loaded after its owner is gone, until the process exits") {
+  // libcurl: agentry links it nowhere, so only this test loads it.
+  const char* soname = "libcurl.so.4";
+  REQUIRE_MESSAGE(::dlopen(soname, RTLD_LAZY | RTLD_NOLOAD) == nullptr,
+                  "already loaded: the test would prove nothing");
+  {
+    auto lib = SharedLibrary::open(soname, "install libcurl4");
+    REQUIRE_MESSAGE(lib.has_value(), (lib ? "" : lib.error().to_string()));
+  }
+  void* still = ::dlopen(soname, RTLD_LAZY | RTLD_NOLOAD);
+  CHECK(still != nullptr);
+  if (still != nullptr) ::dlclose(still);
 }
 
 }  // namespace
