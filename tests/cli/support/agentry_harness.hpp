@@ -38,11 +38,11 @@ inline fs::path source_dir() {
 /// Starts the fake server on a script given as YAML text.
 inline std::unique_ptr<fakellm::FakeLlmServer> start_fake(std::string_view yaml) {
   auto doc = yaml_to_json(yaml, "script");
-  REQUIRE_MESSAGE(doc.has_value(), doc.error().to_string());
+  REQUIRE_MESSAGE(doc.has_value(), (doc ? "" : doc.error().to_string()));
   auto script = fakellm::parse_script(*doc);
-  REQUIRE_MESSAGE(script.has_value(), script.error().to_string());
+  REQUIRE_MESSAGE(script.has_value(), (script ? "" : script.error().to_string()));
   auto server = fakellm::FakeLlmServer::start(std::move(*script));
-  REQUIRE_MESSAGE(server.has_value(), server.error().to_string());
+  REQUIRE_MESSAGE(server.has_value(), (server ? "" : server.error().to_string()));
   return std::move(*server);
 }
 
