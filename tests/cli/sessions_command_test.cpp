@@ -16,7 +16,7 @@ using e2e::AgentryHome;
 using nlohmann::json;
 
 // The orchestrator delegates; rust-pro lists the files and answers; the orchestrator answers.
-constexpr const char* kScript = R"(
+constexpr const char* kSessionsScript = R"(
 turns:
   - text: "Delegating."
     tool_calls:
@@ -57,7 +57,7 @@ Ran delegated_run(const AgentryHome& home, const fakellm::FakeLlmServer& server)
 
 TEST_CASE("sessions list: root sessions of this directory, most recent first") {
   AgentryHome home;
-  auto server = e2e::start_fake(kScript);
+  auto server = e2e::start_fake(kSessionsScript);
   auto ran = delegated_run(home, *server);
 
   auto text = home.run({"sessions", "list"}, nullptr);
@@ -123,7 +123,7 @@ TEST_CASE("sessions list with no store yet says so and creates nothing") {
 
 TEST_CASE("sessions show: transcript summary, subagent tree and usage, by id prefix") {
   AgentryHome home;
-  auto server = e2e::start_fake(kScript);
+  auto server = e2e::start_fake(kSessionsScript);
   auto ran = delegated_run(home, *server);
 
   auto text = home.run({"sessions", "show", ran.root_id.substr(0, 20)}, nullptr);
@@ -167,7 +167,7 @@ TEST_CASE("sessions show: transcript summary, subagent tree and usage, by id pre
 
 TEST_CASE("sessions export: JSONL to stdout, markdown to a file") {
   AgentryHome home;
-  auto server = e2e::start_fake(kScript);
+  auto server = e2e::start_fake(kSessionsScript);
   auto ran = delegated_run(home, *server);
 
   auto jsonl = home.run({"sessions", "export", ran.root_id}, nullptr);

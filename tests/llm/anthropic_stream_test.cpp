@@ -15,7 +15,7 @@ namespace {
 using Decoded = testing::DecodedStream;
 
 /// Feeds `stream` through the SSE parser to a fresh decoder, as HttpProvider does.
-Decoded decode(std::string_view stream) {
+Decoded decode_anthropic(std::string_view stream) {
   return testing::decode_sse<AnthropicStreamDecoder>(stream);
 }
 
@@ -24,7 +24,7 @@ Decoded decode(std::string_view stream) {
 // get<std::int64_t>() of a float out of int64's range is undefined behaviour (UBSan:
 // "1e+300 is outside the range of representable values of type 'long'").
 TEST_CASE("anthropic stream: token counts that are no counts are ignored") {
-  Decoded d = decode(
+  Decoded d = decode_anthropic(
       "event: message_start\n"
       "data: {\"type\":\"message_start\",\"message\":{\"model\":\"m\",\"usage\":"
       "{\"input_tokens\":1e300,\"output_tokens\":-5,\"cache_read_input_tokens\":7.0,"
@@ -39,7 +39,8 @@ TEST_CASE("anthropic stream: token counts that are no counts are ignored") {
   CHECK(d.completion.usage.cache_read_tokens == 7);
   CHECK(d.completion.usage.cache_write_tokens == 0);
   auto input = agentry::testing::fuzz_input("anthropic_stream", "crash-usage-1e300");
-  CHECK(decode(agentry::testing::fuzz_stream_body(input)).completion.usage.input_tokens == 0);
+  CHECK(decode_anthropic(agentry::testing::fuzz_stream_body(input)).completion.usage.input_tokens ==
+        0);
 }
 
 // Found by tests/fuzz (anthropic_stream): json::value() threw out of the decoder (and through
@@ -47,7 +48,7 @@ TEST_CASE("anthropic stream: token counts that are no counts are ignored") {
 TEST_CASE("anthropic stream: members that are not objects are read as empty") {
   Decoded d;
   REQUIRE_NOTHROW(
-      d = decode(
+      d = decode_anthropic(
           "event: content_block_start\n"
           "data: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":\"text\"}\n\n"
           "event: content_block_delta\n"
@@ -59,7 +60,7 @@ TEST_CASE("anthropic stream: members that are not objects are read as empty") {
   CHECK(d.completion.message.text.empty());
   auto input = agentry::testing::fuzz_input("anthropic_stream",
                                             "crash-fe4065d41449db8dcf9a23c8b65fd7b0f18de6f8");
-  REQUIRE_NOTHROW(d = decode(agentry::testing::fuzz_stream_body(input)));
+  REQUIRE_NOTHROW(d = decode_anthropic(agentry::testing::fuzz_stream_body(input)));
 }
 
 }  // namespace agentry::llm

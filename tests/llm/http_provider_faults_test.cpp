@@ -12,15 +12,8 @@ namespace {
 using namespace testing;
 using std::chrono::milliseconds;
 
-struct Run {
-  std::unique_ptr<fakellm::FakeLlmServer> server;
-  RecordedWaits waits;
-  Collected got;
-  Result<Completion> result = fail(ErrorCode::kInternal, "not run");
-};
-
 /// Runs one streamed completion against `yaml` with at most `max_retries` retries.
-void run(Run& r, std::string_view yaml, int max_retries = 3, bool stream = true,
+void run(ProviderRun& r, std::string_view yaml, int max_retries = 3, bool stream = true,
          ProviderKind kind = ProviderKind::kOpenAi) {
   CurlGlobal curl;
   r.server = start_fake(yaml);
@@ -30,12 +23,12 @@ void run(Run& r, std::string_view yaml, int max_retries = 3, bool stream = true,
   r.result = provider->complete(simple_request("hi", stream), r.got.sink(), {});
 }
 
-std::string url_of(const Run& r) {
+std::string url_of(const ProviderRun& r) {
   return r.server->url("/v1/chat/completions");
 }
 
 TEST_CASE("429 with retry-after-ms is retried after exactly that wait") {
-  Run r;
+  ProviderRun r;
   run(r, R"(
 - text: ok
   faults: [{status: 429, retry_after_ms: 50, times: 2}]
@@ -47,7 +40,7 @@ TEST_CASE("429 with retry-after-ms is retried after exactly that wait") {
 }
 
 TEST_CASE("Retry-After in seconds and as an HTTP-date are honoured") {
-  Run r;
+  ProviderRun r;
   run(r, R"(
 - text: ok
   faults:
@@ -63,7 +56,7 @@ TEST_CASE("Retry-After in seconds and as an HTTP-date are honoured") {
 }
 
 TEST_CASE("without a server wish the waits back off exponentially") {
-  Run r;
+  ProviderRun r;
   run(r, R"(
 - text: ok
   faults: [{status: 500, times: 1}, {status: 502}, {status: 529}]
@@ -75,12 +68,12 @@ TEST_CASE("without a server wish the waits back off exponentially") {
 }
 
 TEST_CASE("408 and 409 are retried, the retry count is capped and the error says so") {
-  Run ok;
+  ProviderRun ok;
   run(ok, "- text: ok\n  faults: [{status: 408}, {status: 409}]\n");
   REQUIRE(ok.result.has_value());
   CHECK(ok.server->request_count() == 3);
 
-  Run r;
+  ProviderRun r;
   run(r, R"(
 - text: never
   faults: [{status: 500, times: 10, error_message: "The server had an error while processing your request."}]
@@ -108,7 +101,7 @@ TEST_CASE("client errors are not retried and carry the server's own message") {
         Case{403, ErrorCode::kAuth, "permissions"}, Case{404, ErrorCode::kHttp, "model id"},
         Case{413, ErrorCode::kHttp, "too large"}, Case{422, ErrorCode::kHttp, ""}}) {
     CAPTURE(c.status);
-    Run r;
+    ProviderRun r;
     run(r, fmt::format("- text: never\n  faults: [{{status: {}, error_message: 'bad thing {}', "
                        "error_code: code_{}}}]\n",
                        c.status, c.status, c.status));
@@ -129,7 +122,7 @@ TEST_CASE("client errors are not retried and carry the server's own message") {
 TEST_CASE("a rejected key that the server echoes is cut out of the error") {
   for (ProviderKind kind : {ProviderKind::kOpenAi, ProviderKind::kAnthropic}) {
     CAPTURE(to_string(kind));
-    Run r;
+    ProviderRun r;
     // The default test key is sk-test-SECRET-123; the body names it as some servers do.
     run(r,
         "- text: never\n  faults: [{status: 401, body: '{\"error\": {\"message\": \"Incorrect "
@@ -146,18 +139,18 @@ TEST_CASE("a rejected key that the server echoes is cut out of the error") {
 }
 
 TEST_CASE("the server can veto or ask for a retry, and a used-up quota is final") {
-  Run veto;
+  ProviderRun veto;
   run(veto, "- text: x\n  faults: [{status: 503, x_should_retry: false}]\n");
   REQUIRE_FALSE(veto.result.has_value());
   CHECK(veto.server->request_count() == 1);
   CHECK(veto.result.error().hint.find("x-should-retry: false") != std::string::npos);
 
-  Run ask;
+  ProviderRun ask;
   run(ask, "- text: x\n  faults: [{status: 400, x_should_retry: true}]\n");
   REQUIRE(ask.result.has_value());
   CHECK(ask.server->request_count() == 2);
 
-  Run quota;
+  ProviderRun quota;
   run(quota, R"(
 - text: x
   faults: [{status: 429, error_code: insufficient_quota, error_message: "You exceeded your current quota"}]
@@ -170,7 +163,7 @@ TEST_CASE("the server can veto or ask for a retry, and a used-up quota is final"
 }
 
 TEST_CASE("a server wait longer than allowed fails at once and says how long") {
-  Run r;
+  ProviderRun r;
   run(r, "- text: x\n  faults: [{status: 429, retry_after: 3600}]\n");
   REQUIRE_FALSE(r.result.has_value());
   CHECK(r.server->request_count() == 1);
@@ -179,7 +172,7 @@ TEST_CASE("a server wait longer than allowed fails at once and says how long") {
 }
 
 TEST_CASE("connection failures are retried: a closed connection, a refused port") {
-  Run closed;
+  ProviderRun closed;
   run(closed, "- text: back\n  faults: [{close_without_response: true, times: 2}]\n");
   REQUIRE_MESSAGE(closed.result.has_value(),
                   (closed.result ? "" : closed.result.error().to_string()));
@@ -204,7 +197,7 @@ TEST_CASE("connection failures are retried: a closed connection, a refused port"
 }
 
 TEST_CASE("a stream cut before its first byte is retried transparently") {
-  Run r;
+  ProviderRun r;
   run(r, "- text: whole story\n  faults: [{cut_after_bytes: 0}, {cut_after_bytes: 20}]\n");
   REQUIRE_MESSAGE(r.result.has_value(), (r.result ? "" : r.result.error().to_string()));
   CHECK(r.server->request_count() == 3);
@@ -212,7 +205,7 @@ TEST_CASE("a stream cut before its first byte is retried transparently") {
 }
 
 TEST_CASE("a stream cut midway ends with a retryable error and keeps the text received") {
-  Run r;
+  ProviderRun r;
   // Events: role chunk, "one ", "two ", "three ", … — cut inside the fourth event.
   run(r, R"(
 - text: "one two three four five"
@@ -232,7 +225,7 @@ TEST_CASE("a stream cut midway ends with a retryable error and keeps the text re
 }
 
 TEST_CASE("a stream that ends cleanly without finish reason or [DONE] is truncated") {
-  Run r;
+  ProviderRun r;
   run(r, R"(
 - text: "one two three"
   tool_calls: [{id: c1, name: t, arguments: {a: 1}}]
@@ -248,13 +241,13 @@ TEST_CASE("a stream that ends cleanly without finish reason or [DONE] is truncat
 }
 
 TEST_CASE("an error event before any text is retried, a malformed chunk likewise") {
-  Run early;
+  ProviderRun early;
   run(early, "- text: fine\n  faults: [{error_after_events: 1}, {malformed_after_events: 0}]\n");
   REQUIRE_MESSAGE(early.result.has_value(), (early.result ? "" : early.result.error().to_string()));
   CHECK(early.server->request_count() == 3);
   CHECK(early.got.text() == "fine");
 
-  Run late;
+  ProviderRun late;
   run(late, "- text: 'a b c d'\n  faults: [{malformed_after_events: 3}]\n");
   REQUIRE_FALSE(late.result.has_value());
   CHECK(late.server->request_count() == 1);
@@ -266,7 +259,7 @@ TEST_CASE("an error event before any text is retried, a malformed chunk likewise
 }
 
 TEST_CASE("a non-retryable in-stream error is not retried even before any text") {
-  Run r;
+  ProviderRun r;
   run(r, R"(
 - text: x
   faults: [{error_after_events: 0, error_type: invalid_request_error, error_message: "bad tool schema"}]
@@ -278,7 +271,7 @@ TEST_CASE("a non-retryable in-stream error is not retried even before any text")
 }
 
 TEST_CASE("llama.cpp's integer error codes and non-JSON error bodies still give a clear message") {
-  Run r;
+  ProviderRun r;
   run(r, R"(
 - text: x
   faults: [{status: 503, body: '{"error":{"code":503,"message":"Loading model","type":"unavailable_error"}}', times: 5}]
@@ -289,7 +282,7 @@ TEST_CASE("llama.cpp's integer error codes and non-JSON error bodies still give 
         "provider 'fake-openai' answered HTTP 503: Loading model [type unavailable_error, request "
         "id req_fake_1]");
 
-  Run html;
+  ProviderRun html;
   run(html, "- text: x\n  faults: [{status: 502, body: \"<html>Bad gateway</html>\\nmore\"}]\n", 0);
   REQUIRE_FALSE(html.result.has_value());
   CHECK(html.result.error().message.find("HTTP 502: <html>Bad gateway</html> [request id") !=
@@ -297,7 +290,7 @@ TEST_CASE("llama.cpp's integer error codes and non-JSON error bodies still give 
 }
 
 TEST_CASE("a non-streamed body cut short is retried") {
-  Run r;
+  ProviderRun r;
   run(r, "- text: whole\n  faults: [{cut_after_bytes: 30}]\n", 3, false);
   REQUIRE_MESSAGE(r.result.has_value(), (r.result ? "" : r.result.error().to_string()));
   CHECK(r.server->request_count() == 2);

@@ -19,14 +19,7 @@ namespace {
 
 using namespace testing;
 
-struct Run {
-  std::unique_ptr<fakellm::FakeLlmServer> server;
-  RecordedWaits waits;
-  Collected got;
-  Result<Completion> result = fail(ErrorCode::kInternal, "not run");
-};
-
-void run(Run& r, std::string_view yaml, ProviderKind kind, ResponseLimits limits,
+void run(ProviderRun& r, std::string_view yaml, ProviderKind kind, ResponseLimits limits,
          std::chrono::milliseconds total = std::chrono::seconds(20), bool stream = true) {
   CurlGlobal curl;
   r.server = start_fake(yaml);
@@ -53,7 +46,7 @@ const ProviderKind kKinds[] = {ProviderKind::kOpenAi, ProviderKind::kAnthropic};
 TEST_CASE("a model that streams text forever is cut at max_output_bytes and not retried") {
   for (ProviderKind kind : kKinds) {
     CAPTURE(to_string(kind));
-    Run r;
+    ProviderRun r;
     ResponseLimits limits;
     limits.max_output_bytes = 256 * 1024;
     // Unbounded: the stream ends only when the client hangs up. A retry would get "never".
@@ -79,7 +72,7 @@ TEST_CASE("a model that streams text forever is cut at max_output_bytes and not 
 TEST_CASE("endless keep-alive comments are cut at max_response_bytes") {
   for (ProviderKind kind : kKinds) {
     CAPTURE(to_string(kind));
-    Run r;
+    ProviderRun r;
     ResponseLimits limits;
     limits.max_response_bytes = 1 << 20;
     run(r, "- text: never\n  faults: [{endless: comments}]\n", kind, limits);
@@ -95,7 +88,7 @@ TEST_CASE("endless keep-alive comments are cut at max_response_bytes") {
 }
 
 TEST_CASE("the limits let a response that ends in time through: endless_bytes then the end") {
-  Run r;
+  ProviderRun r;
   ResponseLimits limits;
   limits.max_response_bytes = 1 << 20;
   run(r, "- text: fine\n  faults: [{endless: comments, endless_bytes: 100000}]\n",
@@ -105,7 +98,7 @@ TEST_CASE("the limits let a response that ends in time through: endless_bytes th
 }
 
 TEST_CASE("a slow endless stream ends at the total timeout") {
-  Run r;
+  ProviderRun r;
   // Keep-alives arrive all the time, so the low-speed guard never fires: only the total does.
   run(r, "- text: never\n  faults: [{endless: comments, drip_tokens_per_second: 50, times: 9}]\n",
       ProviderKind::kOpenAi, ResponseLimits{}, std::chrono::milliseconds(600));
@@ -121,7 +114,7 @@ TEST_CASE("a slow endless stream ends at the total timeout") {
 TEST_CASE("a 100 MB tool-call argument is refused at max_output_bytes, both wire formats") {
   for (ProviderKind kind : kKinds) {
     CAPTURE(to_string(kind));
-    Run r;
+    ProviderRun r;
     // 100 MB, then a proper end: without the limit the call would be delivered.
     run(r, R"(
 - text: never
@@ -141,7 +134,7 @@ TEST_CASE("a 100 MB tool-call argument is refused at max_output_bytes, both wire
 }
 
 TEST_CASE("a whole (non-streamed) answer longer than max_response_bytes is refused") {
-  Run r;
+  ProviderRun r;
   ResponseLimits limits;
   limits.max_response_bytes = 1024;
   run(r, fmt::format("- text: {}\n", std::string(4000, 'a')), ProviderKind::kOpenAi, limits,

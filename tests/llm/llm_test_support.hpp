@@ -138,6 +138,15 @@ inline std::unique_ptr<Provider> make_test_provider(CurlGlobal& curl, ProviderCo
   return std::move(*provider);
 }
 
+/// One provider call against a fake server: the server, the waits it recorded, what reached the
+/// sink and the result.
+struct ProviderRun {
+  std::unique_ptr<fakellm::FakeLlmServer> server;
+  RecordedWaits waits;
+  Collected got;
+  Result<Completion> result = fail(ErrorCode::kInternal, "not run");
+};
+
 inline CompletionRequest simple_request(std::string text = "hello", bool stream = true) {
   CompletionRequest r;
   r.model = "fake-model";

@@ -13,7 +13,7 @@ using testing_support::FakeProcessRunner;
 
 namespace {
 
-struct Fixture {
+struct FakeCargoFixture {
   testing::TempDir dir{"agentry-ws"};
   FakeProcessRunner runner;
   Environment parent = [] {
@@ -28,7 +28,7 @@ struct Fixture {
     return s;
   }());
   ToolContext context{dir.path(), {}};
-  Fixture() { dir.write("Cargo.toml", "[package]\nname = \"x\"\n"); }
+  FakeCargoFixture() { dir.write("Cargo.toml", "[package]\nname = \"x\"\n"); }
   ToolOutput call(const std::string& tool, const json& args) {
     auto out = registry.find(tool)->run(args, context);
     REQUIRE_MESSAGE(out, (out ? "" : out.error().to_string()));
@@ -39,7 +39,7 @@ struct Fixture {
 }  // namespace
 
 TEST_CASE("cargo tools build argv from package, features and all_targets") {
-  Fixture f;
+  FakeCargoFixture f;
   f.runner.answers.push_back(exited(0, R"({"reason":"build-finished","success":true})"
                                        "\n"));
   auto out =
@@ -61,7 +61,7 @@ TEST_CASE("cargo tools build argv from package, features and all_targets") {
 }
 
 TEST_CASE("cargo_test passes the name filter after the options") {
-  Fixture f;
+  FakeCargoFixture f;
   f.runner.answers.push_back(
       exited(0,
              "{\"reason\":\"build-finished\",\"success\":true}\n"
@@ -75,7 +75,7 @@ TEST_CASE("cargo_test passes the name filter after the options") {
 }
 
 TEST_CASE("a cargo failure before compiling shows cargo's stderr without progress lines") {
-  Fixture f;
+  FakeCargoFixture f;
   f.runner.answers.push_back(
       exited(101, "",
              "    Updating crates.io index\nerror: failed to parse manifest at `/x/Cargo.toml`\n"));
@@ -87,7 +87,7 @@ TEST_CASE("a cargo failure before compiling shows cargo's stderr without progres
 }
 
 TEST_CASE("a timeout is reported to the model with what was found so far") {
-  Fixture f;
+  FakeCargoFixture f;
   ProcessResult r = exited(-1, "");
   r.timed_out = true;
   r.term_signal = 9;
@@ -98,7 +98,7 @@ TEST_CASE("a timeout is reported to the model with what was found so far") {
 }
 
 TEST_CASE("a missing Cargo.toml is explained, a cancelled run is an Error") {
-  Fixture f;
+  FakeCargoFixture f;
   std::filesystem::remove(f.dir.path() / "Cargo.toml");
   auto out = f.call("cargo_check", json::object());
   CHECK(out.is_error);

@@ -25,7 +25,7 @@ class ScriptedApprover final : public Approver {
   }
 };
 
-struct Fixture {
+struct InvokerFixture {
   testing::TempDir dir{"agentry-ws"};
   FakeProcessRunner runner;
   ToolRegistry registry =
@@ -40,7 +40,7 @@ ToolCall call(const std::string& name, json args, std::string raw = {}) {
 }  // namespace
 
 TEST_CASE("bad arguments go back to the model as text, never a crash") {
-  Fixture f;
+  InvokerFixture f;
   ToolInvoker invoker(f.registry, nullptr);
   PermissionPolicy policy;
   auto missing = invoker.invoke(call("read_file", json::object()), f.context, policy);
@@ -60,7 +60,7 @@ TEST_CASE("bad arguments go back to the model as text, never a crash") {
 }
 
 TEST_CASE("arguments nested 100000 levels deep go back to the model unparsed") {
-  Fixture f;
+  InvokerFixture f;
   ToolInvoker invoker(f.registry, nullptr);
   PermissionPolicy policy;
   std::string deep = R"({"path":)" + std::string(100'000, '[') + std::string(100'000, ']') + "}";
@@ -72,7 +72,7 @@ TEST_CASE("arguments nested 100000 levels deep go back to the model unparsed") {
 }
 
 TEST_CASE("ask without an approver is a denial the model is told about, nothing is written") {
-  Fixture f;
+  InvokerFixture f;
   ToolInvoker invoker(f.registry, nullptr);
   auto out = invoker.invoke(call("write_file", {{"path", "a.rs"}, {"content", "x"}}), f.context,
                             PermissionPolicy());
@@ -86,7 +86,7 @@ TEST_CASE("ask without an approver is a denial the model is told about, nothing 
 }
 
 TEST_CASE("the approver sees the diff to be written and decides") {
-  Fixture f;
+  InvokerFixture f;
   f.dir.write("a.rs", "fn a() {}\n");
   ScriptedApprover approver;
   ToolInvoker invoker(f.registry, &approver);
@@ -110,7 +110,7 @@ TEST_CASE("the approver sees the diff to be written and decides") {
 }
 
 TEST_CASE("deny stops the call before it runs") {
-  Fixture f;
+  InvokerFixture f;
   auto policy = PermissionPolicy::from_config({{"cargo_check", "deny"}}, "c");
   ToolInvoker invoker(f.registry, nullptr);
   auto out = invoker.invoke(call("cargo_check", json::object()), f.context, *policy);
@@ -120,7 +120,7 @@ TEST_CASE("deny stops the call before it runs") {
 }
 
 TEST_CASE("output over the tool's cap is cut with a marker") {
-  Fixture f;
+  InvokerFixture f;
   std::string big;
   for (int i = 0; i < 5000; ++i)
     big += "match line " + std::to_string(i) + "\n";
@@ -134,7 +134,7 @@ TEST_CASE("output over the tool's cap is cut with a marker") {
 TEST_CASE("parallel edits of one file through one invoker all land") {
   // Subagents running side by side share the invoker; each edit_file is a read-modify-write
   // of the whole file, so without the workspace's write lock some of these edits are lost.
-  Fixture f;
+  InvokerFixture f;
   constexpr int kEdits = 24;
   std::string text;
   for (int i = 0; i < kEdits; ++i)

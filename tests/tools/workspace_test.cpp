@@ -10,7 +10,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Fixture {
+struct WorkspaceFixture {
   testing::TempDir outside{"agentry-outside"};
   testing::TempDir dir{"agentry-ws"};
   fs::path root = dir.path() / "ws";
@@ -32,7 +32,7 @@ std::string refusal(const Workspace& ws, std::string_view path) {
 }  // namespace
 
 TEST_CASE("paths inside the workspace resolve to their real location") {
-  Fixture f;
+  WorkspaceFixture f;
   CHECK(*f.ws.resolve("src/lib.rs") == f.root / "src/lib.rs");
   CHECK(*f.ws.resolve("./src/../src/lib.rs") == f.root / "src/lib.rs");
   CHECK(*f.ws.resolve(".") == f.root);
@@ -44,7 +44,7 @@ TEST_CASE("paths inside the workspace resolve to their real location") {
 }
 
 TEST_CASE("`..` that leaves the workspace is refused") {
-  Fixture f;
+  WorkspaceFixture f;
   CHECK(refusal(f.ws, "../secret.txt") == "`../secret.txt` climbs out of the workspace with `..`");
   CHECK(refusal(f.ws, "src/../../x") == "`src/../../x` climbs out of the workspace with `..`");
   CHECK(refusal(f.ws, "../../../../../../etc/passwd") ==
@@ -54,7 +54,7 @@ TEST_CASE("`..` that leaves the workspace is refused") {
 }
 
 TEST_CASE("absolute paths outside the workspace are refused") {
-  Fixture f;
+  WorkspaceFixture f;
   CHECK(refusal(f.ws, "/etc/passwd") ==
         "`/etc/passwd` is outside the workspace " + f.root.string());
   std::string sibling = (f.dir.path() / "ws-other/x").string();  // shares the prefix "ws"
@@ -62,7 +62,7 @@ TEST_CASE("absolute paths outside the workspace are refused") {
 }
 
 TEST_CASE("symlinks that lead out are refused, even dangling ones") {
-  Fixture f;
+  WorkspaceFixture f;
   fs::create_symlink(f.outside.path() / "secret.txt", f.root / "link");
   fs::create_directory_symlink(f.outside.path(), f.root / "dirlink");
   fs::create_symlink(f.outside.path() / "not-yet", f.root / "dangling");
@@ -77,7 +77,7 @@ TEST_CASE("symlinks that lead out are refused, even dangling ones") {
 }
 
 TEST_CASE("symlinks that stay inside are followed") {
-  Fixture f;
+  WorkspaceFixture f;
   fs::create_symlink("src/lib.rs", f.root / "alias.rs");
   fs::create_directory_symlink(f.root / "src", f.root / "code");
   CHECK(*f.ws.resolve("alias.rs") == f.root / "src/lib.rs");
@@ -85,7 +85,7 @@ TEST_CASE("symlinks that stay inside are followed") {
 }
 
 TEST_CASE("symlink loops are refused") {
-  Fixture f;
+  WorkspaceFixture f;
   fs::create_symlink("b", f.root / "a");
   fs::create_symlink("a", f.root / "b");
   fs::create_symlink("self", f.root / "self");
@@ -94,7 +94,7 @@ TEST_CASE("symlink loops are refused") {
 }
 
 TEST_CASE("empty paths and a missing root are errors") {
-  Fixture f;
+  WorkspaceFixture f;
   CHECK(refusal(f.ws, "") == "the path is empty");
   auto missing = Workspace::open(f.root / "nope");
   REQUIRE_FALSE(missing);

@@ -44,7 +44,7 @@ std::vector<json> read_results(const fs::path& path) {
 }
 
 /// What a task came to, without when, where, or in which session it ran.
-json essence(json record) {
+json outcome_of(json record) {
   for (const char* field : {"finished_at", "duration_ms", "shard", "session_id"})
     record.erase(field);
   if (record["check"].is_object()) {
@@ -57,7 +57,7 @@ json essence(json record) {
 std::map<std::string, json> by_id(const std::vector<json>& records) {
   std::map<std::string, json> out;
   for (const auto& r : records)
-    out[r["id"].get<std::string>()] = essence(r);
+    out[r["id"].get<std::string>()] = outcome_of(r);
   return out;
 }
 
