@@ -218,6 +218,9 @@ void FakeLlmServer::handle(const HttpRequestData& request, ResponseWriter& write
     rec.faulted = selection.fault != nullptr;
     if (options_.keep_requests) requests_.push_back(rec);
   }
+  // Before the answer: a client holding its response knows the callback has run (a requests
+  // log read after the request then has its line).
+  if (options_.on_request) options_.on_request(rec);
 
   if (renderer == nullptr) {
     if (request.method == "GET" && (request.path == "/" || request.path == "/health")) {
@@ -241,7 +244,6 @@ void FakeLlmServer::handle(const HttpRequestData& request, ResponseWriter& write
     answer(*renderer, script_.turns[static_cast<std::size_t>(selection.turn)], selection.fault,
            view, writer);
   }
-  if (options_.on_request) options_.on_request(rec);
 }
 
 void FakeLlmServer::answer(const Renderer& renderer, const Turn& turn, const Fault* fault,

@@ -41,7 +41,8 @@ struct RecordedRequest {
 
 struct FakeLlmOptions {
   int port = 0;  ///< 0: an ephemeral port
-  /// Called (on a server thread) once each request has been answered.
+  /// Called on a server thread for each request, once recorded and before it is answered
+  /// (calls for concurrent requests may overlap).
   std::function<void(const RecordedRequest&)> on_request;
   /// Keep every request for requests(). The executable, which has no caller to read them,
   /// turns this off so a long run (a 1,000-task batch benchmark) does not grow without bound.

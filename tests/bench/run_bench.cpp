@@ -2,7 +2,7 @@
 //   BM_RunOneShotVsCurl  `agentry run "hi"` wall time vs one bare `curl` request to the same
 //                        server (the floor); bars: ratio <= 2, peak RSS of the run <= 20 MiB.
 //   BM_RunTurnOverhead   a 10-turn scripted run (9 read_file calls, then the answer): the time
-//                        between consecutive answered requests, as the server sees it, minus
+//                        between consecutive requests, as the server sees them arrive, minus
 //                        one model round trip (the same request from agentry's own provider
 //                        in-process, on a kept-alive connection) and minus the turn's tool time:
 //                        the orchestrator's cost per turn (events, tool dispatch, session store,
@@ -232,7 +232,7 @@ double round_trip_ms(const agentry::fakellm::FakeLlmServer& server) {
 void BM_RunTurnOverhead(benchmark::State& state) {
   auto one = start_server(kHiScript);
   std::mutex mu;
-  std::vector<Clock::time_point> answered;
+  std::vector<Clock::time_point> answered;  // when each request arrived
   auto doc = agentry::yaml_to_json(ten_turn_script(), "script");
   auto script = doc ? agentry::fakellm::parse_script(*doc)
                     : agentry::Result<agentry::fakellm::Script>(tl::unexpect, doc.error());

@@ -1,6 +1,7 @@
 // The fake server on its own: routing, turn selection, recording, and the executable.
 #include "fakellm/fake_llm_server.hpp"
 
+#include <mutex>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -110,8 +111,12 @@ TEST_CASE("without keep_requests the server counts requests and keeps none") {
   REQUIRE(script);
   FakeLlmOptions options;
   options.keep_requests = false;
+  std::mutex seen_mu;  // the callback runs on a server thread
   std::vector<int> seen;
-  options.on_request = [&](const RecordedRequest& r) { seen.push_back(r.number); };
+  options.on_request = [&](const RecordedRequest& r) {
+    std::lock_guard lock(seen_mu);
+    seen.push_back(r.number);
+  };
   auto server = FakeLlmServer::start(std::move(*script), std::move(options));
   REQUIRE(server);
   llm::CurlGlobal curl;
@@ -120,7 +125,8 @@ TEST_CASE("without keep_requests the server counts requests and keeps none") {
     CHECK(text_of(post(client, (*server)->url("/v1/chat/completions"), chat("hi"))) == "a");
   CHECK((*server)->request_count() == 3);
   CHECK((*server)->requests().empty());
-  CHECK(seen == std::vector<int>{1, 2, 3});
+  std::lock_guard lock(seen_mu);
+  CHECK(seen == std::vector<int>{1, 2, 3});  // each call ran before its answer was sent
 }
 
 TEST_CASE("agentry-fake-llm prints its port first and serves until SIGTERM") {
