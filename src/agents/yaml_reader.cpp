@@ -7,6 +7,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "core/text.hpp"
+#include "core/yaml_error.hpp"
 
 namespace agentry::agents {
 
@@ -167,7 +168,8 @@ tl::expected<YamlValue, Diagnostic> parse_with_yaml_cpp(const std::string& yaml,
     int line = e.mark.line < 0 ? first_line : e.mark.line + first_line;
     int column = e.mark.column < 0 ? 1 : e.mark.column + 1;
     return tl::make_unexpected(
-        Diagnostic{Severity::kError, file, line, column, "invalid YAML in front-matter: " + e.msg});
+        Diagnostic{Severity::kError, file, line, column,
+                   "invalid YAML in front-matter: " + yaml_error_message(e)});
   }
 }
 

@@ -11,6 +11,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "core/paths.hpp"
+#include "core/yaml_error.hpp"
 
 namespace agentry {
 
@@ -136,13 +137,13 @@ Result<json> parse_yaml(std::string_view text, std::string_view source, Origins*
   try {
     root = YAML::Load(std::string(text));
   } catch (const YAML::Exception& e) {
-    return fail(ErrorCode::kConfig, fmt::format("invalid YAML: {}", e.msg),
+    return fail(ErrorCode::kConfig, fmt::format("invalid YAML: {}", yaml_error_message(e)),
                 mark_text(source, e.mark), "fix the syntax at that position");
   }
   try {
     return convert(root, source, "", origins);
   } catch (const YAML::Exception& e) {
-    return fail(ErrorCode::kConfig, fmt::format("invalid YAML: {}", e.msg),
+    return fail(ErrorCode::kConfig, fmt::format("invalid YAML: {}", yaml_error_message(e)),
                 mark_text(source, e.mark));
   }
 }

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "core/yaml_error.hpp"
 #include "tools/schema_validator.hpp"
 
 namespace agentry::tools {
@@ -66,7 +67,7 @@ Result<ToolSpec> load_tool_spec(const fs::path& file) {
   try {
     doc = yaml_to_json(YAML::LoadFile(file.string()));
   } catch (const YAML::Exception& e) {
-    return fail(ErrorCode::kConfig, e.msg,
+    return fail(ErrorCode::kConfig, yaml_error_message(e),
                 fmt::format("{}:{}:{}", file.string(), e.mark.line + 1, e.mark.column + 1));
   }
   if (!doc.is_object()) return tl::make_unexpected(bad(file, "a tool file must be a YAML mapping"));

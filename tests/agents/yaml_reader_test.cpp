@@ -125,6 +125,15 @@ TEST_CASE("invalid YAML that recovery cannot fix is an error at yaml-cpp's posit
   CHECK(warnings.empty());
 }
 
+TEST_CASE("front-matter nested past yaml-cpp's limit says so") {
+  auto value = parse_yaml_strict("tools: " + std::string(5000, '[') + std::string(5000, ']') + "\n",
+                                 2, "x.md");
+  REQUIRE_FALSE(value);
+  CHECK(value.error().message ==
+        "invalid YAML in front-matter: nested deeper than 2000 levels, the most YAML here may be "
+        "(flatten it)");
+}
+
 TEST_CASE("yaml-cpp's error mark becomes a file line") {
   auto value = parse_yaml_strict("name: x\ndescription: a: b\n", 2, "x.md");
   REQUIRE_FALSE(value);

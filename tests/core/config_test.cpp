@@ -104,6 +104,15 @@ sandbox: {network: false}
   CHECK(c->find("not a pointer") == nullptr);
 }
 
+TEST_CASE("a config nested past yaml-cpp's limit is refused with a message that says so") {
+  auto c = Config::from_yaml("a: " + std::string(2500, '[') + std::string(2500, ']') + "\n",
+                             "deep.yaml");
+  REQUIRE_FALSE(c);
+  CHECK(c.error().message ==
+        "invalid YAML: nested deeper than 2000 levels, the most YAML here may be (flatten it)");
+  CHECK(c.error().where.starts_with("deep.yaml:1:"));
+}
+
 TEST_CASE("erase removes a mapping member with its origins, and nothing else") {
   auto c = Config::from_yaml("a:\n  b: 1\n  c: {d: 2}\nlist: [1, 2]\n", "x.yaml");
   REQUIRE(c);

@@ -5,6 +5,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "cli/batch/raw_task.hpp"
+#include "core/yaml_error.hpp"
 
 namespace agentry::cli::batch {
 
@@ -109,7 +110,7 @@ RawTaskFile read_yaml_tasks(std::string_view text) {
     root = YAML::Load(std::string(text));
   } catch (const YAML::Exception& e) {
     add_problem(out, {e.mark.line + 1, e.mark.column + 1},
-                fmt::format("not valid YAML: {}", e.msg));
+                fmt::format("not valid YAML: {}", yaml_error_message(e)));
     return out;
   }
   if (root.IsSequence()) {

@@ -191,6 +191,17 @@ TEST_CASE("YAML syntax errors name their line") {
   CHECK(file->problems[0].message.rfind("not valid YAML: ", 0) == 0);
 }
 
+TEST_CASE("YAML nested past yaml-cpp's limit is a problem that says so, not \"bad file\"") {
+  TempDir dir;
+  auto path = dir.write(
+      "t.yaml", "tasks:\n  - prompt: " + std::string(3000, '[') + std::string(3000, ']') + "\n");
+  auto file = load_task_file(path);
+  REQUIRE(file);
+  REQUIRE(file->problems.size() == 1);
+  CHECK(file->problems[0].message ==
+        "not valid YAML: nested deeper than 2000 levels, the most YAML here may be (flatten it)");
+}
+
 TEST_CASE("shape problems: no tasks, wrong top level, id in defaults, duplicate keys") {
   TempDir dir;
   SUBCASE("empty") {
