@@ -7,7 +7,6 @@
 #include "cli/project_trust.hpp"
 #include "core/build_paths.hpp"
 #include "core/config.hpp"
-#include "core/paths.hpp"
 
 namespace agentry::cli {
 
@@ -50,18 +49,18 @@ void load_app_config(AppContext& ctx) {
     return;
   }
   mark_key_variables(*config, ctx.env);
-  if (auto root = find_project_root(ctx.cwd)) {
-    auto project = load_config_files({*root / ".agentry" / "config.yaml"});
+  if (auto project_file = project_config_file(ctx.cwd)) {
+    auto project = load_config_files({*project_file});
     if (!project) {
       ctx.config = std::move(project);
       return;
     }
     // Even a variable named by an ignored provider stays out of child processes.
     mark_key_variables(*project, ctx.env);
-    if (!project_trusted(*config, *root, ctx.env, ctx.trust_project)) {
-      for (auto& warning : restrict_untrusted_project(*project, *root, user_file)) {
+    const auto root = project_file->parent_path().parent_path();  // <root>/.agentry/config.yaml
+    if (!project_trusted(*config, root, ctx.env, ctx.trust_project)) {
+      for (const auto& warning : restrict_untrusted_project(*project, root, user_file)) {
         if (ctx.log) ctx.log->warn("{}", warning);
-        ctx.config_warnings.push_back(std::move(warning));
       }
     }
     config->merge(*project);

@@ -28,9 +28,6 @@ struct AppContext {
   /// The user's and the project's config for cwd, read once by main after parsing
   /// (load_app_config); an error here is reported by the commands that need the config.
   Result<Config> config = Config{};
-  /// What load_app_config left out of an untrusted project's config, one line each (also
-  /// logged as warnings).
-  std::vector<std::string> config_warnings;
 };
 
 /// Where the built-in data lives: $AGENTRY_DATA_DIR, else <exe>/../share/agentry, else the

@@ -228,7 +228,7 @@ std::string Config::where(std::string_view pointer) const {
 }
 
 bool Config::erase(std::string_view pointer) {
-  if (find(pointer) == nullptr || pointer.empty()) return false;
+  if (pointer.empty() || find(pointer) == nullptr) return false;
   json::json_pointer ptr{std::string(pointer)};
   auto& parent = data_.at(ptr.parent_pointer());
   if (!parent.is_object()) return false;

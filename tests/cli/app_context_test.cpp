@@ -1,6 +1,10 @@
 #include "cli/app_context.hpp"
 
+#include <sstream>
+
 #include <doctest/doctest.h>
+#include <spdlog/logger.h>
+#include <spdlog/sinks/ostream_sink.h>
 
 #include "support/temp_dir.hpp"
 #include "tools/process_runner.hpp"
@@ -61,19 +65,36 @@ constexpr const char* kLooseProject =
     "max_steps: 7\n"
     "trusted_projects: [/]\n";
 
-AppContext project_context(testing::TempDir& dir, const std::string& user_yaml) {
+/// An AppContext for dir/project whose log keeps each warning as one line of `logged`.
+struct ProjectContext {
+  AppContext ctx;
+  std::ostringstream logged;
+
+  std::vector<std::string> warnings() const {
+    std::vector<std::string> out;
+    std::istringstream in(logged.str());
+    for (std::string line; std::getline(in, line);)
+      out.push_back(line);
+    return out;
+  }
+};
+
+void set_up(ProjectContext& p, testing::TempDir& dir, const std::string& user_yaml) {
   dir.write("config/agentry/config.yaml", user_yaml);
   dir.write("project/.agentry/config.yaml", kLooseProject);
-  AppContext ctx;
-  ctx.env.set("XDG_CONFIG_HOME", (dir.path() / "config").string());
-  ctx.env.set("HOME", dir.path().string());
-  ctx.cwd = dir.path() / "project";
-  return ctx;
+  p.ctx.env.set("XDG_CONFIG_HOME", (dir.path() / "config").string());
+  p.ctx.env.set("HOME", dir.path().string());
+  p.ctx.cwd = dir.path() / "project";
+  auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(p.logged);
+  sink->set_pattern("%v");
+  p.ctx.log = std::make_shared<spdlog::logger>("test", sink);
 }
 
 TEST_CASE("an untrusted project's config can tighten the guard but not loosen it or move keys") {
   testing::TempDir dir;
-  auto ctx = project_context(dir, "sandbox: on\npermissions: {grep: allow}\n");
+  ProjectContext p;
+  set_up(p, dir, "sandbox: on\npermissions: {grep: allow}\n");
+  auto& ctx = p.ctx;
   load_app_config(ctx);
   REQUIRE(ctx.config);
   const auto& c = *ctx.config;
@@ -91,19 +112,19 @@ TEST_CASE("an untrusted project's config can tighten the guard but not loosen it
   CHECK(ctx.env.is_secret("OPENAI_API_KEY"));
 
   const auto project_file = (dir.path() / "project/.agentry/config.yaml").string();
-  REQUIRE(ctx.config_warnings.size() == 5);
-  CHECK(ctx.config_warnings[0].starts_with(project_file + ":2:"));
-  CHECK(ctx.config_warnings[0].find("ignored `providers`") != std::string::npos);
-  CHECK(ctx.config_warnings[0].find("add " + (dir.path() / "project").string() +
-                                    " to trusted_projects in " +
-                                    (dir.path() / "config/agentry/config.yaml").string() +
-                                    " or pass --trust-project") != std::string::npos);
-  CHECK(ctx.config_warnings[1].find("`cargo_target_dir`") != std::string::npos);
-  CHECK(ctx.config_warnings[2].starts_with(project_file + ":5:"));
-  CHECK(ctx.config_warnings[2].find("`sandbox`") != std::string::npos);
-  CHECK(ctx.config_warnings[3].find("`permissions: {default: ...}`") != std::string::npos);
-  CHECK(ctx.config_warnings[4].starts_with(project_file + ":7:"));
-  CHECK(ctx.config_warnings[4].find("`permissions: {write_file: ...}`") != std::string::npos);
+  const auto warnings = p.warnings();
+  REQUIRE(warnings.size() == 5);
+  CHECK(warnings[0].starts_with(project_file + ":2:"));
+  CHECK(warnings[0].find("ignored `providers`") != std::string::npos);
+  CHECK(warnings[0].find("add " + (dir.path() / "project").string() + " to trusted_projects in " +
+                         (dir.path() / "config/agentry/config.yaml").string() +
+                         " or pass --trust-project") != std::string::npos);
+  CHECK(warnings[1].find("`cargo_target_dir`") != std::string::npos);
+  CHECK(warnings[2].starts_with(project_file + ":5:"));
+  CHECK(warnings[2].find("`sandbox`") != std::string::npos);
+  CHECK(warnings[3].find("`permissions: {default: ...}`") != std::string::npos);
+  CHECK(warnings[4].starts_with(project_file + ":7:"));
+  CHECK(warnings[4].find("`permissions: {write_file: ...}`") != std::string::npos);
 }
 
 TEST_CASE("a project listed in trusted_projects, or --trust-project, applies in full") {
@@ -114,11 +135,13 @@ TEST_CASE("a project listed in trusted_projects, or --trust-project, applies in 
                            ? "trusted_projects: [" + (dir.path() / "project").string() + "]\n"
                        : variant == 1 ? "trusted_projects: ['~/project/']\n"
                                       : "";
-    auto ctx = project_context(dir, user);
+    ProjectContext p;
+    set_up(p, dir, user);
+    auto& ctx = p.ctx;
     ctx.trust_project = variant == 2;
     load_app_config(ctx);
     REQUIRE(ctx.config);
-    CHECK(ctx.config_warnings.empty());
+    CHECK(p.warnings().empty());
     CHECK(ctx.config->find("/providers/evil/base_url") != nullptr);
     CHECK(ctx.config->find("/sandbox")->get<std::string>() == "off");
     CHECK(ctx.config->find("/permissions/write_file")->get<std::string>() == "allow");
@@ -128,12 +151,13 @@ TEST_CASE("a project listed in trusted_projects, or --trust-project, applies in 
 TEST_CASE("a project cannot trust itself, nor another project") {
   testing::TempDir dir;
   // The project's own trusted_projects: [/] is not read; nor is a listed sibling.
-  auto ctx = project_context(
-      dir, "trusted_projects: [" + (dir.path() / "other").string() + ", relative/project, 7]\n");
-  load_app_config(ctx);
-  REQUIRE(ctx.config);
-  CHECK(ctx.config->find("/providers") == nullptr);
-  CHECK(ctx.config_warnings.size() == 5);
+  ProjectContext p;
+  set_up(p, dir,
+         "trusted_projects: [" + (dir.path() / "other").string() + ", relative/project, 7]\n");
+  load_app_config(p.ctx);
+  REQUIRE(p.ctx.config);
+  CHECK(p.ctx.config->find("/providers") == nullptr);
+  CHECK(p.warnings().size() == 5);
 }
 
 }  // namespace
