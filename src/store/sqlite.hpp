@@ -50,7 +50,7 @@ class Database {
   /// Closing the connection leaves the write-ahead log for the next one instead of folding it
   /// into the database first: every commit is already in the log, and folding it (plus the
   /// fsyncs, plus recreating the log next time) cost a short command more than its own work.
-  /// SQLite still checkpoints as the log grows (every 1000 pages).
+  /// SQLite still folds it as it grows (wal_autocheckpoint; the store sets 256 pages).
   void keep_wal_on_close();
   /// Rows changed by the last INSERT, UPDATE or DELETE.
   std::int64_t changes() const;

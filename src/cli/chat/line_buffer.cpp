@@ -5,8 +5,6 @@
 
 namespace agentry::cli::chat {
 
-namespace {}  // namespace
-
 void LineBuffer::set(std::string text) {
   text_ = std::move(text);
   cursor_ = text_.size();
