@@ -121,12 +121,15 @@ TEST_CASE("without keep_requests the server counts requests and keeps none") {
   REQUIRE(server);
   llm::CurlGlobal curl;
   llm::HttpClient client(curl, {}, nullptr);
-  for (int i = 0; i < 3; ++i)
+  for (int i = 0; i < 3; ++i) {
     CHECK(text_of(post(client, (*server)->url("/v1/chat/completions"), chat("hi"))) == "a");
+    std::lock_guard lock(seen_mu);
+    CHECK(seen.size() == static_cast<std::size_t>(i + 1));  // it ran before the answer was sent
+  }
   CHECK((*server)->request_count() == 3);
   CHECK((*server)->requests().empty());
   std::lock_guard lock(seen_mu);
-  CHECK(seen == std::vector<int>{1, 2, 3});  // each call ran before its answer was sent
+  CHECK(seen == std::vector<int>{1, 2, 3});
 }
 
 TEST_CASE("agentry-fake-llm prints its port first and serves until SIGTERM") {
