@@ -23,7 +23,9 @@ class CargoTool final : public SpecTool {
     if (!root.dir) return model_error(root.problem);
     std::vector<std::string> argv = {"cargo", subcommand_, "--message-format=json", "--color",
                                      "never"};
-    auto flags = CargoOptions::from_arguments(args).flags();
+    auto options = CargoOptions::from_arguments(args);
+    if (!options) return model_error(options.error());
+    auto flags = options->flags();
     argv.insert(argv.end(), flags.begin(), flags.end());
     std::string command = "cargo " + subcommand_;
     auto result = run_logged(*services_, cargo_request(*services_, spec_, *ws, *root.dir, argv),

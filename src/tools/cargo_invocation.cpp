@@ -1,5 +1,6 @@
 #include "tools/cargo_invocation.hpp"
 
+#include <algorithm>
 #include <csignal>
 #include <cstring>
 #include <map>
@@ -20,24 +21,104 @@ namespace {
 constexpr std::size_t kCargoStdoutCap = 32 * 1024 * 1024;
 }  // namespace
 
-CargoOptions CargoOptions::from_arguments(const nlohmann::json& args) {
+namespace {
+
+constexpr std::size_t kMaxNameLength = 200;
+
+bool ascii_alnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/// A package name as `-p` matches it: letters, digits, `-`, `_`, and the glob characters `*`
+/// and `?`; never starting with `-`.
+bool valid_package_name(std::string_view name) {
+  if (name.empty() || name.front() == '-') return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return ascii_alnum(c) || c == '-' || c == '_' || c == '*' || c == '?';
+  });
+}
+
+/// A package spec for `--package`: NAME, NAME@VERSION or NAME:VERSION (VERSION starts with a
+/// digit: `1`, `1.2.3`, `0.1.0-beta.1+build`).
+bool valid_package_spec(std::string_view spec) {
+  if (spec.size() > kMaxNameLength) return false;
+  auto at = spec.find_first_of("@:");
+  if (!valid_package_name(spec.substr(0, at))) return false;
+  if (at == std::string_view::npos) return true;
+  auto version = spec.substr(at + 1);
+  return !version.empty() && version.front() >= '0' && version.front() <= '9' &&
+         std::all_of(version.begin(), version.end(),
+                     [](char c) { return ascii_alnum(c) || c == '.' || c == '-' || c == '+'; });
+}
+
+/// A feature for `--features`: FEATURE or PACKAGE/FEATURE, FEATURE starting with a letter, a
+/// digit or `_`, then letters, digits, `_`, `-`, `+` and `.` (cargo's rule, in ASCII).
+bool valid_feature(std::string_view feature) {
+  if (feature.size() > kMaxNameLength) return false;
+  if (auto slash = feature.find('/'); slash != std::string_view::npos) {
+    if (!valid_package_name(feature.substr(0, slash))) return false;
+    feature.remove_prefix(slash + 1);
+  }
+  if (feature.empty() || !(ascii_alnum(feature.front()) || feature.front() == '_')) return false;
+  return std::all_of(feature.begin(), feature.end(), [](char c) {
+    return ascii_alnum(c) || c == '_' || c == '-' || c == '+' || c == '.';
+  });
+}
+
+/// `text` quoted for a message, cut and with control characters escaped.
+std::string quoted_value(const std::string& text) {
+  return nlohmann::json(text.substr(0, 80) + (text.size() > 80 ? "..." : "")).dump();
+}
+
+}  // namespace
+
+tl::expected<CargoOptions, std::string> CargoOptions::from_arguments(const nlohmann::json& args) {
   CargoOptions o;
-  if (auto p = args.find("package"); p != args.end() && p->is_string())
+  if (auto p = args.find("package"); p != args.end() && p->is_string()) {
     o.package = p->get<std::string>();
-  if (auto f = args.find("features"); f != args.end() && f->is_array())
-    for (const auto& x : *f)
-      if (x.is_string()) o.features.push_back(x.get<std::string>());
+    if (!valid_package_spec(*o.package))
+      return tl::make_unexpected(fmt::format(
+          "package {} is not a package cargo can select: give a member's name as in its "
+          "Cargo.toml (letters, digits, `-` and `_`, not starting with `-`), optionally with "
+          "@VERSION",
+          quoted_value(*o.package)));
+  }
+  if (auto f = args.find("features"); f != args.end() && f->is_array()) {
+    for (const auto& x : *f) {
+      if (!x.is_string()) continue;
+      o.features.push_back(x.get<std::string>());
+      if (!valid_feature(o.features.back()))
+        return tl::make_unexpected(fmt::format(
+            "feature {} is not a feature name cargo accepts: one name per entry, as in "
+            "Cargo.toml's [features] (a letter, digit or `_`, then letters, digits, `_`, `-`, "
+            "`+`, `.`), or PACKAGE/FEATURE",
+            quoted_value(o.features.back())));
+    }
+  }
   o.all_targets = args.value("all_targets", false);
   return o;
 }
 
 std::vector<std::string> CargoOptions::flags() const {
   std::vector<std::string> out;
-  if (package) out.insert(out.end(), {"--package", *package});
-  if (!features.empty())
-    out.insert(out.end(), {"--features", fmt::format("{}", fmt::join(features, ","))});
+  if (package) out.push_back("--package=" + *package);
+  if (!features.empty()) out.push_back(fmt::format("--features={}", fmt::join(features, ",")));
   if (all_targets) out.push_back("--all-targets");
   return out;
+}
+
+std::string test_filter_problem(const std::string& filter) {
+  if (filter.starts_with('-'))
+    return fmt::format(
+        "test_name {} starts with `-`; no test name does: give a part of a test's name, such "
+        "as `parse` or `tests::parse_empty`",
+        quoted_value(filter));
+  if (std::any_of(filter.begin(), filter.end(),
+                  [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
+    return fmt::format(
+        "test_name {} holds a control character; give a part of a test's name, such as `parse`",
+        quoted_value(filter));
+  return {};
 }
 
 CargoRoot find_cargo_root(const Workspace& workspace) {

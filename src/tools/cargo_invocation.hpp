@@ -24,10 +24,19 @@ struct CargoOptions {
   std::vector<std::string> features;
   bool all_targets = false;
 
-  static CargoOptions from_arguments(const nlohmann::json& args);
-  /// `-p P`, `--features a,b`, `--all-targets`, as given.
+  /// The options of a call, or what is wrong with them, for the model: a package spec or a
+  /// feature name cargo would not accept. What passes can never be read as an option, by cargo
+  /// or anything it passes it to (it never starts with `-`).
+  static tl::expected<CargoOptions, std::string> from_arguments(const nlohmann::json& args);
+  /// `--package=P`, `--features=a,b`, `--all-targets`: each value glued to its option.
   std::vector<std::string> flags() const;
 };
+
+/// Why `filter` (cargo_test's `test_name`, a libtest filter) is refused, or empty when it is
+/// fine. It goes after a second `--` (`cargo test … -- --color never -- FILTER`), where libtest
+/// reads every word as a filter; one starting with `-` or holding a control character is still
+/// refused, since no test name has them.
+std::string test_filter_problem(const std::string& filter);
 
 /// The folder whose Cargo.toml cargo runs on: the workspace root when it has one, else the one
 /// folder one or two levels down that has; nullopt (with the reason) otherwise.

@@ -23,11 +23,16 @@ class CargoTestTool final : public SpecTool {
     if (!root.dir) return model_error(root.problem);
     std::vector<std::string> argv = {"cargo",   "test",  "--message-format=json",
                                      "--color", "never", "--no-fail-fast"};
-    auto flags = CargoOptions::from_arguments(args).flags();
+    auto options = CargoOptions::from_arguments(args);
+    if (!options) return model_error(options.error());
+    auto flags = options->flags();
     argv.insert(argv.end(), flags.begin(), flags.end());
     std::string filter = args.value("test_name", std::string());
-    if (!filter.empty()) argv.push_back(filter);
+    if (auto problem = test_filter_problem(filter); !problem.empty()) return model_error(problem);
+    // The filter is libtest's, after a second `--`: neither cargo nor libtest (nor rustdoc for
+    // the doc tests) reads it as an option, whatever it holds.
     argv.insert(argv.end(), {"--", "--color", "never"});
+    if (!filter.empty()) argv.insert(argv.end(), {"--", filter});
     auto result = run_logged(*services_, cargo_request(*services_, spec_, *ws, *root.dir, argv),
                              context.stop);
     if (!result) return tl::make_unexpected(result.error());

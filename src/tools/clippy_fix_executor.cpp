@@ -34,7 +34,9 @@ class ClippyFixTool final : public SpecTool {
                                      "--message-format=json",
                                      "--color",
                                      "never"};
-    auto flags = CargoOptions::from_arguments(args).flags();
+    auto options = CargoOptions::from_arguments(args);
+    if (!options) return model_error(options.error());
+    auto flags = options->flags();
     argv.insert(argv.end(), flags.begin(), flags.end());
     auto show = [&](const fs::path& p) { return ws->display(p.lexically_normal()); };
     auto before = FileSnapshot::take(*root.dir, show);

@@ -47,7 +47,7 @@ TEST_CASE("cargo tools build argv from package, features and all_targets") {
   REQUIRE(f.runner.requests.size() == 1);
   const auto& req = f.runner.requests[0];
   CHECK(req.argv == std::vector<std::string>{"cargo", "clippy", "--message-format=json", "--color",
-                                             "never", "--package", "a", "--features", "x,y",
+                                             "never", "--package=a", "--features=x,y",
                                              "--all-targets"});
   CHECK(req.cwd == f.dir.path());
   CHECK(req.environment.get("CARGO_TARGET_DIR") == (f.dir.path() / "build/cargo").string());
@@ -60,7 +60,7 @@ TEST_CASE("cargo tools build argv from package, features and all_targets") {
   CHECK_FALSE(out.is_error);
 }
 
-TEST_CASE("cargo_test passes the name filter after the options") {
+TEST_CASE("cargo_test passes the name filter after a second --, where libtest reads no option") {
   FakeCargoFixture f;
   f.runner.answers.push_back(
       exited(0,
@@ -69,9 +69,69 @@ TEST_CASE("cargo_test passes the name filter after the options") {
   auto out = f.call("cargo_test", {{"test_name", "parse"}});
   CHECK(f.runner.requests[0].argv ==
         std::vector<std::string>{"cargo", "test", "--message-format=json", "--color", "never",
-                                 "--no-fail-fast", "parse", "--", "--color", "never"});
+                                 "--no-fail-fast", "--", "--color", "never", "--", "parse"});
   CHECK(out.content ==
         "cargo test: ok, 2 passed, 0 failed, 0 ignored, 5 filtered out (1 test binary)\n");
+}
+
+TEST_CASE("no model value reaches any cargo tool's argv where it could be read as an option") {
+  // Each would make cargo run a command of the model's choosing (a `--config` runner, a
+  // rustc wrapper) or write where it says, were it read as an option.
+  const std::string runner =
+      "--config=target.x86_64-unknown-linux-gnu.runner=[\"sh\",\"-c\",\"id\"]";
+  const std::vector<std::pair<std::string, json>> attacks = {
+      {"package", runner},
+      {"package", "-Zunstable-options"},
+      {"package", "x --config=build.rustc-wrapper=/bin/sh"},
+      {"package", ""},
+      {"package", "a@--config=x"},
+      {"features", json::array({"ok", runner})},
+      {"features", json::array({"-x"})},
+      {"features", json::array({"a,--config=x"})},
+      {"features", json::array({"a b"})},
+      {"features", json::array({"dep/"})},
+  };
+  for (const char* tool :
+       {"cargo_check", "cargo_build", "cargo_clippy", "cargo_test", "clippy_fix"}) {
+    for (const auto& [field, value] : attacks) {
+      CAPTURE(tool);
+      CAPTURE(value.dump());
+      FakeCargoFixture f;
+      auto out = f.call(tool, {{field, value}});
+      CHECK(out.is_error);
+      CHECK(out.content.find(field == "package"
+                                 ? "is not a package cargo can select"
+                                 : "is not a feature name cargo accepts") != std::string::npos);
+      CHECK(f.runner.requests.empty());
+    }
+  }
+  for (const std::string& filter : {runner, std::string("-q"), std::string("a\nb")}) {
+    CAPTURE(filter);
+    FakeCargoFixture f;
+    auto out = f.call("cargo_test", {{"test_name", filter}});
+    CHECK(out.is_error);
+    CHECK(out.content.find("give a part of a test's name") != std::string::npos);
+    CHECK(f.runner.requests.empty());
+  }
+}
+
+TEST_CASE("package specs and features cargo accepts pass, each glued to its option") {
+  FakeCargoFixture f;
+  for (int i = 0; i < 2; ++i)
+    f.runner.answers.push_back(exited(0, R"({"reason":"build-finished","success":true})"
+                                         "\n"));
+  f.call("cargo_check", {{"package", "my-crate_2@1.2.0-beta.1+b"},
+                         {"features", {"serde", "dep_x/std", "v1.0", "_x+y"}}});
+  f.call("cargo_test", {{"package", "core*"}, {"test_name", "tests::parse -- weird"}});
+  REQUIRE(f.runner.requests.size() == 2);
+  CHECK(f.runner.requests[0].argv ==
+        std::vector<std::string>{"cargo", "check", "--message-format=json", "--color", "never",
+                                 "--package=my-crate_2@1.2.0-beta.1+b",
+                                 "--features=serde,dep_x/std,v1.0,_x+y"});
+  CHECK(f.runner.requests[1].argv ==
+        std::vector<std::string>{"cargo", "test", "--message-format=json", "--color", "never",
+                                 "--no-fail-fast", "--package=core*", "--", "--color", "never",
+                                 "--", "tests::parse -- weird"});
 }
 
 TEST_CASE("a cargo failure before compiling shows cargo's stderr without progress lines") {
