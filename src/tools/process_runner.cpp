@@ -172,9 +172,20 @@ Result<ProcessResult> PosixProcessRunner::run(const ProcessRequest& request, std
   posix_spawn_file_actions_addopen(&setup.actions, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_adddup2(&setup.actions, out_pipe->second.get(), 1);
   posix_spawn_file_actions_adddup2(&setup.actions, err_pipe->second.get(), 2);
+  // Each passed descriptor is first copied above the targets (3, 4, …), so that no dup2 has the
+  // same source and target (which would keep its close-on-exec flag) or overwrites a source.
+  const int first_free = 3 + static_cast<int>(request.pass_fds.size());
+  std::vector<UniqueFd> passed;
+  for (std::size_t i = 0; i < request.pass_fds.size(); ++i) {
+    passed.emplace_back(::fcntl(request.pass_fds[i], F_DUPFD_CLOEXEC, first_free));
+    if (!passed.back().valid())
+      return fail(ErrorCode::kTool, fmt::format("cannot pass descriptor {} to the child: {}",
+                                                request.pass_fds[i], std::strerror(errno)));
+    posix_spawn_file_actions_adddup2(&setup.actions, passed.back().get(), 3 + static_cast<int>(i));
+  }
   posix_spawn_file_actions_addchdir_np(&setup.actions, request.cwd.c_str());
   // Descriptors another thread opened without O_CLOEXEC must not leak into the child.
-  posix_spawn_file_actions_addclosefrom_np(&setup.actions, 3);
+  posix_spawn_file_actions_addclosefrom_np(&setup.actions, first_free);
   sigset_t no_signals;
   sigset_t all_signals;
   sigemptyset(&no_signals);

@@ -33,6 +33,9 @@ struct ProcessRequest {
   std::size_t capture_cap = 1 << 20;            ///< bytes kept per stream (head and tail)
   /// Paths the child must be able to write; only a sandboxing runner reads this.
   std::vector<std::filesystem::path> writable;
+  /// Descriptors the child gets as 3, 4, … in this order (the sandbox's seccomp filter); the
+  /// caller keeps them open until run() returns. The child inherits nothing else but 0, 1, 2.
+  std::vector<int> pass_fds;
 };
 
 /// One captured stream: the kept text and how much was dropped from its middle.

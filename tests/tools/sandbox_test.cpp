@@ -1,10 +1,14 @@
 #include "tools/sandbox.hpp"
 
+#include <fstream>
 #include <optional>
+#include <unistd.h>
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include "support/temp_dir.hpp"
+#include "support/unix_listener.hpp"
 #include "tool_test_support.hpp"
 
 namespace agentry::tools {
@@ -93,13 +97,187 @@ TEST_CASE("wrap binds each writable path and keeps the working directory") {
     return;
   }
   testing::TempDir ws("agentry-sandbox");
-  auto argv = sandbox->wrap({"cargo", "check"}, ws.path(), {ws.path(), ws.path() / "target"});
-  std::vector<std::string> tail(argv.end() - 11, argv.end());
-  CHECK(tail == std::vector<std::string>{"--bind", ws.path().string(), ws.path().string(), "--bind",
-                                         (ws.path() / "target").string(),
-                                         (ws.path() / "target").string(), "--chdir",
-                                         ws.path().string(), "--", "cargo", "check"});
+  std::filesystem::create_directories(ws.path() / "target");
+  auto argv = sandbox->wrap({"cargo", "check"}, ws.path(),
+                            {{ws.path(), ws.path() / "target"}, {ws.path() / ".git"}, {"/run"}});
+  std::vector<std::string> tail(argv.end() - 18, argv.end());
+  CHECK(tail == std::vector<std::string>{
+                    "--tmpfs", "/run", "--bind", ws.path().string(), ws.path().string(), "--bind",
+                    (ws.path() / "target").string(), (ws.path() / "target").string(), "--ro-bind",
+                    (ws.path() / ".git").string(), (ws.path() / ".git").string(), "--seccomp", "3",
+                    "--chdir", ws.path().string(), "--", "cargo", "check"});
   CHECK(std::find(argv.begin(), argv.end(), "--unshare-net") != argv.end());
+}
+
+namespace {
+
+/// Tries to reach each socket named in argv (a path, or '@' for an abstract name) with perl
+/// (perl-base is in every Debian), then the socket kinds that must still work.
+constexpr const char* kSocketProbe = R"(
+use Socket;
+for my $p (@ARGV) {
+  my $addr = $p =~ s/^@/\0/r;
+  if (!socket(my $s, AF_UNIX, SOCK_STREAM, 0)) { print "socket $p: $!\n"; next }
+  print connect($s, pack_sockaddr_un($addr)) ? "CONNECTED $p\n" : "connect $p: $!\n";
+}
+print socketpair(my $a, my $b, AF_UNIX, SOCK_STREAM, 0) ? "stream pair ok\n" : "stream pair: $!\n";
+print socketpair(my $c, my $d, AF_UNIX, SOCK_DGRAM, 0) ? "DGRAM PAIR\n" : "dgram pair: $!\n";
+print socket(my $t, AF_INET, SOCK_STREAM, 0) ? "inet ok\n" : "inet: $!\n";
+)";
+
+}  // namespace
+
+TEST_CASE("the sandbox reaches no Unix socket of the host, /run and XDG_RUNTIME_DIR are empty") {
+  SandboxRig rig;
+  if (!rig.sandbox) return;
+  testing::TempDir outside("agentry-sockets");
+  testing::VarTempDir xdg("agentry-xdg");
+  testing::UnixListener daemon((outside.path() / "daemon.sock").string());
+  testing::UnixListener bus((xdg.path() / "bus").string());
+  testing::UnixListener abstract("@agentry-sandbox-test-" + std::to_string(::getpid()));
+  std::ofstream(xdg.path() / "left-here") << "x";
+  auto req = rig.shell(
+      "perl -e \"$PROBE\" \"$1\" \"$2\" \"$3\"; ls -A /run | wc -l; ls -A \"$XDG_RUNTIME_DIR\" "
+      "| wc -l; echo \"ssh=$SSH_AUTH_SOCK\"; cd /proc/self/fd && echo *");
+  req.argv.insert(req.argv.end(), {"sh", daemon.name(), bus.name(), abstract.name()});
+  req.environment.set("PROBE", kSocketProbe);
+  req.environment.set("XDG_RUNTIME_DIR", xdg.path().string());
+  req.environment.set("SSH_AUTH_SOCK", daemon.name());
+  auto result = rig.run(req);
+  REQUIRE(result);
+  INFO(result->err.text);
+  CHECK(result->exit_code == 0);
+  CHECK(result->out.text == fmt::format("socket {}: Permission denied\n"
+                                        "socket {}: Permission denied\n"
+                                        "socket {}: Permission denied\n"
+                                        "stream pair ok\n"
+                                        "dgram pair: Permission denied\n"
+                                        "inet ok\n"
+                                        "0\n0\nssh=\n0 1 2 3\n",
+                                        daemon.name(), bus.name(), abstract.name()));
+  CHECK_FALSE(daemon.connected());
+  CHECK_FALSE(bus.connected());
+  CHECK_FALSE(abstract.connected());
+}
+
+TEST_CASE("runtime_dirs: /run, a real /var/run and an XDG_RUNTIME_DIR outside /tmp") {
+  Environment env;
+  env.set("XDG_RUNTIME_DIR", "/var/tmp");
+  auto dirs = Sandbox::runtime_dirs(env);
+  CHECK(std::find(dirs.begin(), dirs.end(), "/var/tmp") != dirs.end());
+  if (std::filesystem::is_directory("/run"))
+    CHECK(std::find(dirs.begin(), dirs.end(), "/run") != dirs.end());
+  if (std::filesystem::is_symlink("/var/run"))
+    CHECK(std::find(dirs.begin(), dirs.end(), "/var/run") == dirs.end());
+  env.set("XDG_RUNTIME_DIR", "/tmp/x");
+  CHECK(Sandbox::runtime_dirs(env).size() == dirs.size() - 1);
+  env.set("XDG_RUNTIME_DIR", "relative");
+  CHECK(Sandbox::runtime_dirs(env).size() == dirs.size() - 1);
+}
+
+namespace {
+
+/// Every way a build script could change a settings folder, each reported on its own line.
+constexpr const char* kSettingsAttack = R"(
+try() { if ( eval "$1" ) 2>/dev/null; then echo "DONE $1"; else echo "refused $1"; fi; }
+try 'echo evil >> .git/config'
+try 'echo evil > gitdir/config'
+try 'mkdir -p .claude/agents'
+try 'echo evil > .agentry/config.yaml'
+try 'mkdir .opencode/agent'
+try 'rm -rf .git'
+try 'mv .claude moved'
+try 'echo evil > crates/inner/.git/config'
+try 'echo evil > crates/wt/.git'
+try 'echo evil > gitdirs/wt/HEAD'
+try 'echo ok > src.txt'
+)";
+
+}  // namespace
+
+TEST_CASE("attack 6 (unit): settings folders are read-only in the sandbox and cannot be created") {
+  SandboxRig rig;
+  if (!rig.sandbox) return;
+  const auto& ws = rig.ws;
+  ws.write(".git/config", "[core]\n");
+  std::filesystem::create_symlink(".git", ws.path() / "gitdir");
+  ws.write("crates/inner/.git/config", "[core]\n");
+  // A worktree's `.git` file naming a git directory that is inside the workspace too.
+  ws.write("gitdirs/wt/HEAD", "ref: refs/heads/main\n");
+  ws.write("crates/wt/.git", "gitdir: ../../gitdirs/wt\n");
+  auto result = rig.run(rig.shell(kSettingsAttack));
+  REQUIRE(result);
+  INFO(result->err.text);
+  CHECK(result->out.text ==
+        "refused echo evil >> .git/config\n"
+        "refused echo evil > gitdir/config\n"
+        "refused mkdir -p .claude/agents\n"
+        "refused echo evil > .agentry/config.yaml\n"
+        "refused mkdir .opencode/agent\n"
+        "refused rm -rf .git\n"
+        "refused mv .claude moved\n"
+        "refused echo evil > crates/inner/.git/config\n"
+        "refused echo evil > crates/wt/.git\n"
+        "refused echo evil > gitdirs/wt/HEAD\n"
+        "DONE echo ok > src.txt\n");
+  CHECK(testing::read_file(ws.path() / ".git/config") == "[core]\n");
+  CHECK(testing::read_file(ws.path() / "crates/inner/.git/config") == "[core]\n");
+  CHECK(testing::read_file(ws.path() / "crates/wt/.git") == "gitdir: ../../gitdirs/wt\n");
+  CHECK(testing::read_file(ws.path() / "gitdirs/wt/HEAD") == "ref: refs/heads/main\n");
+  // The folders made only to be bound read-only are gone again.
+  for (const char* name : {".claude", ".agentry", ".opencode"})
+    CHECK_FALSE(std::filesystem::exists(ws.path() / name));
+  CHECK(std::filesystem::exists(ws.path() / "src.txt"));
+}
+
+TEST_CASE("a symlinked settings folder: its target is read-only, a replaced link is put back") {
+  SandboxRig rig;
+  if (!rig.sandbox) return;
+  const auto& ws = rig.ws;
+  ws.write("real-git/config", "[core]\n");
+  std::filesystem::create_symlink("real-git", ws.path() / ".git");
+  // A link to a folder that does not exist yet: created (so it cannot be created), then removed.
+  std::filesystem::create_symlink("claude-home", ws.path() / ".claude");
+  auto result =
+      rig.run(rig.shell("echo evil >> real-git/config 2>/dev/null || echo refused; "
+                        "mkdir -p .claude/agents 2>/dev/null || echo refused; "
+                        "rm .git && mkdir .git && echo evil > .git/config && echo replaced"));
+  REQUIRE(result);
+  CHECK(result->out.text == "refused\nrefused\nreplaced\n");
+  CHECK(std::filesystem::read_symlink(ws.path() / ".git") == "real-git");
+  CHECK(testing::read_file(ws.path() / ".git/config") == "[core]\n");
+  CHECK(testing::read_file(ws.path() / ".git.replaced-in-sandbox/config") == "evil\n");
+  CHECK(std::filesystem::read_symlink(ws.path() / ".claude") == "claude-home");
+  CHECK_FALSE(std::filesystem::exists(ws.path() / "claude-home"));
+}
+
+TEST_CASE("the empty .git made for the sandbox does not hide the repository around the workspace") {
+  SandboxRig rig;
+  if (!rig.sandbox) return;
+  auto git = find_program("git", rig.env);
+  if (!git) {
+    MESSAGE("skipped: git is not installed");
+    return;
+  }
+  // The workspace is a folder of a repository (a crate in a monorepo): git inside the sandbox,
+  // as a build script would run it, still finds that repository. (Not under /tmp, which the
+  // sandbox replaces.)
+  testing::VarTempDir repo("agentry-repo");
+  PosixProcessRunner plain;
+  ProcessRequest init = rig.shell("git init -q . && git rev-parse --show-toplevel");
+  init.cwd = repo.path();
+  auto made = plain.run(init, {});
+  REQUIRE(made);
+  REQUIRE(made->exit_code == 0);
+  std::filesystem::create_directories(repo.path() / "crate");
+  auto req = rig.shell("test -d .git && git rev-parse --show-toplevel");
+  req.cwd = repo.path() / "crate";
+  req.writable = {req.cwd};
+  auto result = rig.run(req);
+  REQUIRE(result);
+  INFO(result->err.text);
+  CHECK(result->out.text == made->out.text);
+  CHECK_FALSE(std::filesystem::exists(repo.path() / "crate" / ".git"));
 }
 
 }  // namespace agentry::tools
