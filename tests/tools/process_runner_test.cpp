@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <csignal>
+#include <fcntl.h>
 #include <fstream>
 #include <sys/wait.h>
 #include <thread>
@@ -9,6 +10,7 @@
 
 #include <doctest/doctest.h>
 
+#include "core/unique_fd.hpp"
 #include "support/temp_dir.hpp"
 
 namespace agentry::tools {
@@ -279,6 +281,25 @@ TEST_CASE("a stop requested before the start runs nothing") {
   REQUIRE_FALSE(result);
   CHECK(result.error().code == ErrorCode::kCancelled);
   CHECK_FALSE(std::filesystem::exists(dir.path() / "ran"));
+}
+
+TEST_CASE("passed descriptors arrive as 3, 4, in order; no other descriptor is inherited") {
+  testing::TempDir dir;
+  auto first = dir.write("first", "one\n");
+  auto second = dir.write("second", "two\n");
+  // Opened without O_CLOEXEC, as another thread might: still not inherited.
+  UniqueFd a(::open(first.c_str(), O_RDONLY));
+  UniqueFd b(::open(second.c_str(), O_RDONLY));
+  UniqueFd stray(::open(first.c_str(), O_RDONLY));
+  REQUIRE((a.valid() && b.valid() && stray.valid()));
+  PosixProcessRunner runner;
+  // Passed in the other order, so that each must move to the other's number.
+  auto req = sh(dir.path(), "cat <&3; cat <&4; exec 3<&- 4<&-; cd /proc/self/fd && echo *");
+  req.pass_fds = {b.get(), a.get()};
+  auto result = runner.run(req, {});
+  REQUIRE(result);
+  // The last 3 is the directory echo's glob reads.
+  CHECK(result->out.text == "two\none\n0 1 2 3\n");
 }
 
 TEST_CASE("display_command quotes what a shell would split") {
