@@ -85,6 +85,19 @@ bool sandbox_available(const AgentryHome& home) {
   return probe.has_value();
 }
 
+/// Runs `options` (`run --sandbox`, a model that calls cargo_check once) and checks that agentry
+/// answered and exited, and that the build itself succeeded.
+void run_sandboxed_check(const testing::SpawnOptions& options,
+                         const fakellm::FakeLlmServer& server) {
+  auto r = testing::run_process(options);
+  INFO("stderr: " << r.err.substr(0, 3000));
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "done\n");
+  auto results = tool_results(server);
+  REQUIRE(results.size() == 1);
+  CHECK(contains(results[0], "cargo check: ok"));
+}
+
 }  // namespace
 
 TEST_CASE("attack 4: cargo options in test_name, package or features run nothing") {
@@ -166,13 +179,9 @@ fn main() {
   std::ofstream(ws / ".git" / "config") << git_config;
   fs::create_symlink(".git", ws / "gitdir");  // as git clones a symlink the repository ships
   auto server = e2e::start_fake(script_of({{"cargo_check", json::object()}}));
-  auto r = home.run({"run", "--sandbox", "--agent", "rust-pro", "Check the crate."}, server.get());
-  INFO("stderr: " << r.err.substr(0, 3000));
-  CHECK(r.exit_code == 0);
-  CHECK(r.out == "done\n");
-  auto results = tool_results(*server);
-  REQUIRE(results.size() == 1);
-  CHECK(contains(results[0], "cargo check: ok"));
+  run_sandboxed_check(
+      home.spawn_options({"run", "--sandbox", "--agent", "rust-pro", "Check it."}, server.get()),
+      *server);
   CHECK(slurp(ws / "attack-report.txt") ==
         "refused .git/config\n"
         "refused gitdir/hooks/pre-commit\n"
@@ -233,13 +242,7 @@ fn main() {{
       home.spawn_options({"run", "--sandbox", "--agent", "rust-pro", "Check it."}, server.get());
   options.env["XDG_RUNTIME_DIR"] = runtime.path().string();
   options.env["SSH_AUTH_SOCK"] = agent.name();
-  auto r = testing::run_process(options);
-  INFO("stderr: " << r.err.substr(0, 3000));
-  CHECK(r.exit_code == 0);
-  CHECK(r.out == "done\n");
-  auto results = tool_results(*server);
-  REQUIRE(results.size() == 1);
-  CHECK(contains(results[0], "cargo check: ok"));
+  run_sandboxed_check(options, *server);
   // SSH_AUTH_SOCK is not passed in, so the script tries only the paths it knows.
   CHECK(slurp(home.ws() / "attack-report.txt") ==
         fmt::format("refused {}: Permission denied (os error 13)\n"
