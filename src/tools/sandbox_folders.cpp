@@ -119,11 +119,14 @@ void SettingsFolders::protect(const fs::path& path, bool create) {
   if (read_only_.size() >= kMaxProtected) return;
   struct stat st {};
   if (::lstat(path.c_str(), &st) != 0) {
-    if (errno == ENOENT && create && created_.acquire(path)) {
+    if (errno != ENOENT || !create) return;
+    if (created_.acquire(path)) {
       acquired_.push_back(path);
       read_only_.push_back(path);
+      return;
     }
-    return;
+    // Made by someone else since: protect it as it is now.
+    if (::lstat(path.c_str(), &st) != 0) return;
   }
   std::error_code ec;
   if (S_ISLNK(st.st_mode)) {
