@@ -257,7 +257,7 @@ fn main() {{
   CHECK_FALSE(abstract.connected());
 }
 
-TEST_CASE("sandbox: cargo_check, cargo_test, cargo_clippy and clippy_fix still work inside") {
+TEST_CASE("sandbox: cargo_check, cargo_test, cargo_clippy, clippy_fix, rustfmt still work inside") {
   AgentryHome home;
   if (!sandbox_available(home)) return;
   write_crate(home.ws(), "fine");
@@ -268,18 +268,20 @@ TEST_CASE("sandbox: cargo_check, cargo_test, cargo_clippy and clippy_fix still w
   auto server = e2e::start_fake(script_of({{"cargo_check", json::object()},
                                            {"cargo_test", json::object()},
                                            {"cargo_clippy", json::object()},
-                                           {"clippy_fix", json::object()}}));
+                                           {"clippy_fix", json::object()},
+                                           {"rustfmt", {{"mode", "check"}}}}));
   auto r = home.run({"run", "--sandbox", "--permission-mode", "accept-edits", "--agent", "rust-pro",
                      "Tidy the crate."},
                     server.get());
   INFO("stderr: " << r.err.substr(0, 3000));
   CHECK(r.exit_code == 0);
   auto results = tool_results(*server);
-  REQUIRE(results.size() == 4);
+  REQUIRE(results.size() == 5);
   CHECK(contains(results[0], "cargo check: ok"));
   CHECK(contains(results[1], "cargo test: ok, 1 passed"));
   CHECK(contains(results[2], "cargo clippy: ok, 0 errors, 1 warning"));
   CHECK(contains(results[3], "clippy_fix: changed 1 file: src/lib.rs"));
+  CHECK(contains(results[4], "rustfmt check: ok, every file is formatted"));
   CHECK(contains(slurp(home.ws() / "src" / "lib.rs"), "    x * 2\n}"));
   for (const char* name : {".git", ".claude", ".agentry", ".opencode"})
     CHECK_FALSE(fs::exists(home.ws() / name));
