@@ -123,11 +123,15 @@ for my $p (@ARGV) {
 print socketpair(my $a, my $b, AF_UNIX, SOCK_STREAM, 0) ? "stream pair ok\n" : "stream pair: $!\n";
 print socketpair(my $c, my $d, AF_UNIX, SOCK_DGRAM, 0) ? "DGRAM PAIR\n" : "dgram pair: $!\n";
 print socket(my $t, AF_INET, SOCK_STREAM, 0) ? "inet ok\n" : "inet: $!\n";
+my $char = "x";
+print ioctl(STDIN, 0x5412, $char) ? "TIOCSTI\n" : "tiocsti: $!\n";
+my $params = "\0" x 120;
+print syscall(425, 8, $params) >= 0 ? "IO_URING\n" : "io_uring: $!\n";
 )";
 
 }  // namespace
 
-TEST_CASE("the sandbox reaches no Unix socket of the host, /run and XDG_RUNTIME_DIR are empty") {
+TEST_CASE("attack 8 (unit): no host Unix socket, io_uring or TIOCSTI in the sandbox, /run empty") {
   SandboxRig rig;
   if (!rig.sandbox) return;
   testing::TempDir outside("agentry-sockets");
@@ -153,6 +157,10 @@ TEST_CASE("the sandbox reaches no Unix socket of the host, /run and XDG_RUNTIME_
                                         "stream pair ok\n"
                                         "dgram pair: Permission denied\n"
                                         "inet ok\n"
+                                        // Without the filter: "Inappropriate ioctl for device"
+                                        // (stdin is /dev/null) and a ring.
+                                        "tiocsti: Operation not permitted\n"
+                                        "io_uring: Function not implemented\n"
                                         "0\n0\nssh=\n0 1 2 3\n",
                                         daemon.name(), bus.name(), abstract.name()));
   CHECK_FALSE(daemon.connected());
