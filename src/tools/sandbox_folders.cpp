@@ -99,11 +99,18 @@ SettingsFolders::~SettingsFolders() {
     std::error_code ec;
     if (fs::is_symlink(link.path, ec) && fs::read_symlink(link.path, ec) == link.target && !ec)
       continue;
-    // Replaced from inside: put the link back, and what took its place aside.
-    fs::path aside = link.path;
-    aside += ".replaced-in-sandbox";
-    if (fs::symlink_status(link.path, ec).type() != fs::file_type::not_found)
-      fs::rename(link.path, aside, ec);
+    // Replaced from inside: put the link back, and what took its place aside (under a name no
+    // earlier run used, so that the rename cannot fail on one).
+    if (fs::symlink_status(link.path, ec).type() != fs::file_type::not_found) {
+      for (int n = 0; n < 100; ++n) {
+        fs::path aside = link.path;
+        aside += n == 0 ? std::string(".replaced-in-sandbox")
+                        : ".replaced-in-sandbox." + std::to_string(n);
+        if (fs::symlink_status(aside, ec).type() != fs::file_type::not_found) continue;
+        fs::rename(link.path, aside, ec);
+        break;
+      }
+    }
     fs::create_symlink(link.target, link.path, ec);
   }
   for (auto it = acquired_.rbegin(); it != acquired_.rend(); ++it)

@@ -257,6 +257,11 @@ TEST_CASE("a symlinked settings folder: its target is read-only, a replaced link
   CHECK(testing::read_file(ws.path() / ".git.replaced-in-sandbox/config") == "evil\n");
   CHECK(std::filesystem::read_symlink(ws.path() / ".claude") == "claude-home");
   CHECK_FALSE(std::filesystem::exists(ws.path() / "claude-home"));
+  // Again: the first replacement kept aside does not stop the second from being moved.
+  result = rig.run(rig.shell("rm .git && mkdir .git && echo evil2 > .git/config"));
+  REQUIRE(result);
+  CHECK(std::filesystem::read_symlink(ws.path() / ".git") == "real-git");
+  CHECK(testing::read_file(ws.path() / ".git.replaced-in-sandbox.1/config") == "evil2\n");
 }
 
 TEST_CASE("the empty .git made for the sandbox does not hide the repository around the workspace") {
