@@ -115,6 +115,23 @@ TEST_CASE("no model value reaches any cargo tool's argv where it could be read a
   }
 }
 
+TEST_CASE("clippy_fix and rustfmt argv: fixed words, model values glued to their options") {
+  FakeCargoFixture f;
+  f.call("clippy_fix", {{"package", "x"}, {"features", {"f"}}, {"all_targets", true}});
+  // rustfmt takes no value from the model that reaches its argv: only the mode picks a word.
+  f.call("rustfmt", {{"mode", "check"}});
+  f.call("rustfmt", {{"mode", "apply"}});
+  REQUIRE(f.runner.requests.size() == 3);
+  CHECK(f.runner.requests[0].argv ==
+        std::vector<std::string>{"cargo", "clippy", "--fix", "--allow-dirty", "--allow-no-vcs",
+                                 "--allow-staged", "--message-format=json", "--color", "never",
+                                 "--package=x", "--features=f", "--all-targets"});
+  CHECK(f.runner.requests[1].argv ==
+        std::vector<std::string>{"cargo", "fmt", "--all", "--check", "--", "--color", "never"});
+  CHECK(f.runner.requests[2].argv ==
+        std::vector<std::string>{"cargo", "fmt", "--all", "--", "--color", "never"});
+}
+
 TEST_CASE("package specs and features cargo accepts pass, each glued to its option") {
   FakeCargoFixture f;
   for (int i = 0; i < 2; ++i)
