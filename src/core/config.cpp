@@ -137,8 +137,11 @@ Result<json> parse_yaml(std::string_view text, std::string_view source, Origins*
   try {
     root = load_yaml(std::string(text));
   } catch (const YAML::Exception& e) {
+    bool over_budget = dynamic_cast<const YamlBudgetError*>(&e) != nullptr;
     return fail(ErrorCode::kConfig, fmt::format("invalid YAML: {}", yaml_error_message(e)),
-                mark_text(source, e.mark), "fix the syntax at that position");
+                mark_text(source, e.mark),
+                over_budget ? "each alias (*name) repeats all of its anchor: use fewer"
+                            : "fix the syntax at that position");
   }
   try {
     return convert(root, source, "", origins);
