@@ -347,7 +347,8 @@ namespace agentry::cli::batch {
 
 TEST_CASE("an alias bomb in a YAML task file is a problem at its line, before any work") {
   TempDir dir;
-  auto path = dir.write("tasks.yaml", "tasks:\n  - {id: a, prompt: p}\n" + testing::yaml_bomb());
+  auto path =
+      dir.write("tasks.yaml", "tasks:\n  - {id: a, prompt: p}\n" + agentry::testing::yaml_bomb());
   auto file = load_task_file(path);
   REQUIRE(file);
   CHECK(file->tasks.empty());
