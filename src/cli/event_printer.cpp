@@ -73,7 +73,8 @@ void EventPrinter::end_line() {
 void EventPrinter::header(const engine::Origin& origin) {
   if (speaking_ == origin.session_id) return;
   end_line();
-  print(fmt::format("\n{}{}\n", indent(origin.depth), paint(kBold, "● " + origin.agent)));
+  print(fmt::format("\n{}{}\n", indent(origin.depth),
+                    paint(kBold, "● " + terminal_safe_line(origin.agent))));
   speaking_ = origin.session_id;
 }
 
@@ -105,7 +106,7 @@ void EventPrinter::on_event(const engine::Event& event) {
       p.end_line();
       p.speaking_.clear();
       p.print(fmt::format("{}{} {} {}\n", indent(e.origin.depth), p.paint(kCyan, "▸"),
-                          p.paint(kBold, e.call.name),
+                          p.paint(kBold, terminal_safe_line(e.call.name)),
                           p.paint(kDim, terminal_safe(summarise_arguments(e.call.arguments)))));
     }
     void operator()(const engine::ToolCallFinished& e) const {
@@ -114,9 +115,9 @@ void EventPrinter::on_event(const engine::Event& event) {
       p.end_line();
       p.speaking_.clear();
       std::string pad = indent(e.origin.depth);
-      p.print(fmt::format("{}{} {} {}\n", pad,
-                          e.result.is_error ? p.paint(kRed, "✗") : p.paint(kGreen, "✓"),
-                          e.call.name, p.paint(kDim, fmt::format("({} ms)", e.duration_ms))));
+      p.print(fmt::format(
+          "{}{} {} {}\n", pad, e.result.is_error ? p.paint(kRed, "✗") : p.paint(kGreen, "✓"),
+          terminal_safe_line(e.call.name), p.paint(kDim, fmt::format("({} ms)", e.duration_ms))));
       std::string content = terminal_safe(e.result.content);
       int shown = 0;
       std::size_t pos = 0;
@@ -147,14 +148,15 @@ void EventPrinter::on_event(const engine::Event& event) {
       p.end_line();
       p.speaking_.clear();
       p.print(fmt::format("{}{} {} delegates to {}: {}\n", indent(e.origin.depth),
-                          p.paint(kMagenta, "→"), e.origin.agent, p.paint(kBold, e.child_agent),
+                          p.paint(kMagenta, "→"), terminal_safe_line(e.origin.agent),
+                          p.paint(kBold, terminal_safe_line(e.child_agent)),
                           terminal_safe(e.description)));
     }
     void operator()(const engine::SubagentFinished& e) const {
       p.end_line();
       p.speaking_.clear();
       p.print(fmt::format("{}{} {} {}\n", indent(e.origin.depth), p.paint(kMagenta, "←"),
-                          e.child_agent, e.ok ? "finished" : "failed"));
+                          terminal_safe_line(e.child_agent), e.ok ? "finished" : "failed"));
     }
     void operator()(const engine::Done& e) const {
       p.filters_.erase(e.origin.session_id);

@@ -55,10 +55,12 @@ class QuietSink final : public engine::EventSink {
     if (!progress_) return;
     if (const auto* e = std::get_if<engine::ToolCallFinished>(&event)) {
       fmt::print(stderr, "{}{} {} {} ({} ms)\n", std::string(2 * e->origin.depth, ' '),
-                 e->result.is_error ? "✗" : "✓", e->origin.agent, e->call.name, e->duration_ms);
+                 e->result.is_error ? "✗" : "✓", terminal_safe_line(e->origin.agent),
+                 terminal_safe_line(e->call.name), e->duration_ms);
     } else if (const auto* s = std::get_if<engine::SubagentStarted>(&event)) {
       fmt::print(stderr, "{}→ {} delegates to {}: {}\n", std::string(2 * s->origin.depth, ' '),
-                 s->origin.agent, s->child_agent, terminal_safe_line(s->description));
+                 terminal_safe_line(s->origin.agent), terminal_safe_line(s->child_agent),
+                 terminal_safe_line(s->description));
     }
   }
   std::string session_id;
