@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -33,17 +35,17 @@ class DefinitionBuilder {
   bool failed() const { return failed_; }
 
   void apply(const YamlValue& mapping) {
-    std::vector<std::pair<std::string_view, int>> seen;
+    // Hashed, so that a front-matter of 100k keys costs 100k lookups, not 100k² comparisons.
+    std::unordered_map<std::string_view, int> seen;
+    seen.reserve(mapping.entries.size());
     for (const auto& [key, value] : mapping.entries) {
-      auto first = std::find_if(seen.begin(), seen.end(),
-                                [&text = key.text](const auto& s) { return s.first == text; });
-      if (first != seen.end()) {
+      auto [first, inserted] = seen.try_emplace(key.text, key.line);
+      if (!inserted) {
         report(Severity::kWarning, key,
                fmt::format("duplicate key '{}' (first on line {}): this one is ignored", key.text,
                            first->second));
         continue;
       }
-      seen.emplace_back(key.text, key.line);
       apply_entry(key, value);
     }
   }
@@ -197,9 +199,10 @@ class DefinitionBuilder {
     return out;
   }
 
-  /// Maps one written name and appends the result to `list` (no duplicates); false when agentry
-  /// has no such tool (it is kept as written).
-  bool add_mapped(std::vector<std::string>& list, const WrittenTool& tool) {
+  /// Maps one written name and appends the result to `list` unless `present` (the names already
+  /// in it) has it; false when agentry has no such tool (it is kept as written).
+  bool add_mapped(std::vector<std::string>& list, std::unordered_set<std::string>& present,
+                  const WrittenTool& tool) {
     MappedTool mapped = map_tool_name(tool.name);
     const YamlValue& at = *tool.at;
     if (mapped.kind == ToolNameKind::kShell) {
@@ -213,24 +216,29 @@ class DefinitionBuilder {
                          tool.name, mapped.names.front()));
     }
     for (auto& name : mapped.names) {
-      if (std::find(list.begin(), list.end(), name) == list.end()) list.push_back(std::move(name));
+      if (present.insert(name).second) list.push_back(std::move(name));
     }
     return mapped.kind != ToolNameKind::kUnknown;
   }
 
-  /// add_mapped for each tool, then one warning naming every unknown one.
+  /// add_mapped for each tool, then one warning naming the unknown ones (the first few of them).
   void add_all(std::vector<std::string>& list, const std::vector<WrittenTool>& tools) {
+    constexpr std::size_t kNamed = 10;
+    std::unordered_set<std::string> present(list.begin(), list.end());
     std::vector<std::string> unknown;
+    std::size_t unknown_count = 0;
     const YamlValue* first = nullptr;
     for (const auto& tool : tools) {
-      if (add_mapped(list, tool)) continue;
+      if (add_mapped(list, present, tool)) continue;
       if (first == nullptr) first = tool.at;
-      unknown.push_back("'" + tool.name + "'");
+      if (++unknown_count <= kNamed) unknown.push_back("'" + tool.name + "'");
     }
     if (first == nullptr) return;
+    std::string more =
+        unknown_count > kNamed ? fmt::format(" and {} more", unknown_count - kNamed) : "";
     report(Severity::kWarning, *first,
-           fmt::format("unknown tool{} {}: agentry has no such tool (kept in the list)",
-                       unknown.size() == 1 ? "" : "s", fmt::join(unknown, ", ")));
+           fmt::format("unknown tool{} {}{}: agentry has no such tool (kept in the list)",
+                       unknown_count == 1 ? "" : "s", fmt::join(unknown, ", "), more));
   }
 
   void apply_tools(const YamlValue& value) {

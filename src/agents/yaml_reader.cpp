@@ -8,6 +8,7 @@
 
 #include "core/text.hpp"
 #include "core/yaml_error.hpp"
+#include "core/yaml_load.hpp"
 
 namespace agentry::agents {
 
@@ -155,7 +156,7 @@ std::string quote_unquoted_colons(std::string_view yaml, int first_line,
 tl::expected<YamlValue, Diagnostic> parse_with_yaml_cpp(const std::string& yaml, int first_line,
                                                         const std::filesystem::path& file) {
   try {
-    YAML::Node root = YAML::Load(yaml);
+    YAML::Node root = load_yaml(yaml);
     YamlValue value = convert(root, first_line);
     if (value.kind != YamlValue::Kind::kMapping && value.kind != YamlValue::Kind::kNull) {
       return tl::make_unexpected(

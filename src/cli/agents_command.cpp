@@ -15,6 +15,7 @@
 #include "agents/agent_json.hpp"
 #include "agents/registry.hpp"
 #include "cli/commands.hpp"
+#include "core/terminal_text.hpp"
 
 namespace agentry::cli {
 
@@ -48,7 +49,7 @@ std::string dump(const nlohmann::ordered_json& value) {
 void report_to_log(const AppContext& ctx, const Diagnostics& diagnostics, bool asked) {
   for (const auto& d : diagnostics) {
     if (asked) {
-      std::cerr << d.to_string() << '\n';
+      std::cerr << terminal_safe_line(d.to_string()) << '\n';
     } else if (ctx.log) {
       auto level = d.severity == Severity::kError     ? spdlog::level::warn
                    : d.severity == Severity::kWarning ? spdlog::level::info
@@ -114,9 +115,12 @@ void run_list(const AppContext& ctx, const AgentsOptions& opts) {
   Row widths{"NAME", "MODE", "MODEL", "TOOLS", "SOURCE"};
   std::size_t w_name = 4, w_mode = 4, w_model = 5, w_tools = 5;
   for (const auto& def : registry.agents()) {
-    Row row{fit(def.name, 40), agents::to_string(def.mode),
-            fit(def.model.empty() ? "-" : def.model, 28), fit(tools_summary(def), 40),
-            fmt::format("{} ({})", display_path(def.source, ctx.cwd), def.scope)};
+    // Names, models, tools and paths come from agent files, which a repository may carry.
+    Row row{
+        fit(terminal_safe_line(def.name), 40), agents::to_string(def.mode),
+        fit(terminal_safe_line(def.model.empty() ? "-" : def.model), 28),
+        fit(terminal_safe_line(tools_summary(def)), 40),
+        terminal_safe_line(fmt::format("{} ({})", display_path(def.source, ctx.cwd), def.scope))};
     w_name = std::max(w_name, display_width(row.name));
     w_mode = std::max(w_mode, display_width(row.mode));
     w_model = std::max(w_model, display_width(row.model));
@@ -151,7 +155,7 @@ void run_show(const AppContext& ctx, const AgentsOptions& opts) {
     return;
   }
   auto field = [](std::string_view label, const std::string& value) {
-    if (!value.empty()) std::cout << fmt::format("{:<16}{}\n", label, value);
+    if (!value.empty()) std::cout << fmt::format("{:<16}{}\n", label, terminal_safe_line(value));
   };
   field("name:", def->name);
   field("description:", def->description);
@@ -173,7 +177,7 @@ void run_show(const AppContext& ctx, const AgentsOptions& opts) {
   if (def->disabled) field("disable:", "true");
   if (!def->extra.empty()) field("extra:", lossy(def->extra));
   field("source:", fmt::format("{} ({})", def->source.string(), def->scope));
-  std::cout << "\n" << def->prompt << '\n';
+  std::cout << "\n" << terminal_safe(def->prompt) << '\n';
 }
 
 void run_validate(const AppContext& ctx, const AgentsOptions& opts) {
@@ -204,7 +208,8 @@ void run_validate(const AppContext& ctx, const AgentsOptions& opts) {
   } else {
     bool notes = ctx.log && ctx.log->should_log(spdlog::level::info);
     for (const auto& d : diagnostics) {
-      if (d.severity != Severity::kInfo || notes) std::cout << d.to_string() << '\n';
+      if (d.severity != Severity::kInfo || notes)
+        std::cout << terminal_safe_line(d.to_string()) << '\n';
     }
     std::size_t warnings = agents::count(diagnostics, Severity::kWarning);
     std::cout << fmt::format("{} agent{}, {} error{}, {} warning{}\n", registry.files_loaded(),

@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "core/terminal_text.hpp"
+
 namespace agentry::cli {
 
 namespace {
@@ -49,16 +51,49 @@ std::unique_ptr<TerminalApprover> TerminalApprover::open() {
   return std::unique_ptr<TerminalApprover>(new TerminalApprover(fd, fd));
 }
 
+std::unique_ptr<TerminalApprover> TerminalApprover::on(int in_fd, int out_fd) {
+  return std::unique_ptr<TerminalApprover>(new TerminalApprover(in_fd, out_fd));
+}
+
 TerminalApprover::~TerminalApprover() {
+  if (out_ != in_) ::close(out_);
   ::close(in_);
+}
+
+std::string approval_target(const tools::ApprovalRequest& request) {
+  constexpr std::size_t kMaxValue = 300;
+  std::string out = "── " + terminal_safe_line(request.tool);
+  if (request.arguments.is_object()) {
+    for (const auto& [key, value] : request.arguments.items()) {
+      if (key == "content" || key == "new_string" || key == "old_string") continue;  // previewed
+      std::string text = value.is_string()
+                             ? value.get<std::string>()
+                             : value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      std::string shown = terminal_safe_line(std::string_view(text).substr(0, kMaxValue));
+      if (text.size() > kMaxValue) shown += "…";
+      out += fmt::format("\n   {}: {}", terminal_safe_line(key), shown);
+    }
+  }
+  if (request.settings)
+    out += "\n   (this writes a settings folder: .git, .agentry, .claude or .opencode)";
+  return out + "\n";
 }
 
 tools::Approval TerminalApprover::approve(const tools::ApprovalRequest& request,
                                           std::stop_token stop) {
+  return approve_shown(request, terminal_safe(request.preview), stop);
+}
+
+tools::Approval TerminalApprover::approve_shown(const tools::ApprovalRequest& request,
+                                                std::string_view safe_preview,
+                                                std::stop_token stop) {
   std::lock_guard lock(mutex_);
   if (always_.count(request.tool) && !request.settings) return {true, {}};
-  write_all(out_, fmt::format("\n── {} wants to run {} ──\n{}\n", "the agent", request.tool,
-                              request.preview));
+  // The preview is the model's text (made safe); what is asked about comes after it, on lines
+  // of its own built from the call itself, so the preview can neither hide nor restate it.
+  write_all(out_, fmt::format("\n── the agent wants to run {} ──\n{}\n",
+                              terminal_safe_line(request.tool), safe_preview));
+  write_all(out_, approval_target(request));
   write_all(out_, "Allow? [y]es / [n]o (n: reason) / [a]lways for this session: ");
   std::string line;
   while (!stop.stop_requested()) {

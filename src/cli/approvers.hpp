@@ -16,7 +16,13 @@ class TerminalApprover final : public tools::Approver {
  public:
   /// Nullptr when there is no terminal to ask on.
   static std::unique_ptr<TerminalApprover> open();
+  /// Asks on `in_fd`/`out_fd` (which it then owns; the same fd for both is fine).
+  static std::unique_ptr<TerminalApprover> on(int in_fd, int out_fd);
+  /// Shows the request's preview made terminal-safe, then the call (approval_target), then asks.
   tools::Approval approve(const tools::ApprovalRequest& request, std::stop_token stop) override;
+  /// The same with a preview the caller already made safe (chat colours its diffs).
+  tools::Approval approve_shown(const tools::ApprovalRequest& request,
+                                std::string_view safe_preview, std::stop_token stop);
 
  private:
   TerminalApprover(int in_fd, int out_fd) : in_(in_fd), out_(out_fd) {}
@@ -43,6 +49,12 @@ class ModeApprover final : public tools::Approver {
   PermissionMode mode_;
   tools::Approver* inner_;
 };
+
+/// The lines an approval prompt ends with, right before the question: the tool and every
+/// argument but the bulky ones the preview shows (file content, edit strings), each made
+/// terminal-safe on one line, so the real target (path, command, test name) is named where the
+/// preview's text cannot reach.
+std::string approval_target(const tools::ApprovalRequest& request);
 
 /// Parses a user's answer: y/yes, a/always, n/no, or "n: reason" / "no, reason" / any other
 /// text (taken as a refusal with that text as the reason).

@@ -24,41 +24,6 @@ std::string indent(int depth) {
 
 }  // namespace
 
-std::string strip_controls(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c == 0x1b) {
-      char kind = i + 1 < text.size() ? text[i + 1] : '\0';
-      if (kind == '[') {  // CSI: parameters up to a final byte
-        i += 2;
-        while (i < text.size() && !(text[i] >= 0x40 && text[i] <= 0x7e))
-          ++i;
-      } else if (kind == ']' || kind == 'P' || kind == '_' || kind == '^') {
-        // OSC, DCS, APC, PM: a string up to BEL or ESC backslash
-        i += 2;
-        while (i < text.size() && text[i] != '\x07' &&
-               !(text[i] == 0x1b && i + 1 < text.size() && text[i + 1] == '\\'))
-          ++i;
-        if (i < text.size() && text[i] == 0x1b) ++i;
-      } else if (i + 1 < text.size()) {
-        ++i;  // a two-byte escape
-      }
-      continue;
-    }
-    // C1 controls as UTF-8 (U+0080..U+009F): some terminals act on them like ESC sequences.
-    if (c == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
-        static_cast<unsigned char>(text[i + 1]) <= 0x9f) {
-      ++i;
-      continue;
-    }
-    if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) continue;
-    out.push_back(static_cast<char>(c));
-  }
-  return out;
-}
-
 bool want_color(int fd, const Environment& env) {
   if (env.get("NO_COLOR").has_value()) return false;
   if (env.get_or("TERM", "") == "dumb") return false;
@@ -108,7 +73,8 @@ void EventPrinter::end_line() {
 void EventPrinter::header(const engine::Origin& origin) {
   if (speaking_ == origin.session_id) return;
   end_line();
-  print(fmt::format("\n{}{}\n", indent(origin.depth), paint(kBold, "● " + origin.agent)));
+  print(fmt::format("\n{}{}\n", indent(origin.depth),
+                    paint(kBold, "● " + terminal_safe_line(origin.agent))));
   speaking_ = origin.session_id;
 }
 
@@ -124,7 +90,7 @@ void EventPrinter::on_event(const engine::Event& event) {
     void operator()(const engine::TurnStarted&) const {}
     void operator()(const engine::TextDelta& e) const {
       p.header(e.origin);
-      std::string text = strip_controls(e.text);
+      std::string text = p.filters_[e.origin.session_id].feed(e.text);
       std::string pad = indent(e.origin.depth);
       for (char c : text) {
         if (!p.mid_line_ && c != '\n') {
@@ -140,8 +106,8 @@ void EventPrinter::on_event(const engine::Event& event) {
       p.end_line();
       p.speaking_.clear();
       p.print(fmt::format("{}{} {} {}\n", indent(e.origin.depth), p.paint(kCyan, "▸"),
-                          p.paint(kBold, e.call.name),
-                          p.paint(kDim, strip_controls(summarise_arguments(e.call.arguments)))));
+                          p.paint(kBold, terminal_safe_line(e.call.name)),
+                          p.paint(kDim, terminal_safe(summarise_arguments(e.call.arguments)))));
     }
     void operator()(const engine::ToolCallFinished& e) const {
       p.last_output_ = e.result.content;
@@ -149,10 +115,10 @@ void EventPrinter::on_event(const engine::Event& event) {
       p.end_line();
       p.speaking_.clear();
       std::string pad = indent(e.origin.depth);
-      p.print(fmt::format("{}{} {} {}\n", pad,
-                          e.result.is_error ? p.paint(kRed, "✗") : p.paint(kGreen, "✓"),
-                          e.call.name, p.paint(kDim, fmt::format("({} ms)", e.duration_ms))));
-      std::string content = strip_controls(e.result.content);
+      p.print(fmt::format(
+          "{}{} {} {}\n", pad, e.result.is_error ? p.paint(kRed, "✗") : p.paint(kGreen, "✓"),
+          terminal_safe_line(e.call.name), p.paint(kDim, fmt::format("({} ms)", e.duration_ms))));
+      std::string content = terminal_safe(e.result.content);
       int shown = 0;
       std::size_t pos = 0;
       while (pos < content.size() && shown < p.style_.folded_lines) {
@@ -182,22 +148,24 @@ void EventPrinter::on_event(const engine::Event& event) {
       p.end_line();
       p.speaking_.clear();
       p.print(fmt::format("{}{} {} delegates to {}: {}\n", indent(e.origin.depth),
-                          p.paint(kMagenta, "→"), e.origin.agent, p.paint(kBold, e.child_agent),
-                          strip_controls(e.description)));
+                          p.paint(kMagenta, "→"), terminal_safe_line(e.origin.agent),
+                          p.paint(kBold, terminal_safe_line(e.child_agent)),
+                          terminal_safe(e.description)));
     }
     void operator()(const engine::SubagentFinished& e) const {
       p.end_line();
       p.speaking_.clear();
       p.print(fmt::format("{}{} {} {}\n", indent(e.origin.depth), p.paint(kMagenta, "←"),
-                          e.child_agent, e.ok ? "finished" : "failed"));
+                          terminal_safe_line(e.child_agent), e.ok ? "finished" : "failed"));
     }
     void operator()(const engine::Done& e) const {
+      p.filters_.erase(e.origin.session_id);
       if (e.origin.depth == 0) p.end_line();
     }
     void operator()(const engine::ErrorOccurred& e) const {
       p.end_line();
       p.print(fmt::format("{}{} {}\n", indent(e.origin.depth), p.paint(kRed, "✗ error:"),
-                          strip_controls(e.error.to_string())));
+                          terminal_safe(e.error.to_string())));
     }
   };
   std::visit(Visitor{*this}, event);

@@ -4,11 +4,13 @@
 /// the result folded to a few lines, delegation, errors. Used by `demo` and `chat`.
 #include <cstdio>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <string>
 #include <string_view>
 
 #include "core/environment.hpp"
+#include "core/terminal_text.hpp"
 #include "engine/events.hpp"
 
 namespace agentry::cli {
@@ -47,17 +49,13 @@ class EventPrinter final : public engine::EventSink {
   std::string fold_hint_;
   mutable std::mutex mutex_;
   bool mid_line_ = false;
-  std::string speaking_;  ///< session id whose text is being streamed
+  std::string speaking_;                               ///< session id whose text is being streamed
+  std::map<std::string, TerminalTextFilter> filters_;  ///< per streaming session
   std::string last_output_;
 };
 
 /// "path=src/lib.rs mode=check": the arguments a person wants to see, cut to `max` chars.
 std::string summarise_arguments(const nlohmann::json& arguments, std::size_t max = 60);
-
-/// `text` without terminal control sequences (CSI, OSC and other ESC sequences, C0 and C1
-/// controls but newline and tab), so that what a tool or a model prints cannot move the cursor,
-/// retitle the window or repaint the screen.
-std::string strip_controls(std::string_view text);
 
 /// Whether to colour output: a terminal and no NO_COLOR.
 bool want_color(int fd, const Environment& env);

@@ -11,6 +11,7 @@
 
 #include "cli/app_context.hpp"
 #include "cli/commands.hpp"
+#include "core/terminal_text.hpp"
 
 namespace {
 
@@ -98,7 +99,7 @@ int main(int argc, char** argv) {
   } catch (const agentry::cli::CommandExit& e) {
     return e.code();
   } catch (const agentry::cli::CommandError& e) {
-    std::cerr << "agentry: " << e.error().to_string() << '\n';
+    std::cerr << "agentry: " << agentry::terminal_safe(e.error().to_string()) << '\n';
     return agentry::exit_code_for(e.error());
   } catch (const std::exception& e) {
     std::cerr << "agentry: internal error: " << e.what()

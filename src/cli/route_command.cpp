@@ -12,6 +12,7 @@
 #include "cli/interrupt.hpp"
 #include "cli/registry_catalog.hpp"
 #include "core/config.hpp"
+#include "core/terminal_text.hpp"
 #include "core/text.hpp"
 #include "engine/llm_model_resolver.hpp"
 #include "engine/router.hpp"
@@ -181,8 +182,12 @@ void route(const AppContext& ctx, const RouteOptions& opts) {
     std::cout << out.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
     return;
   }
-  std::cout << fmt::format("agent:  {}\nreason: {}\n", agent->name, reason);
-  if (!decided.clear) std::cout << fmt::format("model:  {}\nrouter: {}\n", model, decided.reason);
+  // The reason may be the routing model's words.
+  std::cout << fmt::format("agent:  {}\nreason: {}\n", terminal_safe_line(agent->name),
+                           terminal_safe_line(reason));
+  if (!decided.clear)
+    std::cout << fmt::format("model:  {}\nrouter: {}\n", terminal_safe_line(model),
+                             terminal_safe_line(decided.reason));
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "cli/event_json.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/runtime.hpp"
+#include "core/terminal_text.hpp"
 
 namespace agentry::cli {
 
@@ -54,10 +55,12 @@ class QuietSink final : public engine::EventSink {
     if (!progress_) return;
     if (const auto* e = std::get_if<engine::ToolCallFinished>(&event)) {
       fmt::print(stderr, "{}{} {} {} ({} ms)\n", std::string(2 * e->origin.depth, ' '),
-                 e->result.is_error ? "✗" : "✓", e->origin.agent, e->call.name, e->duration_ms);
+                 e->result.is_error ? "✗" : "✓", terminal_safe_line(e->origin.agent),
+                 terminal_safe_line(e->call.name), e->duration_ms);
     } else if (const auto* s = std::get_if<engine::SubagentStarted>(&event)) {
       fmt::print(stderr, "{}→ {} delegates to {}: {}\n", std::string(2 * s->origin.depth, ' '),
-                 s->origin.agent, s->child_agent, s->description);
+                 terminal_safe_line(s->origin.agent), terminal_safe_line(s->child_agent),
+                 terminal_safe_line(s->description));
     }
   }
   std::string session_id;
@@ -163,8 +166,10 @@ int run_task(AppContext& ctx, const RunOptions& opts) {
     return result ? exit_code_for_result(*result) : exit_code_for(result.error());
   }
   if (!result) throw CommandError(result.error());
-  std::cout << result->result;
-  if (!result->result.ends_with('\n')) std::cout << '\n';
+  // Text output is for a person (or a file a person cats): the model's escapes are not passed.
+  std::string text = terminal_safe(result->result);
+  std::cout << text;
+  if (!text.ends_with('\n')) std::cout << '\n';
   std::cout.flush();
   if (result->reason != engine::StopReason::kCompleted) {
     fmt::print(stderr, "agentry: the run ended: {} (session {})\n",

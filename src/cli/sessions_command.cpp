@@ -4,11 +4,14 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
+#include <sstream>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/event_printer.hpp"
+#include "core/terminal_text.hpp"
 #include "store/session_export.hpp"
 #include "store/session_store.hpp"
 
@@ -58,8 +61,11 @@ std::string resolve(const std::optional<store::SessionStore>& db, const AppConte
   return value_or_throw(db->resolve_id(prefix));
 }
 
-/// Cuts `text` to its first line and at most `width` bytes at a UTF-8 boundary, with "…".
-std::string one_line(std::string_view text, std::size_t width) {
+/// Cuts `text`, made safe for a terminal (a CR is a line end), to its first line and at most
+/// `width` bytes at a UTF-8 boundary, with "…".
+std::string one_line(std::string_view raw, std::size_t width) {
+  std::string safe = terminal_safe(raw);
+  std::string_view text = safe;
   auto start = text.find_first_not_of(" \t\r\n");
   if (start == std::string_view::npos) return "";
   text.remove_prefix(start);
@@ -148,19 +154,23 @@ void list_sessions(const AppContext& ctx, const SessionsOptions& opts) {
                                          ctx.cwd.string()));
     return;
   }
-  std::cout << fmt::format("{:<26}  {:<14} {:<9} {:>5} {:>9} {:>9} {:>4}  {}\n", "ID", "AGENT",
-                           "STATUS", "TURNS", "TOKENS", "COST", "AGE",
-                           opts.all ? "TITLE (DIRECTORY)" : "TITLE");
+  // Titles, agents and folders come from sessions, and so from models and repositories: the
+  // table is shown as terminal-safe text.
+  std::ostringstream table;
+  table << fmt::format("{:<26}  {:<14} {:<9} {:>5} {:>9} {:>9} {:>4}  {}\n", "ID", "AGENT",
+                       "STATUS", "TURNS", "TOKENS", "COST", "AGE",
+                       opts.all ? "TITLE (DIRECTORY)" : "TITLE");
   for (const auto& s : sessions) {
     auto own = value_or_throw(db->session_usage(s.id));
     auto tree = value_or_throw(db->tree_usage(s.id));
     std::string title = one_line(s.title, 60);
     if (opts.all) title += fmt::format(" ({})", s.cwd);
-    std::cout << fmt::format("{:<26}  {:<14} {:<9} {:>5} {:>9} {:>9} {:>4}  {}\n", s.id, s.agent,
-                             store::to_string(s.status), own.turns,
-                             tree.tokens.input_tokens + tree.tokens.output_tokens,
-                             format_cost(tree.cost_usd), format_age(s.updated_at_ms), title);
+    table << fmt::format("{:<26}  {:<14} {:<9} {:>5} {:>9} {:>9} {:>4}  {}\n", s.id, s.agent,
+                         store::to_string(s.status), own.turns,
+                         tree.tokens.input_tokens + tree.tokens.output_tokens,
+                         format_cost(tree.cost_usd), format_age(s.updated_at_ms), title);
   }
+  std::cout << terminal_safe(table.str());
 }
 
 /// The agent tree under `id`, as JSON nodes and as indented text lines.
@@ -182,10 +192,11 @@ json children_tree(const store::SessionStore& db, const std::string& id, int dep
   return nodes;
 }
 
+/// The call with its key arguments (path, command…; not the bulky content), so that the target
+/// shows however long the rest is.
 std::string call_summary(const ToolCall& call) {
-  std::string args = call.arguments.is_null()
-                         ? call.raw_arguments
-                         : call.arguments.dump(-1, ' ', false, json::error_handler_t::replace);
+  std::string args =
+      call.arguments.is_null() ? call.raw_arguments : summarise_arguments(call.arguments, 200);
   return fmt::format("{}({})", call.name, one_line(args, 70));
 }
 
@@ -232,29 +243,33 @@ void show_session(const AppContext& ctx, const SessionsOptions& opts) {
     return;
   }
 
-  std::cout << fmt::format("session {} · {} · {}\n", s.id, s.agent, store::to_string(s.status));
-  std::cout << fmt::format("title:     {}\n", s.title);
-  std::cout << fmt::format("model:     {} ({})\n", s.model, s.provider);
-  std::cout << fmt::format("directory: {}\n", s.cwd);
-  std::cout << fmt::format("updated:   {} ago\n", format_age(s.updated_at_ms));
-  if (s.parent_id) std::cout << fmt::format("parent:    {}\n", *s.parent_id);
-  std::cout << fmt::format("\ntranscript ({} messages)\n", transcript.messages.size());
+  // Everything below comes from the session (the model's text, tools' output, names from agent
+  // files): shown as terminal-safe text.
+  std::ostringstream out;
+  out << fmt::format("session {} · {} · {}\n", s.id, s.agent, store::to_string(s.status));
+  out << fmt::format("title:     {}\n", one_line(s.title, 200));
+  out << fmt::format("model:     {} ({})\n", s.model, s.provider);
+  out << fmt::format("directory: {}\n", s.cwd);
+  out << fmt::format("updated:   {} ago\n", format_age(s.updated_at_ms));
+  if (s.parent_id) out << fmt::format("parent:    {}\n", *s.parent_id);
+  out << fmt::format("\ntranscript ({} messages)\n", transcript.messages.size());
   for (const auto& m : transcript.messages) {
     const auto& msg = m.message;
     if (!msg.text.empty() || (msg.tool_calls.empty() && msg.tool_results.empty()))
-      std::cout << fmt::format("  {:<9} {}\n", to_string(msg.role), one_line(msg.text, 100));
+      out << fmt::format("  {:<9} {}\n", to_string(msg.role), one_line(msg.text, 100));
     for (const auto& c : msg.tool_calls)
-      std::cout << fmt::format("  {:<9} → {}\n", to_string(msg.role), call_summary(c));
+      out << fmt::format("  {:<9} → {}\n", to_string(msg.role), call_summary(c));
     for (const auto& r : msg.tool_results)
-      std::cout << fmt::format("  {:<9} {} {}: {}\n", to_string(msg.role), r.is_error ? "✗" : "✓",
-                               r.name, one_line(r.content, 90));
+      out << fmt::format("  {:<9} {} {}: {}\n", to_string(msg.role), r.is_error ? "✗" : "✓", r.name,
+                         one_line(r.content, 90));
   }
-  if (s.result) std::cout << fmt::format("\nresult: {}\n", one_line(*s.result, 200));
-  if (!tree_text.empty()) std::cout << fmt::format("\nsubagents\n{}", tree_text);
-  std::cout << fmt::format("\nusage\n  this session:   {}\n", usage_line(own));
+  if (s.result) out << fmt::format("\nresult: {}\n", one_line(*s.result, 200));
+  if (!tree_text.empty()) out << fmt::format("\nsubagents\n{}", tree_text);
+  out << fmt::format("\nusage\n  this session:   {}\n", usage_line(own));
   if (tree.sessions > 1)
-    std::cout << fmt::format("  with {} subagent session{}: {}\n", tree.sessions - 1,
-                             tree.sessions == 2 ? "" : "s", usage_line(tree));
+    out << fmt::format("  with {} subagent session{}: {}\n", tree.sessions - 1,
+                       tree.sessions == 2 ? "" : "s", usage_line(tree));
+  std::cout << terminal_safe(out.str());
 }
 
 void export_session(const AppContext& ctx, const SessionsOptions& opts) {

@@ -9,6 +9,7 @@
 #include "cli/commands.hpp"
 #include "cli/interrupt.hpp"
 #include "core/json_depth.hpp"
+#include "core/terminal_text.hpp"
 #include "tools/permissions.hpp"
 #include "tools/sandbox.hpp"
 #include "tools/tool_invoker.hpp"
@@ -116,8 +117,9 @@ void run_tool(AppContext& ctx, const std::string& name, const std::string& args_
   ToolCall call{"cli", name, arguments, args_text};
   auto output = invoker.invoke(call, tools::ToolContext{ctx.cwd, interrupts.token()}, *policy);
   if (!output) throw CommandError(output.error());
-  std::cout << output->content;
-  if (output->content.empty() || output->content.back() != '\n') std::cout << '\n';
+  std::string shown = terminal_safe(output->content);  // the crate's output, build scripts' too
+  std::cout << shown;
+  if (shown.empty() || shown.back() != '\n') std::cout << '\n';
   std::cout.flush();
 }
 

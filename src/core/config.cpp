@@ -4,7 +4,6 @@
 #include <cmath>
 #include <fstream>
 #include <limits>
-#include <sstream>
 #include <system_error>
 
 #include <fmt/format.h>
@@ -12,6 +11,7 @@
 
 #include "core/paths.hpp"
 #include "core/yaml_error.hpp"
+#include "core/yaml_load.hpp"
 
 namespace agentry {
 
@@ -135,10 +135,13 @@ Result<json> convert(const YAML::Node& node, std::string_view source, const std:
 Result<json> parse_yaml(std::string_view text, std::string_view source, Origins* origins) {
   YAML::Node root;
   try {
-    root = YAML::Load(std::string(text));
+    root = load_yaml(std::string(text));
   } catch (const YAML::Exception& e) {
+    bool over_budget = dynamic_cast<const YamlBudgetError*>(&e) != nullptr;
     return fail(ErrorCode::kConfig, fmt::format("invalid YAML: {}", yaml_error_message(e)),
-                mark_text(source, e.mark), "fix the syntax at that position");
+                mark_text(source, e.mark),
+                over_budget ? "each alias (*name) repeats all of its anchor: use fewer"
+                            : "fix the syntax at that position");
   }
   try {
     return convert(root, source, "", origins);
@@ -257,14 +260,22 @@ Result<Config> load_config_files(const std::vector<fs::path>& files) {
   for (const auto& file : files) {
     std::error_code ec;
     if (!fs::exists(file, ec)) continue;
+    auto size = fs::file_size(file, ec);
+    if (!ec && size > kMaxConfigFileBytes) {
+      return fail(ErrorCode::kConfig,
+                  fmt::format("the configuration file has {} bytes; it may have at most {}", size,
+                              kMaxConfigFileBytes),
+                  file.string(), "a configuration is a page of YAML: remove what is not");
+    }
     std::ifstream in(file, std::ios::binary);
-    if (!in) {
+    if (ec || !in) {
       return fail(ErrorCode::kIo, "cannot read the configuration file", file.string(),
                   "check its permissions");
     }
-    std::ostringstream text;
-    text << in.rdbuf();
-    auto layer = Config::from_yaml(text.str(), file);
+    std::string text(size, '\0');
+    in.read(text.data(), static_cast<std::streamsize>(size));
+    text.resize(static_cast<std::size_t>(in.gcount()));
+    auto layer = Config::from_yaml(text, file);
     if (!layer) return layer;
     merged.merge(*layer);
   }

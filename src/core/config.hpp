@@ -6,6 +6,7 @@
 /// `providers`, tools read `permissions` and `sandbox`) can say exactly where a bad value came
 /// from. This file knows no section's meaning, nor how much of a project's file applies (that is
 /// cli/project_trust's decision).
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -59,12 +60,17 @@ std::filesystem::path user_config_file(const Environment& env);
 /// <project root>/.agentry/config.yaml for the project holding `cwd`; nullopt outside a project.
 std::optional<std::filesystem::path> project_config_file(const std::filesystem::path& cwd);
 
+/// A configuration file larger than this is refused unread (real ones are a few KB). Its YAML has
+/// the budget of every YAML file (core/yaml_load.hpp).
+inline constexpr std::uintmax_t kMaxConfigFileBytes = 4 << 20;
+
 /// Loads and merges the existing files among `files` (later wins). A missing file is skipped; an
-/// unreadable or malformed one is an error naming it with line and column.
+/// unreadable, oversized or malformed one is an error naming it with line and column.
 [[nodiscard]] Result<Config> load_config_files(const std::vector<std::filesystem::path>& files);
 
 /// Converts a YAML (or JSON) document to JSON: plain scalars become null, booleans or numbers
-/// under the YAML 1.2 core schema, quoted ones stay strings. Duplicate keys are an error.
+/// under the YAML 1.2 core schema, quoted ones stay strings. Duplicate keys are an error, and so
+/// is a document over the YAML budget (core/yaml_load.hpp).
 [[nodiscard]] Result<nlohmann::json> yaml_to_json(std::string_view text, std::string_view source);
 
 }  // namespace agentry

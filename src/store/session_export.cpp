@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/terminal_text.hpp"
+
 namespace agentry::store {
 
 namespace {
@@ -117,6 +119,26 @@ void write_usage(std::ostream& out, const std::vector<TurnRecord>& turns) {
                      format_cost(cost));
 }
 
+/// The markdown as written, before terminal_safe.
+void write_markdown_raw(std::ostream& out, const Transcript& transcript) {
+  write_header(out, transcript.session);
+  for (const auto& m : transcript.messages)
+    write_message(out, m.message);
+  if (transcript.session.result) {
+    out << "## Result (" << to_string(transcript.session.status) << ")\n\n"
+        << *transcript.session.result << "\n\n";
+  }
+  if (!transcript.children.empty()) {
+    out << "## Subagents\n\n";
+    for (const auto& c : transcript.children) {
+      out << "- `" << c.id << "` " << c.agent << " — " << c.title << " (" << to_string(c.status)
+          << ")\n";
+    }
+    out << '\n';
+  }
+  write_usage(out, transcript.turns);
+}
+
 }  // namespace
 
 void write_jsonl(std::ostream& out, const Transcript& transcript) {
@@ -163,22 +185,9 @@ std::string to_jsonl(const Transcript& transcript) {
 }
 
 void write_markdown(std::ostream& out, const Transcript& transcript) {
-  write_header(out, transcript.session);
-  for (const auto& m : transcript.messages)
-    write_message(out, m.message);
-  if (transcript.session.result) {
-    out << "## Result (" << to_string(transcript.session.status) << ")\n\n"
-        << *transcript.session.result << "\n\n";
-  }
-  if (!transcript.children.empty()) {
-    out << "## Subagents\n\n";
-    for (const auto& c : transcript.children) {
-      out << "- `" << c.id << "` " << c.agent << " — " << c.title << " (" << to_string(c.status)
-          << ")\n";
-    }
-    out << '\n';
-  }
-  write_usage(out, transcript.turns);
+  std::ostringstream raw;
+  write_markdown_raw(raw, transcript);
+  out << terminal_safe(raw.str());
 }
 
 std::string to_markdown(const Transcript& transcript) {

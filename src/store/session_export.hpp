@@ -28,7 +28,8 @@ std::string to_jsonl(const Transcript& transcript);
 
 /// A readable transcript: a header table, then the user and assistant text, each tool call with
 /// its arguments as pretty JSON, each tool result folded in a <details> block, the final result,
-/// the subagent sessions and a usage table.
+/// the subagent sessions and a usage table. People cat it, so it holds no terminal escapes: the
+/// whole text goes through terminal_safe (core/terminal_text.hpp).
 void write_markdown(std::ostream& out, const Transcript& transcript);
 std::string to_markdown(const Transcript& transcript);
 

@@ -1,14 +1,13 @@
 #include "tools/tool_spec_loader.hpp"
 
 #include <algorithm>
-#include <charconv>
+#include <fstream>
 #include <regex>
 #include <system_error>
 
 #include <fmt/format.h>
-#include <yaml-cpp/yaml.h>
 
-#include "core/yaml_error.hpp"
+#include "core/config.hpp"
 #include "tools/schema_validator.hpp"
 
 namespace agentry::tools {
@@ -18,58 +17,36 @@ using nlohmann::json;
 
 namespace {
 
-/// YAML scalars are untyped text; plain ones get the JSON type they spell, quoted ones stay text.
-json scalar_to_json(const YAML::Node& node) {
-  const std::string& text = node.Scalar();
-  if (node.Tag() == "!") return text;
-  if (text == "true") return true;
-  if (text == "false") return false;
-  if (text == "null" || text == "~" || text.empty()) return nullptr;
-  const char* end = text.data() + text.size();
-  long long integer = 0;
-  if (auto [p, ec] = std::from_chars(text.data(), end, integer); ec == std::errc() && p == end)
-    return integer;
-  double real = 0;
-  if (auto [p, ec] = std::from_chars(text.data(), end, real); ec == std::errc() && p == end)
-    return real;
-  return text;
-}
-
-json yaml_to_json(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Map: {
-      json out = json::object();
-      for (const auto& kv : node)
-        out[kv.first.as<std::string>()] = yaml_to_json(kv.second);
-      return out;
-    }
-    case YAML::NodeType::Sequence: {
-      json out = json::array();
-      for (const auto& item : node)
-        out.push_back(yaml_to_json(item));
-      return out;
-    }
-    case YAML::NodeType::Scalar:
-      return scalar_to_json(node);
-    default:
-      return nullptr;
-  }
-}
-
 Error bad(const fs::path& file, const std::string& message, const std::string& hint = {}) {
   return Error(ErrorCode::kConfig, message, file.string(), hint);
+}
+
+/// The file's text; a tool file is a page of YAML, so anything past kMaxToolSpecBytes is refused
+/// unread.
+Result<std::string> read_spec_file(const fs::path& file) {
+  std::error_code ec;
+  auto size = fs::file_size(file, ec);
+  if (!ec && size > kMaxToolSpecBytes)
+    return fail(ErrorCode::kConfig,
+                fmt::format("the tool file has {} bytes; a tool file may have at most {}", size,
+                            kMaxToolSpecBytes),
+                file.string());
+  std::ifstream in(file, std::ios::binary);
+  if (ec || !in) return fail(ErrorCode::kIo, "cannot read the tool file", file.string());
+  std::string text(size, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(size));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  return text;
 }
 
 }  // namespace
 
 Result<ToolSpec> load_tool_spec(const fs::path& file) {
-  json doc;
-  try {
-    doc = yaml_to_json(YAML::LoadFile(file.string()));
-  } catch (const YAML::Exception& e) {
-    return fail(ErrorCode::kConfig, yaml_error_message(e),
-                fmt::format("{}:{}:{}", file.string(), e.mark.line + 1, e.mark.column + 1));
-  }
+  auto text = read_spec_file(file);
+  if (!text) return tl::make_unexpected(text.error());
+  auto parsed = yaml_to_json(*text, file.string());
+  if (!parsed) return tl::make_unexpected(parsed.error());
+  json doc = std::move(*parsed);
   if (!doc.is_object()) return tl::make_unexpected(bad(file, "a tool file must be a YAML mapping"));
   for (const auto& [key, _] : doc.items()) {
     if (key != "name" && key != "description" && key != "parameters" && key != "limits" &&

@@ -1,13 +1,17 @@
 #include "agents/agent_parser.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include "support/temp_dir.hpp"
+#include "support/yaml_bomb.hpp"
 
 namespace agentry::agents {
 
@@ -390,6 +394,49 @@ TEST_CASE("hidden and disable must be booleans") {
   CHECK_FALSE(p.def);
   REQUIRE(p.of(Severity::kError).size() == 1);
   CHECK(p.of(Severity::kError)[0].message == "'hidden' must be true or false, not 'yes'");
+}
+
+}  // namespace agentry::agents
+
+// ---- hostile front-matter ----
+
+namespace agentry::agents {
+
+TEST_CASE("an alias bomb in the front-matter is an error at its file:line, not an exhausted heap") {
+  auto parsed = parse_text("---\ndescription: d\n" + testing::yaml_bomb() + "---\nPrompt.\n");
+  Diagnostic error = only_error(parsed);
+  CHECK(error.line == 10);  // the front-matter's line 8 (l7), after the fence and description
+  CHECK(error.message.find("once aliases are expanded") != std::string::npos);
+}
+
+TEST_CASE("100k keys just under 1 MiB parse in linear time, duplicates still found") {
+  // Both readers: the line parser (plain values) and yaml-cpp (a quoted value with an escape).
+  for (std::string_view value : {"v", "\"\\t\""}) {
+    CAPTURE(value);
+    std::string text = "---\ndescription: d\n";
+    for (int i = 0; i < 100'000; ++i)
+      text += fmt::format("k{:05}: {}\n", i, value);
+    text += "k00000: again\ntools: {";
+    for (int i = 0; i < 20'000; ++i)
+      text += fmt::format("t{}: true, ", i);
+    text += "Read: true}\n---\nPrompt.\n";
+    auto start = std::chrono::steady_clock::now();
+    auto parsed = parse_text(text);
+    auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    REQUIRE(parsed.def.has_value());
+    CHECK(parsed.def->extra.size() == 100'000);
+    CHECK(parsed.def->enabled_tools.size() == 20'001);
+    auto warnings = parsed.of(Severity::kWarning);
+    CHECK(std::count_if(warnings.begin(), warnings.end(), [](const Diagnostic& d) {
+            return d.message == "duplicate key 'k00000' (first on line 3): this one is ignored";
+          }) == 1);
+    // One warning names the unknown tools: the first ten and a count, not 20,000 names.
+    CHECK(std::count_if(warnings.begin(), warnings.end(), [](const Diagnostic& d) {
+            return d.message.find("and 19990 more: agentry has no such tool") != std::string::npos;
+          }) == 1);
+    // Quadratic, this took minutes (38 s in a release build); linear, well under a second.
+    CHECK(seconds < 30);
+  }
 }
 
 }  // namespace agentry::agents

@@ -130,7 +130,7 @@ TEST_CASE("sessions show: transcript summary, subagent tree and usage, by id pre
   REQUIRE_MESSAGE(text.exit_code == 0, text.err);
   CHECK(text.out.starts_with("session " + ran.root_id + " · orchestrator · done\n"));
   CHECK(text.out.find("user      List the files, via rust-pro") != std::string::npos);
-  CHECK(text.out.find("→ task({") != std::string::npos);
+  CHECK(text.out.find("→ task(") != std::string::npos);
   CHECK(text.out.find("└─ rust-pro " + ran.child_id + " done · 2 turns · 550 tokens") !=
         std::string::npos);
   CHECK(text.out.find("this session:   2 turns · 500 input / 50 output tokens · cost -") !=

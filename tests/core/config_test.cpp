@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "support/temp_dir.hpp"
+#include "support/yaml_bomb.hpp"
 
 namespace agentry {
 namespace {
@@ -138,4 +139,23 @@ TEST_CASE("missing files are skipped, an empty file is an empty config") {
 }
 
 }  // namespace
+}  // namespace agentry
+
+namespace agentry {
+
+TEST_CASE("a config file with an alias bomb, or too large, is refused naming the file") {
+  testing::TempDir dir;
+  auto bomb = dir.write(".agentry/config.yaml", "max_steps: 5\n" + testing::yaml_bomb());
+  auto c = load_config_files({bomb});
+  REQUIRE_FALSE(c);
+  CHECK(c.error().where.starts_with(bomb.string() + ":9:"));
+  CHECK(c.error().message.find("once aliases are expanded") != std::string::npos);
+
+  auto huge = dir.write("user.yaml", "# " + std::string(kMaxConfigFileBytes, 'x') + "\n");
+  auto h = load_config_files({huge});
+  REQUIRE_FALSE(h);
+  CHECK(h.error().where == huge.string());
+  CHECK(h.error().message.find("it may have at most 4194304") != std::string::npos);
+}
+
 }  // namespace agentry

@@ -203,3 +203,21 @@ Clean now.
 }
 
 }  // namespace agentry::store
+
+namespace agentry::store {
+
+TEST_CASE("markdown export holds no terminal escapes (people cat it); JSONL keeps every byte") {
+  Transcript t = sample();
+  std::string hostile =
+      "ok\x1b]52;c;cm0gLXJmIH4=\x07\x1b]0;owned\x07\x1b[2J\rredo\xe2\x80\xae\xc2\x9b";
+  t.session.title = hostile;
+  t.session.result = hostile;
+  t.messages.push_back({4, 1, Message::assistant(hostile)});
+  std::string md = to_markdown(t);
+  for (std::string_view bad : {"\x1b", "\r", "\x07", "\xe2\x80\xae", "\xc2\x9b"})
+    CHECK(md.find(bad) == std::string::npos);
+  CHECK(md.find("ok\nredo") != std::string::npos);
+  CHECK(to_jsonl(t).find("\\u001b]52;c;cm0gLXJmIH4=") != std::string::npos);
+}
+
+}  // namespace agentry::store

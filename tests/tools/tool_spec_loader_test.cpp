@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "support/temp_dir.hpp"
+#include "support/yaml_bomb.hpp"
 #include "tool_test_support.hpp"
 
 namespace agentry::tools {
@@ -90,6 +91,13 @@ TEST_CASE("broken tool files are errors naming the file and the fix") {
       dir.write("e.yaml", "name: e\ndescription: x\nparameters: {type: object}\nfoo: 1\n"));
   REQUIRE_FALSE(unknown);
   CHECK(unknown.error().message == "unknown key `foo`");
+  auto bomb = load_tool_spec(dir.write("f.yaml", "name: f\n" + testing::yaml_bomb()));
+  REQUIRE_FALSE(bomb);
+  CHECK(bomb.error().where.starts_with((dir.path() / "f.yaml").string() + ":9:"));
+  CHECK(bomb.error().message.find("once aliases are expanded") != std::string::npos);
+  auto huge = load_tool_spec(dir.write("g.yaml", std::string(kMaxToolSpecBytes + 1, '#')));
+  REQUIRE_FALSE(huge);
+  CHECK(huge.error().message.find("a tool file may have at most") != std::string::npos);
 }
 
 }  // namespace agentry::tools

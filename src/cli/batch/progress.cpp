@@ -4,6 +4,7 @@
 
 #include "cli/batch/duration.hpp"
 #include "cli/batch/task_outcome.hpp"
+#include "core/terminal_text.hpp"
 
 namespace agentry::cli::batch {
 
@@ -103,6 +104,7 @@ void Progress::on_finish(const BatchTask& task, const nlohmann::json& record) {
   if (auto it = record.find("error"); it != record.end() && it->is_object()) {
     line += ": " + it->value("message", std::string());
   }
+  line = terminal_safe_line(line);  // ids and errors carry the task file's and the model's text
   if (live_) {
     // Only what needs attention scrolls above the live line.
     if (status != TaskStatus::kOk) out_ << '\r' << "\x1b[K" << line << '\n';

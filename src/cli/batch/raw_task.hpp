@@ -37,7 +37,7 @@ struct RawTaskFile {
 };
 
 RawTaskFile read_yaml_tasks(std::string_view text);
-RawTaskFile read_jsonl_tasks(std::string_view text);
+RawTaskFile read_jsonl_tasks(std::string_view text, std::uint64_t max_values);
 
 /// Checks every field of `raw` and builds the tasks; `base_dir` is the task file's folder.
 void validate_tasks(const RawTaskFile& raw, const std::filesystem::path& base_dir, TaskFile& out);

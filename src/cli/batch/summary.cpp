@@ -8,6 +8,7 @@
 #include "cli/batch/duration.hpp"
 #include "cli/batch/progress.hpp"
 #include "cli/batch/task_outcome.hpp"
+#include "core/terminal_text.hpp"
 
 namespace agentry::cli::batch {
 
@@ -19,7 +20,8 @@ struct Row {
   std::string id, status, turns = "-", duration = "-", cost = "-", check = "-", note;
 };
 
-std::string cut(std::string text, std::size_t width) {
+std::string cut(std::string_view raw, std::size_t width) {
+  std::string text = terminal_safe_line(raw);  // the task file's ids, the model's errors
   if (text.size() <= width) return text;
   text.resize(width > 3 ? width - 3 : width);
   while (!text.empty() && (static_cast<unsigned char>(text.back()) & 0xC0) == 0x80)

@@ -77,8 +77,9 @@ TaskFile parse_task_file(std::string_view text, const fs::path& path, TaskFileFo
     if (lines > limits.max_tasks + 1)
       return too_many_tasks(path, fmt::format("{} task lines", lines), limits);
   }
-  RawTaskFile raw =
-      format == TaskFileFormat::kJsonl ? read_jsonl_tasks(text) : read_yaml_tasks(text);
+  RawTaskFile raw = format == TaskFileFormat::kJsonl
+                        ? read_jsonl_tasks(text, limits.max_json_values)
+                        : read_yaml_tasks(text);
   if (raw.tasks.size() > limits.max_tasks)
     return too_many_tasks(path, fmt::format("{} tasks", raw.tasks.size()), limits);
   TaskFile out;

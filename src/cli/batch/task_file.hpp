@@ -14,7 +14,9 @@
 /// is listed with its line, and no task runs while there is one.
 ///
 /// Bounds (TaskFileLimits): a file larger than max_bytes is not read, and one holding more than
-/// max_tasks tasks is refused before any is validated; both are a problem of the whole file. A
+/// max_tasks tasks (or, JSONL, more than max_json_values values; YAML has the budget of every YAML
+/// document, core/yaml_load.hpp) is refused before any is validated; both are a problem of the
+/// whole file. A
 /// batch that big would take days; split it into several files or run it in shards.
 #include <cstdint>
 #include <filesystem>
@@ -39,6 +41,9 @@ struct TaskFileLimits {
   std::uint64_t max_bytes = 64ULL << 20;      ///< the file's size
   std::uint64_t max_yaml_bytes = 4ULL << 20;  ///< a YAML file's (yaml-cpp takes ~50x in memory)
   std::size_t max_tasks = 100'000;            ///< tasks in one file
+  /// JSON values (keys included) in a JSONL file, all lines together: ~40 per task at most
+  /// tasks, and a bound on memory a file of tiny values (`[0,0,…]`) cannot pass.
+  std::uint64_t max_json_values = 4'000'000;
 };
 
 struct TaskFile {

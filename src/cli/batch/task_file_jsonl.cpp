@@ -20,8 +20,17 @@ RawTask to_raw(const json& object, int line) {
 
 }  // namespace
 
-RawTaskFile read_jsonl_tasks(std::string_view text) {
+RawTaskFile read_jsonl_tasks(std::string_view text, std::uint64_t max_values) {
   RawTaskFile out;
+  std::uint64_t values = 0;
+  // Counts every value and key as it is parsed, and stops the parse past the budget.
+  struct OverBudget {};
+  json::parser_callback_t count = [&](int, json::parse_event_t event, json&) {
+    if (event != json::parse_event_t::object_end && event != json::parse_event_t::array_end &&
+        ++values > max_values)
+      throw OverBudget{};
+    return true;
+  };
   int line_number = 0;
   bool seen_content = false;
   std::size_t start = 0;
@@ -40,7 +49,14 @@ RawTaskFile read_jsonl_tasks(std::string_view text) {
     }
     json value;
     try {
-      value = json::parse(line);
+      value = json::parse(line, count);
+    } catch (const OverBudget&) {
+      out.problems.push_back(
+          {line_number, 0,
+           fmt::format("the file holds more than {} JSON values (keys included), the most a task "
+                       "file may have: split it",
+                       max_values)});
+      return out;
     } catch (const json::parse_error& e) {
       out.problems.push_back(
           {line_number, static_cast<int>(e.byte), fmt::format("not valid JSON: {}", e.what())});

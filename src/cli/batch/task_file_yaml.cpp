@@ -6,6 +6,7 @@
 
 #include "cli/batch/raw_task.hpp"
 #include "core/yaml_error.hpp"
+#include "core/yaml_load.hpp"
 
 namespace agentry::cli::batch {
 
@@ -107,7 +108,7 @@ RawTaskFile read_yaml_tasks(std::string_view text) {
   RawTaskFile out;
   YAML::Node root;
   try {
-    root = YAML::Load(std::string(text));
+    root = load_yaml(std::string(text));
   } catch (const YAML::Exception& e) {
     add_problem(out, {e.mark.line + 1, e.mark.column + 1},
                 fmt::format("not valid YAML: {}", yaml_error_message(e)));

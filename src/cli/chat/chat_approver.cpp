@@ -7,7 +7,7 @@
 namespace agentry::cli::chat {
 
 std::string approval_preview_text(std::string_view preview, bool color, std::size_t max_lines) {
-  std::string clean = strip_controls(preview);
+  std::string clean = terminal_safe(preview);
   std::string out;
   std::size_t shown = 0;
   std::size_t pos = 0;
@@ -40,16 +40,16 @@ ChatApprover::ChatApprover(ChatSink& sink, TerminalModes* modes,
 
 tools::Approval ChatApprover::approve(const tools::ApprovalRequest& request, std::stop_token stop) {
   if (!terminal_) return {false, "there is no terminal to ask the user on"};
-  tools::ApprovalRequest shown = request;
-  std::string who = fmt::format("asked by {}", sink_.agent_calling(request.tool));
-  shown.preview = (sink_.color() ? fmt::format("\x1b[2m{}\x1b[22m", who) : who) + "\n" +
-                  approval_preview_text(request.preview, sink_.color(), 60);
+  std::string who =
+      fmt::format("asked by {}", terminal_safe_line(sink_.agent_calling(request.tool)));
+  std::string shown = (sink_.color() ? fmt::format("\x1b[2m{}\x1b[22m", who) : who) + "\n" +
+                      approval_preview_text(request.preview, sink_.color(), 60);
   sink_.begin_approval();
   if (modes_) {
     modes_->restore();
     ::tcflush(modes_->fd(), TCIFLUSH);
   }
-  auto answer = terminal_->approve(shown, stop);
+  auto answer = terminal_->approve_shown(request, shown, stop);
   if (modes_) modes_->busy();
   // Stopped mid-question: the cursor is still after "Allow? …"; keep that line on screen.
   if (stop.stop_requested()) sink_.print("\n");

@@ -127,7 +127,7 @@ void ChatLoop::show_agents() {
   for (const auto* a : runner().agents()) {
     std::string mark = a->name == agent_ ? "*" : " ";
     std::string line = fmt::format("{} {} ({}) — {}", mark, a->name, agents::to_string(a->mode),
-                                   first_line(strip_controls(a->description)));
+                                   first_line(terminal_safe(a->description)));
     out += truncate_to_width(line, width - 1) + "\n";
   }
   screen_->print(out);
@@ -305,7 +305,7 @@ void ChatLoop::show_sessions() {
   for (const auto& info : *sessions) {
     std::string line = fmt::format("{} {}  {:>8}  {:<14} {}", info.id == session_id_ ? "*" : " ",
                                    info.id.substr(0, 10), ago(info.updated_at_ms), info.agent,
-                                   strip_controls(info.title));
+                                   terminal_safe(info.title));
     out += truncate_to_width(line, width - 1) + "\n";
   }
   screen_->print(out + "/resume ID continues one (the first characters of the id are enough)\n");
@@ -325,14 +325,14 @@ void ChatLoop::resume(const std::string& id, bool quiet_if_missing) {
   summary_.clear();
   if (agent_exists(info->agent)) agent_ = info->agent;
   note(fmt::format("resumed {} with {}: {}", info->id.substr(0, 10), agent_,
-                   strip_controls(info->title)));
+                   terminal_safe(info->title)));
   auto messages = s->load_messages(info->id);
   if (!messages) return;
   for (auto it = messages->rbegin(); it != messages->rend(); ++it) {
     if (it->role != Role::kAssistant || is_blank(it->text)) continue;
     MarkdownRenderer markdown({color_, screen_->columns()});
     std::string out = "\n";
-    std::string text = strip_controls(it->text);
+    std::string text = terminal_safe(it->text);
     std::size_t pos = 0;
     int lines = 0;
     while (pos <= text.size() && lines < 30) {
@@ -368,7 +368,7 @@ void ChatLoop::show_last() {
     note("no tool has run yet");
     return;
   }
-  std::string text = strip_controls(last);
+  std::string text = terminal_safe(last);
   screen_->print(text.ends_with('\n') ? text : text + "\n");
 }
 

@@ -73,7 +73,7 @@ TaskRunner& ChatLoop::runner() {
   if (held_log_) {
     ctx_.log = std::move(held_log_);
     for (const auto& line : log_buffer_->last_formatted())
-      warn(strip_controls(line));
+      warn(terminal_safe(line));
     log_buffer_.reset();
   }
   if (!built) throw CommandError(built.error());
@@ -263,7 +263,7 @@ Result<engine::RunResult> ChatLoop::run_turn(std::string task) {
     if (result.error().code == ErrorCode::kCancelled) {
       note("⏹ cancelled — the conversation goes on");
     } else if (!sink_->error_shown()) {
-      warn(fmt::format("✗ {}", strip_controls(result.error().to_string())));
+      warn(fmt::format("✗ {}", terminal_safe(result.error().to_string())));
     }
   } else if (result->reason != engine::StopReason::kCompleted) {
     note(fmt::format("(the turn ended: {})", engine::to_string(result->reason)));

@@ -62,8 +62,12 @@ ChatSink::Stream& ChatSink::stream(const engine::Origin& origin) {
   if (it == streams_.end()) {
     int width = std::max(20, screen_.columns() - 2 * origin.depth);
     it = streams_
-             .emplace(origin.session_id,
-                      Stream{{}, MarkdownRenderer({color_, width}), origin.agent, origin.depth})
+             .emplace(origin.session_id, Stream{{},
+                                                MarkdownRenderer({color_, width}),
+                                                origin.agent,
+                                                origin.depth,
+                                                false,
+                                                TerminalTextFilter()})
              .first;
   }
   return it->second;
@@ -152,7 +156,7 @@ void ChatSink::show(const engine::Event& event) {
     void operator()(const engine::TextDelta& e) const {
       auto& st = s.stream(e.origin);
       std::size_t from = st.pending.size();  // what came before holds no newline
-      st.pending += strip_controls(e.text);
+      st.pending += st.filter.feed(e.text);
       for (auto nl = st.pending.find('\n', from); nl != std::string::npos;
            nl = st.pending.find('\n')) {
         std::string line = st.pending.substr(0, nl);
@@ -166,7 +170,7 @@ void ChatSink::show(const engine::Event& event) {
       s.printer_.on_event(e);
       s.speaking_.clear();
       if (e.call.name != "task") {
-        std::string args = strip_controls(summarise_arguments(e.call.arguments, 40));
+        std::string args = terminal_safe(summarise_arguments(e.call.arguments, 40));
         s.running_[e.call.id + e.origin.session_id] =
             fmt::format("{}: {}{}{}", e.origin.agent, e.call.name, args.empty() ? "" : " ", args);
       }

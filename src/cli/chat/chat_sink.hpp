@@ -61,7 +61,8 @@ class ChatSink final : public engine::EventSink {
     MarkdownRenderer markdown;
     std::string agent;
     int depth = 0;
-    bool started = false;  ///< a non-blank line was shown
+    bool started = false;       ///< a non-blank line was shown
+    TerminalTextFilter filter;  ///< escapes cut between deltas are still recognised
   };
 
   void account(const engine::Event& event);

@@ -1,7 +1,7 @@
 #pragma once
 /// Terminal columns of UTF-8 text, for laying out the prompt, the live region and code frames.
 /// Wide (East Asian, emoji) characters count two, combining marks zero, everything else one.
-/// Text passed here is already free of control sequences (strip_controls).
+/// Text passed here is already free of control sequences (terminal_safe).
 #include <cstddef>
 #include <string>
 #include <string_view>

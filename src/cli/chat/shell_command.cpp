@@ -34,10 +34,10 @@ ShellOutcome run_shell_command(tools::ProcessRunner& runner, const std::string& 
     outcome.exit_code = -1;
     return outcome;
   }
-  outcome.output = strip_controls(result->out.text);
+  outcome.output = terminal_safe(result->out.text);
   if (!result->err.text.empty()) {
     if (!outcome.output.empty() && !outcome.output.ends_with('\n')) outcome.output += '\n';
-    outcome.output += strip_controls(result->err.text);
+    outcome.output += terminal_safe(result->err.text);
   }
   for (const auto* stream : {&result->out, &result->err}) {
     if (stream->dropped_bytes > 0)

@@ -1,9 +1,12 @@
 // duration.hpp, command_split.hpp, budget.hpp, rate_gate.hpp, write_access.hpp
+#include <sstream>
+
 #include <doctest/doctest.h>
 
 #include "cli/batch/budget.hpp"
 #include "cli/batch/command_split.hpp"
 #include "cli/batch/duration.hpp"
+#include "cli/batch/progress.hpp"
 #include "cli/batch/rate_gate.hpp"
 #include "cli/batch/write_access.hpp"
 
@@ -124,6 +127,24 @@ TEST_CASE("which agents count as writing") {
   agents::AgentDefinition mcp;
   mcp.tools = std::vector<std::string>{"read_file", "mcp_github_push"};
   CHECK(agent_can_write(&mcp, writing));
+}
+
+}  // namespace agentry::cli::batch
+
+namespace agentry::cli::batch {
+
+TEST_CASE("a finished task's line shows its id and error terminal-safe") {
+  std::ostringstream out;
+  {
+    Progress progress(out, 1, false);
+    BatchTask task;
+    task.id = "t\x1b]0;owned\x07";
+    progress.on_finish(
+        task, {{"status", "error"}, {"error", {{"message", "boom\x1b[2J\rsafe\xe2\x80\xae"}}}});
+  }
+  CHECK(out.str().find("error   t (0ms): boom\\rsafe") != std::string::npos);
+  CHECK(out.str().find('\x1b') == std::string::npos);
+  CHECK(out.str().find("\xe2\x80\xae") == std::string::npos);
 }
 
 }  // namespace agentry::cli::batch

@@ -8,6 +8,7 @@
 #include "store/batch_journal.hpp"
 #include "support/fuzz_corpus.hpp"
 #include "support/temp_dir.hpp"
+#include "support/yaml_bomb.hpp"
 
 namespace agentry::cli::batch {
 
@@ -338,6 +339,42 @@ TEST_CASE("task file: a JSONL line with a number out of range is a problem, not 
                                       path, TaskFileFormat::kJsonl));
   REQUIRE(file.problems.size() == 1);
   CHECK(file.problems[0].message.find("1e400") != std::string::npos);
+}
+
+}  // namespace agentry::cli::batch
+
+namespace agentry::cli::batch {
+
+TEST_CASE("an alias bomb in a YAML task file is a problem at its line, before any work") {
+  TempDir dir;
+  auto path =
+      dir.write("tasks.yaml", "tasks:\n  - {id: a, prompt: p}\n" + agentry::testing::yaml_bomb());
+  auto file = load_task_file(path);
+  REQUIRE(file);
+  CHECK(file->tasks.empty());
+  auto lines = file->problem_lines();
+  REQUIRE(lines.size() == 1);
+  CHECK(lines[0].starts_with(path.string() + ":10:"));
+  CHECK(lines[0].find("once aliases are expanded") != std::string::npos);
+}
+
+TEST_CASE("a JSONL task file has a budget of values over all its lines") {
+  TempDir dir;
+  std::string text = R"({"id":"a","prompt":"p","check":["x","y"]})"
+                     "\n"
+                     R"({"id":"b","prompt":"p"})"
+                     "\n";
+  // Line 1: the object, 3 keys, 2 strings, a list and 2 strings = 9; line 2: 5.
+  TaskFileLimits limits;
+  limits.max_json_values = 14;
+  CHECK(parse_task_file(text, dir.path() / "t.jsonl", TaskFileFormat::kJsonl, limits).ok());
+  limits.max_json_values = 13;
+  auto file = parse_task_file(text, dir.path() / "t.jsonl", TaskFileFormat::kJsonl, limits);
+  CHECK(file.tasks.empty());
+  REQUIRE(messages_at(file).size() == 1);
+  CHECK(messages_at(file)[0] ==
+        "2: the file holds more than 13 JSON values (keys included), the most a task file may "
+        "have: split it");
 }
 
 }  // namespace agentry::cli::batch
