@@ -13,7 +13,8 @@ FileSnapshot FileSnapshot::take(const fs::path& root,
   FileSnapshot snap;
   walk_files(root, [&](const fs::path& file, const std::string&) {
     if (file.extension() != ".rs") return true;
-    if (auto text = read_whole_file(file)) snap.files_.emplace(show(file), std::move(*text));
+    if (auto text = read_whole_file(file, kMaxWholeFileBytes))
+      snap.files_.emplace(show(file), std::move(*text));
     return true;
   });
   return snap;

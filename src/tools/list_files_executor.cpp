@@ -36,6 +36,8 @@ class ListFilesTool final : public SpecTool {
     std::string out = fmt::format("{}/\n{}", ws->display(*dir), state.text);
     if (state.omitted > 0)
       out += fmt::format("[... {} more entries not shown; list a subfolder]\n", state.omitted);
+    if (state.special > 0)
+      out += fmt::format("[{} FIFOs, sockets or devices not listed]\n", state.special);
     if (state.entries == 0) out += "  (empty)\n";
     return ToolOutput{
         std::move(out),
@@ -48,6 +50,7 @@ class ListFilesTool final : public SpecTool {
     std::string text;
     std::size_t entries = 0;
     std::size_t omitted = 0;
+    std::size_t special = 0;  ///< FIFOs, sockets and devices, left out
   };
 
   static void list(const fs::path& dir, int level, int depth, State& state) {
@@ -75,6 +78,9 @@ class ListFilesTool final : public SpecTool {
       } else if (is_dir) {
         state.text += fmt::format("{}{}/\n", indent, name);
         if (level + 1 < depth) list(child.path(), level + 1, depth, state);
+      } else if (!child.is_regular_file(ec)) {
+        --state.entries;  // a FIFO, socket or device: nothing a file tool can open
+        ++state.special;
       } else {
         state.text += fmt::format("{}{}\n", indent, name);
       }
