@@ -4,6 +4,7 @@
 // scripted fake LLM server on 127.0.0.1, with no real keys and cargo on PATH.
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <optional>
@@ -143,5 +144,28 @@ class AgentryHome {
  private:
   testing::TempDir root_{"agentry-e2e"};
 };
+
+#ifdef AGENTRY_PEAK_RSS_BIN
+/// Runs agentry without cargo on PATH (the prompt's toolchain probes, cargo metadata, do not
+/// run, so the peak is agentry's own, not a child's), through agentry-peak-rss: a program's
+/// ru_maxrss starts at the size of the process that spawned it, and this test process is large.
+inline testing::ProcessOutcome run_measured(const AgentryHome& home, std::vector<std::string> args,
+                                            const fakellm::FakeLlmServer* server) {
+  auto options = home.spawn_options(std::move(args), server);
+  options.env["PATH"] = "/usr/bin:/bin";
+#if defined(__SANITIZE_ADDRESS__)
+  // Added to the compiled-in defaults (cmake/sanitizer_options.cpp.in), which still apply.
+  options.env["ASAN_OPTIONS"] = "quarantine_size_mb=4";
+#endif
+  auto peak_file = home.root() / "peak_rss_kb";
+  options.argv.insert(options.argv.begin(), {AGENTRY_PEAK_RSS_BIN, peak_file.string()});
+  auto outcome = testing::run_process(options);
+  long peak_kb = -1;
+  std::ifstream(peak_file) >> peak_kb;
+  REQUIRE_MESSAGE(peak_kb > 0, "agentry-peak-rss wrote no figure");
+  outcome.peak_rss_kb = peak_kb;
+  return outcome;
+}
+#endif
 
 }  // namespace agentry::cli::e2e
