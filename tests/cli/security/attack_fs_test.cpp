@@ -161,7 +161,8 @@ TEST_CASE("attack 7: a folder flipping into a link out while write_file and edit
   CHECK(tree(outside.path()).empty());
 }
 
-TEST_CASE("attack 10: read_file on a FIFO answers at once; agentry finishes and can be stopped") {
+TEST_CASE(
+    "attack 10: read_file on a FIFO answers at once and agentry finishes and can be stopped") {
   AgentryHome home;
   std::ofstream(home.ws() / "Cargo.toml")
       << "[package]\nname = \"fifo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n";
