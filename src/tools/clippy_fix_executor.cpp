@@ -41,11 +41,11 @@ class ClippyFixTool final : public SpecTool {
     if (!refusal) return tl::make_unexpected(refusal.error());
     if (*refusal) return std::move(**refusal);
     auto show = [&](const fs::path& p) { return ws->display(p.lexically_normal()); };
-    auto before = FileSnapshot::take(*root.dir, show);
+    auto before = FileSnapshot::take(*ws, *root.dir, show);
     auto result = run_logged(*services_, cargo_request(*services_, spec_, *ws, *root.dir, argv),
                              context.stop);
     if (!result) return tl::make_unexpected(result.error());
-    auto after = FileSnapshot::take(*root.dir, show);
+    auto after = FileSnapshot::take(*ws, *root.dir, show);
     auto changed = before.changed(after);
     std::size_t budget = spec_.limits.output_cap > 512 ? spec_.limits.output_cap - 512 : 512;
 

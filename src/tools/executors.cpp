@@ -160,16 +160,6 @@ Result<std::string> read_bounded(int fd, std::size_t max_bytes, const std::strin
   return out;
 }
 
-Result<std::string> read_whole_file(const fs::path& file, std::size_t max_bytes) {
-  UniqueFd fd(::open(file.c_str(), kReadFlags | O_NOFOLLOW | O_CLOEXEC));
-  if (!fd.valid())
-    return fail(ErrorCode::kIo, fmt::format("cannot read: {}", std::strerror(errno)),
-                file.string());
-  auto opened = regular_file(std::move(fd), file.string());
-  if (!opened) return tl::make_unexpected(opened.error());
-  return read_bounded(opened->fd.get(), max_bytes, file.string());
-}
-
 Result<std::string> read_workspace_file(const Workspace& workspace, const fs::path& path,
                                         std::size_t max_bytes) {
   auto file = open_for_reading(workspace, path);

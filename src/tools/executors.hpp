@@ -78,19 +78,14 @@ bool looks_binary(int fd);
 [[nodiscard]] Result<std::string> read_bounded(int fd, std::size_t max_bytes,
                                                const std::string& shown);
 
-/// The whole regular file `file` (opened by name, no symlink followed, never blocking), or an
-/// Error naming it: not a regular file, or larger than `max_bytes`.
-[[nodiscard]] Result<std::string> read_whole_file(const std::filesystem::path& file,
-                                                  std::size_t max_bytes);
-
 /// The regular file `path` (resolved by `workspace`), opened as open_for_reading does, whole
 /// when it has at most `max_bytes`; an Error with the model's message otherwise.
 [[nodiscard]] Result<std::string> read_workspace_file(const Workspace& workspace,
                                                       const std::filesystem::path& path,
                                                       std::size_t max_bytes);
 
-/// Files the tools read whole (edit_file, the snapshots of rustfmt and clippy_fix) may have at
-/// most this many bytes.
+/// Files the tools read whole (edit_file, approval previews, the snapshots of rustfmt and
+/// clippy_fix) may have at most this many bytes.
 inline constexpr std::size_t kMaxWholeFileBytes = 8 * 1024 * 1024;
 
 struct WriteOptions {

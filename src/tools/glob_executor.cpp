@@ -37,7 +37,7 @@ class GlobTool final : public SpecTool {
     std::vector<std::string> found;
     std::size_t total = 0;
     bool timed_out = false;
-    walk_files(*dir, [&](const fs::path&, const std::string& rel) {
+    walk_files(*ws, *dir, [&](const fs::path&, const std::string& rel) {
       if (context.out_of_time()) {
         timed_out = true;
         return false;

@@ -87,7 +87,7 @@ class GrepTool final : public SpecTool {
     };
     std::size_t searched = 1;
     if (fs::is_directory(*target, ec)) {
-      searched = walk_files(*target, [&](const fs::path& file, const std::string& rel) {
+      searched = walk_files(*ws, *target, [&](const fs::path& file, const std::string& rel) {
         if (context.out_of_time()) {
           timed_out = true;
           return false;

@@ -62,7 +62,7 @@ class RustfmtTool final : public SpecTool {
             fmt::format("rustfmt apply was refused and nothing was changed: {}", *problem),
             {{"mode", "apply"}, {"refused", true}});
     }
-    auto before = apply ? FileSnapshot::take(*root.dir, show) : FileSnapshot{};
+    auto before = apply ? FileSnapshot::take(*ws, *root.dir, show) : FileSnapshot{};
     auto result = run_logged(*services_, cargo_request(*services_, spec_, *ws, *root.dir, argv),
                              context.stop);
     if (!result) return tl::make_unexpected(result.error());
@@ -86,7 +86,7 @@ class RustfmtTool final : public SpecTool {
           command, cap_text(report.errors, budget / 2));
     }
     if (apply) {
-      auto after = FileSnapshot::take(*root.dir, show);
+      auto after = FileSnapshot::take(*ws, *root.dir, show);
       auto changed = before.changed(after);
       for (const auto& f : changed)
         details["files"].push_back(f);
