@@ -1,11 +1,16 @@
 // read_file: numbered lines like `cat -n`, a window of `offset`/`limit`, bounded by output_cap.
 #include <algorithm>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <system_error>
 
 #include <fmt/format.h>
 
+#include "core/unique_fd.hpp"
+#include "tools/beneath.hpp"
 #include "tools/capped_text.hpp"
 #include "tools/executors.hpp"
+#include "tools/file_walk.hpp"
 #include "tools/line_scan.hpp"
 
 namespace agentry::tools {
@@ -22,16 +27,19 @@ constexpr std::uint64_t kMaxScanBytes = 64 * 1024 * 1024;
 constexpr std::uint64_t kCountBytes = 8 * 1024 * 1024;
 
 /// What the model sees when a path is missing: the folder's entries help it correct a typo.
+/// The folder is read beneath the workspace root, like the file would have been.
 std::string missing_file_message(const Workspace& ws, const fs::path& path) {
   std::string msg = fmt::format("`{}` does not exist", ws.display(path));
-  std::error_code ec;
-  if (!fs::is_directory(path.parent_path(), ec)) return msg;
+  UniqueFd dir =
+      open_beneath(ws.root_fd(), ws.relative(path.parent_path()), O_RDONLY | O_DIRECTORY);
+  if (!dir.valid()) return msg;
   std::vector<std::string> names;
-  for (const auto& e : fs::directory_iterator(path.parent_path(), ec)) {
-    names.push_back(e.path().filename().string() + (e.is_directory(ec) ? "/" : ""));
+  for (auto& name : folder_entries(dir.get())) {
+    struct stat st {};
+    bool is_dir = ::fstatat(dir.get(), name.c_str(), &st, 0) == 0 && S_ISDIR(st.st_mode);
+    names.push_back(std::move(name) + (is_dir ? "/" : ""));
+    if (names.size() == 20) break;
   }
-  std::sort(names.begin(), names.end());
-  if (names.size() > 20) names.resize(20);
   if (!names.empty())
     msg += fmt::format("; `{}` holds: {}", ws.display(path.parent_path()), fmt::join(names, ", "));
   return msg;
