@@ -21,7 +21,7 @@ std::string edit_preview(const nlohmann::json& args, const Workspace& ws) {
   std::string given = args.value("path", std::string());
   auto path = ws.resolve(given);
   if (!path) return fmt::format("edit `{}`: {}", given, path.error().message);
-  auto text = read_whole_file(*path);
+  auto text = read_workspace_file(ws, *path, kMaxWholeFileBytes);
   std::string old_string = args.value("old_string", std::string());
   std::string new_string = args.value("new_string", std::string());
   if (!text || old_string.empty() || text->find(old_string) == std::string::npos)
@@ -42,7 +42,7 @@ std::string write_preview(const nlohmann::json& args, const Workspace& ws) {
   std::string content = args.value("content", std::string());
   std::error_code ec;
   if (!fs::exists(*path, ec)) return unified_diff("", content, ws.display(*path) + " (new file)");
-  auto text = read_whole_file(*path);
+  auto text = read_workspace_file(ws, *path, kMaxWholeFileBytes);
   std::string diff = unified_diff(text ? *text : std::string(), content, ws.display(*path));
   return diff.empty() ? fmt::format("write `{}`: the content is unchanged", ws.display(*path))
                       : diff;

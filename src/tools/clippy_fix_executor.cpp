@@ -7,6 +7,7 @@
 #include "tools/cargo_invocation.hpp"
 #include "tools/executors.hpp"
 #include "tools/file_snapshot.hpp"
+#include "tools/write_confinement.hpp"
 
 namespace agentry::tools {
 
@@ -38,12 +39,15 @@ class ClippyFixTool final : public SpecTool {
     if (!options) return model_error(options.error());
     auto flags = options->flags();
     argv.insert(argv.end(), flags.begin(), flags.end());
+    auto refusal = check_confinement(*ws, *root.dir, flags, context);
+    if (!refusal) return tl::make_unexpected(refusal.error());
+    if (*refusal) return std::move(**refusal);
     auto show = [&](const fs::path& p) { return ws->display(p.lexically_normal()); };
-    auto before = FileSnapshot::take(*root.dir, show);
+    auto before = FileSnapshot::take(*ws, *root.dir, show);
     auto result = run_logged(*services_, cargo_request(*services_, spec_, *ws, *root.dir, argv),
                              context.stop);
     if (!result) return tl::make_unexpected(result.error());
-    auto after = FileSnapshot::take(*root.dir, show);
+    auto after = FileSnapshot::take(*ws, *root.dir, show);
     auto changed = before.changed(after);
     std::size_t budget = spec_.limits.output_cap > 512 ? spec_.limits.output_cap - 512 : 512;
 
@@ -83,6 +87,47 @@ class ClippyFixTool final : public SpecTool {
     if (!changed.empty())
       out += cap_text(before.diff(after), budget - std::min(budget, out.size()));
     return ToolOutput{std::move(out), !ok, std::move(details)};
+  }
+
+ private:
+  /// The pre-pass: `cargo clippy` with the same flags, without --fix. Every source rustc
+  /// compiled for the local crates (dep-info) and every file a machine-applicable suggestion
+  /// names must lie inside the workspace and outside the settings folders, or the fix does not
+  /// run. The refusal for the model, or nullopt when the fix may run.
+  Result<std::optional<ToolOutput>> check_confinement(const Workspace& ws, const fs::path& root,
+                                                      const std::vector<std::string>& flags,
+                                                      const ToolContext& context) const {
+    std::vector<std::string> argv = {"cargo", "clippy", "--message-format=json", "--color",
+                                     "never"};
+    argv.insert(argv.end(), flags.begin(), flags.end());
+    auto seen =
+        run_logged(*services_, cargo_request(*services_, spec_, ws, root, argv), context.stop);
+    if (!seen) return tl::make_unexpected(seen.error());
+    if (auto abnormal = abnormal_end(*seen, "clippy_fix (checking what it would change)", spec_);
+        !abnormal.empty())
+      return model_error(abnormal);
+    auto compiled = compiled_sources(seen->out.text);
+    std::vector<fs::path> files = compiled.files;
+    auto report = parse_cargo_messages(seen->out.text, [](const std::string& f) { return f; });
+    for (const auto& d : report.diagnostics)
+      if (d.fix)
+        for (const auto& edit : d.fix->edits)
+          files.emplace_back(edit.file);
+    std::vector<fs::path> generated = {cargo_target_folder(services_->cargo_target_dir, ws, root)};
+    if (auto env = services_->environment.get("CARGO_TARGET_DIR"); env && !env->empty())
+      generated.emplace_back(*env);
+    std::optional<std::string> problem;
+    if (seen->out.dropped_bytes > 0)
+      problem = "cargo's output was too long to see every file it would change";
+    else if (!compiled.unreadable.empty())
+      problem = fmt::format("rustc's list of the crate's sources ({}) could not be read",
+                            compiled.unreadable.front().string());
+    else
+      problem = confinement_problem(ws, files, root, generated);
+    if (!problem) return std::optional<ToolOutput>();
+    return std::optional<ToolOutput>(
+        model_error(fmt::format("clippy_fix was refused and nothing was changed: {}", *problem),
+                    {{"refused", true}}));
   }
 };
 

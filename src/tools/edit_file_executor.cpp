@@ -1,7 +1,6 @@
 // edit_file: exact-match replacement; a missing or ambiguous match is a clear error, not a guess.
 #include <algorithm>
 #include <cctype>
-#include <system_error>
 #include <vector>
 
 #include <fmt/format.h>
@@ -15,7 +14,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::uintmax_t kMaxEditableBytes = 10 * 1024 * 1024;
 constexpr std::size_t kSnippetLines = 30;
 
 std::vector<std::size_t> find_all(std::string_view text, std::string_view needle) {
@@ -82,17 +80,20 @@ class EditFileTool final : public SpecTool {
       return model_error("`old_string` is empty; to create or replace a whole file use write_file");
     if (old_string == new_string)
       return model_error("`old_string` and `new_string` are identical; nothing would change");
-    std::error_code ec;
-    if (!fs::is_regular_file(*path, ec))
+    auto file = open_for_reading(*ws, *path);
+    if (!file)
       return model_error(
-          fs::exists(*path, ec)
-              ? fmt::format("`{}` is not a regular file", shown)
-              : fmt::format("`{}` does not exist; use write_file to create it", shown));
-    if (fs::file_size(*path, ec) > kMaxEditableBytes)
-      return model_error(fmt::format("`{}` is larger than {} bytes; edit_file does not edit it",
-                                     shown, kMaxEditableBytes));
-    auto text = read_whole_file(*path);
-    if (!text) return model_error(text.error().to_string());
+          file.error().code == ErrorCode::kNotFound
+              ? fmt::format("`{}` does not exist; use write_file to create it", shown)
+              : file.error().message);
+    if (static_cast<std::uintmax_t>(file->st.st_size) > kMaxWholeFileBytes)
+      return model_error(fmt::format(
+          "`{}` has {} bytes; edit_file edits files of at most {} bytes (8 MiB), so it was not "
+          "changed; split the file, or rewrite it with write_file",
+          shown, file->st.st_size, kMaxWholeFileBytes));
+    auto text = read_bounded(file->fd.get(), kMaxWholeFileBytes, shown);
+    if (!text) return model_error(text.error().message);
+    file->fd.reset();
 
     auto matches = find_all(*text, old_string);
     if (matches.empty()) {
@@ -125,8 +126,10 @@ class EditFileTool final : public SpecTool {
       from = m + old_string.size();
     }
     updated.append(*text, from);
-    if (auto written = write_file_atomically(*path, updated); !written)
-      return model_error(fmt::format("cannot write `{}`: {}", shown, written.error().message));
+    if (auto written = write_file_atomically(*ws, *path, updated,
+                                             {.may_write_settings = context.may_write_settings});
+        !written)
+      return write_failure(written.error(), shown);
 
     std::size_t first = line_of(updated, matches.front());
     std::size_t new_lines =

@@ -1,17 +1,18 @@
 #include "tools/executors.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
-#include <fstream>
 #include <map>
-#include <sstream>
+#include <random>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
 
 #include "core/unique_fd.hpp"
+#include "tools/beneath.hpp"
 
 namespace agentry::tools {
 
@@ -60,57 +61,211 @@ bool is_skipped_directory(const fs::path& name) {
   return name == "target" || name == ".git";
 }
 
-bool looks_binary(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  char buf[8192];
-  in.read(buf, sizeof buf);
-  return std::memchr(buf, '\0', static_cast<std::size_t>(in.gcount())) != nullptr;
+Result<ToolOutput> out_of_time_result(const ToolContext& context, const ToolSpec& spec,
+                                      std::string_view what) {
+  if (context.stop.stop_requested())
+    return fail(ErrorCode::kCancelled, "cancelled", spec.schema.name);
+  auto seconds = std::chrono::duration_cast<std::chrono::seconds>(spec.limits.timeout).count();
+  return model_error(fmt::format(
+      "`{}` stopped after its time limit of {} s while {}; ask for less (a narrower path, glob "
+      "or window)",
+      spec.schema.name, seconds, what));
 }
 
-Result<std::string> read_whole_file(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in)
-    return fail(ErrorCode::kIo, fmt::format("cannot read: {}", std::strerror(errno)),
-                file.string());
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+namespace {
+
+std::string kind_of(mode_t mode) {
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISFIFO(mode)) return "a FIFO (named pipe)";
+  if (S_ISSOCK(mode)) return "a socket";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  return "not a regular file";
 }
 
-Result<void> write_file_atomically(const fs::path& file, std::string_view content) {
-  // Built piecewise: g++ 12 misreports `"." + std::string` under -Wrestrict.
-  std::string tmpl = file.parent_path().string();
-  tmpl += "/.";
-  tmpl += file.filename().string();
-  tmpl += ".agentry-XXXXXX";
-  UniqueFd fd(::mkstemp(tmpl.data()));
-  if (!fd.valid())
+Error model_facing(ErrorCode code, std::string message) {
+  return Error(code, std::move(message), "", "");
+}
+
+bool escaped(int err) {
+  return err == EXDEV || err == ELOOP;
+}
+
+/// The descriptor's file, checked to be a regular one.
+Result<OpenedFile> regular_file(UniqueFd fd, const std::string& shown) {
+  OpenedFile file;
+  file.fd = std::move(fd);
+  if (::fstat(file.fd.get(), &file.st) != 0)
+    return fail(ErrorCode::kIo, fmt::format("cannot read `{}`: {}", shown, std::strerror(errno)));
+  if (S_ISDIR(file.st.st_mode))
     return fail(ErrorCode::kIo,
-                fmt::format("cannot create a temporary file: {}", std::strerror(errno)),
-                file.parent_path().string());
-  struct stat st {};
-  mode_t mode = ::stat(file.c_str(), &st) == 0 ? (st.st_mode & 07777) : 0644;
-  ::fchmod(fd.get(), mode);
+                fmt::format("`{}` is a directory; use list_files to see what it holds", shown));
+  if (!S_ISREG(file.st.st_mode))
+    return fail(ErrorCode::kIo, fmt::format("`{}` is {}, not a regular file; file tools only read "
+                                            "and edit regular files",
+                                            shown, kind_of(file.st.st_mode)));
+  return file;
+}
+
+constexpr int kReadFlags = O_RDONLY | O_NONBLOCK | O_NOCTTY;
+
+}  // namespace
+
+Result<OpenedFile> open_for_reading(const Workspace& workspace, const fs::path& path) {
+  std::string shown = workspace.display(path);
+  UniqueFd fd = open_beneath(workspace.root_fd(), workspace.relative(path), kReadFlags);
+  if (!fd.valid()) {
+    int err = errno;
+    if (err == ENOENT)
+      return tl::make_unexpected(
+          model_facing(ErrorCode::kNotFound, fmt::format("`{}` does not exist", shown)));
+    if (escaped(err))
+      return tl::make_unexpected(
+          model_facing(ErrorCode::kPermission, workspace.escaped_message(path)));
+    return fail(ErrorCode::kIo, fmt::format("cannot open `{}`: {}", shown, std::strerror(err)));
+  }
+  return regular_file(std::move(fd), shown);
+}
+
+bool looks_binary(int fd) {
+  char buf[8192];
+  ssize_t n;
+  do {
+    n = ::pread(fd, buf, sizeof buf, 0);
+  } while (n < 0 && errno == EINTR);
+  return n > 0 && std::memchr(buf, '\0', static_cast<std::size_t>(n)) != nullptr;
+}
+
+Result<std::string> read_bounded(int fd, std::size_t max_bytes, const std::string& shown) {
+  std::string out;
+  std::size_t want = max_bytes + 1;  // one more tells "larger than the bound" apart
+  out.resize(std::min<std::size_t>(want, 64 * 1024));
+  std::size_t have = 0;
+  for (;;) {
+    if (have == out.size()) {
+      if (out.size() >= want) break;
+      out.resize(std::min(want, out.size() * 2));
+    }
+    ssize_t n = ::pread(fd, out.data() + have, out.size() - have, static_cast<off_t>(have));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0)
+      return fail(ErrorCode::kIo, fmt::format("cannot read `{}`: {}", shown, std::strerror(errno)));
+    if (n == 0) break;
+    have += static_cast<std::size_t>(n);
+  }
+  if (have > max_bytes)
+    return fail(ErrorCode::kIo, fmt::format("`{}` is larger than {} bytes; it is not read whole",
+                                            shown, max_bytes));
+  out.resize(have);
+  return out;
+}
+
+Result<std::string> read_workspace_file(const Workspace& workspace, const fs::path& path,
+                                        std::size_t max_bytes) {
+  auto file = open_for_reading(workspace, path);
+  if (!file) return tl::make_unexpected(file.error());
+  return read_bounded(file->fd.get(), max_bytes, workspace.display(path));
+}
+
+namespace {
+
+std::string temporary_name(const std::string& name) {
+  static constexpr char kChars[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+  std::random_device seed;
+  std::mt19937 gen(seed());
+  std::uniform_int_distribution<std::size_t> pick(0, sizeof kChars - 2);
+  std::string tmp = ".";
+  tmp += name.substr(0, 200);
+  tmp += ".agentry-";
+  for (int i = 0; i < 8; ++i)
+    tmp += kChars[pick(gen)];
+  return tmp;
+}
+
+/// Writes all of `content` to `fd`; errno on failure.
+bool write_all(int fd, std::string_view content) {
   std::size_t done = 0;
   while (done < content.size()) {
-    ssize_t n = ::write(fd.get(), content.data() + done, content.size() - done);
+    ssize_t n = ::write(fd, content.data() + done, content.size() - done);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      int err = errno;
-      ::unlink(tmpl.c_str());
-      return fail(ErrorCode::kIo, fmt::format("cannot write: {}", std::strerror(err)),
-                  file.string());
-    }
+    if (n <= 0) return false;
     done += static_cast<std::size_t>(n);
   }
-  fd.reset();
-  if (::rename(tmpl.c_str(), file.c_str()) != 0) {
+  return true;
+}
+
+}  // namespace
+
+Result<void> write_file_atomically(const Workspace& workspace, const fs::path& file,
+                                   std::string_view content, WriteOptions options) {
+  std::string shown = workspace.display(file);
+  fs::path rel = workspace.relative(file);
+  std::string name = rel.filename().string();
+  if (rel.empty() || name.empty() || name == "." || name == "..")
+    return tl::make_unexpected(
+        model_facing(ErrorCode::kIo, fmt::format("`{}` is a directory", shown)));
+  UniqueFd dir =
+      open_directory_beneath(workspace.root_fd(), rel.parent_path(), options.create_folders);
+  if (!dir.valid()) {
     int err = errno;
-    ::unlink(tmpl.c_str());
-    return fail(ErrorCode::kIo, fmt::format("cannot replace the file: {}", std::strerror(err)),
-                file.string());
+    if (escaped(err))
+      return tl::make_unexpected(
+          model_facing(ErrorCode::kPermission, workspace.escaped_message(file)));
+    return tl::make_unexpected(model_facing(
+        ErrorCode::kIo,
+        fmt::format("cannot {} the folder `{}`: {}", options.create_folders ? "create" : "open",
+                    workspace.display(file.parent_path()), std::strerror(err))));
+  }
+  fs::path where = descriptor_path(dir.get());
+  if (where.empty()) where = file.parent_path();
+  if (!workspace.contains(where))
+    return tl::make_unexpected(
+        model_facing(ErrorCode::kPermission, workspace.escaped_message(file)));
+  if (!options.may_write_settings && workspace.in_settings_folder(where / name))
+    return tl::make_unexpected(model_facing(
+        ErrorCode::kPermission,
+        fmt::format(
+            "`{}` now leads into a settings folder (`{}`): the path changed after the permission "
+            "check, and writes there always need a person's approval, so nothing was written",
+            shown, workspace.display(where / name))));
+
+  struct stat st {};
+  mode_t mode =
+      ::fstatat(dir.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode)
+          ? (st.st_mode & 07777)
+          : 0644;
+  std::string tmp;
+  UniqueFd out;
+  for (int attempt = 0; attempt < 100 && !out.valid(); ++attempt) {
+    tmp = temporary_name(name);
+    out = UniqueFd(::openat(dir.get(), tmp.c_str(),
+                            O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+    if (!out.valid() && errno != EEXIST) break;
+  }
+  if (!out.valid())
+    return tl::make_unexpected(
+        model_facing(ErrorCode::kIo, fmt::format("cannot create a temporary file beside `{}`: {}",
+                                                 shown, std::strerror(errno))));
+  ::fchmod(out.get(), mode);
+  if (!write_all(out.get(), content)) {
+    int err = errno;
+    ::unlinkat(dir.get(), tmp.c_str(), 0);
+    return tl::make_unexpected(
+        model_facing(ErrorCode::kIo, fmt::format("cannot write: {}", std::strerror(err))));
+  }
+  out.reset();
+  if (::renameat(dir.get(), tmp.c_str(), dir.get(), name.c_str()) != 0) {
+    int err = errno;
+    ::unlinkat(dir.get(), tmp.c_str(), 0);
+    return tl::make_unexpected(model_facing(
+        ErrorCode::kIo, fmt::format("cannot replace the file: {}", std::strerror(err))));
   }
   return {};
+}
+
+ToolOutput write_failure(const Error& error, const std::string& shown) {
+  if (error.code == ErrorCode::kPermission) return model_error(error.message);
+  return model_error(fmt::format("cannot write `{}`: {}", shown, error.message));
 }
 
 }  // namespace agentry::tools

@@ -4,7 +4,10 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <sys/stat.h>
 
+#include "core/unique_fd.hpp"
 #include "tools/tool.hpp"
 #include "tools/tool_registry.hpp"
 #include "tools/workspace.hpp"
@@ -49,14 +52,57 @@ ToolOutput model_error(std::string text, nlohmann::json details = nlohmann::json
 /// Folders file tools name but never enter: build output and VCS internals.
 bool is_skipped_directory(const std::filesystem::path& name);
 
-/// True when the first 8 KiB of `file` hold a NUL byte.
-bool looks_binary(const std::filesystem::path& file);
+/// The cancellation Error when the call was stopped, else the model's message that `tool` ran
+/// past its limits.timeout (`what` says what it was doing), for tools that check out_of_time().
+[[nodiscard]] Result<ToolOutput> out_of_time_result(const ToolContext& context,
+                                                    const ToolSpec& spec, std::string_view what);
 
-/// Replaces `file`'s content through a temporary file and a rename, keeping its mode.
-[[nodiscard]] Result<void> write_file_atomically(const std::filesystem::path& file,
-                                                 std::string_view content);
+/// A regular file opened for reading, with what fstat said of it.
+struct OpenedFile {
+  UniqueFd fd;
+  struct stat st {};
+};
 
-/// The whole file, or an Error naming it.
-[[nodiscard]] Result<std::string> read_whole_file(const std::filesystem::path& file);
+/// Opens `path` (already resolved by `workspace`) below its root, O_RDONLY | O_NONBLOCK |
+/// O_NOCTTY, so that neither a FIFO nor a device can block the call, and refuses anything that is
+/// not a regular file. Errors carry the model's message; kNotFound when it does not exist.
+[[nodiscard]] Result<OpenedFile> open_for_reading(const Workspace& workspace,
+                                                  const std::filesystem::path& path);
+
+/// True when the first 8 KiB of the open file hold a NUL byte (read with pread: the offset
+/// stays).
+bool looks_binary(int fd);
+
+/// At most `max_bytes` of the open file from its start; an Error naming `shown` (and the
+/// bound) when it holds more.
+[[nodiscard]] Result<std::string> read_bounded(int fd, std::size_t max_bytes,
+                                               const std::string& shown);
+
+/// The regular file `path` (resolved by `workspace`), opened as open_for_reading does, whole
+/// when it has at most `max_bytes`; an Error with the model's message otherwise.
+[[nodiscard]] Result<std::string> read_workspace_file(const Workspace& workspace,
+                                                      const std::filesystem::path& path,
+                                                      std::size_t max_bytes);
+
+/// Files the tools read whole (edit_file, approval previews, the snapshots of rustfmt and
+/// clippy_fix) may have at most this many bytes.
+inline constexpr std::size_t kMaxWholeFileBytes = 8 * 1024 * 1024;
+
+struct WriteOptions {
+  bool create_folders = false;      ///< make missing parent folders (write_file)
+  bool may_write_settings = false;  ///< ToolContext::may_write_settings
+};
+
+/// Replaces `file` (resolved by `workspace`) with `content`, relative to the root's descriptor:
+/// the parent folder is opened beneath the root (made first with create_folders), a temporary
+/// file is created in it (O_CREAT | O_EXCL | O_NOFOLLOW) and renamed over the name within that
+/// folder, keeping the old file's mode. A folder that now leads out, or into a settings folder
+/// the call was not allowed to write, is refused. Errors carry the model's message.
+[[nodiscard]] Result<void> write_file_atomically(const Workspace& workspace,
+                                                 const std::filesystem::path& file,
+                                                 std::string_view content, WriteOptions options);
+
+/// The model's message for a failed write_file_atomically of `shown`.
+ToolOutput write_failure(const Error& error, const std::string& shown);
 
 }  // namespace agentry::tools

@@ -8,12 +8,13 @@ namespace agentry::tools {
 
 namespace fs = std::filesystem;
 
-FileSnapshot FileSnapshot::take(const fs::path& root,
+FileSnapshot FileSnapshot::take(const Workspace& workspace, const fs::path& root,
                                 const std::function<std::string(const fs::path&)>& show) {
   FileSnapshot snap;
-  walk_files(root, [&](const fs::path& file, const std::string&) {
+  walk_files(workspace, root, [&](const fs::path& file, const std::string&) {
     if (file.extension() != ".rs") return true;
-    if (auto text = read_whole_file(file)) snap.files_.emplace(show(file), std::move(*text));
+    if (auto text = read_workspace_file(workspace, file, kMaxWholeFileBytes))
+      snap.files_.emplace(show(file), std::move(*text));
     return true;
   });
   return snap;

@@ -7,12 +7,16 @@
 #include <string>
 #include <vector>
 
+#include "tools/workspace.hpp"
+
 namespace agentry::tools {
 
 class FileSnapshot {
  public:
-  /// Reads every *.rs file under `root` (target/ and .git/ skipped), keyed by the path shown.
-  static FileSnapshot take(const std::filesystem::path& root,
+  /// Reads every *.rs file under `root` (a folder of `workspace`; target/ and .git/ skipped,
+  /// each file opened beneath the workspace root, at most kMaxWholeFileBytes), keyed by the
+  /// path shown.
+  static FileSnapshot take(const Workspace& workspace, const std::filesystem::path& root,
                            const std::function<std::string(const std::filesystem::path&)>& show);
 
   /// Files whose content differs in `after` (changed, created or removed), sorted.

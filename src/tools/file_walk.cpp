@@ -1,9 +1,13 @@
 #include "tools/file_walk.hpp"
 
 #include <algorithm>
-#include <system_error>
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <vector>
 
+#include "core/unique_fd.hpp"
+#include "tools/beneath.hpp"
 #include "tools/executors.hpp"
 
 namespace agentry::tools {
@@ -12,23 +16,43 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool walk(const fs::path& dir, const std::string& prefix, std::size_t& count,
-          const std::function<bool(const fs::path&, const std::string&)>& visit) {
-  std::error_code ec;
-  std::vector<fs::directory_entry> children;
-  for (const auto& e : fs::directory_iterator(dir, ec))
-    children.push_back(e);
-  std::sort(children.begin(), children.end(),
-            [](const auto& a, const auto& b) { return a.path().filename() < b.path().filename(); });
-  for (const auto& child : children) {
-    if (child.is_symlink(ec)) continue;
-    std::string rel = prefix + child.path().filename().string();
-    if (child.is_directory(ec)) {
-      if (is_skipped_directory(child.path().filename())) continue;
-      if (!walk(child.path(), rel + "/", count, visit)) return false;
-    } else if (child.is_regular_file(ec)) {
+using Visit = std::function<bool(const fs::path&, const std::string&)>;
+
+}  // namespace
+
+std::vector<std::string> folder_entries(int dirfd) {
+  std::vector<std::string> names;
+  int copy = ::openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (copy < 0) return names;
+  DIR* d = ::fdopendir(copy);
+  if (d == nullptr) {
+    ::close(copy);
+    return names;
+  }
+  while (dirent* e = ::readdir(d)) {
+    std::string name = e->d_name;
+    if (name != "." && name != "..") names.push_back(std::move(name));
+  }
+  ::closedir(d);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+namespace {
+
+bool walk(int dirfd, const fs::path& dir, const std::string& prefix, std::size_t& count,
+          const Visit& visit) {
+  for (const auto& name : folder_entries(dirfd)) {
+    struct stat st {};
+    if (::fstatat(dirfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+    std::string rel = prefix + name;
+    if (S_ISDIR(st.st_mode)) {
+      if (is_skipped_directory(name)) continue;
+      UniqueFd sub(::openat(dirfd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+      if (sub.valid() && !walk(sub.get(), dir / name, rel + "/", count, visit)) return false;
+    } else if (S_ISREG(st.st_mode)) {
       ++count;
-      if (!visit(child.path(), rel)) return false;
+      if (!visit(dir / name, rel)) return false;
     }
   }
   return true;
@@ -36,10 +60,11 @@ bool walk(const fs::path& dir, const std::string& prefix, std::size_t& count,
 
 }  // namespace
 
-std::size_t walk_files(const fs::path& root,
-                       const std::function<bool(const fs::path&, const std::string&)>& visit) {
+std::size_t walk_files(const Workspace& workspace, const fs::path& dir, const Visit& visit) {
   std::size_t count = 0;
-  walk(root, "", count, visit);
+  UniqueFd start =
+      open_beneath(workspace.root_fd(), workspace.relative(dir), O_RDONLY | O_DIRECTORY);
+  if (start.valid()) walk(start.get(), dir, "", count, visit);
   return count;
 }
 

@@ -36,11 +36,17 @@ class GlobTool final : public SpecTool {
 
     std::vector<std::string> found;
     std::size_t total = 0;
-    walk_files(*dir, [&](const fs::path&, const std::string& rel) {
+    bool timed_out = false;
+    walk_files(*ws, *dir, [&](const fs::path&, const std::string& rel) {
+      if (context.out_of_time()) {
+        timed_out = true;
+        return false;
+      }
       if (!glob_match(pattern, rel)) return true;
       if (++total <= kMaxResults) found.push_back(rel);
       return true;
     });
+    if (timed_out) return out_of_time_result(context, spec_, "walking the folder");
     std::string base = ws->display(*dir);
     std::string out;
     if (found.empty()) {

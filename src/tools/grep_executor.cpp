@@ -1,5 +1,5 @@
 // grep: RE2 over workspace files, `path:line:text`, bounded in matches and line length.
-#include <fstream>
+#include <chrono>
 #include <system_error>
 
 #include <fmt/format.h>
@@ -9,6 +9,7 @@
 #include "tools/executors.hpp"
 #include "tools/file_walk.hpp"
 #include "tools/glob_match.hpp"
+#include "tools/line_scan.hpp"
 
 namespace agentry::tools {
 
@@ -56,22 +57,29 @@ class GrepTool final : public SpecTool {
     std::size_t total = 0;
     std::size_t files_with_matches = 0;
     std::size_t skipped = 0;
+    bool timed_out = false;
     auto search = [&](const fs::path& file) {
-      if (fs::file_size(file, ec) > kMaxFileBytes || looks_binary(file)) {
+      auto opened = open_for_reading(*ws, file);
+      if (!opened || static_cast<std::uintmax_t>(opened->st.st_size) > kMaxFileBytes ||
+          looks_binary(opened->fd.get())) {
         ++skipped;
         return;
       }
-      std::ifstream in(file, std::ios::binary);
-      std::string line;
+      LineScan scan(opened->fd.get(), kMaxFileBytes, kMaxFileBytes);
+      ScannedLine line;
       std::size_t line_no = 0;
       bool any = false;
       std::string shown = ws->display(file);
-      while (std::getline(in, line)) {
+      while (scan.next(line)) {
         ++line_no;
-        if (!RE2::PartialMatch(line, re)) continue;
+        if (line_no % 1024 == 0 && context.out_of_time()) {
+          timed_out = true;
+          break;
+        }
+        if (!RE2::PartialMatch(line.text, re)) continue;
         any = true;
         if (++total > kMaxMatches) continue;
-        std::string text = valid_utf8(line);
+        std::string text = valid_utf8(line.text);
         if (text.size() > kMaxLineShown) text = text.substr(0, kMaxLineShown) + " [...]";
         out += fmt::format("{}:{}:{}\n", shown, line_no, text);
       }
@@ -79,13 +87,19 @@ class GrepTool final : public SpecTool {
     };
     std::size_t searched = 1;
     if (fs::is_directory(*target, ec)) {
-      searched = walk_files(*target, [&](const fs::path& file, const std::string& rel) {
+      searched = walk_files(*ws, *target, [&](const fs::path& file, const std::string& rel) {
+        if (context.out_of_time()) {
+          timed_out = true;
+          return false;
+        }
         if (file_selected(glob, rel)) search(file);
-        return true;
+        return !timed_out;
       });
     } else {
       search(*target);
     }
+    if (timed_out && context.stop.stop_requested())
+      return out_of_time_result(context, spec_, "searching");
     if (total == 0) {
       out = fmt::format("no matches for `{}` in `{}`{}", pattern, ws->display(*target),
                         glob.empty() ? "" : fmt::format(" (files matching `{}`)", glob));
@@ -94,7 +108,13 @@ class GrepTool final : public SpecTool {
           fmt::format("[{} of {} matches shown, in {} files; narrow the pattern, path or glob]\n",
                       kMaxMatches, total, files_with_matches);
     }
-    if (skipped > 0) out += fmt::format("[{} binary or oversized files skipped]\n", skipped);
+    if (skipped > 0)
+      out += fmt::format("[{} binary, oversized or unreadable files skipped]\n", skipped);
+    if (timed_out)
+      out += fmt::format(
+          "[grep stopped at its time limit of {} s after {} files; what it found so far is above; "
+          "narrow the path or glob]\n",
+          std::chrono::duration_cast<std::chrono::seconds>(spec_.limits.timeout).count(), searched);
     return ToolOutput{std::move(out),
                       false,
                       {{"matches", total}, {"files", files_with_matches}, {"searched", searched}}};

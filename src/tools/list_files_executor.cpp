@@ -1,11 +1,17 @@
 // list_files: an indented tree of a workspace folder, depth-bounded and entry-bounded.
-#include <algorithm>
+#include <cerrno>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <system_error>
+#include <unistd.h>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "core/unique_fd.hpp"
+#include "tools/beneath.hpp"
 #include "tools/executors.hpp"
+#include "tools/file_walk.hpp"
 
 namespace agentry::tools {
 
@@ -32,10 +38,18 @@ class ListFilesTool final : public SpecTool {
               : fmt::format("`{}` does not exist", ws->display(*dir)));
     int depth = args.value("depth", 2);
     State state;
-    list(*dir, 0, depth, state);
+    UniqueFd start = open_beneath(ws->root_fd(), ws->relative(*dir), O_RDONLY | O_DIRECTORY);
+    if (int err = errno; !start.valid())
+      return model_error(err == EXDEV || err == ELOOP
+                             ? ws->escaped_message(*dir)
+                             : fmt::format("`{}` cannot be listed: {}", ws->display(*dir),
+                                           std::generic_category().message(err)));
+    list(start.get(), 0, depth, state);
     std::string out = fmt::format("{}/\n{}", ws->display(*dir), state.text);
     if (state.omitted > 0)
       out += fmt::format("[... {} more entries not shown; list a subfolder]\n", state.omitted);
+    if (state.special > 0)
+      out += fmt::format("[{} FIFOs, sockets or devices not listed]\n", state.special);
     if (state.entries == 0) out += "  (empty)\n";
     return ToolOutput{
         std::move(out),
@@ -48,33 +62,36 @@ class ListFilesTool final : public SpecTool {
     std::string text;
     std::size_t entries = 0;
     std::size_t omitted = 0;
+    std::size_t special = 0;  ///< FIFOs, sockets and devices, left out
   };
 
-  static void list(const fs::path& dir, int level, int depth, State& state) {
-    std::error_code ec;
-    std::vector<fs::directory_entry> children;
-    for (const auto& e : fs::directory_iterator(dir, ec))
-      children.push_back(e);
-    std::sort(children.begin(), children.end(), [](const auto& a, const auto& b) {
-      return a.path().filename() < b.path().filename();
-    });
+  /// Lists the folder open as `dirfd`, entering subfolders with O_NOFOLLOW (never a link).
+  static void list(int dirfd, int level, int depth, State& state) {
     std::string indent(static_cast<std::size_t>(level + 1) * 2, ' ');
-    for (const auto& child : children) {
+    for (const auto& name : folder_entries(dirfd)) {
       if (state.entries >= kMaxEntries) {
         ++state.omitted;
         continue;
       }
+      struct stat st {};
+      if (::fstatat(dirfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
       ++state.entries;
-      std::string name = child.path().filename().string();
-      bool is_dir = child.is_directory(ec) && !child.is_symlink(ec);
-      if (child.is_symlink(ec)) {
-        state.text +=
-            fmt::format("{}{} -> {}\n", indent, name, fs::read_symlink(child.path(), ec).string());
-      } else if (is_dir && is_skipped_directory(child.path().filename())) {
+      if (S_ISLNK(st.st_mode)) {
+        std::string target(4096, '\0');
+        ssize_t n = ::readlinkat(dirfd, name.c_str(), target.data(), target.size());
+        target.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+        state.text += fmt::format("{}{} -> {}\n", indent, name, target);
+      } else if (S_ISDIR(st.st_mode) && is_skipped_directory(name)) {
         state.text += fmt::format("{}{}/ (not listed)\n", indent, name);
-      } else if (is_dir) {
+      } else if (S_ISDIR(st.st_mode)) {
         state.text += fmt::format("{}{}/\n", indent, name);
-        if (level + 1 < depth) list(child.path(), level + 1, depth, state);
+        if (level + 1 >= depth) continue;
+        UniqueFd sub(
+            ::openat(dirfd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+        if (sub.valid()) list(sub.get(), level + 1, depth, state);
+      } else if (!S_ISREG(st.st_mode)) {
+        --state.entries;  // a FIFO, socket or device: nothing a file tool can open
+        ++state.special;
       } else {
         state.text += fmt::format("{}{}\n", indent, name);
       }

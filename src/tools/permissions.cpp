@@ -91,15 +91,16 @@ bool call_writes(const ToolSpec& spec, const json& arguments) {
   return true;
 }
 
-bool call_writes_settings(const ToolSpec& spec, const json& arguments) {
+bool call_writes_settings(const ToolSpec& spec, const json& arguments, const Workspace* workspace) {
   if (!call_writes(spec, arguments) || !arguments.is_object()) return false;
   auto path = arguments.find("path");
   if (path == arguments.end() || !path->is_string()) return false;
-  for (const auto& part : std::filesystem::path(path->get<std::string>()).lexically_normal()) {
-    if (part == ".agentry" || part == ".claude" || part == ".opencode" || part == ".git")
-      return true;
-  }
-  return false;
+  const std::string& given = path->get_ref<const std::string&>();
+  for (const auto& part : std::filesystem::path(given).lexically_normal())
+    if (is_settings_folder_name(part.native())) return true;
+  if (workspace == nullptr) return false;
+  auto resolved = workspace->resolve(given);
+  return resolved && workspace->in_settings_folder(*resolved);
 }
 
 std::string call_command(const ToolSpec& spec, const json& arguments) {
@@ -165,7 +166,8 @@ Result<PermissionPolicy> PermissionPolicy::for_agent(const json& permission, std
   return policy;
 }
 
-Permission PermissionPolicy::decide(const ToolSpec& spec, const json& arguments) const {
+Permission PermissionPolicy::decide(const ToolSpec& spec, const json& arguments,
+                                    const Workspace* workspace) const {
   const std::string& name = spec.schema.name;
   bool writes = call_writes(spec, arguments);
   auto config_rule = config_.find(name);
@@ -197,7 +199,7 @@ Permission PermissionPolicy::decide(const ToolSpec& spec, const json& arguments)
   if (mode_ == "acceptedits" && writes && result == Permission::kAsk) result = Permission::kAllow;
   if (mode_ == "plan" && writes) result = Permission::kDeny;
   if (mode_ == "dontask" && result == Permission::kAsk) result = Permission::kDeny;
-  if (result == Permission::kAllow && call_writes_settings(spec, arguments))
+  if (result == Permission::kAllow && call_writes_settings(spec, arguments, workspace))
     result = Permission::kAsk;
   return result;
 }

@@ -19,6 +19,7 @@
 
 #include "core/error.hpp"
 #include "tools/tool.hpp"
+#include "tools/workspace.hpp"
 
 namespace agentry::tools {
 
@@ -34,7 +35,15 @@ bool call_writes(const ToolSpec& spec, const nlohmann::json& arguments);
 /// never allowed without a person saying yes: no config or agent rule and no accept-edits mode
 /// turns it into allow (only `--permission-mode bypass`, the operator's own flag, approves it),
 /// so text injected into a crate cannot make the model grant the next run more permissions.
-bool call_writes_settings(const ToolSpec& spec, const nlohmann::json& arguments);
+///
+/// The path counts as typed and, given the `workspace`, as the kernel resolves it: through every
+/// symlink on the way (`gitdir/config` with `gitdir -> .git`), and with names compared without
+/// regard to ASCII case (`.GIT/config` is `.git/config` on a case-insensitive file system). Pass
+/// the workspace whenever there is one; without it only the typed path is checked. The file
+/// tools check the folder they finally write into again (ToolContext::may_write_settings), and
+/// the process tools that write (rustfmt apply, clippy_fix) refuse to write into one at all.
+bool call_writes_settings(const ToolSpec& spec, const nlohmann::json& arguments,
+                          const Workspace* workspace = nullptr);
 
 /// The command line a process tool runs, as opencode's `bash` patterns see it ("cargo test",
 /// "cargo clippy --fix", "cargo fmt --check"); empty for tools that start no process.
@@ -58,8 +67,9 @@ class PermissionPolicy {
                                                    std::string_view mode,
                                                    const std::string& where) const;
 
-  /// The decision for one call.
-  Permission decide(const ToolSpec& spec, const nlohmann::json& arguments) const;
+  /// The decision for one call; `workspace` as for call_writes_settings.
+  Permission decide(const ToolSpec& spec, const nlohmann::json& arguments,
+                    const Workspace* workspace = nullptr) const;
 
  private:
   std::map<std::string, Permission, std::less<>> config_;

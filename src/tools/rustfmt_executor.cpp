@@ -6,6 +6,7 @@
 #include "tools/executors.hpp"
 #include "tools/file_snapshot.hpp"
 #include "tools/rustfmt_report.hpp"
+#include "tools/write_confinement.hpp"
 
 namespace agentry::tools {
 
@@ -33,7 +34,35 @@ class RustfmtTool final : public SpecTool {
     auto show_text = [&](const std::string& p) { return show(fs::path(p)); };
     std::size_t budget = spec_.limits.output_cap > 512 ? spec_.limits.output_cap - 512 : 512;
 
-    auto before = apply ? FileSnapshot::take(*root.dir, show) : FileSnapshot{};
+    if (apply) {
+      // What apply would rewrite: exactly the files check reports. None may lie outside the
+      // workspace or in a settings folder (rustfmt follows `#[path]` and symlinks).
+      auto planned =
+          run_logged(*services_,
+                     cargo_request(*services_, spec_, *ws, *root.dir,
+                                   {"cargo", "fmt", "--all", "--check", "--", "--color", "never"}),
+                     context.stop);
+      if (!planned) return tl::make_unexpected(planned.error());
+      if (auto abnormal = abnormal_end(*planned, "rustfmt check (before apply)", spec_);
+          !abnormal.empty())
+        return model_error(abnormal);
+      std::vector<fs::path> files;
+      for (const auto& f :
+           parse_rustfmt_check(planned->out.text, "", [](const std::string& p) { return p; }).files)
+        files.emplace_back(f.file);
+      std::optional<std::string> problem;
+      if (planned->out.dropped_bytes > 0)
+        problem =
+            "its check output was too long to see every file it would write; format part "
+            "of the crate by hand first";
+      else
+        problem = confinement_problem(*ws, files, *root.dir, {});
+      if (problem)
+        return model_error(
+            fmt::format("rustfmt apply was refused and nothing was changed: {}", *problem),
+            {{"mode", "apply"}, {"refused", true}});
+    }
+    auto before = apply ? FileSnapshot::take(*ws, *root.dir, show) : FileSnapshot{};
     auto result = run_logged(*services_, cargo_request(*services_, spec_, *ws, *root.dir, argv),
                              context.stop);
     if (!result) return tl::make_unexpected(result.error());
@@ -57,7 +86,7 @@ class RustfmtTool final : public SpecTool {
           command, cap_text(report.errors, budget / 2));
     }
     if (apply) {
-      auto after = FileSnapshot::take(*root.dir, show);
+      auto after = FileSnapshot::take(*ws, *root.dir, show);
       auto changed = before.changed(after);
       for (const auto& f : changed)
         details["files"].push_back(f);

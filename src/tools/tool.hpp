@@ -29,6 +29,18 @@ enum class Permission { kAllow, kAsk, kDeny };
 struct ToolContext {
   std::filesystem::path workspace;  ///< absolute; the only tree tools may write
   std::stop_token stop;             ///< cancels the tool and its child processes
+  /// When an in-process tool gives up (its limits.timeout from the start of the run; the
+  /// invoker sets it). Tools that loop over files or bytes check out_of_time() as they go.
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+  /// The call was decided as a write into a settings folder (call_writes_settings) and allowed
+  /// or approved as such. Without it a file tool refuses a write that lands in one anyway (the
+  /// tree changed between the decision and the write).
+  bool may_write_settings = false;
+
+  /// Cancelled, or past the deadline.
+  bool out_of_time() const {
+    return stop.stop_requested() || std::chrono::steady_clock::now() >= deadline;
+  }
 };
 
 /// What a tool hands back to the model.

@@ -50,7 +50,11 @@ Result<ToolOutput> ToolInvoker::invoke(const ToolCall& call, const ToolContext& 
   if (auto problem = validate_arguments(spec.schema.parameters, arguments))
     return model_error(*problem, {{"validation", *problem}});
 
-  switch (policy.decide(spec, arguments)) {
+  // The settings-folder rule needs the workspace to see the path as the kernel resolves it.
+  auto workspace = Workspace::open(context.workspace);
+  const Workspace* ws = workspace ? &*workspace : nullptr;
+  bool settings = call_writes_settings(spec, arguments, ws);
+  switch (policy.decide(spec, arguments, ws)) {
     case Permission::kAllow:
       break;
     case Permission::kDeny:
@@ -66,11 +70,10 @@ Result<ToolOutput> ToolInvoker::invoke(const ToolCall& call, const ToolContext& 
                         "this mode, so it did not run; describe the change you wanted instead",
                         call.name),
             {{"permission", "ask"}, {"approved", false}});
-      auto ws = open_workspace(context, spec);
-      if (!ws) return tl::make_unexpected(ws.error());
+      if (ws == nullptr) return tl::make_unexpected(open_workspace(context, spec).error());
       Approval answer =
           approver_->approve({call.name, arguments, call_preview(spec, arguments, *ws),
-                              call_writes(spec, arguments), call_writes_settings(spec, arguments)},
+                              call_writes(spec, arguments), settings},
                              context.stop);
       if (context.stop.stop_requested())
         return fail(ErrorCode::kCancelled, "cancelled while asking for approval", call.name);
@@ -88,7 +91,10 @@ Result<ToolOutput> ToolInvoker::invoke(const ToolCall& call, const ToolContext& 
     workspace_lock = write_locks_.lock_for(context.workspace);
     writing = std::unique_lock(*workspace_lock);
   }
-  auto output = tool->run(arguments, context);
+  ToolContext run_context = context;
+  run_context.deadline = std::chrono::steady_clock::now() + spec.limits.timeout;
+  run_context.may_write_settings = settings;
+  auto output = tool->run(arguments, run_context);
   if (writing) writing.unlock();
   if (!output) return output;
   output->content = cap_text(valid_utf8(output->content), spec.limits.output_cap);

@@ -1,9 +1,14 @@
 #include "tools/workspace.hpp"
 
+#include <algorithm>
+#include <array>
 #include <deque>
+#include <fcntl.h>
 #include <system_error>
 
 #include <fmt/format.h>
+
+#include "core/text.hpp"
 
 namespace agentry::tools {
 
@@ -26,7 +31,44 @@ Result<Workspace> Workspace::open(const fs::path& root) {
   if (ec || !fs::is_directory(canonical, ec))
     return fail(ErrorCode::kIo, fmt::format("workspace {} is not a directory", root.string()),
                 root.string());
-  return Workspace(std::move(canonical));
+  auto fd = std::make_shared<const UniqueFd>(
+      ::open(canonical.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  if (!fd->valid())
+    return fail(ErrorCode::kIo,
+                fmt::format("cannot open the workspace {}: {}", root.string(),
+                            std::generic_category().message(errno)),
+                root.string());
+  return Workspace(std::move(canonical), std::move(fd));
+}
+
+bool is_settings_folder_name(std::string_view name) {
+  static constexpr std::array<std::string_view, 4> kNames = {".git", ".agentry", ".claude",
+                                                             ".opencode"};
+  if (name.size() < 4 || name.size() > 9 || name.front() != '.') return false;
+  std::string lower = ascii_lower(name);
+  return std::find(kNames.begin(), kNames.end(), lower) != kNames.end();
+}
+
+fs::path Workspace::relative(const fs::path& path) const {
+  auto rel = path.lexically_relative(root_);
+  return rel == "." ? fs::path() : rel;
+}
+
+bool Workspace::in_settings_folder(const fs::path& path) const {
+  if (!contains(path)) return false;
+  for (const auto& part : relative(path))
+    if (is_settings_folder_name(part.native())) return true;
+  return false;
+}
+
+std::string Workspace::escaped_message(const fs::path& path) const {
+  std::string shown = display(path);
+  auto again = resolve(shown);
+  if (!again) return again.error().message;
+  return fmt::format(
+      "`{}` leads outside the workspace through a symlink (the folder changed while agentry "
+      "opened it); use a path inside the workspace",
+      shown);
 }
 
 bool Workspace::contains(const fs::path& path) const {

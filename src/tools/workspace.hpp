@@ -5,13 +5,16 @@
 /// are refused with a message the model can act on.
 ///
 /// The check resolves symlinks itself, component by component, so what it approves is the
-/// real location the tool then opens. (A concurrent process swapping a directory for a symlink
-/// between check and use is outside what this guards against; the sandbox covers that case.)
+/// real location the tool then opens. The tools then open that location relative to the root's
+/// descriptor (beneath.hpp), never by its absolute name, so a process swapping a folder for a
+/// symlink between the check and the use cannot send a read or a write outside.
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "core/error.hpp"
+#include "core/unique_fd.hpp"
 
 namespace agentry::tools {
 
@@ -34,9 +37,31 @@ class Workspace {
   /// True when `path` (absolute, already resolved) is the root or below it.
   bool contains(const std::filesystem::path& path) const;
 
+  /// The root, opened O_PATH | O_DIRECTORY when the workspace was opened; every file tool opens
+  /// relative to it. Shared by copies of this Workspace.
+  int root_fd() const { return root_fd_->get(); }
+
+  /// `path` (absolute, inside) relative to the root: "src/lib.rs"; empty for the root itself.
+  std::filesystem::path relative(const std::filesystem::path& path) const;
+
+  /// True when `path` (absolute, already resolved) lies in a settings folder below the root:
+  /// a component named `.git`, `.agentry`, `.claude` or `.opencode`, compared without regard
+  /// to ASCII case (on a case-insensitive file system `.GIT` is `.git`).
+  bool in_settings_folder(const std::filesystem::path& path) const;
+
+  /// The model's message when opening `path` below the root failed because a symlink on the
+  /// way now leads out (the tree changed after resolve()): resolve()'s own message when it now
+  /// sees the link, otherwise one that says so.
+  std::string escaped_message(const std::filesystem::path& path) const;
+
  private:
-  explicit Workspace(std::filesystem::path root) : root_(std::move(root)) {}
+  Workspace(std::filesystem::path root, std::shared_ptr<const UniqueFd> root_fd)
+      : root_(std::move(root)), root_fd_(std::move(root_fd)) {}
   std::filesystem::path root_;
+  std::shared_ptr<const UniqueFd> root_fd_;
 };
+
+/// True when `name` is one of the settings folder names, compared without regard to case.
+bool is_settings_folder_name(std::string_view name);
 
 }  // namespace agentry::tools

@@ -32,24 +32,31 @@ class WriteFileTool final : public SpecTool {
     if (*path == ws->root() || fs::is_directory(*path, ec))
       return model_error(fmt::format("`{}` is a directory; give a file path", shown));
     const std::string& content = args.at("content").get_ref<const std::string&>();
-    bool existed = fs::exists(*path, ec);
-    std::size_t old_lines = 0;
+    // What was there, for the message: its lines when it is a regular file small enough to
+    // count, else its size (never read whole: a FIFO or a sparse 2 GiB file costs nothing).
+    bool existed = fs::exists(fs::symlink_status(*path, ec));
+    std::string before;
     if (existed) {
-      auto old = read_whole_file(*path);
-      if (old) old_lines = count_lines(*old);
+      auto old = open_for_reading(*ws, *path);
+      if (old && old->st.st_size <= static_cast<off_t>(kMaxWholeFileBytes)) {
+        if (auto text = read_bounded(old->fd.get(), kMaxWholeFileBytes, shown))
+          before = fmt::format("{} lines", count_lines(*text));
+      } else if (old) {
+        before = fmt::format("{} bytes", old->st.st_size);
+      }
+      if (before.empty()) before = "a file that was not read";
     }
-    fs::create_directories(path->parent_path(), ec);
-    if (ec)
-      return model_error(fmt::format("cannot create the folder `{}`: {}",
-                                     ws->display(path->parent_path()), ec.message()));
-    if (auto written = write_file_atomically(*path, content); !written)
-      return model_error(fmt::format("cannot write `{}`: {}", shown, written.error().message));
+    if (auto written = write_file_atomically(
+            *ws, *path, content,
+            {.create_folders = true, .may_write_settings = context.may_write_settings});
+        !written)
+      return write_failure(written.error(), shown);
     std::size_t lines = count_lines(content);
     nlohmann::json details = {
         {"path", shown}, {"created", !existed}, {"bytes", content.size()}, {"lines", lines}};
     std::string text =
-        existed ? fmt::format("replaced `{}`: {} lines before, {} lines ({} bytes) now", shown,
-                              old_lines, lines, content.size())
+        existed ? fmt::format("replaced `{}`: {} before, {} lines ({} bytes) now", shown, before,
+                              lines, content.size())
                 : fmt::format("created `{}`: {} lines ({} bytes)", shown, lines, content.size());
     return ToolOutput{std::move(text), false, std::move(details)};
   }

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include "support/temp_dir.hpp"
 #include "tool_test_support.hpp"
 
 namespace agentry::tools {
@@ -132,6 +133,42 @@ TEST_CASE("writes to agentry's or a peer's settings are never allowed without a 
   CHECK_FALSE(call_writes_settings(spec_named("write_file"), ordinary));
   auto allow = PermissionPolicy::from_config({{"write_file", "allow"}}, "config.yaml");
   CHECK(allow->decide(spec_named("write_file"), ordinary) == Permission::kAllow);
+}
+
+}  // namespace agentry::tools
+
+namespace agentry::tools {
+
+TEST_CASE("the settings rule holds for the path as the kernel resolves it, case-folded") {
+  testing::TempDir dir("agentry-ws");
+  std::filesystem::create_directories(dir.path() / ".git" / "hooks");
+  std::filesystem::create_directories(dir.path() / ".GIT");
+  std::filesystem::create_directories(dir.path() / "src");
+  std::filesystem::create_directory_symlink(".git", dir.path() / "gitdir");
+  std::filesystem::create_directory_symlink(".", dir.path() / "a");
+  std::filesystem::create_directory_symlink(".GIT", dir.path() / "x");
+  std::filesystem::create_directory_symlink("../.claude", dir.path() / "src" / "up");
+  std::filesystem::create_symlink(".git/config", dir.path() / "cfg");
+  auto ws = Workspace::open(dir.path());
+  REQUIRE(ws);
+  auto policy = PermissionPolicy::from_config({{"default", "allow"}}, "config.yaml");
+  REQUIRE(policy);
+  auto accept = policy->for_agent({{"edit", "allow"}}, "acceptEdits", "a.md");
+  REQUIRE(accept);
+  for (const char* path : {"gitdir/config", "a/.git/config", "a/a/.git/hooks/pre-commit",
+                           "x/config", ".GIT/config", ".Git/config", ".Claude/agents/x.md",
+                           "src/up/agents/x.md", "cfg", ".AGENTRY/config.yaml"}) {
+    CAPTURE(path);
+    json args = {{"path", path}, {"content", "x"}};
+    CHECK(call_writes_settings(spec_named("write_file"), args, &*ws));
+    CHECK(policy->decide(spec_named("write_file"), args, &*ws) == Permission::kAsk);
+    CHECK(accept->decide(spec_named("edit_file"), args, &*ws) == Permission::kAsk);
+  }
+  json ordinary = {{"path", "a/src/lib.rs"}, {"content", "x"}};
+  CHECK_FALSE(call_writes_settings(spec_named("write_file"), ordinary, &*ws));
+  CHECK(policy->decide(spec_named("write_file"), ordinary, &*ws) == Permission::kAllow);
+  CHECK_FALSE(is_settings_folder_name(".gitignore"));
+  CHECK_FALSE(is_settings_folder_name("git"));
 }
 
 }  // namespace agentry::tools
