@@ -1,5 +1,8 @@
 #include "cli/registry_catalog.hpp"
 
+#include "cli/config_settings.hpp"
+#include "cli/project_trust.hpp"
+
 namespace agentry::cli {
 
 const agents::AgentDefinition* RegistryCatalog::find(const std::string& name) const {
@@ -20,6 +23,17 @@ std::unique_ptr<RegistryCatalog> load_registry_catalog(const AppContext& ctx) {
   for (const auto& d : registry.diagnostics()) {
     if (d.severity == agents::Severity::kError)
       ctx.log->warn("{}:{}:{}: {}", d.file.string(), d.line, d.column, d.message);
+  }
+  if (!ctx.project_trusted) {
+    // The winners only, rebuilt without their load notes (logged above).
+    agents::LoadResult restricted{registry.agents(), {}};
+    const auto& max_steps = limit_named("max_steps");
+    int steps = ctx.config ? limit_value(*ctx.config, max_steps).value_or(max_steps.fallback)
+                           : max_steps.fallback;
+    for (const auto& warning :
+         restrict_untrusted_agents(restricted.agents, steps, ctx.trust_advice))
+      ctx.log->warn("{}", warning);
+    registry = agents::Registry::from_loaded(std::move(restricted));
   }
   return std::make_unique<RegistryCatalog>(std::move(registry));
 }
