@@ -56,8 +56,9 @@ int run(int argc, char** argv) {
                "Run tools under bubblewrap: no network, writes only "
                "to the workspace and target dir");
   app.add_flag("--trust-project", ctx.trust_project,
-               "Apply all of the project's .agentry/config.yaml (providers, permissions that "
-               "allow, sandbox off, cargo_target_dir), as for a project in trusted_projects");
+               "Apply all of the project's .agentry/config.yaml (providers, looser permissions, "
+               "sandbox off, higher limits, cargo_target_dir) and agent files (permissionMode, "
+               "allow rules), as for a project in trusted_projects");
   app.add_option("--session-db", ctx.session_db,
                  "Session store (default: "
                  "~/.local/share/agentry/sessions.db)");

@@ -1,5 +1,7 @@
 #include "cli/registry_catalog.hpp"
 
+#include <algorithm>
+
 #include "cli/config_settings.hpp"
 #include "cli/project_trust.hpp"
 
@@ -24,9 +26,11 @@ std::unique_ptr<RegistryCatalog> load_registry_catalog(const AppContext& ctx) {
     if (d.severity == agents::Severity::kError)
       ctx.log->warn("{}:{}:{}: {}", d.file.string(), d.line, d.column, d.message);
   }
-  if (!ctx.project_trusted) {
+  const auto& loaded = registry.agents();
+  if (!ctx.project_trusted && std::any_of(loaded.begin(), loaded.end(),
+                                          [](const auto& a) { return a.scope == "project"; })) {
     // The winners only, rebuilt without their load notes (logged above).
-    agents::LoadResult restricted{registry.agents(), {}};
+    agents::LoadResult restricted{loaded, {}};
     const auto& max_steps = limit_named("max_steps");
     int steps = ctx.config ? limit_value(*ctx.config, max_steps).value_or(max_steps.fallback)
                            : max_steps.fallback;
