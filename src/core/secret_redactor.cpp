@@ -1,6 +1,8 @@
 #include "core/secret_redactor.hpp"
 
 #include <algorithm>
+#include <filesystem>
+#include <system_error>
 
 namespace agentry {
 
@@ -55,7 +57,12 @@ SecretRedactor SecretRedactor::from_environment(const Environment& env,
                                                 const std::vector<std::string>& extra) {
   std::vector<std::string> secrets = extra;
   for (const auto& [name, value] : env.vars()) {
-    if (env.is_secret(name)) secrets.push_back(value);
+    // A path (GOOGLE_APPLICATION_CREDENTIALS=/home/u/.config/…) points at a secret without being
+    // one; cutting it would mangle every path in cargo's output that starts the same way.
+    std::error_code ec;
+    if (!env.is_secret(name) || (value.starts_with('/') && std::filesystem::exists(value, ec)))
+      continue;
+    secrets.push_back(value);
   }
   return SecretRedactor(secrets);
 }

@@ -29,8 +29,9 @@ class SecretRedactor {
   SecretRedactor() = default;
   /// Redacts each of `secrets` (shorter ones than kMinSecret are skipped).
   explicit SecretRedactor(const std::vector<std::string>& secrets);
-  /// The values of every variable `env` holds as secret (Environment::is_secret), plus `extra`
-  /// (e.g. literal credential headers from the config).
+  /// The values of every variable `env` holds as secret (Environment::is_secret) but those that
+  /// name an existing file or folder (a credentials path), plus `extra` (e.g. literal credential
+  /// headers from the config).
   static SecretRedactor from_environment(const Environment& env,
                                          const std::vector<std::string>& extra = {});
 

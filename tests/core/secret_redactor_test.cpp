@@ -106,6 +106,7 @@ TEST_CASE("from_environment takes every secret variable's value, never a tool va
   env.set("GATEWAY_CRED_VALUE", "gateway-value-123456");
   env.set("PATH", "/usr/local/bin:/usr/bin:/bin");
   env.set("PLAIN", "plain-value-0123456789");
+  env.set("GOOGLE_APPLICATION_CREDENTIALS", "/usr/bin");  // a path to a secret, not one
   CHECK(env.mark_secret("GATEWAY_CRED_VALUE"));
   CHECK_FALSE(env.mark_secret("PATH"));
   auto r = SecretRedactor::from_environment(env, {"header-secret-value"});
@@ -114,6 +115,7 @@ TEST_CASE("from_environment takes every secret variable's value, never a tool va
   CHECK(r.redact("header-secret-value") == "***");
   CHECK(r.redact("/usr/local/bin:/usr/bin:/bin") == "/usr/local/bin:/usr/bin:/bin");
   CHECK(r.redact("plain-value-0123456789") == "plain-value-0123456789");
+  CHECK(r.redact("/usr/bin/cargo") == "/usr/bin/cargo");
 }
 
 }  // namespace
