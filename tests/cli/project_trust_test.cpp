@@ -111,7 +111,7 @@ TEST_CASE("permissions: a trusted project replaces rules as written") {
   CHECK(l.warnings().empty());
 }
 
-TEST_CASE("sandbox: one parser; a project may turn it on, never off") {
+TEST_CASE("sandbox: one parser, and a project may turn it on, never off") {
   struct Case {
     const char* what;
     const char* user;
@@ -192,7 +192,8 @@ TEST_CASE("limits: an untrusted project may lower them, not raise them") {
   CHECK_FALSE(limit_value(*bad_user.ctx.config, limit_named("max_steps")));
 }
 
-TEST_CASE("api_key_env: an untrusted project names nothing; a variable tools need is never one") {
+TEST_CASE(
+    "api_key_env: an untrusted project names nothing, and a variable tools need is never one") {
   const std::string project =
       "providers:\n"
       "  p1: {kind: openai, base_url: 'http://127.0.0.1:1/v1', api_key_env: PATH}\n"

@@ -147,7 +147,7 @@ std::string random_key(std::string_view prefix) {
   return key;
 }
 
-TEST_CASE("attack 5: a crate's test steals the key via /proc and a file; it reaches nothing") {
+TEST_CASE("attack 5: a crate's test steals the key via /proc and a file, and it reaches nothing") {
   AgentryHome home;
   const std::string canary = random_key("sk-canary-");
   const std::string gate = random_key("gate-canary-");  // a name no secret rule catches
