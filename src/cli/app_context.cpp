@@ -4,9 +4,11 @@
 #include <system_error>
 #include <unistd.h>
 
+#include "cli/config_settings.hpp"
 #include "cli/project_trust.hpp"
 #include "core/build_paths.hpp"
 #include "core/config.hpp"
+#include "llm/redact.hpp"
 
 namespace agentry::cli {
 
@@ -27,45 +29,65 @@ fs::path find_data_dir(const Environment& env) {
 
 namespace {
 
-/// Marks every variable a provider of `config` reads its key from as secret.
-void mark_key_variables(const Config& config, Environment& env) {
+/// Marks every variable a provider of `config` reads its key from as secret, and returns the
+/// literal credential headers its providers send (both are what the redactor cuts out).
+std::vector<std::string> mark_provider_secrets(const Config& config, AppContext& ctx) {
+  std::vector<std::string> header_values;
   const auto* providers = config.find("/providers");
-  if (providers == nullptr || !providers->is_object()) return;
+  if (providers == nullptr || !providers->is_object()) return header_values;
   for (const auto& [name, provider] : providers->items()) {
     if (!provider.is_object()) continue;
     auto key_env = provider.find("api_key_env");
-    if (key_env != provider.end() && key_env->is_string() && !key_env->get<std::string>().empty())
-      env.mark_secret(key_env->get<std::string>());
+    if (key_env != provider.end() && key_env->is_string() && !key_env->get<std::string>().empty() &&
+        !ctx.env.mark_secret(key_env->get<std::string>()) && ctx.log) {
+      ctx.log->warn(
+          "{}: `api_key_env: {}` names a variable tools need: it is not treated as a key, and "
+          "child processes keep it",
+          config.where("/providers/" + json_pointer_segment(name) + "/api_key_env"),
+          key_env->get<std::string>());
+    }
+    auto headers = provider.find("headers");
+    if (headers == provider.end() || !headers->is_object()) continue;
+    std::vector<std::pair<std::string, std::string>> pairs;
+    for (const auto& [header, value] : headers->items()) {
+      if (value.is_string()) pairs.emplace_back(header, value.get<std::string>());
+    }
+    for (auto& secret : llm::header_secrets(pairs))
+      header_values.push_back(std::move(secret));
   }
+  return header_values;
+}
+
+/// The user's config with the project's merged over it (restricted unless trusted).
+Result<Config> read_configs(AppContext& ctx) {
+  const auto user_file = user_config_file(ctx.env);
+  auto config = load_config_files({user_file});
+  if (!config) return config;
+  const auto project_file = project_config_file(ctx.cwd);
+  // <root>/.agentry/config.yaml; outside a project, agent files still come from cwd.
+  const auto root = project_file ? project_file->parent_path().parent_path() : ctx.cwd;
+  ctx.project_trusted = project_trusted(*config, root, ctx.env, ctx.trust_project);
+  ctx.trust_advice = {root, user_file};
+  if (!project_file) return config;
+  auto project = load_config_files({*project_file});
+  if (!project) return project;
+  if (!ctx.project_trusted) {
+    for (const auto& warning : restrict_untrusted_project(*project, *config, ctx.trust_advice)) {
+      if (ctx.log) ctx.log->warn("{}", warning);
+    }
+  }
+  config->merge(*project);
+  return config;
 }
 
 }  // namespace
 
 void load_app_config(AppContext& ctx) {
-  const auto user_file = user_config_file(ctx.env);
-  auto config = load_config_files({user_file});
-  if (!config) {
-    ctx.config = std::move(config);
-    return;
-  }
-  mark_key_variables(*config, ctx.env);
-  if (auto project_file = project_config_file(ctx.cwd)) {
-    auto project = load_config_files({*project_file});
-    if (!project) {
-      ctx.config = std::move(project);
-      return;
-    }
-    // Even a variable named by an ignored provider stays out of child processes.
-    mark_key_variables(*project, ctx.env);
-    const auto root = project_file->parent_path().parent_path();  // <root>/.agentry/config.yaml
-    if (!project_trusted(*config, root, ctx.env, ctx.trust_project)) {
-      for (const auto& warning : restrict_untrusted_project(*project, root, user_file)) {
-        if (ctx.log) ctx.log->warn("{}", warning);
-      }
-    }
-    config->merge(*project);
-  }
-  ctx.config = std::move(config);
+  ctx.config = read_configs(ctx);
+  std::vector<std::string> header_values;
+  if (ctx.config) header_values = mark_provider_secrets(*ctx.config, ctx);
+  ctx.redactor = std::make_shared<const SecretRedactor>(
+      SecretRedactor::from_environment(ctx.env, header_values));
 }
 
 }  // namespace agentry::cli

@@ -96,6 +96,7 @@ int run_batch_command(AppContext& ctx, const BatchFlags& flags) {
               "run `agentry batch TASKFILE`, or `agentry batch merge OUT FILES...`"));
   }
   batch::BatchOptions options = to_options(ctx, flags);
+  options.redactor = ctx.redactor;
   InterruptWatcher interrupts;
   auto runner = make_task_runner(ctx, HttpLoading::kNow);
   if (!runner) throw CommandError(runner.error());

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <spdlog/sinks/basic_file_sink.h>
@@ -34,6 +35,9 @@ std::shared_ptr<spdlog::logger> make_logger(const AppContext& ctx) {
 int run(int argc, char** argv) {
   AppContext ctx;
   ctx.env = agentry::Environment::from_process();
+  // Keys live on in ctx.env only: /proc/<pid>/environ shows the start-up block to root (and,
+  // were the process dumpable, to every process of the user), the crate's tests included.
+  agentry::wipe_process_secrets(ctx.env);
   ctx.cwd = std::filesystem::current_path();
   ctx.data_dir = agentry::cli::find_data_dir(ctx.env);
 
@@ -53,8 +57,9 @@ int run(int argc, char** argv) {
                "Run tools under bubblewrap: no network, writes only "
                "to the workspace and target dir");
   app.add_flag("--trust-project", ctx.trust_project,
-               "Apply all of the project's .agentry/config.yaml (providers, permissions that "
-               "allow, sandbox off, cargo_target_dir), as for a project in trusted_projects");
+               "Apply all of the project's .agentry/config.yaml (providers, looser permissions, "
+               "sandbox off, higher limits, cargo_target_dir) and agent files (permissionMode, "
+               "allow rules), as for a project in trusted_projects");
   app.add_option("--session-db", ctx.session_db,
                  "Session store (default: "
                  "~/.local/share/agentry/sessions.db)");
@@ -62,6 +67,7 @@ int run(int argc, char** argv) {
     if (!cwd_opt.empty()) ctx.cwd = std::filesystem::absolute(cwd_opt);
     ctx.log = make_logger(ctx);
     agentry::cli::load_app_config(ctx);
+    agentry::wipe_process_secrets(ctx.env);  // the config's api_key_env names, too
   });
 
   agentry::cli::set_agents_command(app, ctx);
@@ -94,6 +100,9 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Not dumpable: the processes agentry starts (the crate's build scripts and tests run as the
+  // same user) cannot read its /proc/<pid>/environ, mem or fds, nor attach a debugger to it.
+  ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   try {
     return run(argc, argv);
   } catch (const agentry::cli::CommandExit& e) {

@@ -1,5 +1,10 @@
 #include "cli/registry_catalog.hpp"
 
+#include <algorithm>
+
+#include "cli/config_settings.hpp"
+#include "cli/project_trust.hpp"
+
 namespace agentry::cli {
 
 const agents::AgentDefinition* RegistryCatalog::find(const std::string& name) const {
@@ -20,6 +25,19 @@ std::unique_ptr<RegistryCatalog> load_registry_catalog(const AppContext& ctx) {
   for (const auto& d : registry.diagnostics()) {
     if (d.severity == agents::Severity::kError)
       ctx.log->warn("{}:{}:{}: {}", d.file.string(), d.line, d.column, d.message);
+  }
+  const auto& loaded = registry.agents();
+  if (!ctx.project_trusted && std::any_of(loaded.begin(), loaded.end(),
+                                          [](const auto& a) { return a.scope == "project"; })) {
+    // The winners only, rebuilt without their load notes (logged above).
+    agents::LoadResult restricted{loaded, {}};
+    const auto& max_steps = limit_named("max_steps");
+    int steps = ctx.config ? limit_value(*ctx.config, max_steps).value_or(max_steps.fallback)
+                           : max_steps.fallback;
+    for (const auto& warning :
+         restrict_untrusted_agents(restricted.agents, steps, ctx.trust_advice))
+      ctx.log->warn("{}", warning);
+    registry = agents::Registry::from_loaded(std::move(restricted));
   }
   return std::make_unique<RegistryCatalog>(std::move(registry));
 }

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "cli/approvers.hpp"
+#include "cli/config_settings.hpp"
 #include "cli/registry_catalog.hpp"
 #include "core/config.hpp"
 #include "engine/llm_model_resolver.hpp"
@@ -154,8 +155,9 @@ Result<std::unique_ptr<RealTaskRunner>> RealTaskRunner::build(AppContext& ctx, H
   self->models_ = std::make_unique<engine::LlmModelResolver>(
       std::move(*llm_config), ctx.env, llm::ProviderServices{self->curl_, ctx.log});
 
-  self->sandbox_ = ctx.sandbox || config_value<bool>(*config, "/sandbox/enabled", false) ||
-                   config_value<std::string>(*config, "/sandbox", "") == "on";
+  auto sandbox = sandbox_enabled(ctx);
+  if (!sandbox) return tl::make_unexpected(sandbox.error());
+  self->sandbox_ = *sandbox;
   if (auto dir = config_value<std::string>(*config, "/cargo_target_dir", ""); !dir.empty())
     self->cargo_target_dir_ = fs::path(dir);
 
@@ -165,8 +167,12 @@ Result<std::unique_ptr<RealTaskRunner>> RealTaskRunner::build(AppContext& ctx, H
     self->policy_ = std::move(*policy);
   }
 
-  self->limits_.max_steps = config_value<int>(*config, "/max_steps", self->limits_.max_steps);
-  self->limits_.max_depth = config_value<int>(*config, "/max_depth", self->limits_.max_depth);
+  for (auto [key, slot] : {std::pair{"max_steps", &self->limits_.max_steps},
+                           std::pair{"max_depth", &self->limits_.max_depth}}) {
+    auto value = limit_value(*config, limit_named(key));
+    if (!value) return tl::make_unexpected(value.error());
+    *slot = *value;
+  }
   self->limits_.default_agent =
       config_value<std::string>(*config, "/default_agent", self->limits_.default_agent);
   return self;
@@ -192,6 +198,7 @@ Result<void> RealTaskRunner::finish_loading() {
   services.runner = runner;
   services.environment = ctx_.env;
   services.log = ctx_.log;
+  services.redactor = ctx_.redactor;
   if (cargo_target_dir_) services.cargo_target_dir = *cargo_target_dir_;
   auto tool_registry = tools::ToolRegistry::load(ctx_.data_dir / "tools", std::move(services));
   if (!tool_registry) return failed(tool_registry.error());

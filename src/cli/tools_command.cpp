@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/config_settings.hpp"
 #include "cli/interrupt.hpp"
 #include "core/json_depth.hpp"
 #include "core/terminal_text.hpp"
@@ -98,7 +99,9 @@ void run_tool(AppContext& ctx, const std::string& name, const std::string& args_
   tools::PosixProcessRunner posix;
   std::unique_ptr<tools::SandboxedRunner> sandboxed;
   tools::ProcessRunner* runner = &posix;
-  if (ctx.sandbox) {
+  auto sandboxed_config = sandbox_enabled(ctx);
+  if (!sandboxed_config) throw CommandError(sandboxed_config.error());
+  if (*sandboxed_config) {
     auto sandbox = tools::Sandbox::probe(posix, ctx.env);
     if (!sandbox) throw CommandError(sandbox.error());
     sandboxed = std::make_unique<tools::SandboxedRunner>(posix, std::move(*sandbox));
@@ -108,6 +111,7 @@ void run_tool(AppContext& ctx, const std::string& name, const std::string& args_
   services.runner = runner;
   services.environment = ctx.env;
   services.log = ctx.log;
+  services.redactor = ctx.redactor;
   auto registry = tools::ToolRegistry::from_specs(std::move(specs), std::move(services));
   if (!registry) throw CommandError(registry.error());
 

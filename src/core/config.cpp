@@ -240,6 +240,12 @@ bool Config::erase(std::string_view pointer) {
   return true;
 }
 
+void Config::set(std::string_view pointer, json value, std::string origin) {
+  data_[json::json_pointer{std::string(pointer)}] = std::move(value);
+  erase_subtree(origins_, std::string(pointer));
+  origins_[std::string(pointer)] = std::move(origin);
+}
+
 void Config::merge(const Config& over) {
   merge_into(data_, over.data_, "", origins_, over.origins_);
   files_.insert(files_.end(), over.files_.begin(), over.files_.end());

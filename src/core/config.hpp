@@ -42,6 +42,10 @@ class Config {
   /// or not a member of a mapping.
   bool erase(std::string_view pointer);
 
+  /// Sets the value at `pointer` (creating missing mappings on the way), recording `origin`
+  /// ("file:line:col") as where it was set.
+  void set(std::string_view pointer, nlohmann::json value, std::string origin);
+
   /// Merges `over` on top of this config: mappings merge key by key, any other value (scalars,
   /// lists) is replaced whole, with its origin.
   void merge(const Config& over);

@@ -1,7 +1,9 @@
 #include "core/environment.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
+#include <cstring>
 
 extern char** environ;
 
@@ -49,6 +51,12 @@ std::filesystem::path Environment::state_home() const {
   return v.empty() ? home() / ".local" / "state" : std::filesystem::path(v);
 }
 
+bool Environment::mark_secret(std::string name) {
+  if (is_tool_variable(name)) return false;
+  secret_names_.insert(std::move(name));
+  return true;
+}
+
 bool Environment::is_secret(std::string_view name) const {
   return secret_names_.contains(name) || is_secret_variable(name);
 }
@@ -61,10 +69,36 @@ bool is_secret_variable(std::string_view name) {
     return upper.size() >= s.size() && upper.compare(upper.size() - s.size(), s.size(), s) == 0;
   };
   auto contains = [&](std::string_view s) { return upper.find(s) != std::string::npos; };
-  return ends_with("_KEY") || ends_with("_TOKEN") || ends_with("_SECRET") || contains("API_KEY") ||
-         contains("PASSWORD") || contains("PASSWD") || contains("CREDENTIAL") ||
-         contains("SECRET") || upper.starts_with("AWS_") || contains("AUTH_TOKEN") ||
-         upper == "GH_TOKEN" || upper == "GITHUB_TOKEN";
+  if (is_tool_variable(name)) return false;
+  return ends_with("_KEY") || ends_with("_SECRET") || contains("TOKEN") || contains("API_KEY") ||
+         contains("APIKEY") || contains("PASSWORD") || contains("PASSWD") ||
+         contains("CREDENTIAL") || contains("SECRET") || upper.starts_with("AWS_");
+}
+
+bool is_tool_variable(std::string_view name) {
+  static constexpr std::array<std::string_view, 26> kNames = {
+      "PATH",    "HOME",       "USER",         "LOGNAME",          "SHELL",
+      "LANG",    "LANGUAGE",   "TERM",         "TMPDIR",           "TZ",
+      "PWD",     "CARGO_HOME", "RUSTUP_HOME",  "RUSTUP_TOOLCHAIN", "RUSTC",
+      "RUSTDOC", "RUSTFLAGS",  "RUSTDOCFLAGS", "CARGO_TARGET_DIR", "CARGO_BUILD_TARGET",
+      "CC",      "CXX",        "AR",           "LD_LIBRARY_PATH",  "PKG_CONFIG_PATH",
+      "NO_COLOR"};
+  return std::find(kNames.begin(), kNames.end(), name) != kNames.end() || name.starts_with("LC_") ||
+         name.starts_with("XDG_");
+}
+
+void wipe_secret_values(char** entries, const Environment& env) {
+  for (char** entry = entries; entry != nullptr && *entry != nullptr; ++entry) {
+    char* eq = std::strchr(*entry, '=');
+    if (eq == nullptr ||
+        !env.is_secret(std::string_view(*entry, static_cast<std::size_t>(eq - *entry))))
+      continue;
+    std::memset(eq + 1, 0, std::strlen(eq + 1));
+  }
+}
+
+void wipe_process_secrets(const Environment& env) {
+  wipe_secret_values(environ, env);
 }
 
 }  // namespace agentry

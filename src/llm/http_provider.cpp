@@ -47,7 +47,7 @@ HttpProvider::HttpProvider(std::string name, std::unique_ptr<WireFormat> wire,
       services_(std::move(services)),
       log_(std::move(log)),
       limits_(limits),
-      secrets_(header_secrets(wire_->headers())) {}
+      secrets_(SecretRedactor(header_secrets(wire_->headers()))) {}
 
 Error HttpProvider::limit_error(std::string_view what, std::uint64_t limit, std::string_view key,
                                 std::size_t text, std::size_t arguments) const {
@@ -69,10 +69,7 @@ Error HttpProvider::decorate(Error error, const std::string& url) const {
 }
 
 Error HttpProvider::without_secrets(Error error) const {
-  error.message = redact_secrets(std::move(error.message), secrets_);
-  error.where = redact_secrets(std::move(error.where), secrets_);
-  error.hint = redact_secrets(std::move(error.hint), secrets_);
-  return error;
+  return secrets_.redact_error(std::move(error));
 }
 
 HttpProvider::Attempt HttpProvider::attempt_once(const HttpRequest& http_request, bool stream,

@@ -24,6 +24,7 @@
 
 #include <spdlog/logger.h>
 
+#include "core/secret_redactor.hpp"
 #include "llm/http_client.hpp"
 #include "llm/provider.hpp"
 #include "llm/retry.hpp"
@@ -67,7 +68,7 @@ class HttpProvider final : public Provider {
   RetryServices services_;
   std::shared_ptr<spdlog::logger> log_;
   ResponseLimits limits_;
-  std::vector<std::string> secrets_;  ///< the credentials the wire format sends
+  SecretRedactor secrets_;  ///< the credentials the wire format sends, in every form
 };
 
 /// Delivers a whole completion through `sink` as a stream would have: its text, each tool call,

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/secret_redactor.hpp"
 #include "core/text.hpp"
 
 namespace agentry::llm {
@@ -88,13 +89,7 @@ std::vector<std::string> header_secrets(
 }
 
 std::string redact_secrets(std::string text, const std::vector<std::string>& secrets) {
-  constexpr std::size_t kMinSecret = 8;
-  for (const auto& secret : secrets) {
-    if (secret.size() < kMinSecret) continue;
-    for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at + 3))
-      text.replace(at, secret.size(), "***");
-  }
-  return text;
+  return SecretRedactor(secrets).redact(std::move(text));
 }
 
 }  // namespace agentry::llm

@@ -24,8 +24,9 @@ std::string redact_url(std::string_view url);
 std::vector<std::string> header_secrets(
     const std::vector<std::pair<std::string, std::string>>& headers);
 
-/// `text` with every occurrence of each of `secrets` replaced by "***". Secrets shorter than 8
-/// characters are left alone: they would mangle ordinary words and protect nothing.
+/// `text` with each of `secrets` replaced by "***" in every form core's SecretRedactor knows
+/// (the value, its prefixes of 12+ characters, its base64). Secrets shorter than 8 characters
+/// are left alone: they would mangle ordinary words and protect nothing.
 std::string redact_secrets(std::string text, const std::vector<std::string>& secrets);
 
 }  // namespace agentry::llm

@@ -96,8 +96,12 @@ Result<ToolOutput> ToolInvoker::invoke(const ToolCall& call, const ToolContext& 
   run_context.may_write_settings = settings;
   auto output = tool->run(arguments, run_context);
   if (writing) writing.unlock();
-  if (!output) return output;
-  output->content = cap_text(valid_utf8(output->content), spec.limits.output_cap);
+  // What a tool returns may hold a key the crate's code found; it never goes further.
+  const SecretRedactor& secrets = registry_.redactor();
+  if (!output) return tl::make_unexpected(secrets.redact_error(output.error()));
+  output->content =
+      cap_text(valid_utf8(secrets.redact(std::move(output->content))), spec.limits.output_cap);
+  secrets.redact_json(output->details);
   return output;
 }
 

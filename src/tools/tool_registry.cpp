@@ -14,8 +14,9 @@ Result<ToolRegistry> ToolRegistry::load(const std::filesystem::path& dir, ToolSe
 }
 
 Result<ToolRegistry> ToolRegistry::from_specs(std::vector<ToolSpec> specs, ToolServices services) {
-  auto shared = std::make_shared<const ToolServices>(std::move(services));
   ToolRegistry registry;
+  if (services.redactor) registry.redactor_ = services.redactor;
+  auto shared = std::make_shared<const ToolServices>(std::move(services));
   for (auto& spec : specs) {
     auto tool = make_executor(std::move(spec), shared);
     if (!tool) return tl::make_unexpected(tool.error());

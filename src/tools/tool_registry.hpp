@@ -10,6 +10,7 @@
 
 #include "core/environment.hpp"
 #include "core/error.hpp"
+#include "core/secret_redactor.hpp"
 #include "tools/process_runner.hpp"
 #include "tools/tool.hpp"
 
@@ -22,6 +23,8 @@ struct ToolServices {
   /// CARGO_TARGET_DIR for cargo tools (relative: from the workspace root); unset: cargo's own.
   std::optional<std::filesystem::path> cargo_target_dir;
   std::shared_ptr<spdlog::logger> log;  ///< may be null
+  /// The known secrets, cut out of every tool's output by the ToolInvoker; null: none.
+  std::shared_ptr<const SecretRedactor> redactor;
 };
 
 class ToolRegistry {
@@ -40,9 +43,12 @@ class ToolRegistry {
   const std::vector<std::unique_ptr<Tool>>& tools() const { return tools_; }
   /// What the model sees of every tool, sorted by name.
   std::vector<ToolSchema> schemas() const;
+  /// The services' redactor (one that redacts nothing when none was given).
+  const SecretRedactor& redactor() const { return *redactor_; }
 
  private:
   std::vector<std::unique_ptr<Tool>> tools_;
+  std::shared_ptr<const SecretRedactor> redactor_ = std::make_shared<const SecretRedactor>();
 };
 
 }  // namespace agentry::tools

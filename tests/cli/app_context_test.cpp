@@ -1,11 +1,8 @@
 #include "cli/app_context.hpp"
 
-#include <sstream>
-
 #include <doctest/doctest.h>
-#include <spdlog/logger.h>
-#include <spdlog/sinks/ostream_sink.h>
 
+#include "cli/support/logged_context.hpp"
 #include "support/temp_dir.hpp"
 #include "tools/process_runner.hpp"
 
@@ -27,6 +24,7 @@ TEST_CASE("every provider's api_key_env is kept from child processes, whatever i
   ctx.env.set("TEAM_LLM_PASS", "secret-2");
   ctx.env.set("PLAIN", "visible");
   ctx.cwd = dir.path() / "project";
+  ctx.trust_project = true;  // an untrusted project's providers are ignored: they name nothing
   CHECK_FALSE(ctx.env.is_secret("LLM_GATE"));
 
   load_app_config(ctx);
@@ -66,18 +64,7 @@ constexpr const char* kLooseProject =
     "trusted_projects: [/]\n";
 
 /// An AppContext for dir/project whose log keeps each warning as one line of `logged`.
-struct ProjectContext {
-  AppContext ctx;
-  std::ostringstream logged;
-
-  std::vector<std::string> warnings() const {
-    std::vector<std::string> out;
-    std::istringstream in(logged.str());
-    for (std::string line; std::getline(in, line);)
-      out.push_back(line);
-    return out;
-  }
-};
+using ProjectContext = testing::LoggedContext;
 
 void set_up(ProjectContext& p, testing::TempDir& dir, const std::string& user_yaml) {
   dir.write("config/agentry/config.yaml", user_yaml);
@@ -85,9 +72,6 @@ void set_up(ProjectContext& p, testing::TempDir& dir, const std::string& user_ya
   p.ctx.env.set("XDG_CONFIG_HOME", (dir.path() / "config").string());
   p.ctx.env.set("HOME", dir.path().string());
   p.ctx.cwd = dir.path() / "project";
-  auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(p.logged);
-  sink->set_pattern("%v");
-  p.ctx.log = std::make_shared<spdlog::logger>("test", sink);
 }
 
 TEST_CASE("an untrusted project's config can tighten the guard but not loosen it or move keys") {
@@ -114,6 +98,7 @@ TEST_CASE("an untrusted project's config can tighten the guard but not loosen it
   const auto project_file = (dir.path() / "project/.agentry/config.yaml").string();
   const auto warnings = p.warnings();
   REQUIRE(warnings.size() == 5);
+  // In the config's order, then the permissions in tool order and the default last.
   CHECK(warnings[0].starts_with(project_file + ":2:"));
   CHECK(warnings[0].find("ignored `providers`") != std::string::npos);
   CHECK(warnings[0].find("add " + (dir.path() / "project").string() + " to trusted_projects in " +
@@ -122,9 +107,9 @@ TEST_CASE("an untrusted project's config can tighten the guard but not loosen it
   CHECK(warnings[1].find("`cargo_target_dir`") != std::string::npos);
   CHECK(warnings[2].starts_with(project_file + ":5:"));
   CHECK(warnings[2].find("`sandbox`") != std::string::npos);
-  CHECK(warnings[3].find("`permissions: {default: ...}`") != std::string::npos);
-  CHECK(warnings[4].starts_with(project_file + ":7:"));
-  CHECK(warnings[4].find("`permissions: {write_file: ...}`") != std::string::npos);
+  CHECK(warnings[3].starts_with(project_file + ":7:"));
+  CHECK(warnings[3].find("`permissions: {write_file: allow}`") != std::string::npos);
+  CHECK(warnings[4].find("`permissions: {default: allow}`") != std::string::npos);
 }
 
 TEST_CASE("a project listed in trusted_projects, or --trust-project, applies in full") {

@@ -138,6 +138,20 @@ TEST_CASE("a rejected key that the server echoes is cut out of the error") {
   }
 }
 
+TEST_CASE("a server that echoes part of the key, or its base64, has that cut out too") {
+  // sk-test-SECRET-123: its first 14 characters, and the base64 of the whole key.
+  ProviderRun r;
+  run(r,
+      "- text: never\n  faults: [{status: 401, body: '{\"error\": {\"message\": \"key "
+      "sk-test-SECRE... rejected; you sent c2stdGVzdC1TRUNSRVQtMTIz\"}}'}]\n",
+      3, true, ProviderKind::kOpenAi);
+  REQUIRE_FALSE(r.result.has_value());
+  const auto text = r.result.error().to_string();
+  CHECK(text.find("key ***... rejected; you sent ***") != std::string::npos);
+  CHECK(text.find("SECRE") == std::string::npos);
+  CHECK(text.find("c2stdGVzdC1TRUNS") == std::string::npos);
+}
+
 TEST_CASE("the server can veto or ask for a retry, and a used-up quota is final") {
   ProviderRun veto;
   run(veto, "- text: x\n  faults: [{status: 503, x_should_retry: false}]\n");

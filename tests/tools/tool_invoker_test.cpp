@@ -166,4 +166,31 @@ TEST_CASE("parallel edits of one file through one invoker all land") {
   CHECK(testing::read_file(f.dir.path() / "lib.rs") == expected);
 }
 
+TEST_CASE("a known secret in a tool's output, whole, cut or in base64, never leaves the invoker") {
+  const std::string key = "sk-live-5Fq2Lr8Xw1Nc7Vb3Kd9Tz4Hm";
+  testing::TempDir dir{"agentry-ws"};
+  FakeProcessRunner runner;
+  auto services = testing_support::services_with(runner, {});
+  services.redactor = std::make_shared<const SecretRedactor>(std::vector<std::string>{key});
+  ToolRegistry registry = testing_support::registry_with(runner, std::move(services));
+  // "sk-live-5Fq2Lr8Xw1Nc" in base64, as a test would print it.
+  dir.write("leak.txt", "whole " + key + "\nfirst20 " + key.substr(0, 20) +
+                            "\nb64 c2stbGl2ZS01RnEyTHI4WHcxTmM=\n");
+  ToolInvoker invoker(registry, nullptr);
+  ToolContext context{dir.path(), {}};
+  auto read =
+      invoker.invoke(call("read_file", {{"path", "leak.txt"}}), context, PermissionPolicy());
+  REQUIRE(read);
+  CHECK(read->content.find("whole ***") != std::string::npos);
+  CHECK(read->content.find("first20 ***") != std::string::npos);
+  CHECK(read->content.find("b64 ***") != std::string::npos);
+  auto grep = invoker.invoke(call("grep", {{"pattern", "sk-live"}}), context, PermissionPolicy());
+  REQUIRE(grep);
+  for (const auto* text : {&read->content, &grep->content}) {
+    CHECK(text->find(key.substr(0, 12)) == std::string::npos);
+    CHECK(text->find("c2stbGl2ZS01RnEy") == std::string::npos);
+  }
+  CHECK(grep->details.dump().find(key.substr(0, 12)) == std::string::npos);
+}
+
 }  // namespace agentry::tools

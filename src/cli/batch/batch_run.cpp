@@ -142,6 +142,7 @@ Result<int> run_batch(const BatchOptions& options, BatchServices& services, std:
   exec_options.workspace_root = ws_root;
   exec_options.check_environment = tools::child_environment(services.env);
   exec_options.check_timeout = options.check_timeout;
+  exec_options.redactor = options.redactor;
   TaskExecutor executor(services.runner, check_runner, deadlines, exec_options);
 
   SchedulerOptions sched;

@@ -4,6 +4,7 @@
 /// (shard, resume, --retry-failed), schedule, and print the summary.
 #include <chrono>
 #include <filesystem>
+#include <memory>
 #include <ostream>
 #include <set>
 #include <stop_token>
@@ -14,6 +15,7 @@
 #include "cli/task_runner.hpp"
 #include "core/environment.hpp"
 #include "core/error.hpp"
+#include "core/secret_redactor.hpp"
 #include "tools/process_runner.hpp"
 
 namespace agentry::cli::batch {
@@ -34,6 +36,8 @@ struct BatchOptions {
   std::chrono::milliseconds rate_limit_pause = std::chrono::seconds(5);
   std::chrono::milliseconds check_timeout = std::chrono::minutes(10);
   bool live_progress = false;  ///< redraw one line (stderr is a terminal)
+  /// Known secrets, cut out of check output before it reaches a result line.
+  std::shared_ptr<const SecretRedactor> redactor = std::make_shared<const SecretRedactor>();
 };
 
 struct BatchServices {

@@ -143,6 +143,8 @@ TaskOutcome TaskExecutor::execute(const BatchTask& task, std::stop_token stop) {
     return finish();
   }
   out.status = check->passed ? TaskStatus::kOk : TaskStatus::kFailed;
+  for (auto& command : check->commands)
+    command.output_tail = options_.redactor->redact(std::move(command.output_tail));
   out.check = std::move(*check);
   return finish();
 }

@@ -4,11 +4,13 @@
 /// check, and the TaskOutcome that becomes its result line.
 #include <chrono>
 #include <filesystem>
+#include <memory>
 
 #include "cli/batch/deadline_watch.hpp"
 #include "cli/batch/scheduler.hpp"
 #include "cli/task_runner.hpp"
 #include "core/environment.hpp"
+#include "core/secret_redactor.hpp"
 #include "tools/process_runner.hpp"
 
 namespace agentry::cli::batch {
@@ -22,6 +24,8 @@ struct ExecutorOptions {
   Environment check_environment;
   /// Bound on each check command when the task has no timeout of its own.
   std::chrono::milliseconds check_timeout = std::chrono::minutes(10);
+  /// Cuts known secrets out of check output.
+  std::shared_ptr<const SecretRedactor> redactor = std::make_shared<const SecretRedactor>();
 };
 
 class TaskExecutor final : public TaskWork {

@@ -173,6 +173,22 @@ TEST_CASE("failures are kept on resume; --retry-failed runs them again") {
   CHECK(h.out.str().find("3 tasks: ok 2 · failed 0 · timeout 0 · error 1") != std::string::npos);
 }
 
+TEST_CASE("a key that a check prints is cut out of its result line") {
+  Harness h;
+  const std::string key = "sk-check-7Hw2Qp9Lx4Vb1Nz8Kc3";
+  h.dir.write("key.txt", key + "\n");
+  h.options.redactor = std::make_shared<const SecretRedactor>(std::vector<std::string>{key});
+  const std::string key_file = (h.dir.path() / "key.txt").string();
+  h.write_tasks("{\"id\": \"leak\", \"prompt\": \"p\", \"check\": [[\"cat\", \"" + key_file +
+                "\"]]}\n");
+  CHECK(h.run() == kExitOk);
+  const auto results = h.results();
+  REQUIRE(results.size() == 1);
+  const auto& commands = results[0]["check"]["commands"];
+  CHECK(commands[0]["output_tail"] == "***\n");
+  CHECK(results[0].dump().find(key.substr(0, 12)) == std::string::npos);
+}
+
 TEST_CASE("checks decide success and report exit codes and output") {
   Harness h;
   h.write_tasks(
