@@ -206,7 +206,7 @@ Clean now.
 
 namespace agentry::store {
 
-TEST_CASE("markdown export holds no terminal escapes (people cat it); JSONL keeps every byte") {
+TEST_CASE("markdown export holds no terminal escapes (people cat it), JSONL keeps every byte") {
   Transcript t = sample();
   std::string hostile =
       "ok\x1b]52;c;cm0gLXJmIH4=\x07\x1b]0;owned\x07\x1b[2J\rredo\xe2\x80\xae\xc2\x9b";

@@ -283,7 +283,7 @@ TEST_CASE("a stop requested before the start runs nothing") {
   CHECK_FALSE(std::filesystem::exists(dir.path() / "ran"));
 }
 
-TEST_CASE("passed descriptors arrive as 3, 4, in order; no other descriptor is inherited") {
+TEST_CASE("passed descriptors arrive as 3, 4, in order, no other descriptor is inherited") {
   testing::TempDir dir;
   auto first = dir.write("first", "one\n");
   auto second = dir.write("second", "two\n");

@@ -115,7 +115,7 @@ TEST_CASE("a batch runs every task once and journals one complete line per task"
   CHECK(h.err.str().find("[3/3] ok") != std::string::npos);
 }
 
-TEST_CASE("rerunning resumes: finished tasks are skipped; an edited task runs again") {
+TEST_CASE("rerunning resumes: finished tasks are skipped, an edited task runs again") {
   Harness h;
   h.write_tasks(three_tasks());
   CHECK(h.run() == kExitOk);
@@ -134,7 +134,7 @@ TEST_CASE("rerunning resumes: finished tasks are skipped; an edited task runs ag
   CHECK(h.results().size() == 4);
 }
 
-TEST_CASE("failures are kept on resume; --retry-failed runs them again") {
+TEST_CASE("failures are kept on resume, --retry-failed runs them again") {
   int calls_b = 0;
   Harness h([&](const TaskRequest& req, std::stop_token) -> Result<engine::RunResult> {
     auto r = FakeTaskRunner::completed("answer");
@@ -317,7 +317,7 @@ TEST_CASE("shards 0..N-1, merged, equal a single-machine run") {
   }
 }
 
-TEST_CASE("--isolate works on a copy; checks run there; copies go unless kept") {
+TEST_CASE("--isolate works on a copy, checks run there, copies go unless kept") {
   Harness h([](const TaskRequest& req, std::stop_token) -> Result<engine::RunResult> {
     std::ofstream(req.cwd / "marker") << req.task;
     return FakeTaskRunner::completed(req.cwd.string());

@@ -178,7 +178,7 @@ TEST_CASE("-j N runs N tasks at once and never more") {
   CHECK(f.journal_lines() == 20);
 }
 
-TEST_CASE("writers never share a directory; readers do; --isolate lifts the exclusion") {
+TEST_CASE("writers never share a directory, readers do, --isolate lifts the exclusion") {
   Fixture f;
   fs::path shared = "/work/crate";
   SUBCASE("writers, one directory") {
@@ -292,7 +292,7 @@ TEST_CASE("a task that stays rate limited is recorded as an error after its retr
   CHECK(report.records[0]["error"]["code"] == "rate_limited");
 }
 
-TEST_CASE("the budget stops new tasks; running ones finish and are recorded") {
+TEST_CASE("the budget stops new tasks, running ones finish and are recorded") {
   Fixture f;
   f.make(10, distinct_dirs(10));
   CountingWork work;  // 100 tokens per task

@@ -13,7 +13,7 @@ TEST_CASE("history entries escape newlines and backslashes") {
   CHECK(unescape_history_entry(escape_history_entry("x\\n\n")) == "x\\n\n");
 }
 
-TEST_CASE("history survives a reload; blanks and repeats are skipped") {
+TEST_CASE("history survives a reload, blanks and repeats are skipped") {
   testing::TempDir dir;
   auto file = dir.path() / "data" / "history";
   {

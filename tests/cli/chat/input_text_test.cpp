@@ -14,7 +14,7 @@ TEST_CASE("a trailing backslash turns Enter into a newline") {
   CHECK(b.text() == "first \nsecond");
 }
 
-TEST_CASE("an escaped backslash submits; the backslash before the cursor counts") {
+TEST_CASE("an escaped backslash submits, the backslash before the cursor counts") {
   LineBuffer b;
   b.set("path C:\\\\");
   CHECK_FALSE(continue_after_backslash(b));
@@ -26,7 +26,7 @@ TEST_CASE("an escaped backslash submits; the backslash before the cursor counts"
   CHECK(b.cursor() == 2);
 }
 
-TEST_CASE("small pastes go inline; large ones become placeholders expanded on send") {
+TEST_CASE("small pastes go inline, large ones become placeholders expanded on send") {
   PastedBlocks pastes;
   CHECK(pastes.add("one\ntwo\n") == "one\ntwo");
   CHECK(pastes.add("tab\there\x07!") == "tab\there!");
