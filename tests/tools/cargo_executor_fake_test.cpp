@@ -121,14 +121,21 @@ TEST_CASE("clippy_fix and rustfmt argv: fixed words, model values glued to their
   // rustfmt takes no value from the model that reaches its argv: only the mode picks a word.
   f.call("rustfmt", {{"mode", "check"}});
   f.call("rustfmt", {{"mode", "apply"}});
-  REQUIRE(f.runner.requests.size() == 3);
+  // clippy_fix and rustfmt apply first run a pass that only reads, to see which files the fix
+  // would write (write_confinement.hpp): five processes for three calls.
+  REQUIRE(f.runner.requests.size() == 5);
   CHECK(f.runner.requests[0].argv ==
+        std::vector<std::string>{"cargo", "clippy", "--message-format=json", "--color", "never",
+                                 "--package=x", "--features=f", "--all-targets"});
+  CHECK(f.runner.requests[1].argv ==
         std::vector<std::string>{"cargo", "clippy", "--fix", "--allow-dirty", "--allow-no-vcs",
                                  "--allow-staged", "--message-format=json", "--color", "never",
                                  "--package=x", "--features=f", "--all-targets"});
-  CHECK(f.runner.requests[1].argv ==
-        std::vector<std::string>{"cargo", "fmt", "--all", "--check", "--", "--color", "never"});
-  CHECK(f.runner.requests[2].argv ==
+  const std::vector<std::string> check = {"cargo", "fmt",     "--all", "--check",
+                                          "--",    "--color", "never"};
+  CHECK(f.runner.requests[2].argv == check);
+  CHECK(f.runner.requests[3].argv == check);
+  CHECK(f.runner.requests[4].argv ==
         std::vector<std::string>{"cargo", "fmt", "--all", "--", "--color", "never"});
 }
 
