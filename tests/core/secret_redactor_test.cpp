@@ -1,6 +1,7 @@
 #include "core/secret_redactor.hpp"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 namespace agentry {
 namespace {
@@ -47,13 +48,13 @@ TEST_CASE("the value, every prefix of 12+ characters and its base64 forms are cu
     std::string text;
   };
   std::vector<Case> cases = {
-      {"exact", "KEY=" + key + "\n"},
+      {"exact", fmt::format("KEY={}\n", key)},
       {"twice, back to back", key + key},
-      {"first 20 characters", "prefix " + key.substr(0, 20) + " end"},
-      {"first 12 characters", "[" + key.substr(0, 12) + "]"},
-      {"base64", "b64 " + base64(key)},
-      {"base64 url-safe", "b64 " + base64(key, true)},
-      {"base64 after one byte", base64("x" + key)},
+      {"first 20 characters", fmt::format("prefix {} end", key.substr(0, 20))},
+      {"first 12 characters", fmt::format("[{}]", key.substr(0, 12))},
+      {"base64", fmt::format("b64 {}", base64(key))},
+      {"base64 url-safe", fmt::format("b64 {}", base64(key, true))},
+      {"base64 after one byte", base64(std::string("x").append(key))},
       {"base64 after two bytes", base64("xy" + key)},
       {"base64 inside an environ dump", base64("PATH=/bin\0OPENAI_API_KEY=" + key + "\0HOME=/h")},
       {"base64 of the first 20 characters", base64(key.substr(0, 20))},

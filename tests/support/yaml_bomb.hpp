@@ -9,10 +9,17 @@ namespace agentry::testing {
 inline std::string yaml_bomb(int levels = 9, int fan = 9) {
   std::string out = "l0: &l0 \"lol\"\n";
   for (int level = 1; level <= levels; ++level) {
-    std::string name = "l" + std::to_string(level);
-    out += name + ": &" + name + " [";
-    for (int i = 0; i < fan; ++i)
-      out += (i == 0 ? "*l" : ", *l") + std::to_string(level - 1);
+    // Appended piecewise: g++ 12 misreports `"literal" + std::string` under -Wrestrict at -O3.
+    std::string name = "l";
+    name += std::to_string(level);
+    out += name;
+    out += ": &";
+    out += name;
+    out += " [";
+    for (int i = 0; i < fan; ++i) {
+      out += i == 0 ? "*l" : ", *l";
+      out += std::to_string(level - 1);
+    }
     out += "]\n";
   }
   return out;

@@ -15,6 +15,8 @@
 
 namespace agentry::cli::attack_config {
 
+namespace fs = std::filesystem;
+
 using e2e::AgentryHome;
 using e2e::start_fake;
 

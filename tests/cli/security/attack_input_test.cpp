@@ -20,6 +20,8 @@
 #include "support/yaml_bomb.hpp"
 
 namespace agentry::cli {
+
+namespace fs = std::filesystem;
 namespace {
 
 using e2e::AgentryHome;

@@ -16,6 +16,8 @@
 
 namespace agentry::cli::attack_secrets {
 
+namespace fs = std::filesystem;
+
 using e2e::AgentryHome;
 using e2e::start_fake;
 
