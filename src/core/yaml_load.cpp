@@ -115,7 +115,14 @@ class ExpansionMeter final : public YAML::EventHandler {
 }  // namespace
 
 YAML::Node load_yaml(const std::string& text, const YamlBudget& budget) {
-  {
+  // Measuring costs a second parse (about as much as building the nodes), so a document that
+  // cannot go over is not measured: with no `&` it has no anchor, so no alias can repeat
+  // anything (an alias of an unknown anchor is a parse error), and then each node takes at least
+  // a quarter of a byte of text (`?` alone makes a null key and a null value) and its scalars at
+  // most the text's bytes. Tool specs, configs and agent front-matter are such documents.
+  const bool may_exceed = text.find('&') != std::string::npos || text.size() > budget.nodes / 4 ||
+                          text.size() > budget.bytes;
+  if (may_exceed) {
     std::istringstream in(text);
     YAML::Parser parser(in);
     ExpansionMeter meter(budget);

@@ -43,6 +43,21 @@ TEST_CASE("aliases count at the full size of what they repeat, nodes and bytes")
   CHECK(refusal(doc, {100, 32}).starts_with("3: more than 32 bytes of text"));
 }
 
+TEST_CASE("a document with no anchor is measured when its size could pass the budget") {
+  // Without `&` no alias can repeat anything, so only a document larger than a quarter of the
+  // node budget can go over it: that one is still measured, and refused.
+  std::string many;
+  for (int i = 0; i < 200; ++i)
+    many += "- x\n";
+  CHECK(refusal(many, {.nodes = 100, .bytes = 1 << 20}).find("more than 100 nodes") !=
+        std::string::npos);
+  CHECK(refusal(many, {.nodes = 1000, .bytes = 1 << 20}).empty());
+  CHECK(refusal("? \n? \n? \n", {.nodes = 40, .bytes = 1 << 20}).empty());
+  CHECK_FALSE(refusal("? \n? \n? \n? \n? \n? \n", {.nodes = 8, .bytes = 1 << 20}).empty());
+  CHECK(refusal(many, {.nodes = 1000, .bytes = 100}).find("more than 100 bytes") !=
+        std::string::npos);
+}
+
 TEST_CASE("an alias to the node that holds it is a cycle, not an endless walk") {
   CHECK(refusal("a: &x [1, *x]\n").find("a cycle") != std::string::npos);
   CHECK(refusal("a: &x {k: *x}\n").find("a cycle") != std::string::npos);
