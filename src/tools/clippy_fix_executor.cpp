@@ -39,7 +39,7 @@ class ClippyFixTool final : public SpecTool {
     if (!options) return model_error(options.error());
     auto flags = options->flags();
     argv.insert(argv.end(), flags.begin(), flags.end());
-    auto refusal = check_confinement(*ws, *root.dir, flags, context);
+    auto refusal = check_before_fixing(*ws, *root.dir, flags, context);
     if (!refusal) return tl::make_unexpected(refusal.error());
     if (*refusal) return std::move(**refusal);
     auto show = [&](const fs::path& p) { return ws->display(p.lexically_normal()); };
@@ -49,40 +49,31 @@ class ClippyFixTool final : public SpecTool {
     if (!result) return tl::make_unexpected(result.error());
     auto after = FileSnapshot::take(*ws, *root.dir, show);
     auto changed = before.changed(after);
-    std::size_t budget = spec_.limits.output_cap > 512 ? spec_.limits.output_cap - 512 : 512;
+    std::size_t budget = output_budget();
 
     auto remaining = parse_cargo_messages(result->out.text, cargo_path_mapper(*ws, *root.dir));
-    nlohmann::json details = {{"command", display_command(argv)},
-                              {"exit_code", result->exit_code},
-                              {"changed", changed},
-                              {"errors", remaining.errors()},
-                              {"warnings", remaining.warnings()},
-                              {"diagnostics", nlohmann::json::array()}};
-    for (const auto& d : remaining.diagnostics)
-      details["diagnostics"].push_back(to_json(d));
+    auto details = details_of(argv, *result, remaining);
+    details["changed"] = changed;
+    std::string changed_so_far = fmt::format("files changed so far: {}", fmt::join(changed, ", "));
     if (auto abnormal = abnormal_end(*result, "clippy_fix", spec_); !abnormal.empty())
-      return model_error(abnormal + (changed.empty() ? ""
-                                                     : fmt::format("; files changed so far: {}",
-                                                                   fmt::join(changed, ", "))),
-                         details);
+      return model_error(abnormal + (changed.empty() ? "" : "; " + changed_so_far), details);
     bool ok = result->exit_code == 0;
     std::string out;
-    if (changed.empty()) {
-      out = "clippy_fix: no machine-applicable fixes; nothing changed\n";
+    if (!ok) {
+      auto failure = build_failure("cargo clippy --fix", *result, remaining, budget / 2);
+      out = fmt::format("clippy_fix: {}:\n{}", failure.headline, failure.body);
+      if (!changed.empty()) out += changed_so_far + "\n";
     } else {
-      out = fmt::format("clippy_fix: changed {} file{}: {}\n", changed.size(),
-                        changed.size() == 1 ? "" : "s", fmt::join(changed, ", "));
-    }
-    if (!ok && !remaining.build_success) {
-      out += fmt::format("cargo clippy --fix failed (exit {}):\n{}", result->exit_code,
-                         cargo_stderr_summary(result->err.text, budget / 2));
-    }
-    if (remaining.diagnostics.empty()) {
-      out += "left: no errors or warnings\n";
-    } else {
-      out += fmt::format("left: {} errors, {} warnings (fix these by hand):\n", remaining.errors(),
-                         remaining.warnings());
-      out += render_diagnostics(remaining, budget / 2);
+      out = changed.empty() ? "clippy_fix: no machine-applicable fixes; nothing changed\n"
+                            : fmt::format("clippy_fix: changed {} file{}: {}\n", changed.size(),
+                                          changed.size() == 1 ? "" : "s", fmt::join(changed, ", "));
+      if (remaining.diagnostics.empty()) {
+        out += "left: no errors or warnings\n";
+      } else {
+        out += fmt::format("left: {} errors, {} warnings (fix these by hand):\n",
+                           remaining.errors(), remaining.warnings());
+        out += render_diagnostics(remaining, budget / 2);
+      }
     }
     if (!changed.empty())
       out += cap_text(before.diff(after), budget - std::min(budget, out.size()));
@@ -90,22 +81,76 @@ class ClippyFixTool final : public SpecTool {
   }
 
  private:
-  /// The pre-pass: `cargo clippy` with the same flags, without --fix. Every source rustc
-  /// compiled for the local crates (dep-info) and every file a machine-applicable suggestion
-  /// names must lie inside the workspace and outside the settings folders, or the fix does not
-  /// run. The refusal for the model, or nullopt when the fix may run.
-  Result<std::optional<ToolOutput>> check_confinement(const Workspace& ws, const fs::path& root,
-                                                      const std::vector<std::string>& flags,
-                                                      const ToolContext& context) const {
+  std::size_t output_budget() const {
+    return spec_.limits.output_cap > 512 ? spec_.limits.output_cap - 512 : 512;
+  }
+
+  static nlohmann::json details_of(const std::vector<std::string>& argv,
+                                   const ProcessResult& result, const CargoReport& report) {
+    nlohmann::json details = {{"command", display_command(argv)},
+                              {"exit_code", result.exit_code},
+                              {"build_success", nullptr},
+                              {"changed", nlohmann::json::array()},
+                              {"errors", report.errors()},
+                              {"warnings", report.warnings()},
+                              {"diagnostics", nlohmann::json::array()}};
+    if (report.build_success) details["build_success"] = *report.build_success;
+    for (const auto& d : report.diagnostics)
+      details["diagnostics"].push_back(to_json(d));
+    return details;
+  }
+
+  /// Why a cargo run that exited non-zero failed: the compiler's errors, compact as the cargo
+  /// tools give them, or cargo's stderr when it stopped before compiling (a manifest problem)
+  /// or the errors say nothing (a build script that failed).
+  struct BuildFailure {
+    std::string headline;  ///< "the crate does not compile (cargo clippy exit 101, 1 error, …)"
+    std::string body;
+  };
+  static BuildFailure build_failure(const std::string& command, const ProcessResult& result,
+                                    const CargoReport& report, std::size_t budget) {
+    if (!report.build_success && report.diagnostics.empty())
+      return {fmt::format("{} failed before compiling (exit {})", command, result.exit_code),
+              cargo_stderr_summary(result.err.text, budget)};
+    BuildFailure failure{
+        fmt::format("the crate does not compile ({} exit {}, {} error{}, {} warning{}); clippy "
+                    "fixes only code that compiles: fix these errors by hand, then call "
+                    "clippy_fix again",
+                    command, result.exit_code, report.errors(), report.errors() == 1 ? "" : "s",
+                    report.warnings(), report.warnings() == 1 ? "" : "s"),
+        render_diagnostics(report, budget)};
+    if (report.errors() == 0) failure.body += cargo_stderr_summary(result.err.text, budget / 4);
+    return failure;
+  }
+
+  /// The pre-pass: `cargo clippy` with the same flags, without --fix, and with lints capped at
+  /// warn as cargo fix caps them (so a `#![deny(warnings)]` crate compiles here as it does
+  /// there, and every crate the fix would reach is compiled and seen). A crate that does not
+  /// compile is reported with its errors, and the fix is not run: cargo fix changes nothing in
+  /// code that does not compile. Else every source rustc compiled for the local crates
+  /// (dep-info) and every file a machine-applicable suggestion names must lie inside the
+  /// workspace and outside the settings folders, or the fix does not run. The answer for the
+  /// model when the fix must not run, or nullopt when it may.
+  Result<std::optional<ToolOutput>> check_before_fixing(const Workspace& ws, const fs::path& root,
+                                                        const std::vector<std::string>& flags,
+                                                        const ToolContext& context) const {
     std::vector<std::string> argv = {"cargo", "clippy", "--message-format=json", "--color",
                                      "never"};
     argv.insert(argv.end(), flags.begin(), flags.end());
+    argv.insert(argv.end(), {"--", "--cap-lints=warn"});
     auto seen =
         run_logged(*services_, cargo_request(*services_, spec_, ws, root, argv), context.stop);
     if (!seen) return tl::make_unexpected(seen.error());
     if (auto abnormal = abnormal_end(*seen, "clippy_fix (checking what it would change)", spec_);
         !abnormal.empty())
       return model_error(abnormal);
+    if (seen->exit_code != 0) {
+      auto report = parse_cargo_messages(seen->out.text, cargo_path_mapper(ws, root));
+      auto failure = build_failure("cargo clippy", *seen, report, output_budget());
+      return std::optional<ToolOutput>(model_error(
+          fmt::format("clippy_fix did not run: {}:\n{}", failure.headline, failure.body),
+          details_of(argv, *seen, report)));
+    }
     auto compiled = compiled_sources(seen->out.text);
     std::vector<fs::path> files = compiled.files;
     auto report = parse_cargo_messages(seen->out.text, [](const std::string& f) { return f; });

@@ -13,6 +13,26 @@ using testing_support::FakeProcessRunner;
 
 namespace {
 
+/// One rustc error as cargo's JSON stream carries it, and the line that ends a failed build.
+std::string compile_error(const std::string& file, int line, int column) {
+  json span = {{"file_name", file},
+               {"is_primary", true},
+               {"line_start", line},
+               {"line_end", line},
+               {"column_start", column},
+               {"column_end", column + 6},
+               {"label", "expected `i32`, found `&str`"}};
+  json message = {{"reason", "compiler-message"},
+                  {"package_id", "path+file:///ws#x@0.1.0"},
+                  {"message",
+                   {{"level", "error"},
+                    {"message", "mismatched types"},
+                    {"code", {{"code", "E0308"}}},
+                    {"spans", {span}},
+                    {"children", json::array()}}}};
+  return message.dump() + "\n{\"reason\":\"build-finished\",\"success\":false}\n";
+}
+
 struct FakeCargoFixture {
   testing::TempDir dir{"agentry-ws"};
   FakeProcessRunner runner;
@@ -124,9 +144,11 @@ TEST_CASE("clippy_fix and rustfmt argv: fixed words, model values glued to their
   // clippy_fix and rustfmt apply first run a pass that only reads, to see which files the fix
   // would write (write_confinement.hpp): five processes for three calls.
   REQUIRE(f.runner.requests.size() == 5);
+  // The pre-pass caps lints at warn as cargo fix does, so that it compiles what the fix will.
   CHECK(f.runner.requests[0].argv ==
         std::vector<std::string>{"cargo", "clippy", "--message-format=json", "--color", "never",
-                                 "--package=x", "--features=f", "--all-targets"});
+                                 "--package=x", "--features=f", "--all-targets", "--",
+                                 "--cap-lints=warn"});
   CHECK(f.runner.requests[1].argv ==
         std::vector<std::string>{"cargo", "clippy", "--fix", "--allow-dirty", "--allow-no-vcs",
                                  "--allow-staged", "--message-format=json", "--color", "never",
@@ -192,6 +214,75 @@ TEST_CASE("a missing Cargo.toml is explained, a cancelled run is an Error") {
   auto cancelled = f.registry.find("cargo_check")->run(json::object(), f.context);
   REQUIRE_FALSE(cancelled);
   CHECK(cancelled.error().code == ErrorCode::kCancelled);
+}
+
+TEST_CASE(
+    "clippy_fix on a crate that does not compile says so with the errors, and fixes nothing") {
+  // Regression (issue 16, bug 1): cargo exits 101 and the answer was "no machine-applicable
+  // fixes; nothing changed". The read-only pre-pass sees the failure; the fix does not run.
+  FakeCargoFixture f;
+  f.runner.answers.push_back(exited(101, compile_error("src/lib.rs", 2, 18),
+                                    "    Checking x v0.1.0 (/ws)\nerror: could not compile `x` "
+                                    "(lib) due to 1 previous error\n"));
+  auto out = f.call("clippy_fix", json::object());
+  CHECK(f.runner.requests.size() == 1);
+  CHECK(out.is_error);
+  CHECK(out.content ==
+        "clippy_fix did not run: the crate does not compile (cargo clippy exit 101, 1 error, 0 "
+        "warnings); clippy fixes only code that compiles: fix these errors by hand, then call "
+        "clippy_fix again:\nerror[E0308]: mismatched types\n  src/lib.rs:2:18 expected `i32`, "
+        "found `&str`\n");
+  CHECK(out.details["build_success"] == false);
+  CHECK(out.details["exit_code"] == 101);
+  CHECK(out.details["errors"] == 1);
+  CHECK(out.details["changed"] == json::array());
+}
+
+TEST_CASE("clippy_fix whose fix run fails reports the build failure, never 'no fixes'") {
+  FakeCargoFixture f;
+  f.runner.answers.push_back(exited(0, R"({"reason":"build-finished","success":true})"
+                                       "\n"));
+  f.runner.answers.push_back(exited(101, compile_error("src/main.rs", 7, 3)));
+  auto out = f.call("clippy_fix", json::object());
+  REQUIRE(f.runner.requests.size() == 2);
+  CHECK(out.is_error);
+  CHECK(out.content.starts_with(
+      "clippy_fix: the crate does not compile (cargo clippy --fix exit 101, 1 error, 0 warnings)"));
+  CHECK(out.content.find("error[E0308]: mismatched types\n  src/main.rs:7:3") != std::string::npos);
+  CHECK(out.content.find("nothing changed") == std::string::npos);
+  CHECK(out.content.find("no machine-applicable") == std::string::npos);
+  CHECK(out.details["build_success"] == false);
+}
+
+TEST_CASE("clippy_fix: a failure before compiling or in a build script shows cargo's stderr") {
+  {
+    FakeCargoFixture f;
+    f.runner.answers.push_back(
+        exited(101, "", "error: failed to parse manifest at `/ws/Cargo.toml`\n"));
+    auto out = f.call("clippy_fix", json::object());
+    CHECK(f.runner.requests.size() == 1);
+    CHECK(out.is_error);
+    CHECK(out.content ==
+          "clippy_fix did not run: cargo clippy failed before compiling (exit 101):\nerror: failed "
+          "to parse manifest at `/ws/Cargo.toml`\n");
+    CHECK(out.details["build_success"] == nullptr);
+  }
+  {
+    FakeCargoFixture f;
+    f.runner.answers.push_back(exited(0, R"({"reason":"build-finished","success":true})"
+                                         "\n"));
+    f.runner.answers.push_back(
+        exited(101,
+               R"({"reason":"build-finished","success":false})"
+               "\n",
+               "   Compiling x v0.1.0\nerror: failed to run custom build command for `x`\n"));
+    auto out = f.call("clippy_fix", json::object());
+    CHECK(out.is_error);
+    CHECK(out.content ==
+          "clippy_fix: the crate does not compile (cargo clippy --fix exit 101, 0 errors, 0 "
+          "warnings); clippy fixes only code that compiles: fix these errors by hand, then call "
+          "clippy_fix again:\nerror: failed to run custom build command for `x`\n");
+  }
 }
 
 }  // namespace agentry::tools

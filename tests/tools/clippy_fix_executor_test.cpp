@@ -1,5 +1,8 @@
 // clippy_fix + rustfmt apply leave a crate clean: `cargo clippy -- -D warnings` and
 // `cargo fmt --check` pass afterwards (checked with real cargo, outside the tools).
+#include <filesystem>
+#include <string>
+
 #include <doctest/doctest.h>
 
 #include "support/temp_dir.hpp"
@@ -66,6 +69,77 @@ TEST_CASE(
   auto fmt_check = runner.run(req, {});
   REQUIRE(fmt_check);
   CHECK_MESSAGE(fmt_check->exit_code == 0, fmt_check->out.text);
+}
+
+namespace {
+
+/// A one-crate workspace in `dir`/crate with `lib` as src/lib.rs.
+std::filesystem::path make_crate(const testing::TempDir& dir, const std::string& lib) {
+  dir.write("crate/Cargo.toml",
+            "[package]\nname = \"fixture\"\nversion = \"0.1.0\"\nedition = \"2021\"\n");
+  dir.write("crate/src/lib.rs", lib);
+  return dir.path() / "crate";
+}
+
+}  // namespace
+
+TEST_CASE("clippy_fix on a crate that does not compile says the build failed, with the errors") {
+  // Regression (issue 16, bug 1): cargo exits 101 and the answer was "no machine-applicable
+  // fixes; nothing changed".
+  testing::TempDir dir("agentry-cargo");
+  PosixProcessRunner runner;
+  auto services = testing_support::services_with(runner);
+  services.cargo_target_dir = dir.path() / "target";
+  auto registry = testing_support::registry_with(runner, services);
+  const std::string lib = "pub fn a() -> i32 {\n    let x: i32 = \"s\";\n    return x;\n}\n";
+  auto crate = make_crate(dir, lib);
+
+  auto out = registry.find("clippy_fix")->run(nlohmann::json::object(), {crate, {}});
+  REQUIRE(out);
+  CHECK(out->is_error);
+  CHECK(out->content.starts_with(
+      "clippy_fix did not run: the crate does not compile (cargo clippy exit 101, 1 error"));
+  CHECK(out->content.find("\nerror[E0308]: mismatched types\n  src/lib.rs:2:18 expected `i32`, "
+                          "found `&str`\n") != std::string::npos);
+  CHECK(out->content.find("nothing changed") == std::string::npos);
+  CHECK(out->content.find("no machine-applicable") == std::string::npos);
+  CHECK(out->details["build_success"] == false);
+  CHECK(testing::read_file(crate / "src/lib.rs") == lib);
+}
+
+TEST_CASE("clippy_fix fixes a #![deny] crate, and sees every crate the fix reaches") {
+  // cargo fix caps lints at warn; a pre-pass that did not stopped at the denied lint in the
+  // library, never compiled the binary, and let the fix rewrite its #[path] module outside.
+  testing::TempDir outside("agentry-outside");
+  const std::string evil = "pub fn z(v: &[i32]) -> bool {\n    v.len() == 0\n}\n";
+  outside.write("evil.rs", evil);
+  testing::TempDir dir("agentry-cargo");
+  PosixProcessRunner runner;
+  auto services = testing_support::services_with(runner);
+  services.cargo_target_dir = dir.path() / "target";
+  auto registry = testing_support::registry_with(runner, services);
+  auto crate = make_crate(
+      dir, "#![deny(clippy::needless_return)]\npub fn a(x: i32) -> i32 {\n    return x;\n}\n");
+  dir.write("crate/src/main.rs", "#[path = \"" + (outside.path() / "evil.rs").string() +
+                                     "\"]\nmod evil;\nfn main() {\n    evil::z(&[]);\n}\n");
+  Tool* clippy_fix = registry.find("clippy_fix");
+
+  auto refused = clippy_fix->run(nlohmann::json::object(), {crate, {}});
+  REQUIRE(refused);
+  CHECK(refused->is_error);
+  CHECK(
+      refused->content.starts_with("clippy_fix was refused and nothing was changed: it would "
+                                   "write `" +
+                                   (outside.path() / "evil.rs").string() + "`"));
+  CHECK(testing::read_file(outside.path() / "evil.rs") == evil);
+
+  std::filesystem::remove(crate / "src/main.rs");
+  auto fixed = clippy_fix->run(nlohmann::json::object(), {crate, {}});
+  REQUIRE(fixed);
+  CHECK_FALSE(fixed->is_error);
+  CHECK(fixed->content.starts_with("clippy_fix: changed 1 file: src/lib.rs\n"));
+  CHECK(testing::read_file(crate / "src/lib.rs") ==
+        "#![deny(clippy::needless_return)]\npub fn a(x: i32) -> i32 {\n    x\n}\n");
 }
 
 }  // namespace agentry::tools
