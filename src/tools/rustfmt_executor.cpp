@@ -71,54 +71,66 @@ class RustfmtTool final : public SpecTool {
       return model_error(abnormal);
 
     auto report = parse_rustfmt_check(result->out.text, result->err.text, show_text);
-    nlohmann::json details = {{"command", display_command(argv)},
-                              {"mode", apply ? "apply" : "check"},
-                              {"exit_code", result->exit_code},
-                              {"parse_error", false},
-                              {"files", nlohmann::json::array()}};
-    std::string out;
+    nlohmann::json details = {
+        {"command", display_command(argv)}, {"mode", apply ? "apply" : "check"},
+        {"exit_code", result->exit_code},   {"parse_error", report.parse_error},
+        {"warnings", report.warnings},      {"files", nlohmann::json::array()}};
     bool failed = result->exit_code != 0;
-    if (failed && !report.errors.empty()) {
-      details["parse_error"] = report.errors.find("error") != std::string::npos;
+    // What went wrong, if anything: a parse error, another error rustfmt printed, or a failure
+    // it gave no reason for. Warnings alone are no failure and are reported apart.
+    std::string out;
+    if (report.parse_error) {
       out = fmt::format(
           "{}: rustfmt could not parse the code (a syntax error, not a formatting "
           "issue); fix it, then format again:\n{}\n",
           command, cap_text(report.errors, budget / 2));
+    } else if (!report.errors.empty()) {
+      out = fmt::format("{}: rustfmt reported an error (exit {}):\n{}\n", command,
+                        result->exit_code, cap_text(report.errors, budget / 2));
     }
+    std::string warned;
+    if (!report.warnings.empty())
+      warned = cap_text(fmt::format("rustfmt printed {} warning{} (not errors):\n{}\n",
+                                    report.warnings.size(), report.warnings.size() == 1 ? "" : "s",
+                                    fmt::join(report.warnings, "\n")),
+                        budget / 4);
     if (apply) {
       auto after = FileSnapshot::take(*ws, *root.dir, show);
       auto changed = before.changed(after);
       for (const auto& f : changed)
         details["files"].push_back(f);
-      if (changed.empty()) {
-        if (!failed) out = "rustfmt apply: every file was already formatted; nothing changed\n";
-      } else {
+      if (!changed.empty())
         out += fmt::format("rustfmt apply: formatted {} file{}: {}\n", changed.size(),
                            changed.size() == 1 ? "" : "s", fmt::join(changed, ", "));
+      else if (!failed)
+        out += "rustfmt apply: every file was already formatted; nothing changed\n";
+      else if (out.empty())
+        out =
+            fmt::format("rustfmt apply failed (exit {}) and changed nothing\n", result->exit_code);
+      out += warned;
+      if (!changed.empty())
         out += cap_text(before.diff(after), budget - std::min(budget, out.size()));
-      }
       return ToolOutput{std::move(out), failed, std::move(details)};
     }
     for (const auto& f : report.files)
       details["files"].push_back({{"file", f.file}, {"hunks", f.hunks}});
-    if (!report.files.empty()) {
-      std::vector<std::string> names;
-      for (const auto& f : report.files)
-        names.push_back(f.file);
+    std::vector<std::string> names;
+    for (const auto& f : report.files)
+      names.push_back(f.file);
+    if (!names.empty())
       out += fmt::format(
           "rustfmt check: {} file{} need{} formatting (rustfmt with mode apply fixes this): {}\n",
           names.size(), names.size() == 1 ? "" : "s", names.size() == 1 ? "s" : "",
           fmt::join(names, ", "));
-      std::string diffs;
-      for (const auto& f : report.files)
-        diffs += fmt::format("--- {}\n{}", f.file, f.diff);
-      out += cap_text(diffs, budget - std::min(budget, out.size()));
-    } else if (!failed) {
+    else if (!failed && out.empty())
       out = "rustfmt check: ok, every file is formatted\n";
-    } else if (out.empty()) {
-      out = fmt::format("rustfmt check failed (exit {}):\n{}\n", result->exit_code,
-                        cap_text(valid_utf8(result->err.text), budget));
-    }
+    else if (out.empty())
+      out = fmt::format("rustfmt check failed (exit {})\n", result->exit_code);
+    out += warned;
+    std::string diffs;
+    for (const auto& f : report.files)
+      diffs += fmt::format("--- {}\n{}", f.file, f.diff);
+    out += cap_text(diffs, budget - std::min(budget, out.size()));
     return ToolOutput{std::move(out), failed, std::move(details)};
   }
 };

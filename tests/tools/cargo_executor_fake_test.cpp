@@ -285,4 +285,77 @@ TEST_CASE("clippy_fix: a failure before compiling or in a build script shows car
   }
 }
 
+TEST_CASE("rustfmt: a rustfmt.toml warning is a warning, not a parse error, in check and apply") {
+  // Regression (issue 16, bug 2): a deprecated option made rustfmt print a warning and the
+  // answer began "rustfmt could not parse the code". rustfmt prints it once per target.
+  FakeCargoFixture f;
+  const std::string warning =
+      "Warning: the `fn_args_layout` option is deprecated. Use `fn_params_layout`. instead\n";
+  const std::string diff = "Diff in " + (f.dir.path() / "src/lib.rs").string() +
+                           ":1:\n-pub fn a( x:i32)->i32{x}\n+pub fn a(x: i32) -> i32 {\n";
+  f.runner.answers.push_back(exited(1, diff, warning + warning));
+  auto check = f.call("rustfmt", {{"mode", "check"}});
+  CHECK(check.is_error);
+  CHECK(check.content ==
+        "rustfmt check: 1 file needs formatting (rustfmt with mode apply fixes this): src/lib.rs\n"
+        "rustfmt printed 1 warning (not errors):\n" +
+            warning +
+            "--- src/lib.rs\n@@ line 1 @@\n-pub fn a( x:i32)->i32{x}\n+pub fn a(x: i32) "
+            "-> i32 {\n");
+  CHECK(check.details["parse_error"] == false);
+  CHECK(check.details["warnings"] == json::array({warning.substr(0, warning.size() - 1)}));
+
+  f.runner.answers.push_back(exited(0, "", warning));
+  auto clean = f.call("rustfmt", {{"mode", "check"}});
+  CHECK_FALSE(clean.is_error);
+  CHECK(clean.content ==
+        "rustfmt check: ok, every file is formatted\n"
+        "rustfmt printed 1 warning (not errors):\n" +
+            warning);
+
+  f.runner.answers.push_back(exited(1, diff, warning));  // apply's read-only pre-pass
+  f.runner.answers.push_back(exited(0, "", warning + warning));
+  auto apply = f.call("rustfmt", {{"mode", "apply"}});
+  CHECK_FALSE(apply.is_error);
+  CHECK(apply.content ==
+        "rustfmt apply: every file was already formatted; nothing changed\n"
+        "rustfmt printed 1 warning (not errors):\n" +
+            warning);
+  CHECK(apply.details["parse_error"] == false);
+}
+
+TEST_CASE("rustfmt: a parse error beside a warning, and an error that is not a parse error") {
+  FakeCargoFixture f;
+  const std::string lib = (f.dir.path() / "src/lib.rs").string();
+  f.runner.answers.push_back(
+      exited(1, "",
+             "Warning: Unknown configuration option `bogus`\nerror: expected pattern, found `=`\n"
+             " --> " +
+                 lib +
+                 ":2:14\n  |\n2 | fn c() { let = ; }\n  |              ^ expected "
+                 "pattern\n\n"));
+  auto broken = f.call("rustfmt", {{"mode", "check"}});
+  CHECK(broken.is_error);
+  CHECK(broken.details["parse_error"] == true);
+  CHECK(broken.content ==
+        "rustfmt check: rustfmt could not parse the code (a syntax error, not a formatting "
+        "issue); fix it, then format again:\nerror: expected pattern, found `=`\n --> "
+        "src/lib.rs:2:14\n  |\n2 | fn c() { let = ; }\n  |              ^ expected pattern\n"
+        "rustfmt printed 1 warning (not errors):\nWarning: Unknown configuration option "
+        "`bogus`\n");
+
+  const auto missing_module = exited(
+      1, "",
+      "Error writing files: failed to resolve mod `zz`: " + (f.dir.path() / "src/zz.rs").string() +
+          " does not exist\n");
+  f.runner.answers.push_back(missing_module);  // apply's read-only pre-pass
+  f.runner.answers.push_back(missing_module);
+  auto missing = f.call("rustfmt", {{"mode", "apply"}});
+  CHECK(missing.is_error);
+  CHECK(missing.details["parse_error"] == false);
+  CHECK(missing.content ==
+        "rustfmt apply: rustfmt reported an error (exit 1):\nError writing files: failed to "
+        "resolve mod `zz`: src/zz.rs does not exist\n");
+}
+
 }  // namespace agentry::tools
