@@ -48,6 +48,11 @@ void InterruptWatcher::rearm() {
   count_ = 0;
 }
 
+void InterruptWatcher::on_force_quit(std::function<void()> fn) {
+  std::lock_guard lock(mutex_);
+  force_quit_ = std::move(fn);
+}
+
 void InterruptWatcher::watch(std::stop_token self) {
   sigset_t set = watched_signals();
   const timespec tick{0, 50'000'000};  // notice our own shutdown within 50 ms
@@ -56,11 +61,14 @@ void InterruptWatcher::watch(std::stop_token self) {
     int sig = sigtimedwait(&set, &info, &tick);
     if (sig < 0 || self.stop_requested()) continue;
     int seen = ++count_;
+    std::function<void()> force_quit;
     {
       std::lock_guard lock(mutex_);
       source_.request_stop();
+      if (seen >= 2) force_quit = force_quit_;
     }
-    if (seen >= 2 && force_quit_) force_quit_();
+    // Called outside the lock: it may quit, or call back into this watcher.
+    if (force_quit) force_quit();
   }
 }
 

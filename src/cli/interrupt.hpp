@@ -28,14 +28,17 @@ class InterruptWatcher {
   void rearm();
   /// Number of interrupts seen since the last rearm().
   int count() const { return count_.load(); }
-  /// Called (from the watcher thread) on the second SIGINT since the last rearm().
-  void on_force_quit(std::function<void()> fn) { force_quit_ = std::move(fn); }
+  /// Called (from the watcher thread) on the second SIGINT since the last rearm(). May be set
+  /// or replaced at any time: the watcher thread already runs.
+  void on_force_quit(std::function<void()> fn);
 
  private:
   void watch(std::stop_token self);
 
   sigset_t previous_{};
-  mutable std::mutex mutex_;  // guards source_: rearm() swaps it while the watcher may fire
+  // Guards source_ and force_quit_: rearm() and on_force_quit() replace them while the watcher
+  // thread, started by the constructor, may read them.
+  mutable std::mutex mutex_;
   std::stop_source source_;
   std::atomic<int> count_{0};
   std::function<void()> force_quit_;

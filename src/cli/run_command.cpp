@@ -24,11 +24,16 @@ class StreamJsonSink final : public engine::EventSink {
  public:
   void on_event(const engine::Event& event) override {
     if (const auto* started = std::get_if<engine::TurnStarted>(&event);
-        started && started->origin.depth == 0 && session_id_.empty()) {
+        started && started->origin.depth == 0) {
       std::lock_guard lock(mutex_);
-      session_id_ = started->origin.session_id;
+      if (session_id_.empty()) session_id_ = started->origin.session_id;
     }
     write(event_to_json(event));
+  }
+  /// The top-level session the run started (empty when none did).
+  std::string session_id() {
+    std::lock_guard lock(mutex_);
+    return session_id_;
   }
   void write(const nlohmann::json& line) {
     std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -69,6 +74,11 @@ class QuietSink final : public engine::EventSink {
   bool progress_;
   std::mutex mutex_;
 };
+
+/// The session an error result names: the one the run started, else the one it was to resume.
+std::string started_or(const std::string& started, const TaskRequest& request) {
+  return started.empty() ? request.session_id : started;
+}
 
 int exit_code_for_result(const engine::RunResult& result) {
   switch (result.reason) {
@@ -147,7 +157,8 @@ int run_task(AppContext& ctx, const RunOptions& opts) {
                 {"resume", request.session_id}});
     auto result = (*runner)->run(request, sink, interrupts.token());
     if (!result) {
-      sink.write(error_result_to_json(result.error(), request.session_id, elapsed()));
+      sink.write(
+          error_result_to_json(result.error(), started_or(sink.session_id(), request), elapsed()));
       return exit_code_for(result.error());
     }
     sink.write(result_to_json(*result));
@@ -157,11 +168,9 @@ int run_task(AppContext& ctx, const RunOptions& opts) {
   QuietSink sink(opts.output_format == "text" && ::isatty(STDERR_FILENO));
   auto result = (*runner)->run(request, sink, interrupts.token());
   if (opts.output_format == "json") {
-    auto j = result
-                 ? result_to_json(*result)
-                 : error_result_to_json(
-                       result.error(),
-                       sink.session_id.empty() ? request.session_id : sink.session_id, elapsed());
+    auto j = result ? result_to_json(*result)
+                    : error_result_to_json(result.error(), started_or(sink.session_id, request),
+                                           elapsed());
     std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << std::endl;
     return result ? exit_code_for_result(*result) : exit_code_for(result.error());
   }

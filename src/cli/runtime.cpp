@@ -88,6 +88,17 @@ class RealTaskRunner final : public TaskRunner {
     return engine.run(run, std::move(stop));
   }
 
+  Result<void> check(const TaskRequest& request) override {
+    if (auto ready = finish_loading(); !ready) return ready;
+    engine::RegistryToolHost host(*tools_, policy_, nullptr);
+    engine::NullSink events;
+    engine::Engine engine(*catalog_, *models_, host, nullptr, *prompts_, events, limits_, ctx_.log);
+    engine::RunRequest run;
+    run.agent = request.agent;
+    run.model = request.model;
+    return engine.check(run);
+  }
+
   Result<std::string> latest_session(const fs::path& cwd) override {
     if (auto ready = finish_loading(); !ready) return tl::make_unexpected(ready.error());
     std::error_code ec;

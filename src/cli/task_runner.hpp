@@ -45,6 +45,10 @@ class TaskRunner {
   [[nodiscard]] virtual Result<engine::RunResult> run(const TaskRequest& request,
                                                       engine::EventSink& events,
                                                       std::stop_token stop) = 0;
+  /// Whether `request` could start, without running it: everything a task needs loads (tools,
+  /// sandbox, store) and its agent and model resolve to a configured provider. A failure here is
+  /// not the task's: `agentry batch` stops before its first task rather than record it for each.
+  [[nodiscard]] virtual Result<void> check(const TaskRequest& /*request*/) { return {}; }
   /// The id of the most recent top-level session started in `cwd` (for --continue).
   [[nodiscard]] virtual Result<std::string> latest_session(const std::filesystem::path& cwd) {
     return fail(ErrorCode::kNotFound, "no earlier session in this directory", cwd.string(),

@@ -430,11 +430,23 @@ Result<RunResult> Engine::run_session(const RunRequest& request, const Frame& fr
   }
   auto agent = pick_agent(agent_name);
   if (!agent) return tl::make_unexpected(agent.error());
-  const std::string& spec = request.model.empty() ? (*agent)->model : request.model;
-  auto binding = models_.resolve(spec, frame.inherited);
+  auto binding = bind_model(**agent, request, frame.inherited);
   if (!binding) return tl::make_unexpected(binding.error());
   Session session(*this, **agent, std::move(*binding), frame, resolved, std::move(stop));
   return session.run();
+}
+
+Result<ModelBinding> Engine::bind_model(const agents::AgentDefinition& agent,
+                                        const RunRequest& request, const ModelBinding* inherited) {
+  return models_.resolve(request.model.empty() ? agent.model : request.model, inherited);
+}
+
+Result<void> Engine::check(const RunRequest& request) {
+  return pick_agent(request.agent)
+      .and_then([&](const agents::AgentDefinition* agent) {
+        return bind_model(*agent, request, nullptr);
+      })
+      .transform([](const ModelBinding&) {});
 }
 
 Result<RunResult> Engine::run(const RunRequest& request, std::stop_token stop) {

@@ -70,11 +70,19 @@ class Engine {
   /// The agent a request goes to: the named one, or the default primary agent.
   [[nodiscard]] Result<const agents::AgentDefinition*> pick_agent(const std::string& name) const;
 
+  /// Whether a new top-level run of `request` could start, without starting it: its agent and
+  /// its model's provider (config errors). `agentry batch` asks before its first task.
+  [[nodiscard]] Result<void> check(const RunRequest& request);
+
  private:
   struct Frame;
   class Session;
   [[nodiscard]] Result<RunResult> run_session(const RunRequest& request, const Frame& frame,
                                               std::stop_token stop);
+  /// The model `agent` runs `request` with: --model, else the agent's own.
+  [[nodiscard]] Result<ModelBinding> bind_model(const agents::AgentDefinition& agent,
+                                                const RunRequest& request,
+                                                const ModelBinding* inherited);
 
   AgentCatalog& agents_;
   ModelResolver& models_;

@@ -48,6 +48,7 @@ const Corpus& corpus() {
 }  // namespace
 
 TEST_CASE("the corpus loads: 372 agents, zero errors") {
+  if (testing::skip_without_shared("corpus/agents")) return;
   const Corpus& c = corpus();
   CHECK(c.result.agents.size() == 372);
   CHECK(c.result.error_count() == 0);
@@ -58,6 +59,7 @@ TEST_CASE("the corpus loads: 372 agents, zero errors") {
 }
 
 TEST_CASE("corpus: a comma-separated tools string becomes a list") {
+  if (testing::skip_without_shared("corpus/agents")) return;
   const AgentDefinition& def = corpus().at(
       "VoltAgent__awesome-claude-code-subagents/categories/02-language-specialists/"
       "rust-engineer.md");
@@ -70,6 +72,7 @@ TEST_CASE("corpus: a comma-separated tools string becomes a list") {
 }
 
 TEST_CASE("corpus: a name taken from the path under a hidden .opencode/agents/") {
+  if (testing::skip_without_shared("corpus/agents")) return;
   const AgentDefinition& def =
       corpus().at("the-perfect-developer__the-perfect-opencode/.opencode/agents/code-analyst.md");
   CHECK(def.name == "code-analyst");
@@ -84,6 +87,7 @@ TEST_CASE("corpus: a name taken from the path under a hidden .opencode/agents/")
 }
 
 TEST_CASE("corpus: a description with an unquoted colon is recovered, with a warning") {
+  if (testing::skip_without_shared("corpus/agents")) return;
   const std::string file =
       "VoltAgent__awesome-claude-code-subagents/categories/08-business-product/"
       "backlog-grooming.md";
@@ -106,6 +110,7 @@ TEST_CASE("corpus: a description with an unquoted colon is recovered, with a war
 }
 
 TEST_CASE("corpus: a block-scalar description and the empty tools: []") {
+  if (testing::skip_without_shared("corpus/agents")) return;
   const AgentDefinition& def = corpus().at(
       "wshobson__agents/plugins/arm-cortex-microcontrollers/agents/"
       "arm-cortex-expert.md");
@@ -122,6 +127,7 @@ TEST_CASE("corpus: a block-scalar description and the empty tools: []") {
 }
 
 TEST_CASE("corpus: an opencode primary agent with a folded description and no name") {
+  if (testing::skip_without_shared("corpus/agents")) return;
   const AgentDefinition& def =
       corpus().at("the-perfect-developer__the-perfect-opencode/.opencode/agents/orchestrix.md");
   CHECK(def.name == "orchestrix");
@@ -131,6 +137,7 @@ TEST_CASE("corpus: an opencode primary agent with a folded description and no na
 }
 
 TEST_CASE("corpus: an unknown model alias is a warning, the agent still loads") {
+  if (testing::skip_without_shared("corpus/agents")) return;
   const std::string file = "wshobson__agents/plugins/agent-teams/agents/team-lead.md";
   const AgentDefinition& def = corpus().at(file);
   CHECK(def.model == "fable");

@@ -313,6 +313,14 @@ TEST_CASE("run: a model answering 401 exits 1, naming the URL and never the key"
   CHECK(lines.back()["is_error"] == true);
   CHECK(lines.back()["error"]["code"] == "auth");
   CHECK(s.out.find("31337") == std::string::npos);
+  // The session had started (turn.started names it) before the provider refused: the error
+  // result names it too, rather than null.
+  std::string started;
+  for (const auto& line : lines) {
+    if (line["type"] == "turn.started") started = line.value("session_id", "");
+  }
+  REQUIRE(started.size() == 26);
+  CHECK(lines.back()["session_id"] == started);
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 #include "support/temp_dir.hpp"
 
+#include <cstdlib>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 #include <stdexcept>
 #include <stdlib.h>
@@ -43,7 +45,20 @@ fs::path fixtures_dir() {
   return AGENTRY_TEST_FIXTURES;
 }
 fs::path shared_dir() {
+  // The variable's name inside a string literal is not the macro of build_paths.hpp.
+  const char* override_dir = std::getenv("AGENTRY_SHARED_DIR");
+  if (override_dir != nullptr && *override_dir != '\0') return fs::weakly_canonical(override_dir);
   return fs::weakly_canonical(AGENTRY_SHARED_DIR);
+}
+
+bool skip_without_shared(const fs::path& relative) {
+  fs::path needed = shared_dir() / relative;
+  std::error_code ec;
+  if (fs::is_directory(needed, ec)) return false;
+  // Exactly the SKIP_REGULAR_EXPRESSION of tests/CMakeLists.txt.
+  std::cout << "agentry-test-skipped: needs " << needed.string()
+            << " (../shared beside the checkout, or AGENTRY_SHARED_DIR)" << std::endl;
+  return true;
 }
 
 std::string read_file(const fs::path& path) {

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cstdlib>
 #include <map>
+#include <set>
 #include <system_error>
 #include <thread>
+#include <utility>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -68,6 +70,26 @@ Result<std::pair<fs::path, bool>> workspace_root(const BatchOptions& options,
   return std::pair{fs::path(pattern), true};
 }
 
+/// Asks the runner whether each distinct (agent, model) of the tasks to run could start. A
+/// failure (no provider configured, a bad key variable, tools that do not load) is not a task's:
+/// it stops the batch before its first task instead of being recorded as every task's error.
+Result<void> check_runnable(const std::vector<const BatchTask*>& tasks, TaskRunner& runner) {
+  std::set<std::pair<std::string, std::string>> checked;
+  for (const auto* task : tasks) {
+    if (!checked.emplace(task->agent, task->model).second) continue;
+    TaskRequest request;
+    request.agent = task->agent;
+    request.model = task->model;
+    request.cwd = task->cwd;
+    if (auto ready = runner.check(request); !ready) {
+      Error error = ready.error();
+      error.hint += std::string(error.hint.empty() ? "" : "; ") + "no task was run";
+      return tl::make_unexpected(std::move(error));
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 fs::path default_results_path(const fs::path& task_file, const Shard& shard) {
@@ -108,6 +130,14 @@ Result<int> run_batch(const BatchOptions& options, BatchServices& services, std:
                                 plan.already_done, plan.shard_tasks.size(),
                                 plan.shard_tasks.size() == 1 ? "" : "s", results.string());
   }
+  if (plan.rerun_outside_errors > 0) {
+    services.err << fmt::format(
+        "running again {} task{} that ended in an error outside the task (provider, network, "
+        "key or config)\n",
+        plan.rerun_outside_errors, plan.rerun_outside_errors == 1 ? "" : "s");
+  }
+  if (auto ready = check_runnable(plan.to_run, services.runner); !ready)
+    return tl::make_unexpected(ready.error());
 
   std::map<std::string, bool> writes;
   {

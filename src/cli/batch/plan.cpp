@@ -20,6 +20,9 @@ Plan make_plan(const std::vector<BatchTask>& tasks, const store::BatchJournal& j
     plan.latest[task.id] = *record;
     if (options.retry_failed && record_status(*record) != TaskStatus::kOk) {
       plan.to_run.push_back(&task);
+    } else if (ended_outside_the_task(*record)) {
+      plan.to_run.push_back(&task);
+      ++plan.rerun_outside_errors;
     } else {
       ++plan.already_done;
     }

@@ -37,6 +37,19 @@ TaskStatus record_status(const json& record) {
   return parse_status(it->get<std::string>()).value_or(TaskStatus::kError);
 }
 
+bool ended_outside_the_task(const json& record) {
+  if (record_status(record) != TaskStatus::kError) return false;
+  auto error = record.find("error");
+  if (error == record.end() || !error->is_object()) return false;
+  std::string code = error->value("code", "");
+  for (auto outside :
+       {ErrorCode::kConfig, ErrorCode::kNetwork, ErrorCode::kAuth, ErrorCode::kRateLimited}) {
+    if (code == to_string(outside)) return true;
+  }
+  // 5xx and the like; a 400 may be the task's own request (a context too long).
+  return code == to_string(ErrorCode::kHttp) && error->value("retryable", false);
+}
+
 std::string utc_timestamp(std::chrono::system_clock::time_point when) {
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(when.time_since_epoch()).count();
   std::time_t seconds = static_cast<std::time_t>(ms / 1000);

@@ -58,4 +58,9 @@ std::string utc_timestamp(std::chrono::system_clock::time_point when);
 /// The status a record holds (kError when it holds none that is known).
 TaskStatus record_status(const nlohmann::json& record);
 
+/// Whether a record is an error that came from outside the task: the provider unreachable or
+/// failing (network, a retryable HTTP status), the key refused (auth), rate limits, the
+/// configuration. Such a task is run again on resume without --retry-failed.
+bool ended_outside_the_task(const nlohmann::json& record);
+
 }  // namespace agentry::cli::batch

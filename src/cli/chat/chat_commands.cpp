@@ -1,12 +1,14 @@
 // The chat's slash commands (see slash_commands.hpp for the table and parsing).
 #include <algorithm>
 #include <chrono>
+#include <optional>
 
 #include <fmt/format.h>
 
 #include "cli/chat/chat_loop.hpp"
 #include "cli/chat/display_width.hpp"
 #include "cli/chat/markdown.hpp"
+#include "cli/chat/slash_commands.hpp"
 #include "cli/commands.hpp"
 #include "core/config.hpp"
 #include "core/text.hpp"
@@ -155,25 +157,12 @@ void ChatLoop::switch_agent(const std::string& name) {
 
 std::vector<std::string> ChatLoop::model_names() {
   if (models_) return *models_;
-  std::vector<std::string> names{"default"};
+  std::optional<llm::LlmConfig> llm;
   if (const auto& config = ctx_.config) {
-    if (auto llm = llm::load_llm_config(*config, ctx_.env)) {
-      for (const auto& p : llm->providers) {
-        names.push_back(p.model);
-        names.push_back(p.name + "/" + p.model);
-        for (const auto& m : p.models) {
-          names.push_back(m);
-          names.push_back(p.name + "/" + m);
-        }
-      }
-    }
+    if (auto loaded = llm::load_llm_config(*config, ctx_.env)) llm = std::move(*loaded);
   }
-  for (auto alias : {"sonnet", "opus", "haiku"})
-    names.emplace_back(alias);
-  std::sort(names.begin(), names.end());
-  names.erase(std::unique(names.begin(), names.end()), names.end());
-  models_ = names;
-  return names;
+  models_ = model_completions(llm ? &*llm : nullptr);
+  return *models_;
 }
 
 void ChatLoop::choose_model(const std::string& model) {

@@ -6,8 +6,32 @@
 
 #include "core/edit_distance.hpp"
 #include "core/text.hpp"
+#include "llm/model_selection.hpp"
+#include "llm/provider_config.hpp"
 
 namespace agentry::cli::chat {
+
+std::vector<std::string> model_completions(const llm::LlmConfig* config) {
+  std::vector<std::string> names{"default", "sonnet", "opus", "haiku"};
+  auto add = [&names](const llm::ProviderConfig& p, const std::string& model) {
+    names.push_back(model);
+    names.push_back(p.name + "/" + model);
+  };
+  if (config != nullptr) {
+    for (const auto& p : config->providers) {
+      add(p, p.model);
+      for (const auto& m : p.models)
+        add(p, m);
+      // The same table select_model resolves with: an alias offered here is one it accepts.
+      for (const auto& [alias, target] : llm::provider_aliases(p))
+        add(p, alias);
+    }
+  }
+  std::erase(names, std::string());
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
+}
 
 namespace {
 

@@ -9,6 +9,10 @@
 #include <string_view>
 #include <vector>
 
+namespace agentry::llm {
+struct LlmConfig;
+}
+
 namespace agentry::cli::chat {
 
 struct SlashCommandSpec {
@@ -16,6 +20,11 @@ struct SlashCommandSpec {
   std::string_view args;  ///< "NAME", "[MODEL]", "" …
   std::string_view help;
 };
+
+/// What `/model ` completes to: "default", each provider's models (bare and as PROVIDER/MODEL)
+/// and every alias usable on it (the built-in sonnet/opus/haiku and the user's `aliases:`, bare
+/// and as PROVIDER/ALIAS), sorted, without duplicates. Null config: "default" and the built-ins.
+std::vector<std::string> model_completions(const llm::LlmConfig* config);
 
 /// Every command, in the order /help lists them.
 const std::vector<SlashCommandSpec>& slash_commands();

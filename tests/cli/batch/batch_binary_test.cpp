@@ -154,6 +154,27 @@ tasks:
   CHECK(ran.out.find("3 tasks: ok 3 · failed 0 · timeout 0 · error 0") != std::string::npos);
 }
 
+TEST_CASE("no provider configured: batch stops before the first task, exit 2, as run does") {
+  TempDir dir("agentry-batch-noprovider");
+  fs::create_directories(dir.path() / "crates" / "alpha");
+  dir.write("tasks.jsonl",
+            "{\"id\": \"one\", \"prompt\": \"p1\", \"cwd\": \"crates/alpha\"}\n"
+            "{\"id\": \"two\", \"prompt\": \"p2\", \"cwd\": \"crates/alpha\"}\n");
+  auto env = batch_environment(dir.path() / "home", "");
+  env.erase("OPENAI_BASE_URL");
+  env.erase("OPENAI_API_KEY");
+  auto ran = run_agentry(dir.path(), {"batch", "tasks.jsonl"}, env);
+  CHECK(ran.exit_code == 2);
+  CHECK(ran.err.find("no model provider is configured") != std::string::npos);
+  auto results = dir.path() / "tasks.results.jsonl";
+  if (fs::exists(results)) CHECK(read_results(results).empty());
+
+  // `run` refuses with the same message and exit code.
+  auto single = run_agentry(dir.path(), {"run", "p1"}, env);
+  CHECK(single.exit_code == 2);
+  CHECK(single.err.find("no model provider is configured") != std::string::npos);
+}
+
 TEST_CASE("a malformed task file is rejected whole, with line numbers, exit 2") {
   TempDir dir("agentry-batch-bad");
   fs::copy(fixtures_dir() / "batch" / "bad.yaml", dir.path() / "bad.yaml");

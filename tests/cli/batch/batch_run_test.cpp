@@ -7,6 +7,7 @@
 
 #include "cli/batch/fake_task_runner.hpp"
 #include "cli/batch/merge.hpp"
+#include "cli/batch/task_outcome.hpp"
 #include "store/batch_journal.hpp"
 #include "support/temp_dir.hpp"
 
@@ -160,17 +161,74 @@ TEST_CASE("failures are kept on resume, --retry-failed runs them again") {
   CHECK(by_id["c"]["usage"]["input_tokens"] == 100);
   CHECK(h.out.str().find("401 Unauthorized") != std::string::npos);
 
+  // Resumed: b's failure is kept; c's 401 came from outside the task, so c runs again.
   CHECK(h.run() == kExitFailed);
-  CHECK(h.runner.prompts().size() == 3);
+  CHECK(h.runner.prompts().size() == 4);
+  CHECK(h.runner.runs_of("pb") == 1);
+  CHECK(h.runner.runs_of("pc") == 2);
+  CHECK(h.err.str().find("running again 1 task that ended in an error outside the task") !=
+        std::string::npos);
 
   h.options.retry_failed = true;
   CHECK(h.run() == kExitFailed);  // c still fails
-  CHECK(h.runner.prompts().size() == 5);
+  CHECK(h.runner.prompts().size() == 6);
   CHECK(h.runner.runs_of("pa") == 1);
   CHECK(h.runner.runs_of("pb") == 2);
   auto after = h.results();
-  REQUIRE(after.size() == 5);
+  REQUIRE(after.size() == 6);
   CHECK(h.out.str().find("3 tasks: ok 2 · failed 0 · timeout 0 · error 1") != std::string::npos);
+}
+
+TEST_CASE("a configuration error stops the batch before its first task, the fixed rerun runs all") {
+  Harness h;
+  h.write_tasks(three_tasks());
+  h.runner.check_answer = [](const TaskRequest&) -> Result<void> {
+    return fail(ErrorCode::kConfig, "no model provider is configured", "",
+                "set OPENAI_API_KEY or ANTHROPIC_API_KEY");
+  };
+  BatchServices services{h.runner, h.processes, h.env, {"write_file"}, h.out, h.err};
+  auto stopped = run_batch(h.options, services, {});
+  REQUIRE_FALSE(stopped);
+  CHECK(stopped.error().code == ErrorCode::kConfig);
+  CHECK(exit_code_for(stopped.error()) == kExitUsage);
+  CHECK(stopped.error().message == "no model provider is configured");
+  CHECK(stopped.error().hint.find("no task was run") != std::string::npos);
+  CHECK(h.runner.prompts().empty());
+  CHECK(h.results().empty());
+  // The three tasks share (agent, model): asked once, not once per task.
+  CHECK(h.runner.checks() == 1);
+
+  h.runner.check_answer = {};
+  CHECK(h.run() == kExitOk);
+  CHECK(h.runner.prompts().size() == 3);
+  CHECK(h.out.str().find("3 tasks: ok 3") != std::string::npos);
+}
+
+TEST_CASE("on resume, errors from outside the task run again and the task's own are kept") {
+  struct Case {
+    const char* status;
+    json error;
+    bool again;
+  };
+  auto error = [](const char* code, bool retryable = false) {
+    return json{{"code", code}, {"message", "m"}, {"retryable", retryable}};
+  };
+  const std::vector<Case> cases{
+      {"error", error("config"), true},     {"error", error("network", true), true},
+      {"error", error("auth"), true},       {"error", error("rate_limited", true), true},
+      {"error", error("http", true), true}, {"error", error("http"), false},
+      {"error", error("tool"), false},      {"error", error("limit"), false},
+      {"error", error("parse"), false},     {"error", json(nullptr), false},
+      {"timeout", error("timeout"), false}, {"failed", json(nullptr), false},
+      {"ok", json(nullptr), false},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.status);
+    CAPTURE(c.error.dump());
+    json record{{"id", "a"}, {"status", c.status}};
+    if (!c.error.is_null()) record["error"] = c.error;
+    CHECK(ended_outside_the_task(record) == c.again);
+  }
 }
 
 TEST_CASE("a key that a check prints is cut out of its result line") {

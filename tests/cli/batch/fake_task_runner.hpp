@@ -34,6 +34,13 @@ class FakeTaskRunner : public TaskRunner {
   }
 
   void add_agent(agents::AgentDefinition agent) { agents_.push_back(std::move(agent)); }
+  /// What check() answers (default: every request could start); may change between batches.
+  std::function<Result<void>(const TaskRequest&)> check_answer;
+  Result<void> check(const TaskRequest& request) override {
+    ++checks_;
+    return check_answer ? check_answer(request) : Result<void>{};
+  }
+  int checks() const { return checks_.load(); }
 
   std::vector<const agents::AgentDefinition*> agents() const override {
     std::vector<const agents::AgentDefinition*> out;
@@ -85,6 +92,7 @@ class FakeTaskRunner : public TaskRunner {
   Behaviour behaviour_;
   std::vector<agents::AgentDefinition> agents_;
   std::atomic<int> in_flight_{0};
+  std::atomic<int> checks_{0};
   mutable std::mutex mutex_;
   int peak_ = 0;
   std::vector<std::string> prompts_;

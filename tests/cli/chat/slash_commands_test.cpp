@@ -1,6 +1,10 @@
 #include "cli/chat/slash_commands.hpp"
 
+#include <algorithm>
+
 #include <doctest/doctest.h>
+
+#include "llm/provider_config.hpp"
 
 namespace agentry::cli::chat {
 
@@ -77,6 +81,33 @@ TEST_CASE("completing @paths anywhere in the message") {
   CHECK(c.end == 14);
   CHECK(c.candidates == std::vector<std::string>{"@src/lib.rs"});
   CHECK(complete_input("@C", 2, sources).candidates == std::vector<std::string>{"@Cargo.toml"});
+}
+
+TEST_CASE("/model completes the user's configured aliases, bare and under their provider") {
+  llm::LlmConfig config;
+  llm::ProviderConfig local;
+  local.name = "local";
+  local.kind = llm::ProviderKind::kOpenAi;
+  local.model = "qwen2.5-coder";
+  local.models = {"llama3.1"};
+  local.aliases = {{"fast", "llama3.1"}, {"sonnet", "qwen2.5-coder"}};
+  config.providers.push_back(local);
+  auto names = model_completions(&config);
+  auto has = [&names](const std::string& name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+  };
+  for (const char* name :
+       {"default", "fast", "local/fast", "qwen2.5-coder", "local/qwen2.5-coder", "llama3.1",
+        "local/llama3.1", "sonnet", "local/sonnet", "opus", "local/haiku"}) {
+    CAPTURE(name);
+    CHECK(has(name));
+  }
+  CHECK(std::is_sorted(names.begin(), names.end()));
+  CHECK(std::adjacent_find(names.begin(), names.end()) == names.end());
+
+  // No config: the default and the built-in aliases, nothing empty.
+  CHECK(model_completions(nullptr) ==
+        std::vector<std::string>{"default", "haiku", "opus", "sonnet"});
 }
 
 }  // namespace agentry::cli::chat
