@@ -13,16 +13,25 @@ using nlohmann::json;
 
 namespace {
 
-/// Message content as text: a string, null, or an array of typed parts.
-std::string content_text(const json& content) {
-  if (content.is_string()) return content.get<std::string>();
-  std::string out;
-  if (content.is_array()) {
-    for (const auto& part : content) {
-      if (part.is_object() && part.value("type", "") == "text") out += part.value("text", "");
+/// The text a reasoning part holds: a string, or parts (strings or `{"text": ...}` objects),
+/// read as far as they go; reasoning is never the answer, so an odd shape there is not an error.
+void append_reasoning(const json& value, std::string& out) {
+  if (value.is_string()) {
+    out += value.get_ref<const std::string&>();
+  } else if (value.is_array()) {
+    for (const auto& item : value)
+      append_reasoning(item, out);
+  } else if (value.is_object()) {
+    for (const char* key : {"text", "thinking", "reasoning"}) {
+      if (auto it = value.find(key); it != value.end()) append_reasoning(*it, out);
     }
   }
-  return out;
+}
+
+Error unreadable_content(std::string what) {
+  return Error(ErrorCode::kParse, fmt::format("the answer's content cannot be read: {}", what), "",
+               "the server sent a content shape agentry does not know (it reads a string or "
+               "text, refusal, thinking and reasoning parts); report it with the response");
 }
 
 std::string arguments_from_wire(const json& function) {
@@ -34,6 +43,42 @@ std::string arguments_from_wire(const json& function) {
 }
 
 }  // namespace
+
+Result<ContentParts> openai_content(const json& content) {
+  ContentParts out;
+  if (content.is_null()) return out;
+  if (content.is_string()) {
+    out.text = content.get<std::string>();
+    return out;
+  }
+  if (!content.is_array()) {
+    return tl::make_unexpected(unreadable_content(
+        fmt::format("it is a {}, not a string or a list of parts", content.type_name())));
+  }
+  std::size_t number = 0;
+  for (const auto& part : content) {
+    ++number;
+    auto type = part.is_object() ? part.find("type") : part.end();
+    if (!part.is_object() || type == part.end() || !type->is_string()) {
+      return tl::make_unexpected(
+          unreadable_content(fmt::format("part {} is not an object with a `type`", number)));
+    }
+    const auto& name = type->get_ref<const std::string&>();
+    if (name == "thinking" || name == "reasoning") {
+      if (auto it = part.find(name); it != part.end()) append_reasoning(*it, out.reasoning);
+      continue;
+    }
+    const char* key = name == "text" ? "text" : name == "refusal" ? "refusal" : nullptr;
+    auto value = key ? part.find(key) : part.end();
+    if (!key || value == part.end() || !value->is_string()) {
+      return tl::make_unexpected(unreadable_content(
+          key ? fmt::format("part {} (type '{}') has no string `{}`", number, name, key)
+              : fmt::format("part {} has the unknown type '{}'", number, excerpt(name))));
+    }
+    out.text += value->get_ref<const std::string&>();
+  }
+  return out;
+}
 
 json openai_request_json(const CompletionRequest& request, const OpenAiOptions& options) {
   json messages = json::array();
@@ -141,7 +186,9 @@ Result<Completion> parse_openai_response(const json& body, ToolCallIdSource& ids
   Completion c;
   c.model = body.value("model", "");
   c.message.role = Role::kAssistant;
-  c.message.text = content_text(message.value("content", json()));
+  auto content = openai_content(message.value("content", json()));
+  if (!content) return tl::make_unexpected(content.error());
+  c.message.text = std::move(content->text);
   if (auto calls = message.find("tool_calls"); calls != message.end() && calls->is_array()) {
     for (const auto& call : *calls) {
       if (!call.is_object()) continue;
