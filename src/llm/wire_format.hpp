@@ -64,6 +64,14 @@ class WireFormat {
   [[nodiscard]] virtual Result<std::string> request_body(
       const CompletionRequest& request) const = 0;
   virtual std::unique_ptr<StreamDecoder> stream_decoder() const = 0;
+  /// The request body that continues a paused turn: `request` followed by an assistant message
+  /// of `paused_content` (the content of every paused response so far, as received).
+  [[nodiscard]] virtual Result<std::string> continuation_body(
+      const CompletionRequest& request, const nlohmann::json& paused_content) const {
+    (void)request;
+    (void)paused_content;
+    return fail(ErrorCode::kInternal, "this API has no paused turns to continue");
+  }
   /// Parses a whole (non-streamed) response body.
   [[nodiscard]] virtual Result<Completion> parse_response(std::string_view body) const = 0;
 };
