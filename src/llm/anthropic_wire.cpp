@@ -109,7 +109,7 @@ void anthropic_usage(const json& usage, Usage& into) {
 
 Result<Completion> parse_anthropic_response(const json& body) {
   if (!body.is_object()) return fail(ErrorCode::kParse, "the response is not a JSON object");
-  if (body.value("type", "") == "error") {
+  if (member_text(body, "type") == "error") {
     ServerError server = parse_server_error(body);
     Error error(ErrorCode::kHttp,
                 fmt::format("the server answered with an error: {}", server.message));
@@ -121,18 +121,18 @@ Result<Completion> parse_anthropic_response(const json& body) {
     return fail(ErrorCode::kParse, "the response has no content array");
   }
   Completion c;
-  c.model = body.value("model", "");
+  c.model = member_text(body, "model");
   c.message.role = Role::kAssistant;
   for (const auto& block : *content) {
     if (!block.is_object()) continue;
-    std::string type = block.value("type", "");
+    std::string type = member_text(block, "type");
     if (type == "text") {
-      c.message.text += block.value("text", "");
+      c.message.text += member_text(block, "text");
     } else if (type == "tool_use") {
       json input = block.value("input", json::object());
       ToolCall call;
-      call.id = block.value("id", "");
-      call.name = block.value("name", "");
+      call.id = member_text(block, "id");
+      call.name = member_text(block, "name");
       call.raw_arguments = input.dump(-1, ' ', false, json::error_handler_t::replace);
       call.arguments = std::move(input);
       c.message.tool_calls.push_back(std::move(call));

@@ -182,9 +182,9 @@ Result<Completion> parse_openai_response(const json& body, ToolCallIdSource& ids
     return fail(ErrorCode::kParse, "the response has no choices");
   }
   const json& choice = (*choices)[0];
-  const json message = choice.value("message", json::object());
+  const json message = member_object(choice, "message");
   Completion c;
-  c.model = body.value("model", "");
+  c.model = member_text(body, "model");
   c.message.role = Role::kAssistant;
   auto content = openai_content(message.value("content", json()));
   if (!content) return tl::make_unexpected(content.error());
@@ -192,11 +192,11 @@ Result<Completion> parse_openai_response(const json& body, ToolCallIdSource& ids
   if (auto calls = message.find("tool_calls"); calls != message.end() && calls->is_array()) {
     for (const auto& call : *calls) {
       if (!call.is_object()) continue;
-      const json function = call.value("function", json::object());
+      const json function = member_object(call, "function");
       std::string id = call.value("id", json()).is_string() ? call["id"].get<std::string>() : "";
       if (id.empty()) id = ids.next();
-      c.message.tool_calls.push_back(
-          make_tool_call(std::move(id), function.value("name", ""), arguments_from_wire(function)));
+      c.message.tool_calls.push_back(make_tool_call(std::move(id), member_text(function, "name"),
+                                                    arguments_from_wire(function)));
     }
   }
   json reason = choice.value("finish_reason", json());

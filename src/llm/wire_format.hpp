@@ -52,6 +52,19 @@ inline std::optional<std::int64_t> token_count(const nlohmann::json& value) {
   return static_cast<std::int64_t>(d);
 }
 
+/// obj[key] when it is a string, else "": a server may send anything there, and json::value()
+/// throws on a type it did not expect.
+inline std::string member_text(const nlohmann::json& obj, const char* key) {
+  auto it = obj.is_object() ? obj.find(key) : obj.end();
+  return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+/// obj[key] when it is an object, else an empty object.
+inline nlohmann::json member_object(const nlohmann::json& obj, const char* key) {
+  auto it = obj.is_object() ? obj.find(key) : obj.end();
+  return it != obj.end() && it->is_object() ? *it : nlohmann::json::object();
+}
+
 /// One API's request and response formats.
 class WireFormat {
  public:

@@ -104,4 +104,20 @@ TEST_CASE(
   CHECK(parsed.error().code == ErrorCode::kParse);
 }
 
+TEST_CASE("openai whole answer: fields of the wrong type are no exception") {
+  ToolCallIdSource ids;
+  Result<Completion> c = fail(ErrorCode::kInternal, "not run");
+  REQUIRE_NOTHROW(c = parse_openai_response(nlohmann::json::parse(R"({"model": 5, "choices": [
+        {"index": 0, "message": "hello", "finish_reason": "stop"}]})"),
+                                            ids));
+  REQUIRE(c.has_value());
+  CHECK(c->message.text.empty());
+  REQUIRE_NOTHROW(c = parse_openai_response(nlohmann::json::parse(R"({"choices": [{"message":
+        {"content": "x", "tool_calls": [{"id": "c1", "function": {"name": 4, "arguments": "{}"}},
+                                        {"id": "c2", "function": "grep"}]}}]})"),
+                                            ids));
+  REQUIRE(c.has_value());
+  CHECK(c->message.tool_calls.size() == 2);
+}
+
 }  // namespace agentry::llm
