@@ -19,10 +19,22 @@ json input_of(const ScriptToolCall& call) {
   return parsed.is_discarded() ? json::object() : parsed;
 }
 
+/// The blocks sent before the text: the thinking block, then the script's server blocks.
+json leading_blocks(const Turn& turn) {
+  json blocks = json::array();
+  if (!turn.thinking.empty()) {
+    blocks.push_back(
+        {{"type", "thinking"}, {"thinking", turn.thinking}, {"signature", "fake-signature"}});
+  }
+  for (const auto& b : turn.server_blocks)
+    blocks.push_back(b);
+  return blocks;
+}
+
 class AnthropicRenderer final : public Renderer {
  public:
   std::string whole_body(const Turn& turn, const RequestView& request) const override {
-    json content = json::array();
+    json content = leading_blocks(turn);
     if (!turn.text.empty()) content.push_back({{"type", "text"}, {"text", turn.text}});
     for (const auto& c : turn.tool_calls) {
       content.push_back(
@@ -74,6 +86,31 @@ class AnthropicRenderer final : public Renderer {
         stop(i);
       }
     };
+    for (const auto& block : leading_blocks(turn)) {
+      // As the API streams them: thinking and signature, and tool input, come as deltas.
+      json start = block;
+      std::vector<json> deltas;
+      if (auto it = block.find("thinking"); it != block.end() && it->is_string()) {
+        start["thinking"] = "";
+        for (const auto& piece : split_text(it->get<std::string>(), s.text_chunk_chars))
+          deltas.push_back({{"type", "thinking_delta"}, {"thinking", piece}});
+      }
+      if (auto it = block.find("signature"); it != block.end() && it->is_string()) {
+        start.erase("signature");
+        deltas.push_back({{"type", "signature_delta"}, {"signature", *it}});
+      }
+      if (auto it = block.find("input"); it != block.end()) {
+        start["input"] = json::object();
+        deltas.push_back({{"type", "input_json_delta"}, {"partial_json", it->dump()}});
+      }
+      emit("content_block_start",
+           {{"type", "content_block_start"}, {"index", index}, {"content_block", start}});
+      for (const auto& d : deltas) {
+        emit("content_block_delta",
+             {{"type", "content_block_delta"}, {"index", index}, {"delta", d}});
+      }
+      close(index++);
+    }
     if (!turn.text.empty()) {
       emit("content_block_start", {{"type", "content_block_start"},
                                    {"index", index},

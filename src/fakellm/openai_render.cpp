@@ -31,12 +31,28 @@ json arguments_value(const ScriptToolCall& call, const Shape& shape) {
   return call.arguments;
 }
 
+/// Text as one content part of `type` (Magistral wraps a thinking part's text in parts again).
+json content_part(const char* type, const std::string& text) {
+  if (std::string_view(type) == "thinking") {
+    return {{"type", "thinking"}, {"thinking", json::array({{{"type", "text"}, {"text", text}}})}};
+  }
+  return {{"type", type}, {"text", text}};
+}
+
 class OpenAiRenderer final : public Renderer {
  public:
   std::string whole_body(const Turn& turn, const RequestView& request) const override {
     json message = {{"role", "assistant"},
                     {"content", turn.text.empty() && !turn.tool_calls.empty() ? json(nullptr)
                                                                               : json(turn.text)}};
+    if (turn.shape.content_parts) {
+      json parts = json::array();
+      if (!turn.thinking.empty()) parts.push_back(content_part("thinking", turn.thinking));
+      if (!turn.text.empty()) parts.push_back(content_part("text", turn.text));
+      message["content"] = std::move(parts);
+    } else if (!turn.thinking.empty()) {
+      message["reasoning_content"] = turn.thinking;
+    }
     if (!turn.tool_calls.empty()) {
       json calls = json::array();
       for (const auto& c : turn.tool_calls) {
@@ -91,8 +107,16 @@ class OpenAiRenderer final : public Renderer {
                                      .dump()));
     }
     delta({{"role", "assistant"}, {"content", ""}});
+    for (const auto& piece : split_text(turn.thinking, s.text_chunk_chars)) {
+      if (s.content_parts) {
+        delta({{"content", json::array({content_part("thinking", piece)})}});
+      } else {
+        delta({{"reasoning_content", piece}});
+      }
+    }
     for (const auto& piece : split_text(turn.text, s.text_chunk_chars)) {
-      delta({{"content", piece}});
+      delta({{"content",
+              s.content_parts ? json::array({content_part("text", piece)}) : json(piece)}});
       if (s.comments && events.size() == 4)
         events.push_back(": ping - 2026-11-20 10:00:00" + s.line_end + s.line_end);
     }

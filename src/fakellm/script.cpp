@@ -36,6 +36,9 @@ const std::set<std::string, std::less<>> kTurnKeys = {"when",
                                                       "empty_first_chunk",
                                                       "overlap_blocks",
                                                       "unknown_event",
+                                                      "content_parts",
+                                                      "thinking",
+                                                      "server_blocks",
                                                       "model"};
 const std::set<std::string, std::less<>> kFaultKeys = {"times",
                                                        "status",
@@ -158,6 +161,16 @@ Result<Turn> parse_turn(const json& j, const std::string& where) {
   }
   AGENTRY_TRY(r.get("text", t.text));
   AGENTRY_TRY(r.get("finish_reason", t.finish_reason));
+  AGENTRY_TRY(r.get("thinking", t.thinking));
+  if (auto blocks = j.find("server_blocks"); blocks != j.end() && !blocks->is_null()) {
+    bool mappings = blocks->is_array();
+    for (const auto& b : mappings ? *blocks : json::array())
+      mappings = mappings && b.is_object();
+    if (!mappings)
+      return fail(ErrorCode::kConfig,
+                  fmt::format("{}: `server_blocks` must be a list of mappings", where));
+    t.server_blocks = *blocks;
+  }
   if (auto calls = j.find("tool_calls"); calls != j.end() && !calls->is_null()) {
     if (!calls->is_array())
       return fail(ErrorCode::kConfig, fmt::format("{}: `tool_calls` must be a list", where));
@@ -209,6 +222,7 @@ Result<Turn> parse_turn(const json& j, const std::string& where) {
   AGENTRY_TRY(r.get("empty_first_chunk", s.empty_first_chunk));
   AGENTRY_TRY(r.get("overlap_blocks", s.overlap_blocks));
   AGENTRY_TRY(r.get("unknown_event", s.unknown_event));
+  AGENTRY_TRY(r.get("content_parts", s.content_parts));
   AGENTRY_TRY(r.get("model", s.model));
   if (s.argument_fragment_chars < 1) s.argument_fragment_chars = 1;
   if (auto faults = j.find("faults"); faults != j.end() && !faults->is_null()) {

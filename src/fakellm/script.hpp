@@ -25,7 +25,13 @@
 /// delay_ms, drip_tokens_per_second, text_chunk_chars (0: word by word),
 /// argument_fragment_chars, sse_no_space, line_end (lf | crlf | cr), comments, omit_done,
 /// bom, write_split_bytes, whole_tool_calls (Ollama), missing_ids, arguments_as_object,
-/// empty_first_chunk (Azure), overlap_blocks and unknown_event (Anthropic), model.
+/// empty_first_chunk (Azure), overlap_blocks and unknown_event (Anthropic), model,
+/// content_parts (OpenAI: content as a list of typed parts, as Mistral's Magistral sends it).
+/// Content keys besides text and tool_calls: `thinking` (reasoning text: OpenAI sends it as
+/// `thinking` parts with content_parts, else as `reasoning_content`; Anthropic as a thinking
+/// block with a signature) and `server_blocks` (Anthropic: content blocks sent as given before
+/// the text, e.g. server_tool_use and web_search_tool_result; with `finish_reason: pause_turn`
+/// they script a paused turn).
 /// Fault keys: times, status, retry_after, retry_after_ms, x_should_retry, error_type,
 /// error_code, error_message, body, delay_ms, drip_tokens_per_second, cut_after_bytes,
 /// malformed_after_events, error_after_events, close_without_response, endless (text | comments |
@@ -67,6 +73,7 @@ struct Shape {
   bool empty_first_chunk = false;
   bool overlap_blocks = false;
   bool unknown_event = false;
+  bool content_parts = false;
   std::string model;  ///< "" answers with the requested model
 };
 
@@ -95,6 +102,8 @@ struct Turn {
   std::optional<int> when_request;
   std::optional<std::string> when_contains;
   std::string text;
+  std::string thinking;
+  nlohmann::json server_blocks = nlohmann::json::array();
   std::vector<ScriptToolCall> tool_calls;
   std::string finish_reason;  ///< "" derives it from the content
   std::optional<Usage> usage;

@@ -25,6 +25,17 @@ json object_member(const json& obj, const char* key) {
   return it != obj.end() && it->is_object() ? *it : json::object();
 }
 
+/// Appends `text` to the string obj[key] (created when absent or not a string).
+void append_member(json& obj, const char* key, const std::string& text) {
+  if (!obj.is_object()) return;
+  auto it = obj.find(key);
+  if (it == obj.end() || !it->is_string()) {
+    obj[key] = text;
+  } else {
+    it->get_ref<std::string&>() += text;
+  }
+}
+
 int index_of(const json& obj) {
   auto it = obj.find("index");
   return it != obj.end() && it->is_number_integer() ? it->get<int>() : 0;
@@ -86,6 +97,7 @@ Result<void> AnthropicStreamDecoder::on_event(const SseEvent& event, const Strea
     b.id = str(block, "id");
     b.name = str(block, "name");
     b.initial_input = block.value("input", json::object());
+    b.raw = block;
     if (b.type == "text") {
       std::string initial = str(block, "text");
       if (!initial.empty()) {
@@ -111,6 +123,12 @@ Result<void> AnthropicStreamDecoder::on_event(const SseEvent& event, const Strea
       std::size_t before = b.json.size();
       b.json += str(delta, "partial_json");
       arguments_size_ += b.json.size() - before;
+    } else if (delta_type == "thinking_delta") {
+      append_member(b.raw, "thinking", str(delta, "thinking"));
+    } else if (delta_type == "signature_delta") {
+      append_member(b.raw, "signature", str(delta, "signature"));
+    } else if (delta_type == "citations_delta" && b.raw.is_object()) {
+      if (auto it = delta.find("citation"); it != delta.end()) b.raw["citations"].push_back(*it);
     }
   } else if (type == "content_block_stop") {
     close_block(index_of(data));
@@ -143,6 +161,21 @@ void AnthropicStreamDecoder::deliver_calls(const StreamSink& sink) {
   }
 }
 
+json AnthropicStreamDecoder::paused_content() const {
+  json content = json::array();
+  for (const auto& [index, block] : blocks_) {
+    json raw = block.raw.is_object() ? block.raw : json{{"type", block.type}};
+    if (block.type == "text") raw["text"] = block.text;
+    if (block.json.find_first_not_of(" \t\r\n") != std::string::npos &&
+        !json_too_deep(block.json)) {
+      json input = json::parse(block.json, nullptr, false);
+      if (!input.is_discarded()) raw["input"] = std::move(input);
+    }
+    content.push_back(std::move(raw));
+  }
+  return content;
+}
+
 Completion AnthropicStreamDecoder::finish(const StreamSink& sink) {
   deliver_calls(sink);
   Completion c;
@@ -152,6 +185,7 @@ Completion AnthropicStreamDecoder::finish(const StreamSink& sink) {
     text += block.text;
   c.message = Message::assistant(std::move(text), calls_);
   c.finish = anthropic_finish_reason(stop_reason_, !calls_.empty());
+  if (stop_reason_ == kPauseTurn) c.paused_content = paused_content();
   c.usage = usage_;
   if (usage_seen_) sink(UsageReport{usage_});
   return c;

@@ -6,6 +6,10 @@
 /// parsed once at its content_block_stop (all empty: `{}`). Tool calls are announced when the
 /// stop reason arrives (not with max_tokens: they may be cut off). `ping` and unknown events are
 /// ignored; `event: error` ends the call with the server's message. Whole at `message_stop`.
+///
+/// Every block is also kept as received (its content_block_start object with its text, thinking,
+/// signature, citations and input deltas applied, unknown types verbatim) so that a paused turn
+/// (`pause_turn`) can be sent back whole in Completion::paused_content.
 #include <map>
 #include <string>
 #include <vector>
@@ -31,10 +35,12 @@ class AnthropicStreamDecoder final : public StreamDecoder {
     std::string name;
     std::string json;  ///< joined partial_json
     nlohmann::json initial_input;
+    nlohmann::json raw;  ///< the block as received, deltas other than text and input applied
     bool closed = false;
   };
   void close_block(int index);
   void deliver_calls(const StreamSink& sink);
+  nlohmann::json paused_content() const;
 
   std::map<int, Block> blocks_;
   std::vector<ToolCall> calls_;

@@ -26,7 +26,8 @@ void push_blocks(json& messages, const char* role, json blocks) {
 
 }  // namespace
 
-json anthropic_request_json(const CompletionRequest& request, const AnthropicOptions& options) {
+json anthropic_request_json(const CompletionRequest& request, const AnthropicOptions& options,
+                            const json& paused_content) {
   json messages = json::array();
   for (const auto& m : request.messages) {
     json blocks = json::array();
@@ -58,6 +59,7 @@ json anthropic_request_json(const CompletionRequest& request, const AnthropicOpt
         break;
     }
   }
+  if (paused_content.is_array()) push_blocks(messages, "assistant", paused_content);
   json body = {{"model", request.model},
                {"max_tokens", request.max_tokens.value_or(options.default_max_tokens)},
                {"messages", std::move(messages)}};
@@ -107,7 +109,7 @@ void anthropic_usage(const json& usage, Usage& into) {
 
 Result<Completion> parse_anthropic_response(const json& body) {
   if (!body.is_object()) return fail(ErrorCode::kParse, "the response is not a JSON object");
-  if (body.value("type", "") == "error") {
+  if (member_text(body, "type") == "error") {
     ServerError server = parse_server_error(body);
     Error error(ErrorCode::kHttp,
                 fmt::format("the server answered with an error: {}", server.message));
@@ -119,26 +121,27 @@ Result<Completion> parse_anthropic_response(const json& body) {
     return fail(ErrorCode::kParse, "the response has no content array");
   }
   Completion c;
-  c.model = body.value("model", "");
+  c.model = member_text(body, "model");
   c.message.role = Role::kAssistant;
   for (const auto& block : *content) {
     if (!block.is_object()) continue;
-    std::string type = block.value("type", "");
+    std::string type = member_text(block, "type");
     if (type == "text") {
-      c.message.text += block.value("text", "");
+      c.message.text += member_text(block, "text");
     } else if (type == "tool_use") {
       json input = block.value("input", json::object());
       ToolCall call;
-      call.id = block.value("id", "");
-      call.name = block.value("name", "");
+      call.id = member_text(block, "id");
+      call.name = member_text(block, "name");
       call.raw_arguments = input.dump(-1, ' ', false, json::error_handler_t::replace);
       call.arguments = std::move(input);
       c.message.tool_calls.push_back(std::move(call));
     }
   }
   json reason = body.value("stop_reason", json());
-  c.finish = anthropic_finish_reason(reason.is_string() ? reason.get<std::string>() : "",
-                                     !c.message.tool_calls.empty());
+  std::string stop_reason = reason.is_string() ? reason.get<std::string>() : "";
+  c.finish = anthropic_finish_reason(stop_reason, !c.message.tool_calls.empty());
+  if (stop_reason == kPauseTurn) c.paused_content = *content;
   anthropic_usage(body.value("usage", json()), c.usage);
   return c;
 }
@@ -157,11 +160,16 @@ std::vector<std::pair<std::string, std::string>> AnthropicWire::headers() const 
 }
 
 Result<std::string> AnthropicWire::request_body(const CompletionRequest& request) const {
+  return continuation_body(request, nullptr);
+}
+
+Result<std::string> AnthropicWire::continuation_body(const CompletionRequest& request,
+                                                     const json& paused_content) const {
   if (request.model.empty()) {
     return fail(ErrorCode::kConfig, "no model given", "",
                 "set `model:` for the provider or pass --model");
   }
-  return anthropic_request_json(request, options_)
+  return anthropic_request_json(request, options_, paused_content)
       .dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

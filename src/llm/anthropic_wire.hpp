@@ -5,7 +5,9 @@
 /// Mapping: the system prompt goes to `system`; a core tool message becomes a user message of
 /// tool_result blocks (text after them); consecutive messages of one role are merged, since the
 /// API wants a tool_result user turn right after the assistant's tool_use turn. Thinking and
-/// other unknown blocks of answers are not kept (core Message has no place for them).
+/// other unknown blocks of answers are not kept in the Message (it has no place for them), except
+/// in a paused turn (`pause_turn`): there the whole content is kept verbatim in
+/// Completion::paused_content and continuation_body() sends it back, as Anthropic documents.
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,8 +27,14 @@ struct AnthropicOptions {
   int default_max_tokens = 4096;       ///< max_tokens is required by the API
 };
 
+/// The request for `request`; with `paused_content` (an array of content blocks), the turn is
+/// continued: they are appended as the last assistant message, merged with one before them.
 nlohmann::json anthropic_request_json(const CompletionRequest& request,
-                                      const AnthropicOptions& options);
+                                      const AnthropicOptions& options,
+                                      const nlohmann::json& paused_content = nullptr);
+
+/// The stop_reason of a turn the server paused and that must be continued.
+inline constexpr std::string_view kPauseTurn = "pause_turn";
 
 /// Maps a stop_reason string.
 FinishReason anthropic_finish_reason(std::string_view reason, bool has_tool_calls);
@@ -43,6 +51,8 @@ class AnthropicWire final : public WireFormat {
   std::string url() const override;
   std::vector<std::pair<std::string, std::string>> headers() const override;
   [[nodiscard]] Result<std::string> request_body(const CompletionRequest& request) const override;
+  [[nodiscard]] Result<std::string> continuation_body(
+      const CompletionRequest& request, const nlohmann::json& paused_content) const override;
   std::unique_ptr<StreamDecoder> stream_decoder() const override;
   [[nodiscard]] Result<Completion> parse_response(std::string_view body) const override;
 

@@ -178,11 +178,42 @@ Result<Completion> HttpProvider::complete(const CompletionRequest& request, cons
                                           std::stop_token stop) {
   auto body = wire_->request_body(request);
   if (!body) return tl::make_unexpected(decorate(body.error(), wire_->url()));
-  HttpRequest http_request{wire_->url(), wire_->headers(), std::move(*body)};
+  auto whole = exchange(std::move(*body), request.stream, sink, stop);
+  if (!whole || whole->paused_content.is_null()) return whole;
+  nlohmann::json paused = std::move(whole->paused_content);
+  whole->paused_content = nullptr;
+  for (int continuation = 1; continuation <= kMaxContinuations; ++continuation) {
+    if (log_) log_->debug("provider '{}': the server paused the turn; continuing it", name_);
+    auto next_body = wire_->continuation_body(request, paused);
+    if (!next_body) return tl::make_unexpected(decorate(next_body.error(), wire_->url()));
+    auto next = exchange(std::move(*next_body), request.stream, sink, stop);
+    if (!next) return next;
+    whole->message.text += next->message.text;
+    for (auto& call : next->message.tool_calls)
+      whole->message.tool_calls.push_back(std::move(call));
+    whole->usage += next->usage;
+    whole->finish = next->finish;
+    if (!next->model.empty()) whole->model = next->model;
+    if (next->paused_content.is_null()) return whole;
+    for (auto& block : next->paused_content)
+      paused.push_back(std::move(block));
+  }
+  return fail(ErrorCode::kLimit,
+              fmt::format("provider '{}': the server paused the turn (stop_reason pause_turn) "
+                          "{} times in a row; gave up after {} continuations",
+                          name_, kMaxContinuations + 1, kMaxContinuations),
+              redact_url(wire_->url()),
+              "a server-side tool (web search, code execution) kept running; the text so far was "
+              "delivered — ask again, or narrow the question");
+}
+
+Result<Completion> HttpProvider::exchange(std::string body, bool stream, const StreamSink& sink,
+                                          std::stop_token stop) {
+  HttpRequest http_request{wire_->url(), wire_->headers(), std::move(body)};
   const std::string shown_url = redact_url(http_request.url);
 
   for (int attempt = 0;; ++attempt) {
-    Attempt result = attempt_once(http_request, request.stream, sink, stop);
+    Attempt result = attempt_once(http_request, stream, sink, stop);
     if (result.completion) return std::move(*result.completion);
     Error error = without_secrets(std::move(result.error));
     if (!result.may_retry) return tl::make_unexpected(std::move(error));

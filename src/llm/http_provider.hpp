@@ -17,6 +17,13 @@
 /// call fails with kLimit (not retried: a server that streams without end would do it again).
 /// With the timeouts (HttpTimeouts::total) they bound a model that streams forever in bytes,
 /// memory and time.
+///
+/// Paused turns: when the server pauses a turn (Anthropic `pause_turn`: a server-side tool such
+/// as web search ran long), the call is continued here, not by the engine, because only the wire
+/// format can send the paused content back as it came (server_tool_use and result blocks, unknown
+/// blocks verbatim; core Message has no place for them), and to the engine it is one model call.
+/// Each continuation is its own request with its own retries; the completion returned joins the
+/// text and tool calls of all and sums their usage. At most kMaxContinuations, then an error.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -51,10 +58,16 @@ class HttpProvider final : public Provider {
                                             const StreamSink& sink, std::stop_token stop) override;
   const std::string& name() const override { return name_; }
 
+  /// Continuations of one paused turn before the call fails.
+  static constexpr int kMaxContinuations = 5;
+
  private:
   struct Attempt;
   Attempt attempt_once(const HttpRequest& http_request, bool stream, const StreamSink& sink,
                        std::stop_token stop);
+  /// One request body sent (retried per the policy) until it yields a completion or an error.
+  [[nodiscard]] Result<Completion> exchange(std::string body, bool stream, const StreamSink& sink,
+                                            std::stop_token stop);
   Error decorate(Error error, const std::string& url) const;
   Error limit_error(std::string_view what, std::uint64_t limit, std::string_view key,
                     std::size_t text, std::size_t arguments) const;

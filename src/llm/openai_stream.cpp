@@ -85,10 +85,14 @@ Result<void> OpenAiStreamDecoder::on_event(const SseEvent& event, const StreamSi
   for (const auto& choice : *choices) {
     if (!choice.is_object() || !is_first_choice(choice)) continue;
     if (auto delta = choice.find("delta"); delta != choice.end() && delta->is_object()) {
-      if (const auto* content = string_member(*delta, "content"); content && !content->empty()) {
-        text_ += *content;
-        delivered_ = true;
-        sink(TextDelta{*content});
+      if (auto content = delta->find("content"); content != delta->end()) {
+        auto parts = openai_content(*content);
+        if (!parts) return tl::make_unexpected(parts.error());
+        if (!parts->text.empty()) {
+          text_ += parts->text;
+          delivered_ = true;
+          sink(TextDelta{std::move(parts->text)});
+        }
       }
       if (auto tools = delta->find("tool_calls"); tools != delta->end() && tools->is_array()) {
         for (std::size_t i = 0; i < tools->size(); ++i)

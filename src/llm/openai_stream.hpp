@@ -8,6 +8,8 @@
 /// finish_reason "length" they may be cut off, so they stay in the message but are not announced
 /// as ready. The stream is whole after a finish reason or `[DONE]`: servers that never send
 /// `[DONE]` are fine. `{"error":…}` payloads end the call with the server's message.
+/// `delta.content` is read by openai_content(): a string or a list of typed parts (Magistral);
+/// thinking parts stay out of the answer, and a shape it cannot read ends the call with an error.
 #include <map>
 #include <string>
 

@@ -13,16 +13,25 @@ using nlohmann::json;
 
 namespace {
 
-/// Message content as text: a string, null, or an array of typed parts.
-std::string content_text(const json& content) {
-  if (content.is_string()) return content.get<std::string>();
-  std::string out;
-  if (content.is_array()) {
-    for (const auto& part : content) {
-      if (part.is_object() && part.value("type", "") == "text") out += part.value("text", "");
+/// The text a reasoning part holds: a string, or parts (strings or `{"text": ...}` objects),
+/// read as far as they go; reasoning is never the answer, so an odd shape there is not an error.
+void append_reasoning(const json& value, std::string& out) {
+  if (value.is_string()) {
+    out += value.get_ref<const std::string&>();
+  } else if (value.is_array()) {
+    for (const auto& item : value)
+      append_reasoning(item, out);
+  } else if (value.is_object()) {
+    for (const char* key : {"text", "thinking", "reasoning"}) {
+      if (auto it = value.find(key); it != value.end()) append_reasoning(*it, out);
     }
   }
-  return out;
+}
+
+Error unreadable_content(std::string what) {
+  return Error(ErrorCode::kParse, fmt::format("the answer's content cannot be read: {}", what), "",
+               "the server sent a content shape agentry does not know (it reads a string or "
+               "text, refusal, thinking and reasoning parts); report it with the response");
 }
 
 std::string arguments_from_wire(const json& function) {
@@ -34,6 +43,42 @@ std::string arguments_from_wire(const json& function) {
 }
 
 }  // namespace
+
+Result<ContentParts> openai_content(const json& content) {
+  ContentParts out;
+  if (content.is_null()) return out;
+  if (content.is_string()) {
+    out.text = content.get<std::string>();
+    return out;
+  }
+  if (!content.is_array()) {
+    return tl::make_unexpected(unreadable_content(
+        fmt::format("it is a {}, not a string or a list of parts", content.type_name())));
+  }
+  std::size_t number = 0;
+  for (const auto& part : content) {
+    ++number;
+    auto type = part.is_object() ? part.find("type") : part.end();
+    if (!part.is_object() || type == part.end() || !type->is_string()) {
+      return tl::make_unexpected(
+          unreadable_content(fmt::format("part {} is not an object with a `type`", number)));
+    }
+    const auto& name = type->get_ref<const std::string&>();
+    if (name == "thinking" || name == "reasoning") {
+      if (auto it = part.find(name); it != part.end()) append_reasoning(*it, out.reasoning);
+      continue;
+    }
+    const char* key = name == "text" ? "text" : name == "refusal" ? "refusal" : nullptr;
+    auto value = key ? part.find(key) : part.end();
+    if (!key || value == part.end() || !value->is_string()) {
+      return tl::make_unexpected(unreadable_content(
+          key ? fmt::format("part {} (type '{}') has no string `{}`", number, name, key)
+              : fmt::format("part {} has the unknown type '{}'", number, excerpt(name))));
+    }
+    out.text += value->get_ref<const std::string&>();
+  }
+  return out;
+}
 
 json openai_request_json(const CompletionRequest& request, const OpenAiOptions& options) {
   json messages = json::array();
@@ -137,19 +182,21 @@ Result<Completion> parse_openai_response(const json& body, ToolCallIdSource& ids
     return fail(ErrorCode::kParse, "the response has no choices");
   }
   const json& choice = (*choices)[0];
-  const json message = choice.value("message", json::object());
+  const json message = member_object(choice, "message");
   Completion c;
-  c.model = body.value("model", "");
+  c.model = member_text(body, "model");
   c.message.role = Role::kAssistant;
-  c.message.text = content_text(message.value("content", json()));
+  auto content = openai_content(message.value("content", json()));
+  if (!content) return tl::make_unexpected(content.error());
+  c.message.text = std::move(content->text);
   if (auto calls = message.find("tool_calls"); calls != message.end() && calls->is_array()) {
     for (const auto& call : *calls) {
       if (!call.is_object()) continue;
-      const json function = call.value("function", json::object());
+      const json function = member_object(call, "function");
       std::string id = call.value("id", json()).is_string() ? call["id"].get<std::string>() : "";
       if (id.empty()) id = ids.next();
-      c.message.tool_calls.push_back(
-          make_tool_call(std::move(id), function.value("name", ""), arguments_from_wire(function)));
+      c.message.tool_calls.push_back(make_tool_call(std::move(id), member_text(function, "name"),
+                                                    arguments_from_wire(function)));
     }
   }
   json reason = choice.value("finish_reason", json());

@@ -5,7 +5,8 @@
 ///
 /// Usage is normalised across APIs: input_tokens counts uncached prompt tokens
 /// (prompt_tokens − prompt_tokens_details.cached_tokens) and cache_read_tokens the cached ones,
-/// as Anthropic reports them. Reasoning text (`reasoning`, `reasoning_content`) is not kept.
+/// as Anthropic reports them. Reasoning text (`reasoning`, `reasoning_content`, and `thinking`
+/// content parts) is never part of the answer; it is not kept (core Message has no place for it).
 #include <optional>
 #include <string>
 #include <utility>
@@ -35,6 +36,20 @@ nlohmann::json openai_request_json(const CompletionRequest& request, const OpenA
 /// Maps a finish_reason string; a call list that is not empty turns stop/unknown into kToolCalls
 /// (servers report tool calls with "stop", PROTOCOLS.md §2.2).
 FinishReason openai_finish_reason(std::string_view reason, bool has_tool_calls);
+
+/// What a message's or a stream delta's `content` holds: the answer text and the model's
+/// reasoning, which is never part of the answer.
+struct ContentParts {
+  std::string text;
+  std::string reasoning;
+};
+
+/// Reads `content` in every shape servers send: a string, null, or an array of typed parts
+/// (Mistral's Magistral models: `[{"type":"thinking","thinking":[{"type":"text",...}]}]`, then
+/// `[{"type":"text","text":"..."}]`). `text` and `refusal` parts are the answer; `thinking` and
+/// `reasoning` parts are reasoning. Any other shape (a number, an object, a part of an unknown
+/// type, a text part without a string `text`) is an error, never a silently empty answer.
+[[nodiscard]] Result<ContentParts> openai_content(const nlohmann::json& content);
 
 /// Reads a usage object (null or absent: zeros).
 Usage openai_usage(const nlohmann::json& usage);

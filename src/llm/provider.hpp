@@ -47,6 +47,11 @@ struct Completion {
   Usage usage;
   FinishReason finish = FinishReason::kUnknown;
   std::string model;  ///< the model the server says answered
+  /// Null unless the server paused the turn before its end (Anthropic `pause_turn`, while a
+  /// server-side tool runs long): then the assistant content blocks exactly as received, which
+  /// must be sent back so the server continues. HttpProvider does that; its callers never see a
+  /// paused completion.
+  nlohmann::json paused_content;
 };
 
 class Provider {

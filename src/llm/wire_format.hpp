@@ -52,6 +52,19 @@ inline std::optional<std::int64_t> token_count(const nlohmann::json& value) {
   return static_cast<std::int64_t>(d);
 }
 
+/// obj[key] when it is a string, else "": a server may send anything there, and json::value()
+/// throws on a type it did not expect.
+inline std::string member_text(const nlohmann::json& obj, const char* key) {
+  auto it = obj.is_object() ? obj.find(key) : obj.end();
+  return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+/// obj[key] when it is an object, else an empty object.
+inline nlohmann::json member_object(const nlohmann::json& obj, const char* key) {
+  auto it = obj.is_object() ? obj.find(key) : obj.end();
+  return it != obj.end() && it->is_object() ? *it : nlohmann::json::object();
+}
+
 /// One API's request and response formats.
 class WireFormat {
  public:
@@ -64,6 +77,14 @@ class WireFormat {
   [[nodiscard]] virtual Result<std::string> request_body(
       const CompletionRequest& request) const = 0;
   virtual std::unique_ptr<StreamDecoder> stream_decoder() const = 0;
+  /// The request body that continues a paused turn: `request` followed by an assistant message
+  /// of `paused_content` (the content of every paused response so far, as received).
+  [[nodiscard]] virtual Result<std::string> continuation_body(
+      const CompletionRequest& request, const nlohmann::json& paused_content) const {
+    (void)request;
+    (void)paused_content;
+    return fail(ErrorCode::kInternal, "this API has no paused turns to continue");
+  }
   /// Parses a whole (non-streamed) response body.
   [[nodiscard]] virtual Result<Completion> parse_response(std::string_view body) const = 0;
 };

@@ -6,6 +6,7 @@
 
 #include <doctest/doctest.h>
 
+#include "llm/anthropic_wire.hpp"
 #include "llm_test_support.hpp"
 #include "support/fuzz_corpus.hpp"
 
@@ -61,6 +62,20 @@ TEST_CASE("anthropic stream: members that are not objects are read as empty") {
   auto input = agentry::testing::fuzz_input("anthropic_stream",
                                             "crash-fe4065d41449db8dcf9a23c8b65fd7b0f18de6f8");
   REQUIRE_NOTHROW(d = decode_anthropic(agentry::testing::fuzz_stream_body(input)));
+}
+
+// json::value() threw nlohmann::type_error out of the provider for a whole answer whose fields
+// had an unexpected type.
+TEST_CASE("anthropic whole answer: fields of the wrong type are no exception") {
+  Result<Completion> c = fail(ErrorCode::kInternal, "not run");
+  REQUIRE_NOTHROW(c = parse_anthropic_response(nlohmann::json::parse(
+                      R"({"type": 1, "model": 5, "stop_reason": "end_turn", "content": [
+        {"type": "text", "text": 7}, {"type": 3}, {"type": "text", "text": "ok"},
+        {"type": "tool_use", "id": 9, "name": null, "input": {}}]})")));
+  REQUIRE(c.has_value());
+  CHECK(c->message.text == "ok");
+  CHECK(c->model.empty());
+  CHECK(c->message.tool_calls.size() == 1);
 }
 
 }  // namespace agentry::llm

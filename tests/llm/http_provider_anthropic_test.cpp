@@ -211,5 +211,87 @@ TEST_CASE("a stream that closes before message_stop is truncated") {
   CHECK_FALSE(got.text().empty());
 }
 
+// Bug 16.4: stop_reason pause_turn was taken as the finished answer. The turn must be continued:
+// the paused content goes back exactly as it came (thinking with its signature, server tool
+// blocks, a block type agentry does not know) and the answer is the text of both responses.
+TEST_CASE("pause_turn: the turn is continued with the paused content sent back verbatim") {
+  const char* script = R"(
+- when: {turn: 1}
+  thinking: "I should search."
+  server_blocks:
+    - {type: server_tool_use, id: srvtoolu_1, name: web_search, input: {query: "rust 1.80"}}
+    - type: web_search_tool_result
+      tool_use_id: srvtoolu_1
+      content: [{type: web_search_result, url: "https://blog.rust-lang.org/", title: "Rust 1.80",
+                 encrypted_content: "EqgfCioIARgBIiQ3", page_age: null}]
+    - {type: future_block, payload: {nested: [1, "two", null]}}
+  text: "Searching the web. "
+  finish_reason: pause_turn
+  usage: {input: 100, output: 20}
+- when: {turn: 2}
+  text: "Rust 1.80 stabilised LazyLock."
+  usage: {input: 150, output: 10}
+)";
+  const json paused = json::parse(R"([
+    {"type": "thinking", "thinking": "I should search.", "signature": "fake-signature"},
+    {"type": "server_tool_use", "id": "srvtoolu_1", "name": "web_search",
+     "input": {"query": "rust 1.80"}},
+    {"type": "web_search_tool_result", "tool_use_id": "srvtoolu_1",
+     "content": [{"type": "web_search_result", "url": "https://blog.rust-lang.org/",
+                  "title": "Rust 1.80", "encrypted_content": "EqgfCioIARgBIiQ3",
+                  "page_age": null}]},
+    {"type": "future_block", "payload": {"nested": [1, "two", null]}},
+    {"type": "text", "text": "Searching the web. "}])");
+  for (bool stream : {true, false}) {
+    CAPTURE(stream);
+    Fixture f(script);
+    Collected got;
+    auto c =
+        f.provider->complete(simple_request("what is new in rust 1.80?", stream), got.sink(), {});
+    REQUIRE_MESSAGE(c.has_value(), (c ? "" : c.error().to_string()));
+    CHECK(c->message.text == "Searching the web. Rust 1.80 stabilised LazyLock.");
+    CHECK(got.text() == "Searching the web. Rust 1.80 stabilised LazyLock.");
+    CHECK(c->finish == FinishReason::kStop);
+    CHECK(c->usage == Usage{250, 30, 0, 0});
+    CHECK(c->paused_content.is_null());
+    auto requests = f.server->requests();
+    REQUIRE(requests.size() == 2);
+    json first = requests[0].json;
+    json second = requests[1].json;
+    CHECK(second["messages"].size() == 2);
+    CHECK(second["messages"][0] == first["messages"][0]);
+    CHECK(second["messages"][1] == json{{"role", "assistant"}, {"content", paused}});
+    second.erase("messages");
+    first.erase("messages");
+    CHECK(second == first);  // model, max_tokens, stream: the same request, continued
+  }
+}
+
+TEST_CASE("pause_turn: continuations are bounded, then the call fails and says so") {
+  Fixture f(R"(
+- when: {turn: 1}
+  text: "a"
+  finish_reason: pause_turn
+- when: {turn: 2}
+  server_blocks: [{type: server_tool_use, id: srvtoolu_2, name: code_execution, input: {}}]
+  text: "b"
+  finish_reason: pause_turn
+)");
+  Collected got;
+  auto c = f.provider->complete(simple_request(), got.sink(), {});
+  REQUIRE_FALSE(c.has_value());
+  CHECK(c.error().code == ErrorCode::kLimit);
+  CHECK(c.error().message.find("paused the turn") != std::string::npos);
+  CHECK(c.error().message.find("gave up after 5 continuations") != std::string::npos);
+  CHECK(got.text() == "abbbbb");
+  auto requests = f.server->requests();
+  REQUIRE(requests.size() == 1 + HttpProvider::kMaxContinuations);
+  // Each continuation carries every paused response so far, in one assistant message.
+  const json& last = requests.back().json["messages"];
+  REQUIRE(last.size() == 2);
+  CHECK(last[1]["content"].size() == 1 + 2 * 4);
+  CHECK(last[1]["content"].back() == json{{"type", "text"}, {"text", "b"}});
+}
+
 }  // namespace
 }  // namespace agentry::llm

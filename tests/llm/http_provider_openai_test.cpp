@@ -305,5 +305,31 @@ TEST_CASE(
   CHECK(server->connections() == 1);
 }
 
+// Bug 16.3 end to end: a Magistral-style answer (thinking parts, then text parts) through the
+// provider, streamed and whole. Before the fix the streamed answer was empty and the whole one
+// kept only the text by luck of its reader; thinking never belongs to the answer.
+TEST_CASE("content as a list of parts: text parts are the answer, thinking parts are not") {
+  for (bool stream : {true, false}) {
+    CAPTURE(stream);
+    CurlGlobal curl;
+    RecordedWaits waits;
+    auto server = start_fake(R"(
+- text: "2 + 2 = 4"
+  thinking: "The user asks for a sum. Two and two make four."
+  content_parts: true
+  usage: {input: 9, output: 30}
+)");
+    auto provider =
+        make_test_provider(curl, fake_provider_config(ProviderKind::kOpenAi, *server), waits);
+    Collected got;
+    auto c = provider->complete(simple_request("what is 2+2?", stream), got.sink(), {});
+    REQUIRE_MESSAGE(c.has_value(), (c ? "" : c.error().to_string()));
+    CHECK(c->message.text == "2 + 2 = 4");
+    CHECK(got.text() == "2 + 2 = 4");
+    CHECK(c->finish == FinishReason::kStop);
+    CHECK(c->usage == Usage{9, 30, 0, 0});
+  }
+}
+
 }  // namespace
 }  // namespace agentry::llm
