@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cctype>
 
-#include "core/secret_redactor.hpp"
 #include "core/text.hpp"
 
 namespace agentry::llm {
@@ -86,10 +85,6 @@ std::vector<std::string> header_secrets(
       out.push_back(value.substr(space + 1));
   }
   return out;
-}
-
-std::string redact_secrets(std::string text, const std::vector<std::string>& secrets) {
-  return SecretRedactor(secrets).redact(std::move(text));
 }
 
 }  // namespace agentry::llm

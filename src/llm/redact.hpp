@@ -20,13 +20,9 @@ std::string redact_header_value(std::string_view name, std::string_view value);
 std::string redact_url(std::string_view url);
 
 /// The credentials among `headers`: each secret header's value, and also the part after an auth
-/// scheme word ("Bearer KEY" gives both), so that what a server echoes can be cut out.
+/// scheme word ("Bearer KEY" gives both), so that what a server echoes can be cut out (by
+/// core's SecretRedactor).
 std::vector<std::string> header_secrets(
     const std::vector<std::pair<std::string, std::string>>& headers);
-
-/// `text` with each of `secrets` replaced by "***" in every form core's SecretRedactor knows
-/// (the value, its prefixes of 12+ characters, its base64). Secrets shorter than 8 characters
-/// are left alone: they would mangle ordinary words and protect nothing.
-std::string redact_secrets(std::string text, const std::vector<std::string>& secrets);
 
 }  // namespace agentry::llm

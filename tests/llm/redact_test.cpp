@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include "core/secret_redactor.hpp"
 #include "llm/proxy_settings.hpp"
 
 namespace agentry::llm {
@@ -32,11 +33,12 @@ TEST_CASE("the credentials among request headers are found and cut out of text")
                                  {"x-custom-token", ""}});
   CHECK(secrets ==
         std::vector<std::string>{"Bearer sk-long-secret-1", "sk-long-secret-1", "sk-ant-secret-2"});
-  CHECK(redact_secrets("bad key sk-long-secret-1, also sk-ant-secret-2sk-ant-secret-2", secrets) ==
+  CHECK(SecretRedactor(secrets).redact(
+            "bad key sk-long-secret-1, also sk-ant-secret-2sk-ant-secret-2") ==
         "bad key ***, also ******");
-  CHECK(redact_secrets("version 2023-06-01", secrets) == "version 2023-06-01");
+  CHECK(SecretRedactor(secrets).redact("version 2023-06-01") == "version 2023-06-01");
   // Too short to be a key: cutting it would mangle ordinary words.
-  CHECK(redact_secrets("a tiny word", {"tiny"}) == "a tiny word");
+  CHECK(SecretRedactor({"tiny"}).redact("a tiny word") == "a tiny word");
 }
 
 TEST_CASE("proxy choice follows libcurl's variables, loopback is always direct") {
