@@ -168,6 +168,11 @@ Result<PermissionPolicy> PermissionPolicy::for_agent(const json& permission, std
 
 Permission PermissionPolicy::decide(const ToolSpec& spec, const json& arguments,
                                     const Workspace* workspace) const {
+  return decide(spec, arguments, call_writes_settings(spec, arguments, workspace));
+}
+
+Permission PermissionPolicy::decide(const ToolSpec& spec, const json& arguments,
+                                    bool writes_settings) const {
   const std::string& name = spec.schema.name;
   bool writes = call_writes(spec, arguments);
   auto config_rule = config_.find(name);
@@ -199,8 +204,7 @@ Permission PermissionPolicy::decide(const ToolSpec& spec, const json& arguments,
   if (mode_ == "acceptedits" && writes && result == Permission::kAsk) result = Permission::kAllow;
   if (mode_ == "plan" && writes) result = Permission::kDeny;
   if (mode_ == "dontask" && result == Permission::kAsk) result = Permission::kDeny;
-  if (result == Permission::kAllow && call_writes_settings(spec, arguments, workspace))
-    result = Permission::kAsk;
+  if (result == Permission::kAllow && writes_settings) result = Permission::kAsk;
   return result;
 }
 

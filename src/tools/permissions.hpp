@@ -70,6 +70,10 @@ class PermissionPolicy {
   /// The decision for one call; `workspace` as for call_writes_settings.
   Permission decide(const ToolSpec& spec, const nlohmann::json& arguments,
                     const Workspace* workspace = nullptr) const;
+  /// The same with call_writes_settings already known (the invoker needs it too: the path is
+  /// resolved once per call).
+  Permission decide(const ToolSpec& spec, const nlohmann::json& arguments,
+                    bool writes_settings) const;
 
  private:
   std::map<std::string, Permission, std::less<>> config_;

@@ -54,7 +54,7 @@ Result<ToolOutput> ToolInvoker::invoke(const ToolCall& call, const ToolContext& 
   auto workspace = Workspace::open(context.workspace);
   const Workspace* ws = workspace ? &*workspace : nullptr;
   bool settings = call_writes_settings(spec, arguments, ws);
-  switch (policy.decide(spec, arguments, ws)) {
+  switch (policy.decide(spec, arguments, settings)) {
     case Permission::kAllow:
       break;
     case Permission::kDeny:
