@@ -35,7 +35,7 @@ struct AgentsOptions {
   std::vector<std::string> paths;
 };
 
-Registry load_registry(const AppContext& ctx) {
+Registry load_registry(const app::AppContext& ctx) {
   return Registry::load(agents::agent_search_path(ctx.env, ctx.data_dir, ctx.cwd, ctx.agent_dirs));
 }
 
@@ -46,7 +46,7 @@ std::string dump(const nlohmann::ordered_json& value) {
 
 /// list/show: problems go to the log (errors at warn level, warnings at info, notes at debug),
 /// or all of them straight to stderr when the user asked with --warnings.
-void report_to_log(const AppContext& ctx, const Diagnostics& diagnostics, bool asked) {
+void report_to_log(const app::AppContext& ctx, const Diagnostics& diagnostics, bool asked) {
   for (const auto& d : diagnostics) {
     if (asked) {
       std::cerr << terminal_safe_line(d.to_string()) << '\n';
@@ -98,7 +98,7 @@ std::string display_path(const fs::path& path, const fs::path& cwd) {
   return path.string();
 }
 
-void run_list(const AppContext& ctx, const AgentsOptions& opts) {
+void run_list(const app::AppContext& ctx, const AgentsOptions& opts) {
   Registry registry = load_registry(ctx);
   report_to_log(ctx, registry.diagnostics(), opts.warnings);
   if (opts.json) {
@@ -137,7 +137,7 @@ void run_list(const AppContext& ctx, const AgentsOptions& opts) {
   if (rows.empty()) std::cerr << "no agents found; `agentry agents validate` shows what was read\n";
 }
 
-void run_show(const AppContext& ctx, const AgentsOptions& opts) {
+void run_show(const app::AppContext& ctx, const AgentsOptions& opts) {
   Registry registry = load_registry(ctx);
   report_to_log(ctx, registry.diagnostics(), opts.warnings);
   const AgentDefinition* def = registry.find(opts.name);
@@ -180,7 +180,7 @@ void run_show(const AppContext& ctx, const AgentsOptions& opts) {
   std::cout << "\n" << terminal_safe(def->prompt) << '\n';
 }
 
-void run_validate(const AppContext& ctx, const AgentsOptions& opts) {
+void run_validate(const app::AppContext& ctx, const AgentsOptions& opts) {
   Registry registry = [&] {
     if (opts.paths.empty()) return load_registry(ctx);
     std::vector<fs::path> paths(opts.paths.begin(), opts.paths.end());
@@ -221,7 +221,7 @@ void run_validate(const AppContext& ctx, const AgentsOptions& opts) {
 
 }  // namespace
 
-void set_agents_command(CLI::App& app, AppContext& ctx) {
+void set_agents_command(CLI::App& app, app::AppContext& ctx) {
   auto* agents = app.add_subcommand("agents", "List, show and validate agent definitions");
   agents->require_subcommand(1);
 

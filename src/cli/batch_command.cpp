@@ -11,11 +11,11 @@
 
 #include <fmt/format.h>
 
-#include "cli/batch/batch_run.hpp"
-#include "cli/batch/merge.hpp"
+#include "app/runtime.hpp"
+#include "batch/batch_run.hpp"
+#include "batch/merge.hpp"
 #include "cli/commands.hpp"
 #include "cli/interrupt.hpp"
-#include "cli/runtime.hpp"
 #include "tools/tool_spec_loader.hpp"
 
 namespace agentry::cli {
@@ -46,7 +46,7 @@ struct BatchFlags {
 
 /// The tools whose spec says they write; the fixed list only if the specs cannot be read (the
 /// runtime will then report why).
-std::set<std::string> writing_tools(const AppContext& ctx) {
+std::set<std::string> writing_tools(const app::AppContext& ctx) {
   std::set<std::string> names;
   auto specs = tools::load_tool_specs(ctx.data_dir / "tools");
   if (!specs) return {"write_file", "edit_file", "clippy_fix", "rustfmt"};
@@ -56,7 +56,7 @@ std::set<std::string> writing_tools(const AppContext& ctx) {
   return names;
 }
 
-batch::BatchOptions to_options(const AppContext& ctx, const BatchFlags& flags) {
+batch::BatchOptions to_options(const app::AppContext& ctx, const BatchFlags& flags) {
   auto usage = [](Result<void> r) {
     if (!r) throw CommandError(r.error());
   };
@@ -81,15 +81,15 @@ batch::BatchOptions to_options(const AppContext& ctx, const BatchFlags& flags) {
     usage(shard.transform([&](batch::Shard s) { o.shard = s; }));
   }
   o.shard_by = flags.shard_by == "id" ? batch::ShardBy::kId : batch::ShardBy::kIndex;
-  o.permission_mode = flags.permission_mode == "ask"      ? PermissionMode::kAsk
-                      : flags.permission_mode == "bypass" ? PermissionMode::kBypass
-                                                          : PermissionMode::kAcceptEdits;
+  o.permission_mode = flags.permission_mode == "ask"      ? engine::PermissionMode::kAsk
+                      : flags.permission_mode == "bypass" ? engine::PermissionMode::kBypass
+                                                          : engine::PermissionMode::kAcceptEdits;
   bool terminal = ::isatty(STDERR_FILENO) && ctx.env.get_or("TERM", "dumb") != "dumb";
   o.live_progress = flags.progress == "live" || (flags.progress == "auto" && terminal);
   return o;
 }
 
-int run_batch_command(AppContext& ctx, const BatchFlags& flags) {
+int run_batch_command(app::AppContext& ctx, const BatchFlags& flags) {
   if (flags.task_file.empty()) {
     throw CommandError(
         Error(ErrorCode::kUsage, "no task file given", "agentry batch",
@@ -98,7 +98,7 @@ int run_batch_command(AppContext& ctx, const BatchFlags& flags) {
   batch::BatchOptions options = to_options(ctx, flags);
   options.redactor = ctx.redactor;
   InterruptWatcher interrupts;
-  auto runner = make_task_runner(ctx, HttpLoading::kNow);
+  auto runner = app::make_task_runner(ctx, app::HttpLoading::kNow);
   if (!runner) throw CommandError(runner.error());
   tools::PosixProcessRunner processes;
   batch::BatchServices services{**runner,           processes, ctx.env,
@@ -108,7 +108,7 @@ int run_batch_command(AppContext& ctx, const BatchFlags& flags) {
   return *code;
 }
 
-int run_merge_command(AppContext& ctx, const BatchFlags& flags) {
+int run_merge_command(app::AppContext& ctx, const BatchFlags& flags) {
   std::vector<fs::path> inputs;
   for (const auto& in : flags.merge_inputs)
     inputs.push_back(ctx.cwd / in);
@@ -129,7 +129,7 @@ int run_merge_command(AppContext& ctx, const BatchFlags& flags) {
 
 }  // namespace
 
-void set_batch_command(CLI::App& app, AppContext& ctx) {
+void set_batch_command(CLI::App& app, app::AppContext& ctx) {
   auto flags = std::make_shared<BatchFlags>();
   auto* cmd = app.add_subcommand(
       "batch", "Run the tasks of a task file (YAML or JSONL) concurrently; rerun to resume");

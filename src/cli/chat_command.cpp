@@ -15,15 +15,15 @@ struct ChatCommandOptions {
   std::string permission_mode = "ask";
 };
 
-PermissionMode to_permission_mode(const std::string& text) {
-  if (text == "accept-edits") return PermissionMode::kAcceptEdits;
-  if (text == "bypass") return PermissionMode::kBypass;
-  return PermissionMode::kAsk;
+engine::PermissionMode to_permission_mode(const std::string& text) {
+  if (text == "accept-edits") return engine::PermissionMode::kAcceptEdits;
+  if (text == "bypass") return engine::PermissionMode::kBypass;
+  return engine::PermissionMode::kAsk;
 }
 
 }  // namespace
 
-void set_chat_command(CLI::App& app, AppContext& ctx) {
+void set_chat_command(CLI::App& app, app::AppContext& ctx) {
   auto opts = std::make_shared<ChatCommandOptions>();
   auto* cmd = app.add_subcommand("chat", "Talk with an agent in the terminal (the default)");
   cmd->add_option("--agent,-a", opts->agent, "Agent to talk to (default: the primary agent)");
@@ -43,7 +43,7 @@ void set_chat_command(CLI::App& app, AppContext& ctx) {
   });
 }
 
-int run_default_chat(AppContext& ctx) {
+int run_default_chat(app::AppContext& ctx) {
   return chat::run_chat(ctx, chat::ChatOptions{});
 }
 

@@ -6,7 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "cli/app_context.hpp"
+#include "app/app_context.hpp"
 #include "core/error.hpp"
 
 namespace agentry::cli {
@@ -32,19 +32,19 @@ class CommandExit : public std::runtime_error {
   int code_;
 };
 
-void set_agents_command(CLI::App& app, AppContext& ctx);
-void set_tools_command(CLI::App& app, AppContext& ctx);
-void set_batch_command(CLI::App& app, AppContext& ctx);
-void set_run_command(CLI::App& app, AppContext& ctx);
-void set_demo_command(CLI::App& app, AppContext& ctx);
-void set_mcp_command(CLI::App& app, AppContext& ctx);
-void set_models_command(CLI::App& app, AppContext& ctx);
-void set_ping_command(CLI::App& app, AppContext& ctx);
-void set_sessions_command(CLI::App& app, AppContext& ctx);
-void set_route_command(CLI::App& app, AppContext& ctx);
-void set_chat_command(CLI::App& app, AppContext& ctx);
+void set_agents_command(CLI::App& app, app::AppContext& ctx);
+void set_tools_command(CLI::App& app, app::AppContext& ctx);
+void set_batch_command(CLI::App& app, app::AppContext& ctx);
+void set_run_command(CLI::App& app, app::AppContext& ctx);
+void set_demo_command(CLI::App& app, app::AppContext& ctx);
+void set_mcp_command(CLI::App& app, app::AppContext& ctx);
+void set_models_command(CLI::App& app, app::AppContext& ctx);
+void set_ping_command(CLI::App& app, app::AppContext& ctx);
+void set_sessions_command(CLI::App& app, app::AppContext& ctx);
+void set_route_command(CLI::App& app, app::AppContext& ctx);
+void set_chat_command(CLI::App& app, app::AppContext& ctx);
 
 /// The chat with its defaults: what `agentry` alone does when stdin and stdout are terminals.
-int run_default_chat(AppContext& ctx);
+int run_default_chat(app::AppContext& ctx);
 
 }  // namespace agentry::cli

@@ -10,10 +10,10 @@
 
 #include <fmt/format.h>
 
+#include "app/runtime.hpp"
 #include "cli/commands.hpp"
 #include "cli/event_printer.hpp"
 #include "cli/interrupt.hpp"
-#include "cli/runtime.hpp"
 #include "core/config.hpp"
 #include "core/scoped_temp_dir.hpp"
 #include "fakellm/fake_llm_server.hpp"
@@ -45,7 +45,7 @@ std::string slurp(const fs::path& p) {
 }
 
 /// True when config or environment names a model server.
-bool model_configured(const AppContext& ctx) {
+bool model_configured(const app::AppContext& ctx) {
   const auto& config = ctx.config;
   if (!config) return false;
   auto llm = llm::load_llm_config(*config, ctx.env);
@@ -90,7 +90,7 @@ bool check(tools::ProcessRunner& runner, const Environment& env, const fs::path&
   return ok;
 }
 
-int run_demo(AppContext& ctx, const DemoOptions& opts) {
+int run_demo(app::AppContext& ctx, const DemoOptions& opts) {
   bool color = want_color(STDOUT_FILENO, ctx.env);
   auto bold = [&](const std::string& s) { return color ? "\x1b[1m" + s + "\x1b[0m" : s; };
   fs::path crate =
@@ -109,7 +109,7 @@ int run_demo(AppContext& ctx, const DemoOptions& opts) {
   if (auto ok = copy_tree(crate, ws); !ok) throw CommandError(ok.error());
 
   std::unique_ptr<fakellm::FakeLlmServer> server;
-  AppContext run_ctx = ctx;
+  app::AppContext run_ctx = ctx;
   run_ctx.cwd = ws;
   if (scripted) {
     auto script = fakellm::load_script(ctx.data_dir / "examples" / "demo" / "script.yaml");
@@ -140,13 +140,13 @@ int run_demo(AppContext& ctx, const DemoOptions& opts) {
   fmt::print("workspace: {} (a copy of {})\ntask: {}\n", ws.string(), crate.string(), kTask);
 
   InterruptWatcher interrupts;
-  auto runner = make_task_runner(run_ctx, HttpLoading::kNow);
+  auto runner = app::make_task_runner(run_ctx, app::HttpLoading::kNow);
   if (!runner) throw CommandError(runner.error());
   EventPrinter printer(stdout, PrinterStyle{color, 6, 100});
-  TaskRequest request;
+  engine::TaskRequest request;
   request.task = kTask;
   request.cwd = ws;
-  request.permission_mode = PermissionMode::kAcceptEdits;
+  request.permission_mode = engine::PermissionMode::kAcceptEdits;
   auto result = (*runner)->run(request, printer, interrupts.token());
   if (!result) throw CommandError(result.error());
 
@@ -175,7 +175,7 @@ int run_demo(AppContext& ctx, const DemoOptions& opts) {
 
 }  // namespace
 
-void set_demo_command(CLI::App& app, AppContext& ctx) {
+void set_demo_command(CLI::App& app, app::AppContext& ctx) {
   auto opts = std::make_shared<DemoOptions>();
   auto* cmd = app.add_subcommand(
       "demo", "Watch the orchestrator hand a crate to rust-pro, which makes it clippy-clean");

@@ -4,8 +4,8 @@
 
 #include <fmt/format.h>
 
-#include "cli/chat/display_width.hpp"
 #include "core/environment.hpp"
+#include "term/display_width.hpp"
 
 namespace agentry::cli {
 
@@ -126,7 +126,7 @@ void EventPrinter::on_event(const engine::Event& event) {
         std::string line = content.substr(pos, nl == std::string::npos ? nl : nl - pos);
         for (auto tab = line.find('\t'); tab != std::string::npos; tab = line.find('\t', tab))
           line.replace(tab, 1, "    ");
-        line = chat::truncate_to_width(
+        line = term::truncate_to_width(
             line, std::max(20, p.style_.width - 5 - static_cast<int>(pad.size())));
         p.print(fmt::format("{}  {}\n", pad, p.paint(kDim, "│ " + line)));
         ++shown;

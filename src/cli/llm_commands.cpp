@@ -19,7 +19,7 @@ namespace {
 
 using nlohmann::json;
 
-llm::LlmConfig load_providers(const AppContext& ctx) {
+llm::LlmConfig load_providers(const app::AppContext& ctx) {
   const auto& config = ctx.config;
   if (!config) throw CommandError(config.error());
   auto providers = llm::load_llm_config(*config, ctx.env);
@@ -85,7 +85,7 @@ void print_models(const llm::LlmConfig& config, const Environment& env) {
 
 }  // namespace
 
-void set_models_command(CLI::App& app, AppContext& ctx) {
+void set_models_command(CLI::App& app, app::AppContext& ctx) {
   auto* cmd = app.add_subcommand("models", "List the configured model providers and their models");
   auto as_json = std::make_shared<bool>(false);
   cmd->add_flag("--json", *as_json, "Print JSON instead of text");
@@ -99,7 +99,7 @@ void set_models_command(CLI::App& app, AppContext& ctx) {
   });
 }
 
-void set_ping_command(CLI::App& app, AppContext& ctx) {
+void set_ping_command(CLI::App& app, app::AppContext& ctx) {
   auto* cmd =
       app.add_subcommand("ping", "Send one tiny request to a provider and report the latency");
   auto provider_name = std::make_shared<std::string>();

@@ -10,13 +10,13 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include "cli/app_context.hpp"
+#include "app/app_context.hpp"
 #include "cli/commands.hpp"
 #include "core/terminal_text.hpp"
 
 namespace {
 
-using agentry::cli::AppContext;
+using agentry::app::AppContext;
 
 std::shared_ptr<spdlog::logger> make_logger(const AppContext& ctx) {
   std::shared_ptr<spdlog::logger> log;
@@ -39,7 +39,7 @@ int run(int argc, char** argv) {
   // were the process dumpable, to every process of the user), the crate's tests included.
   agentry::wipe_process_secrets(ctx.env);
   ctx.cwd = std::filesystem::current_path();
-  ctx.data_dir = agentry::cli::find_data_dir(ctx.env);
+  ctx.data_dir = agentry::app::find_data_dir(ctx.env);
 
   CLI::App app{"agentry — a terminal LLM agent orchestrator with a Rust expert", "agentry"};
   app.set_version_flag("--version", std::string("agentry ") + AGENTRY_VERSION);
@@ -66,7 +66,7 @@ int run(int argc, char** argv) {
   app.parse_complete_callback([&] {
     if (!cwd_opt.empty()) ctx.cwd = std::filesystem::absolute(cwd_opt);
     ctx.log = make_logger(ctx);
-    agentry::cli::load_app_config(ctx);
+    agentry::app::load_app_config(ctx);
     agentry::wipe_process_secrets(ctx.env);  // the config's api_key_env names, too
   });
 

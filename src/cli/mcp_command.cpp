@@ -12,11 +12,11 @@
 #include <unistd.h>
 #include <vector>
 
+#include "app/runtime.hpp"
 #include "cli/commands.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/mcp/fd_stream.hpp"
 #include "cli/mcp/mcp_server.hpp"
-#include "cli/runtime.hpp"
 
 namespace agentry::cli {
 
@@ -31,10 +31,10 @@ struct McpOptions {
   std::size_t max_concurrent = 4;
 };
 
-PermissionMode permission_mode_of(const std::string& text) {
-  if (text == "accept-edits") return PermissionMode::kAcceptEdits;
-  if (text == "bypass") return PermissionMode::kBypass;
-  return PermissionMode::kAsk;
+engine::PermissionMode permission_mode_of(const std::string& text) {
+  if (text == "accept-edits") return engine::PermissionMode::kAcceptEdits;
+  if (text == "bypass") return engine::PermissionMode::kBypass;
+  return engine::PermissionMode::kAsk;
 }
 
 /// Takes fd 1 for the protocol and points fd 1 at stderr.
@@ -47,7 +47,7 @@ UniqueFd claim_stdout() {
   return protocol;
 }
 
-int serve(AppContext& ctx, const McpOptions& opts) {
+int serve(app::AppContext& ctx, const McpOptions& opts) {
   InterruptWatcher interrupts;  // first, so every later thread inherits its signal mask
   // A client that closes our stdout must cost an error on write, not the process.
   std::signal(SIGPIPE, SIG_IGN);
@@ -56,7 +56,7 @@ int serve(AppContext& ctx, const McpOptions& opts) {
   mcp::FdInputBuf in_buf(STDIN_FILENO);
   std::istream in(&in_buf);
 
-  auto runner = make_task_runner(ctx);
+  auto runner = app::make_task_runner(ctx);
   if (!runner) throw CommandError(runner.error());
 
   mcp::ServerOptions options;
@@ -82,7 +82,7 @@ int serve(AppContext& ctx, const McpOptions& opts) {
 
 }  // namespace
 
-void set_mcp_command(CLI::App& app, AppContext& ctx) {
+void set_mcp_command(CLI::App& app, app::AppContext& ctx) {
   auto opts = std::make_shared<McpOptions>();
   auto* cmd = app.add_subcommand(
       "mcp", "Serve agents as MCP tools over stdio, for parent agents (Claude Code, Codex, …)");

@@ -8,9 +8,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "app/registry_catalog.hpp"
 #include "cli/commands.hpp"
 #include "cli/interrupt.hpp"
-#include "cli/registry_catalog.hpp"
 #include "core/config.hpp"
 #include "core/terminal_text.hpp"
 #include "core/text.hpp"
@@ -80,7 +80,7 @@ struct ModelChoice {
   std::string model;  ///< provider/model that answered
 };
 
-ModelChoice ask_model(const AppContext& ctx, const std::string& model_spec,
+ModelChoice ask_model(const app::AppContext& ctx, const std::string& model_spec,
                       const std::vector<const agents::AgentDefinition*>& pool,
                       const std::string& task) {
   const auto& config = ctx.config;
@@ -144,7 +144,7 @@ json candidates_json(const engine::Route& route) {
   return out;
 }
 
-void route(const AppContext& ctx, const RouteOptions& opts) {
+void route(const app::AppContext& ctx, const RouteOptions& opts) {
   std::string task;
   for (const auto& w : opts.task_words)
     task += (task.empty() ? "" : " ") + w;
@@ -152,7 +152,7 @@ void route(const AppContext& ctx, const RouteOptions& opts) {
     throw CommandError(Error(ErrorCode::kUsage, "no task given", "agentry route",
                              "pass the task as arguments: agentry route \"fix the clippy lints\""));
   }
-  auto catalog = load_registry_catalog(ctx);
+  auto catalog = app::load_registry_catalog(ctx);
   std::vector<const agents::AgentDefinition*> pool;
   for (const auto* agent : catalog->all()) {
     if (!agent->hidden) pool.push_back(agent);
@@ -192,7 +192,7 @@ void route(const AppContext& ctx, const RouteOptions& opts) {
 
 }  // namespace
 
-void set_route_command(CLI::App& app, AppContext& ctx) {
+void set_route_command(CLI::App& app, app::AppContext& ctx) {
   auto opts = std::make_shared<RouteOptions>();
   auto* cmd = app.add_subcommand(
       "route", "Show which agent would take a task and why (asks the model only when unclear)");

@@ -9,11 +9,11 @@
 
 #include <fmt/format.h>
 
+#include "app/runtime.hpp"
 #include "cli/commands.hpp"
-#include "cli/event_json.hpp"
 #include "cli/interrupt.hpp"
-#include "cli/runtime.hpp"
 #include "core/terminal_text.hpp"
+#include "engine/event_json.hpp"
 
 namespace agentry::cli {
 
@@ -28,7 +28,7 @@ class StreamJsonSink final : public engine::EventSink {
       std::lock_guard lock(mutex_);
       if (session_id_.empty()) session_id_ = started->origin.session_id;
     }
-    write(event_to_json(event));
+    write(engine::event_to_json(event));
   }
   /// The top-level session the run started (empty when none did).
   std::string session_id() {
@@ -76,7 +76,7 @@ class QuietSink final : public engine::EventSink {
 };
 
 /// The session an error result names: the one the run started, else the one it was to resume.
-std::string started_or(const std::string& started, const TaskRequest& request) {
+std::string started_or(const std::string& started, const engine::TaskRequest& request) {
   return started.empty() ? request.session_id : started;
 }
 
@@ -94,10 +94,10 @@ int exit_code_for_result(const engine::RunResult& result) {
   return kExitFailed;
 }
 
-PermissionMode parse_permission_mode(const std::string& text) {
-  if (text == "accept-edits") return PermissionMode::kAcceptEdits;
-  if (text == "bypass") return PermissionMode::kBypass;
-  return PermissionMode::kAsk;
+engine::PermissionMode parse_permission_mode(const std::string& text) {
+  if (text == "accept-edits") return engine::PermissionMode::kAcceptEdits;
+  if (text == "bypass") return engine::PermissionMode::kBypass;
+  return engine::PermissionMode::kAsk;
 }
 
 struct RunOptions {
@@ -111,9 +111,9 @@ struct RunOptions {
   std::optional<int> max_steps;
 };
 
-int run_task(AppContext& ctx, const RunOptions& opts) {
+int run_task(app::AppContext& ctx, const RunOptions& opts) {
   auto started = std::chrono::steady_clock::now();
-  TaskRequest request;
+  engine::TaskRequest request;
   request.agent = opts.agent;
   request.model = opts.model;
   request.cwd = ctx.cwd;
@@ -131,7 +131,7 @@ int run_task(AppContext& ctx, const RunOptions& opts) {
   }
 
   InterruptWatcher interrupts;
-  auto runner = make_task_runner(ctx, HttpLoading::kNow);
+  auto runner = app::make_task_runner(ctx, app::HttpLoading::kNow);
   if (!runner) throw CommandError(runner.error());
   if (opts.continue_last) {
     auto last = (*runner)->latest_session(ctx.cwd);
@@ -150,27 +150,27 @@ int run_task(AppContext& ctx, const RunOptions& opts) {
     StreamJsonSink sink;
     sink.write({{"type", "system"},
                 {"subtype", "init"},
-                {"schema_version", kStreamSchemaVersion},
+                {"schema_version", engine::kStreamSchemaVersion},
                 {"cwd", ctx.cwd.string()},
                 {"agent", request.agent},
                 {"model", request.model},
                 {"resume", request.session_id}});
     auto result = (*runner)->run(request, sink, interrupts.token());
     if (!result) {
-      sink.write(
-          error_result_to_json(result.error(), started_or(sink.session_id(), request), elapsed()));
+      sink.write(engine::error_result_to_json(result.error(),
+                                              started_or(sink.session_id(), request), elapsed()));
       return exit_code_for(result.error());
     }
-    sink.write(result_to_json(*result));
+    sink.write(engine::result_to_json(*result));
     return exit_code_for_result(*result);
   }
 
   QuietSink sink(opts.output_format == "text" && ::isatty(STDERR_FILENO));
   auto result = (*runner)->run(request, sink, interrupts.token());
   if (opts.output_format == "json") {
-    auto j = result ? result_to_json(*result)
-                    : error_result_to_json(result.error(), started_or(sink.session_id, request),
-                                           elapsed());
+    auto j = result ? engine::result_to_json(*result)
+                    : engine::error_result_to_json(result.error(),
+                                                   started_or(sink.session_id, request), elapsed());
     std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << std::endl;
     return result ? exit_code_for_result(*result) : exit_code_for(result.error());
   }
@@ -189,7 +189,7 @@ int run_task(AppContext& ctx, const RunOptions& opts) {
 
 }  // namespace
 
-void set_run_command(CLI::App& app, AppContext& ctx) {
+void set_run_command(CLI::App& app, app::AppContext& ctx) {
   auto opts = std::make_shared<RunOptions>();
   auto* cmd = app.add_subcommand("run", "Run one task headlessly and print the answer");
   cmd->add_option("task", opts->task_words, "The task (default: read from standard input)");

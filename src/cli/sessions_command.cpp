@@ -31,12 +31,12 @@ struct SessionsOptions {
   std::string output;
 };
 
-fs::path store_path(const AppContext& ctx) {
+fs::path store_path(const app::AppContext& ctx) {
   return ctx.session_db.empty() ? store::default_session_db_path(ctx.env) : ctx.session_db;
 }
 
 /// The store, or nullopt when no run has created it yet.
-std::optional<store::SessionStore> open_existing_store(const AppContext& ctx) {
+std::optional<store::SessionStore> open_existing_store(const app::AppContext& ctx) {
   auto path = store_path(ctx);
   std::error_code ec;
   if (!fs::exists(path, ec)) return std::nullopt;
@@ -52,7 +52,7 @@ T value_or_throw(Result<T> result) {
 }
 
 /// The full id for `prefix`, or a not-found error naming the store.
-std::string resolve(const std::optional<store::SessionStore>& db, const AppContext& ctx,
+std::string resolve(const std::optional<store::SessionStore>& db, const app::AppContext& ctx,
                     const std::string& prefix) {
   if (!db) {
     throw CommandError(Error(ErrorCode::kNotFound, "no sessions yet", store_path(ctx).string(),
@@ -124,7 +124,7 @@ json info_json(const store::SessionInfo& s) {
           {"updated_at_ms", s.updated_at_ms}};
 }
 
-void list_sessions(const AppContext& ctx, const SessionsOptions& opts) {
+void list_sessions(const app::AppContext& ctx, const SessionsOptions& opts) {
   auto db = open_existing_store(ctx);
   store::SessionFilter filter;
   filter.roots_only = true;
@@ -208,7 +208,7 @@ std::string usage_line(const store::UsageTotals& u) {
                          : "");
 }
 
-void show_session(const AppContext& ctx, const SessionsOptions& opts) {
+void show_session(const app::AppContext& ctx, const SessionsOptions& opts) {
   auto db = open_existing_store(ctx);
   auto id = resolve(db, ctx, opts.id);
   auto transcript = value_or_throw(db->load_transcript(id));
@@ -272,7 +272,7 @@ void show_session(const AppContext& ctx, const SessionsOptions& opts) {
   std::cout << terminal_safe(out.str());
 }
 
-void export_session(const AppContext& ctx, const SessionsOptions& opts) {
+void export_session(const app::AppContext& ctx, const SessionsOptions& opts) {
   auto db = open_existing_store(ctx);
   auto id = resolve(db, ctx, opts.id);
   auto transcript = value_or_throw(db->load_transcript(id));
@@ -293,7 +293,7 @@ void export_session(const AppContext& ctx, const SessionsOptions& opts) {
 
 }  // namespace
 
-void set_sessions_command(CLI::App& app, AppContext& ctx) {
+void set_sessions_command(CLI::App& app, app::AppContext& ctx) {
   auto opts = std::make_shared<SessionsOptions>();
   auto* cmd = app.add_subcommand("sessions", "List, show and export earlier runs");
   cmd->require_subcommand(1);

@@ -6,8 +6,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "app/config_settings.hpp"
 #include "cli/commands.hpp"
-#include "cli/config_settings.hpp"
 #include "cli/interrupt.hpp"
 #include "core/json_depth.hpp"
 #include "core/terminal_text.hpp"
@@ -23,7 +23,7 @@ namespace {
 
 using nlohmann::ordered_json;
 
-std::vector<tools::ToolSpec> load_specs(const AppContext& ctx) {
+std::vector<tools::ToolSpec> load_specs(const app::AppContext& ctx) {
   auto specs = tools::load_tool_specs(ctx.data_dir / "tools");
   if (!specs) throw CommandError(specs.error());
   return std::move(*specs);
@@ -56,7 +56,7 @@ ordered_json spec_json(const tools::ToolSpec& spec) {
   return j;
 }
 
-void list_tools(const AppContext& ctx, bool json) {
+void list_tools(const app::AppContext& ctx, bool json) {
   auto specs = load_specs(ctx);
   if (json) {
     ordered_json all = ordered_json::array();
@@ -72,7 +72,7 @@ void list_tools(const AppContext& ctx, bool json) {
   }
 }
 
-void show_tool(const AppContext& ctx, const std::string& name) {
+void show_tool(const app::AppContext& ctx, const std::string& name) {
   auto specs = load_specs(ctx);
   const auto& spec = find_spec(specs, name);
   auto j = spec_json(spec);
@@ -84,7 +84,7 @@ void show_tool(const AppContext& ctx, const std::string& name) {
       spec.writes ? "yes" : "no", j["default_permission"].get<std::string>());
 }
 
-void run_tool(AppContext& ctx, const std::string& name, const std::string& args_text) {
+void run_tool(app::AppContext& ctx, const std::string& name, const std::string& args_text) {
   InterruptWatcher interrupts;
   auto specs = load_specs(ctx);
   find_spec(specs, name);
@@ -99,7 +99,7 @@ void run_tool(AppContext& ctx, const std::string& name, const std::string& args_
   tools::PosixProcessRunner posix;
   std::unique_ptr<tools::SandboxedRunner> sandboxed;
   tools::ProcessRunner* runner = &posix;
-  auto sandboxed_config = sandbox_enabled(ctx);
+  auto sandboxed_config = app::sandbox_enabled(ctx);
   if (!sandboxed_config) throw CommandError(sandboxed_config.error());
   if (*sandboxed_config) {
     auto sandbox = tools::Sandbox::probe(posix, ctx.env);
@@ -129,7 +129,7 @@ void run_tool(AppContext& ctx, const std::string& name, const std::string& args_
 
 }  // namespace
 
-void set_tools_command(CLI::App& app, AppContext& ctx) {
+void set_tools_command(CLI::App& app, app::AppContext& ctx) {
   auto* tools_cmd = app.add_subcommand("tools", "List, show and run the tools the model can call");
   tools_cmd->require_subcommand(1);
 

@@ -23,9 +23,9 @@
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 
-#include "cli/chat/markdown.hpp"
 #include "core/build_paths.hpp"
 #include "core/scoped_temp_dir.hpp"
+#include "term/markdown.hpp"
 
 extern char** environ;
 

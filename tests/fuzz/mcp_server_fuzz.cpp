@@ -1,6 +1,6 @@
 // The MCP server's line handling: the input is the client's stdin (newline-delimited JSON-RPC),
-// served by a real McpServer over in-memory streams with a fake TaskRunner that answers at once,
-// as tests/cli/mcp does. Lines are capped at 4 KiB here so the over-long path is reached too.
+// served by a real McpServer over in-memory streams with a fake engine::TaskRunner that answers at
+// once, as tests/cli/mcp does. Lines are capped at 4 KiB here so the over-long path is reached too.
 #include <filesystem>
 #include <sstream>
 #include <vector>
@@ -14,7 +14,7 @@ namespace {
 
 using namespace agentry;
 
-class FakeRunner final : public cli::TaskRunner {
+class FakeRunner final : public engine::TaskRunner {
  public:
   FakeRunner() {
     for (auto [name, mode] : {std::pair{"orchestrator", agents::AgentMode::kPrimary},
@@ -33,7 +33,7 @@ class FakeRunner final : public cli::TaskRunner {
       out.push_back(&d);
     return out;
   }
-  Result<engine::RunResult> run(const cli::TaskRequest& request, engine::EventSink& events,
+  Result<engine::RunResult> run(const engine::TaskRequest& request, engine::EventSink& events,
                                 std::stop_token) override {
     engine::TextDelta delta;
     delta.origin.session_id = "sess";

@@ -3,12 +3,12 @@
 // that cwd entries such as crates/alpha resolve.
 #include <filesystem>
 
-#include "cli/batch/task_file.hpp"
+#include "batch/task_file.hpp"
 #include "core/build_paths.hpp"
 #include "fuzz_input.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  using namespace agentry::cli::batch;
+  using namespace agentry::batch;
   static const std::filesystem::path path =
       std::filesystem::path(AGENTRY_TEST_FIXTURES) / "batch" / "tasks";
   std::string_view text = agentry::fuzz::as_text(data, size);

@@ -34,8 +34,8 @@ std::string approval_preview_text(std::string_view preview, bool color, std::siz
   return out;
 }
 
-ChatApprover::ChatApprover(ChatSink& sink, TerminalModes* modes,
-                           std::unique_ptr<TerminalApprover> terminal)
+ChatApprover::ChatApprover(ChatSink& sink, term::TerminalModes* modes,
+                           std::unique_ptr<app::TerminalApprover> terminal)
     : sink_(sink), modes_(modes), terminal_(std::move(terminal)) {}
 
 tools::Approval ChatApprover::approve(const tools::ApprovalRequest& request, std::stop_token stop) {

@@ -6,14 +6,14 @@
 #include <fmt/format.h>
 
 #include "cli/chat/chat_loop.hpp"
-#include "cli/chat/display_width.hpp"
-#include "cli/chat/markdown.hpp"
 #include "cli/chat/slash_commands.hpp"
 #include "cli/commands.hpp"
 #include "core/config.hpp"
 #include "core/text.hpp"
 #include "engine/registry_tool_host.hpp"
 #include "llm/provider_config.hpp"
+#include "term/display_width.hpp"
+#include "term/markdown.hpp"
 #include "tools/tool_spec_loader.hpp"
 
 namespace agentry::cli::chat {
@@ -118,7 +118,8 @@ void ChatLoop::show_help(const std::string& topic) {
     std::string usage = fmt::format("/{} {}", c.name, c.args);
     out += fmt::format(
         "  {}{} {}\n", usage,
-        std::string(static_cast<std::size_t>(std::max(1, 18 - display_width(usage))), ' '), c.help);
+        std::string(static_cast<std::size_t>(std::max(1, 18 - term::display_width(usage))), ' '),
+        c.help);
   }
   say(out + kKeysHelp);
 }
@@ -130,7 +131,7 @@ void ChatLoop::show_agents() {
     std::string mark = a->name == agent_ ? "*" : " ";
     std::string line = fmt::format("{} {} ({}) — {}", mark, a->name, agents::to_string(a->mode),
                                    first_line(terminal_safe(a->description)));
-    out += truncate_to_width(line, width - 1) + "\n";
+    out += term::truncate_to_width(line, width - 1) + "\n";
   }
   screen_->print(out);
 }
@@ -197,7 +198,7 @@ void ChatLoop::show_tools() {
     if (!tool_allowed(*agent, spec.schema.name)) continue;
     std::string line = fmt::format("  {}{} — {}", spec.schema.name, spec.writes ? " (asks)" : "",
                                    first_line(spec.schema.description));
-    out += truncate_to_width(line, width - 1) + "\n";
+    out += term::truncate_to_width(line, width - 1) + "\n";
   }
   bool delegates = agent->tools ? std::find(agent->tools->begin(), agent->tools->end(), "task") !=
                                       agent->tools->end()
@@ -295,7 +296,7 @@ void ChatLoop::show_sessions() {
     std::string line = fmt::format("{} {}  {:>8}  {:<14} {}", info.id == session_id_ ? "*" : " ",
                                    info.id.substr(0, 10), ago(info.updated_at_ms), info.agent,
                                    terminal_safe(info.title));
-    out += truncate_to_width(line, width - 1) + "\n";
+    out += term::truncate_to_width(line, width - 1) + "\n";
   }
   screen_->print(out + "/resume ID continues one (the first characters of the id are enough)\n");
 }
@@ -319,7 +320,7 @@ void ChatLoop::resume(const std::string& id, bool quiet_if_missing) {
   if (!messages) return;
   for (auto it = messages->rbegin(); it != messages->rend(); ++it) {
     if (it->role != Role::kAssistant || is_blank(it->text)) continue;
-    MarkdownRenderer markdown({color_, screen_->columns()});
+    term::MarkdownRenderer markdown({color_, screen_->columns()});
     std::string out = "\n";
     std::string text = terminal_safe(it->text);
     std::size_t pos = 0;

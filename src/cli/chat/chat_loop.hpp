@@ -11,17 +11,17 @@
 
 #include "cli/chat/attachments.hpp"
 #include "cli/chat/chat_approver.hpp"
-#include "cli/chat/chat_screen.hpp"
 #include "cli/chat/chat_session.hpp"
 #include "cli/chat/chat_sink.hpp"
-#include "cli/chat/history.hpp"
-#include "cli/chat/line_editor.hpp"
 #include "cli/chat/shell_command.hpp"
 #include "cli/chat/slash_commands.hpp"
-#include "cli/chat/terminal.hpp"
 #include "cli/chat/workspace_changes.hpp"
 #include "cli/interrupt.hpp"
 #include "store/session_store.hpp"
+#include "term/chat_screen.hpp"
+#include "term/history.hpp"
+#include "term/line_editor.hpp"
+#include "term/terminal.hpp"
 #include "tools/process_runner.hpp"
 #include "tools/workspace.hpp"
 
@@ -29,7 +29,7 @@ namespace agentry::cli::chat {
 
 class ChatLoop {
  public:
-  ChatLoop(AppContext& ctx, ChatOptions options);
+  ChatLoop(app::AppContext& ctx, ChatOptions options);
   int run();
 
  private:
@@ -39,11 +39,11 @@ class ChatLoop {
   std::string configured_agent() const;
   std::string default_agent();
   /// The composed engine, waiting for it to finish loading the first time.
-  TaskRunner& runner();
+  engine::TaskRunner& runner();
   std::optional<std::string> next_line();
   bool handle_line(const std::string& line);
   void send_message(const std::string& text);
-  TaskRequest request_for(std::string task) const;
+  engine::TaskRequest request_for(std::string task) const;
   /// Runs `task` as the next turn of the conversation, rendering it; the result is reported.
   Result<engine::RunResult> run_turn(std::string task);
   void run_shell(const ShellLine& line);
@@ -73,26 +73,26 @@ class ChatLoop {
   std::vector<std::string> recent_session_ids();
   bool agent_exists(const std::string& name);
 
-  AppContext& ctx_;
+  app::AppContext& ctx_;
   ChatOptions options_;
   // Before the interrupt watcher: SIGWINCH must be blocked before any thread starts.
-  std::unique_ptr<ResizeSignal> resize_;
+  std::unique_ptr<term::ResizeSignal> resize_;
   InterruptWatcher interrupts_;
-  std::unique_ptr<TerminalModes> modes_;
+  std::unique_ptr<term::TerminalModes> modes_;
   bool interactive_ = false;  ///< stdin and stdout are terminals: the line editor reads
   bool color_ = false;
   std::shared_ptr<spdlog::logger> held_log_;  ///< main's logger while the engine loads
   std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt> log_buffer_;
-  std::future<Result<std::unique_ptr<TaskRunner>>> building_;
-  std::unique_ptr<TaskRunner> runner_;
-  std::unique_ptr<ChatScreen> screen_;
+  std::future<Result<std::unique_ptr<engine::TaskRunner>>> building_;
+  std::unique_ptr<engine::TaskRunner> runner_;
+  std::unique_ptr<term::ChatScreen> screen_;
   std::unique_ptr<ChatSink> sink_;
   std::unique_ptr<ChatApprover> approver_;
   std::optional<tools::Workspace> workspace_;
   tools::PosixProcessRunner processes_;
   std::unique_ptr<WorkspaceChanges> changes_;
-  History history_;
-  std::unique_ptr<LineEditor> editor_;
+  term::History history_;
+  std::unique_ptr<term::LineEditor> editor_;
   std::optional<store::SessionStore> store_;
   std::optional<std::vector<std::string>> models_;
 

@@ -8,10 +8,10 @@
 #include <fmt/format.h>
 #include <spdlog/sinks/ringbuffer_sink.h>
 
+#include "app/runtime.hpp"
 #include "cli/chat/chat_loop.hpp"
 #include "cli/commands.hpp"
 #include "cli/event_printer.hpp"
-#include "cli/runtime.hpp"
 #include "core/config.hpp"
 #include "core/paths.hpp"
 #include "core/text.hpp"
@@ -22,18 +22,18 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::unique_ptr<ResizeSignal> resize_signal_for_terminal() {
-  return ::isatty(STDIN_FILENO) && ::isatty(STDOUT_FILENO) ? ResizeSignal::open() : nullptr;
+std::unique_ptr<term::ResizeSignal> resize_signal_for_terminal() {
+  return ::isatty(STDIN_FILENO) && ::isatty(STDOUT_FILENO) ? term::ResizeSignal::open() : nullptr;
 }
 
 }  // namespace
 
-int run_chat(AppContext& ctx, const ChatOptions& options) {
+int run_chat(app::AppContext& ctx, const ChatOptions& options) {
   ChatLoop loop(ctx, options);
   return loop.run();
 }
 
-ChatLoop::ChatLoop(AppContext& ctx, ChatOptions options)
+ChatLoop::ChatLoop(app::AppContext& ctx, ChatOptions options)
     : ctx_(ctx), options_(std::move(options)), resize_(resize_signal_for_terminal()) {}
 
 std::string ChatLoop::canonical_cwd() const {
@@ -67,7 +67,7 @@ bool ChatLoop::agent_exists(const std::string& name) {
   return false;
 }
 
-TaskRunner& ChatLoop::runner() {
+engine::TaskRunner& ChatLoop::runner() {
   if (runner_) return *runner_;
   auto built = building_.get();
   if (held_log_) {
@@ -95,7 +95,7 @@ void ChatLoop::set_up() {
   // A dumb terminal cannot take the editor's cursor movements: it gets plain line input.
   interactive_ =
       ::isatty(STDIN_FILENO) && ::isatty(STDOUT_FILENO) && ctx_.env.get_or("TERM", "") != "dumb";
-  if (interactive_) modes_ = TerminalModes::open(STDIN_FILENO);
+  if (interactive_) modes_ = term::TerminalModes::open(STDIN_FILENO);
   interactive_ = interactive_ && modes_ != nullptr;
   if (modes_) {
     interrupts_.on_force_quit([this] {
@@ -118,17 +118,18 @@ void ChatLoop::set_up() {
     ctx_.log->set_level(held_log_->level());
     log_buffer_ = std::move(sink);
   }
-  building_ = std::async(std::launch::async, [this] { return make_task_runner(ctx_); });
+  building_ = std::async(std::launch::async, [this] { return app::make_task_runner(ctx_); });
   agent_ = options_.agent.empty() ? configured_agent() : options_.agent;
   model_ = options_.model;
 
-  int columns = interactive_ ? window_size(STDOUT_FILENO, ctx_.env).columns : 100;
+  int columns = interactive_ ? term::window_size(STDOUT_FILENO, ctx_.env).columns : 100;
   bool live = interactive_;
-  screen_ = std::make_unique<ChatScreen>(stdout, live, color_, columns,
-                                         interactive_ ? STDOUT_FILENO : -1);
+  screen_ = std::make_unique<term::ChatScreen>(stdout, live, color_, columns,
+                                               interactive_ ? STDOUT_FILENO : -1);
   sink_ = std::make_unique<ChatSink>(*screen_, color_);
-  std::unique_ptr<TerminalApprover> terminal;
-  if (options_.permission_mode != PermissionMode::kBypass) terminal = TerminalApprover::open();
+  std::unique_ptr<app::TerminalApprover> terminal;
+  if (options_.permission_mode != engine::PermissionMode::kBypass)
+    terminal = app::TerminalApprover::open();
   approver_ = std::make_unique<ChatApprover>(*sink_, modes_.get(), std::move(terminal));
 
   if (auto ws = tools::Workspace::open(ctx_.cwd)) workspace_ = std::move(*ws);
@@ -137,14 +138,14 @@ void ChatLoop::set_up() {
   sink_->set_tool_observer([this](const ToolCall& call) { changes_->before_tool(call); });
 
   if (interactive_) {
-    auto history = History::load(user_data_dir(ctx_.env) / "history");
+    auto history = term::History::load(user_data_dir(ctx_.env) / "history");
     if (history) {
       history_ = std::move(*history);
     } else {
       ctx_.log->warn("{}", history.error().to_string());
     }
-    editor_ =
-        std::make_unique<LineEditor>(*modes_, STDOUT_FILENO, history_, resize_.get(), ctx_.env);
+    editor_ = std::make_unique<term::LineEditor>(*modes_, STDOUT_FILENO, history_, resize_.get(),
+                                                 ctx_.env);
     editor_->set_completer(
         [this](std::string_view text, std::size_t cursor) { return complete(text, cursor); });
   }
@@ -179,7 +180,7 @@ std::string ChatLoop::prompt() const {
 std::optional<std::string> ChatLoop::next_line() {
   if (editor_) {
     auto result = editor_->read(prompt());
-    if (result.status != ReadStatus::kLine) return std::nullopt;
+    if (result.status != term::ReadStatus::kLine) return std::nullopt;
     if (auto added = history_.add(result.text); !added)
       ctx_.log->warn("{}", added.error().to_string());
     return result.text;
@@ -213,8 +214,8 @@ bool ChatLoop::handle_line(const std::string& line) {
   return true;
 }
 
-TaskRequest ChatLoop::request_for(std::string task) const {
-  TaskRequest request;
+engine::TaskRequest ChatLoop::request_for(std::string task) const {
+  engine::TaskRequest request;
   request.agent = agent_;
   request.task = std::move(task);
   request.cwd = ctx_.cwd;
@@ -251,7 +252,7 @@ void ChatLoop::send_message(const std::string& text) {
 
 Result<engine::RunResult> ChatLoop::run_turn(std::string task) {
   auto& runner = this->runner();
-  TaskRequest request = request_for(std::move(task));
+  engine::TaskRequest request = request_for(std::move(task));
   interrupts_.rearm();
   auto stop = interrupts_.token();
   if (modes_) modes_->busy();

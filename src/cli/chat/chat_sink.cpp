@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "cli/chat/display_width.hpp"
 #include "core/text.hpp"
+#include "term/display_width.hpp"
 
 namespace agentry::cli::chat {
 
@@ -17,7 +17,7 @@ std::string pad_for(int depth) {
 
 }  // namespace
 
-ChatSink::ChatSink(ChatScreen& screen, bool color)
+ChatSink::ChatSink(term::ChatScreen& screen, bool color)
     : screen_(screen),
       color_(color),
       printer_([&screen](std::string_view text) { screen.print(text); },
@@ -63,7 +63,7 @@ ChatSink::Stream& ChatSink::stream(const engine::Origin& origin) {
     int width = std::max(20, screen_.columns() - 2 * origin.depth);
     it = streams_
              .emplace(origin.session_id, Stream{{},
-                                                MarkdownRenderer({color_, width}),
+                                                term::MarkdownRenderer({color_, width}),
                                                 origin.agent,
                                                 origin.depth,
                                                 false,
@@ -107,7 +107,7 @@ void ChatSink::update_partial(const std::string& session, Stream& s) {
       ++from;
     text.remove_prefix(from);
   }
-  screen_.set_partial(pad_for(s.depth) + expand_tabs(text));
+  screen_.set_partial(pad_for(s.depth) + term::expand_tabs(text));
 }
 
 void ChatSink::flush(const std::string& session) {

@@ -14,16 +14,16 @@
 #include <string>
 #include <vector>
 
-#include "cli/chat/chat_screen.hpp"
-#include "cli/chat/markdown.hpp"
 #include "cli/event_printer.hpp"
 #include "engine/events.hpp"
+#include "term/chat_screen.hpp"
+#include "term/markdown.hpp"
 
 namespace agentry::cli::chat {
 
 class ChatSink final : public engine::EventSink {
  public:
-  ChatSink(ChatScreen& screen, bool color);
+  ChatSink(term::ChatScreen& screen, bool color);
 
   void on_event(const engine::Event& event) override;
 
@@ -58,7 +58,7 @@ class ChatSink final : public engine::EventSink {
  private:
   struct Stream {
     std::string pending;  ///< text after the last newline
-    MarkdownRenderer markdown;
+    term::MarkdownRenderer markdown;
     std::string agent;
     int depth = 0;
     bool started = false;       ///< a non-blank line was shown
@@ -75,7 +75,7 @@ class ChatSink final : public engine::EventSink {
   void update_partial(const std::string& session, Stream& s);
   void update_status();
 
-  ChatScreen& screen_;
+  term::ChatScreen& screen_;
   bool color_;
   EventPrinter printer_;
   mutable std::mutex mutex_;

@@ -95,18 +95,6 @@ std::vector<std::string> suggest_slash_commands(std::string_view name) {
   return out;
 }
 
-std::string common_prefix(const std::vector<std::string>& candidates) {
-  if (candidates.empty()) return {};
-  std::string prefix = candidates.front();
-  for (const auto& c : candidates) {
-    std::size_t n = 0;
-    while (n < prefix.size() && n < c.size() && prefix[n] == c[n])
-      ++n;
-    prefix.resize(n);
-  }
-  return prefix;
-}
-
 Completion complete_input(std::string_view text, std::size_t cursor,
                           const CompletionSources& sources) {
   Completion out;

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "term/completion.hpp"
+
 namespace agentry::llm {
 struct LlmConfig;
 }
@@ -52,19 +54,11 @@ struct CompletionSources {
   std::function<std::vector<std::string>(std::string_view prefix)> paths;
 };
 
-/// Replace text[start, end) with one of `candidates`.
-struct Completion {
-  std::size_t start = 0;
-  std::size_t end = 0;
-  std::vector<std::string> candidates;
-};
+using term::Completion;
 
 /// Completion of the word before `cursor`: a command name right after a leading `/`, its
 /// argument after /agent, /model, /resume or /help, an `@path` anywhere.
 Completion complete_input(std::string_view text, std::size_t cursor,
                           const CompletionSources& sources);
-
-/// The longest prefix every candidate shares.
-std::string common_prefix(const std::vector<std::string>& candidates);
 
 }  // namespace agentry::cli::chat

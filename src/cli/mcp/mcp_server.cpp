@@ -51,8 +51,8 @@ json progress_token_of(const json& params) {
 
 }  // namespace
 
-Result<std::unique_ptr<McpServer>> McpServer::create(TaskRunner& runner, ServerOptions options,
-                                                     std::ostream& out,
+Result<std::unique_ptr<McpServer>> McpServer::create(engine::TaskRunner& runner,
+                                                     ServerOptions options, std::ostream& out,
                                                      std::shared_ptr<spdlog::logger> log) {
   auto catalog = ToolCatalog::build(runner.agents(), options.agents);
   if (!catalog) return tl::make_unexpected(catalog.error());
@@ -72,7 +72,7 @@ Result<std::unique_ptr<McpServer>> McpServer::create(TaskRunner& runner, ServerO
                                                   std::move(roots), out, std::move(log)));
 }
 
-McpServer::McpServer(TaskRunner& runner, ServerOptions options, ToolCatalog catalog,
+McpServer::McpServer(engine::TaskRunner& runner, ServerOptions options, ToolCatalog catalog,
                      std::vector<tools::Workspace> roots, std::ostream& out,
                      std::shared_ptr<spdlog::logger> log)
     : runner_(runner),
@@ -231,7 +231,7 @@ void McpServer::call_tool(const Request& request) {
         request.id, tool_error_result(fmt::format("{}: {}", tool->tool, checked.error().message))));
     return;
   }
-  TaskRequest task;
+  engine::TaskRequest task;
   task.agent = tool->agent;
   task.task = std::move(checked->task);
   task.cwd = std::move(checked->cwd);
@@ -242,7 +242,8 @@ void McpServer::call_tool(const Request& request) {
   start_agent_call(request, *tool, std::move(task));
 }
 
-void McpServer::start_agent_call(const Request& request, const AgentTool& tool, TaskRequest task) {
+void McpServer::start_agent_call(const Request& request, const AgentTool& tool,
+                                 engine::TaskRequest task) {
   json token = progress_token_of(request.params);
   log_->info("mcp: call {} to {} queued (cwd {})", request.id.dump(), tool.agent,
              task.cwd.string());
@@ -257,8 +258,8 @@ void McpServer::start_agent_call(const Request& request, const AgentTool& tool, 
   }
 }
 
-void McpServer::run_agent_call(const json& id, const json& progress_token, const TaskRequest& task,
-                               std::stop_token stop) {
+void McpServer::run_agent_call(const json& id, const json& progress_token,
+                               const engine::TaskRequest& task, std::stop_token stop) {
   auto started = std::chrono::steady_clock::now();
   ProgressReporter progress(writer_, progress_token, stop);
   Result<engine::RunResult> result = fail(ErrorCode::kInternal, "the task did not run");

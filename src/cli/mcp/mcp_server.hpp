@@ -25,8 +25,8 @@
 #include "cli/mcp/call_pool.hpp"
 #include "cli/mcp/jsonrpc.hpp"
 #include "cli/mcp/mcp_tools.hpp"
-#include "cli/task_runner.hpp"
 #include "core/error.hpp"
+#include "engine/task_runner.hpp"
 #include "tools/workspace.hpp"
 
 namespace agentry::cli::mcp {
@@ -38,7 +38,7 @@ inline constexpr std::string_view kProtocolVersions[] = {"2025-11-25", "2025-06-
 struct ServerOptions {
   std::vector<std::string> agents;           ///< --agent; empty: every subagent
   std::vector<std::filesystem::path> roots;  ///< --root; a call's cwd must lie inside one
-  PermissionMode permission_mode = PermissionMode::kAsk;
+  engine::PermissionMode permission_mode = engine::PermissionMode::kAsk;
   std::string model;               ///< --model: overrides every agent's model; empty: theirs
   std::optional<int> max_steps;    ///< --max-steps
   std::size_t max_concurrent = 4;  ///< calls running at once; more wait
@@ -49,7 +49,7 @@ class McpServer {
  public:
   /// Fails with kUsage when a chosen agent is unknown or a root is not a directory.
   [[nodiscard]] static Result<std::unique_ptr<McpServer>> create(
-      TaskRunner& runner, ServerOptions options, std::ostream& out,
+      engine::TaskRunner& runner, ServerOptions options, std::ostream& out,
       std::shared_ptr<spdlog::logger> log);
   /// Cancels and waits for whatever still runs.
   ~McpServer();
@@ -70,7 +70,7 @@ class McpServer {
  private:
   enum class State { kAwaitingInitialize, kInitialized };
 
-  McpServer(TaskRunner& runner, ServerOptions options, ToolCatalog catalog,
+  McpServer(engine::TaskRunner& runner, ServerOptions options, ToolCatalog catalog,
             std::vector<tools::Workspace> roots, std::ostream& out,
             std::shared_ptr<spdlog::logger> log);
 
@@ -78,15 +78,15 @@ class McpServer {
   void handle_notification(const Notification& notification);
   void initialize(const Request& request);
   void call_tool(const Request& request);
-  void start_agent_call(const Request& request, const AgentTool& tool, TaskRequest task);
+  void start_agent_call(const Request& request, const AgentTool& tool, engine::TaskRequest task);
   /// Runs on a pool thread: the task, then its response unless the call was cancelled.
   void run_agent_call(const nlohmann::json& id, const nlohmann::json& progress_token,
-                      const TaskRequest& task, std::stop_token stop);
+                      const engine::TaskRequest& task, std::stop_token stop);
   void cancel_request(const nlohmann::json& request_id);
   void reply_error(const nlohmann::json& id, int code, std::string_view message,
                    nlohmann::json data = nullptr);
 
-  TaskRunner& runner_;
+  engine::TaskRunner& runner_;
   ServerOptions options_;
   ToolCatalog catalog_;
   std::vector<tools::Workspace> roots_;

@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "cli/event_json.hpp"
+#include "engine/event_json.hpp"
 
 namespace agentry::cli::mcp {
 
@@ -241,7 +241,7 @@ json tool_error_result(std::string_view message) {
 }
 
 json run_result_to_call_result(const engine::RunResult& r) {
-  json structured = result_to_json(r);
+  json structured = engine::result_to_json(r);
   bool is_error = structured.value("is_error", false);
   std::string answer =
       r.result.empty()
@@ -265,7 +265,7 @@ json run_error_to_call_result(const Error& error, const std::string& session_id,
       {"content",
        {{{"type", "text"},
          {"text", fmt::format("agentry could not finish the task: {}", error.to_string())}}}},
-      {"structuredContent", error_result_to_json(error, session_id, duration_ms)},
+      {"structuredContent", engine::error_result_to_json(error, session_id, duration_ms)},
       {"isError", true}};
 }
 

@@ -10,7 +10,7 @@ namespace agentry::cli::chat {
 
 namespace {
 
-/// Collects what a non-live ChatScreen prints.
+/// Collects what a non-live term::ChatScreen prints.
 class Captured {
  public:
   Captured() : file_(std::tmpfile()) {}
@@ -48,7 +48,7 @@ engine::Origin child() {
 
 TEST_CASE("streamed text is rendered line by line as markdown, with who speaks") {
   Captured out;
-  ChatScreen screen(out.file(), false, false, 60, -1);
+  term::ChatScreen screen(out.file(), false, false, 60, -1);
   ChatSink sink(screen, false);
   sink.begin_turn("orchestrator", {});
   sink.on_event(engine::TurnStarted{top(), 1});
@@ -68,7 +68,7 @@ TEST_CASE("streamed text is rendered line by line as markdown, with who speaks")
 
 TEST_CASE("tool lines, subagents and accounts") {
   Captured out;
-  ChatScreen screen(out.file(), false, false, 80, -1);
+  term::ChatScreen screen(out.file(), false, false, 80, -1);
   ChatSink sink(screen, false);
   std::vector<std::string> observed;
   sink.set_tool_observer([&](const ToolCall& c) { observed.push_back(c.name); });
@@ -96,7 +96,7 @@ TEST_CASE("tool lines, subagents and accounts") {
 
 TEST_CASE("events wait while an approval prompt has the terminal") {
   Captured out;
-  ChatScreen screen(out.file(), false, false, 80, -1);
+  term::ChatScreen screen(out.file(), false, false, 80, -1);
   ChatSink sink(screen, false);
   sink.begin_turn("rust-pro", {});
   sink.begin_approval();
@@ -109,7 +109,7 @@ TEST_CASE("events wait while an approval prompt has the terminal") {
 
 TEST_CASE("a cancelled turn is not reported by every session it stopped") {
   Captured out;
-  ChatScreen screen(out.file(), false, false, 80, -1);
+  term::ChatScreen screen(out.file(), false, false, 80, -1);
   ChatSink sink(screen, false);
   sink.begin_turn("orchestrator", {});
   sink.on_event(engine::ErrorOccurred{child(), Error(ErrorCode::kCancelled, "cancelled")});
@@ -122,7 +122,7 @@ TEST_CASE("a cancelled turn is not reported by every session it stopped") {
 TEST_CASE("the live area shows the tail of a long partial line and is erased around prints") {
   Captured out;
   {
-    ChatScreen screen(out.file(), true, false, 20, -1);
+    term::ChatScreen screen(out.file(), true, false, 20, -1);
     screen.set_partial(std::string(5000, 'x') + "END");
     screen.print("done\n");
   }

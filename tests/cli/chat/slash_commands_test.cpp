@@ -42,7 +42,7 @@ TEST_CASE("completing command names") {
   CHECK(c.start == 0);
   CHECK(c.end == 3);
   CHECK(c.candidates == std::vector<std::string>{"/compact", "/cost"});
-  CHECK(common_prefix(c.candidates) == "/co");
+  CHECK(term::common_prefix(c.candidates) == "/co");
   CHECK(complete_input("/ex", 3, sources).candidates == std::vector<std::string>{"/exit"});
   CHECK(complete_input("/", 1, sources).candidates.size() == slash_commands().size());
   CHECK(complete_input("say /ex", 7, sources).candidates.empty());
@@ -56,7 +56,7 @@ TEST_CASE("completing command arguments") {
   auto agents = complete_input("/agent rust", 11, sources);
   CHECK(agents.start == 7);
   CHECK(agents.candidates == std::vector<std::string>{"rust-pro", "rust-reviewer"});
-  CHECK(common_prefix(agents.candidates) == "rust-");
+  CHECK(term::common_prefix(agents.candidates) == "rust-");
   CHECK(complete_input("/agent ", 7, sources).candidates.size() == 3);
   CHECK(complete_input("/model gpt-4o-", 14, sources).candidates ==
         std::vector<std::string>{"gpt-4o-mini"});

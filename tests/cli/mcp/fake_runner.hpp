@@ -1,6 +1,6 @@
 #pragma once
-// A TaskRunner for the MCP server's tests: fixed agents, a scripted behaviour per run, every
-// request recorded; plus a harness that talks to an McpServer through in-memory streams.
+// A engine::TaskRunner for the MCP server's tests: fixed agents, a scripted behaviour per run,
+// every request recorded; plus a harness that talks to an McpServer through in-memory streams.
 #include <condition_variable>
 #include <functional>
 #include <mutex>
@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/mcp/mcp_server.hpp"
-#include "cli/task_runner.hpp"
+#include "engine/task_runner.hpp"
 
 namespace agentry::cli::mcp::testing {
 
@@ -28,7 +28,7 @@ inline agents::AgentDefinition make_agent(std::string name, agents::AgentMode mo
 }
 
 /// A finished run answering `answer`.
-inline engine::RunResult finished(const TaskRequest& request, std::string answer) {
+inline engine::RunResult finished(const engine::TaskRequest& request, std::string answer) {
   engine::RunResult r;
   r.session_id = request.session_id.empty() ? "sess-" + request.agent : request.session_id;
   r.agent = request.agent;
@@ -40,13 +40,13 @@ inline engine::RunResult finished(const TaskRequest& request, std::string answer
   return r;
 }
 
-class FakeRunner : public TaskRunner {
+class FakeRunner : public engine::TaskRunner {
  public:
-  using Behaviour = std::function<Result<engine::RunResult>(const TaskRequest&, engine::EventSink&,
-                                                            std::stop_token)>;
+  using Behaviour = std::function<Result<engine::RunResult>(const engine::TaskRequest&,
+                                                            engine::EventSink&, std::stop_token)>;
 
   explicit FakeRunner(std::vector<agents::AgentDefinition> defs) : defs_(std::move(defs)) {
-    behaviour = [](const TaskRequest& r, engine::EventSink&, std::stop_token) {
+    behaviour = [](const engine::TaskRequest& r, engine::EventSink&, std::stop_token) {
       return Result<engine::RunResult>(finished(r, "done: " + r.task));
     };
   }
@@ -58,7 +58,7 @@ class FakeRunner : public TaskRunner {
     return out;
   }
 
-  Result<engine::RunResult> run(const TaskRequest& request, engine::EventSink& events,
+  Result<engine::RunResult> run(const engine::TaskRequest& request, engine::EventSink& events,
                                 std::stop_token stop) override {
     {
       std::lock_guard lock(mutex_);
@@ -67,7 +67,7 @@ class FakeRunner : public TaskRunner {
     return behaviour(request, events, std::move(stop));
   }
 
-  std::vector<TaskRequest> requests() {
+  std::vector<engine::TaskRequest> requests() {
     std::lock_guard lock(mutex_);
     return requests_;
   }
@@ -77,7 +77,7 @@ class FakeRunner : public TaskRunner {
  private:
   std::vector<agents::AgentDefinition> defs_;
   std::mutex mutex_;
-  std::vector<TaskRequest> requests_;
+  std::vector<engine::TaskRequest> requests_;
 };
 
 /// Counts arrivals; lets a test wait for N of them without sleeping. Waits are bounded only so

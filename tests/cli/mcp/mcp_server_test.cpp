@@ -5,8 +5,8 @@
 
 #include <doctest/doctest.h>
 
-#include "cli/event_json.hpp"
 #include "cli/mcp/fake_runner.hpp"
+#include "engine/event_json.hpp"
 #include "support/temp_dir.hpp"
 
 namespace agentry::cli::mcp {
@@ -141,7 +141,7 @@ TEST_CASE("tools/call runs the agent with the request's fields and returns its r
   root.write("crate/Cargo.toml", "[package]\n");
   ServerOptions options;
   options.roots = {root.path()};
-  options.permission_mode = PermissionMode::kAcceptEdits;
+  options.permission_mode = engine::PermissionMode::kAcceptEdits;
   Harness h(default_agents(), options);
   h.initialize();
   h.call("c1", "rust-pro", {{"task", "fix the build"}, {"cwd", "crate"}, {"session_id", "s-9"}});
@@ -159,7 +159,7 @@ TEST_CASE("tools/call runs the agent with the request's fields and returns its r
   CHECK(requests[0].task == "fix the build");
   CHECK(requests[0].cwd == std::filesystem::canonical(root.path()) / "crate");
   CHECK(requests[0].session_id == "s-9");
-  CHECK(requests[0].permission_mode == PermissionMode::kAcceptEdits);
+  CHECK(requests[0].permission_mode == engine::PermissionMode::kAcceptEdits);
 }
 
 TEST_CASE("tools/call: bad arguments and a cwd outside the roots are isError results") {
@@ -184,7 +184,7 @@ TEST_CASE("tools/call: bad arguments and a cwd outside the roots are isError res
 
 TEST_CASE("tools/call: a failed run is an isError result with the error") {
   Harness h(default_agents());
-  h.runner.behaviour = [](const TaskRequest&, engine::EventSink&, std::stop_token) {
+  h.runner.behaviour = [](const engine::TaskRequest&, engine::EventSink&, std::stop_token) {
     return Result<engine::RunResult>(
         fail(ErrorCode::kNotFound, "no session s-1", "session s-1", "start without session_id"));
   };
@@ -201,7 +201,7 @@ TEST_CASE("tools/call: a failed run is an isError result with the error") {
 
 TEST_CASE("tools/call: a runner that throws becomes an internal isError result") {
   Harness h(default_agents());
-  h.runner.behaviour = [](const TaskRequest&, engine::EventSink&,
+  h.runner.behaviour = [](const engine::TaskRequest&, engine::EventSink&,
                           std::stop_token) -> Result<engine::RunResult> {
     throw std::runtime_error("boom");
   };
@@ -217,7 +217,7 @@ TEST_CASE("tools/call: a runner that throws becomes an internal isError result")
 TEST_CASE("two calls at once both run concurrently and are both answered") {
   Harness h(default_agents());
   Gate started;
-  h.runner.behaviour = [&](const TaskRequest& r, engine::EventSink&, std::stop_token) {
+  h.runner.behaviour = [&](const engine::TaskRequest& r, engine::EventSink&, std::stop_token) {
     started.arrive();
     // Each waits for the other: only concurrent runs get past this.
     bool both = started.wait_for(2);
@@ -238,7 +238,7 @@ TEST_CASE("calls beyond --max-concurrent wait for a free slot") {
   std::atomic<int> most{0};
   Gate first_started;
   Gate release;
-  h.runner.behaviour = [&](const TaskRequest& r, engine::EventSink&, std::stop_token stop) {
+  h.runner.behaviour = [&](const engine::TaskRequest& r, engine::EventSink&, std::stop_token stop) {
     int now = ++running;
     most = std::max(most.load(), now);
     first_started.arrive();
@@ -263,7 +263,7 @@ TEST_CASE("notifications/cancelled stops that call's token and no response is se
   Gate started;
   Gate never;
   std::atomic<int> stopped{0};
-  h.runner.behaviour = [&](const TaskRequest& r, engine::EventSink&, std::stop_token stop) {
+  h.runner.behaviour = [&](const engine::TaskRequest& r, engine::EventSink&, std::stop_token stop) {
     started.arrive();
     if (r.task == "long" && never.wait_or_stop(stop)) {
       ++stopped;
@@ -293,7 +293,7 @@ TEST_CASE("notifications/cancelled accepts the id with the other JSON type") {
   Gate started;
   Gate never;
   std::atomic<bool> stopped{false};
-  h.runner.behaviour = [&](const TaskRequest&, engine::EventSink&, std::stop_token stop) {
+  h.runner.behaviour = [&](const engine::TaskRequest&, engine::EventSink&, std::stop_token stop) {
     started.arrive();
     stopped = never.wait_or_stop(stop);
     return Result<engine::RunResult>(fail(ErrorCode::kCancelled, "cancelled"));
@@ -312,7 +312,7 @@ TEST_CASE("a duplicate id while its call runs is an invalid request") {
   Harness h(default_agents());
   Gate started;
   Gate release;
-  h.runner.behaviour = [&](const TaskRequest& r, engine::EventSink&, std::stop_token stop) {
+  h.runner.behaviour = [&](const engine::TaskRequest& r, engine::EventSink&, std::stop_token stop) {
     started.arrive();
     release.wait_or_stop(stop);
     return Result<engine::RunResult>(testing::finished(r, r.task));
@@ -334,7 +334,8 @@ TEST_CASE("a duplicate id while its call runs is an invalid request") {
 
 TEST_CASE("progress notifications carry the request's token and come before the result") {
   Harness h(default_agents());
-  h.runner.behaviour = [](const TaskRequest& r, engine::EventSink& events, std::stop_token) {
+  h.runner.behaviour = [](const engine::TaskRequest& r, engine::EventSink& events,
+                          std::stop_token) {
     engine::Origin o{"s1", r.agent, 0};
     ToolCall call{"c1", "cargo_check", json::object(), ""};
     events.on_event(engine::ToolCallStarted{o, call});
@@ -396,7 +397,7 @@ TEST_CASE("serve: end of input cancels running calls, waits for them, sends no r
   Gate started;
   Gate never;
   std::atomic<bool> stopped{false};
-  h.runner.behaviour = [&](const TaskRequest&, engine::EventSink&, std::stop_token stop) {
+  h.runner.behaviour = [&](const engine::TaskRequest&, engine::EventSink&, std::stop_token stop) {
     started.arrive();
     stopped = never.wait_or_stop(stop);
     return Result<engine::RunResult>(fail(ErrorCode::kCancelled, "cancelled"));

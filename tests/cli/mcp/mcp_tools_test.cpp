@@ -4,8 +4,8 @@
 
 #include <doctest/doctest.h>
 
-#include "cli/event_json.hpp"
 #include "cli/mcp/fake_runner.hpp"
+#include "engine/event_json.hpp"
 #include "support/temp_dir.hpp"
 
 namespace agentry::cli::mcp {
@@ -158,7 +158,7 @@ TEST_CASE("parse_call_arguments checks types, names and the roots") {
 }
 
 TEST_CASE("run results: answer as text, the public result JSON as structuredContent") {
-  TaskRequest request;
+  engine::TaskRequest request;
   request.agent = "rust-pro";
   engine::RunResult r = testing::finished(request, "All good.");
   json call = run_result_to_call_result(r);
@@ -167,7 +167,7 @@ TEST_CASE("run results: answer as text, the public result JSON as structuredCont
   CHECK(call["content"][1]["text"] ==
         "[agentry: agent rust-pro, session_id sess-rust-pro, stop_reason completed, 2 turns, 100 "
         "input / 20 output tokens, cost $0.5000]");
-  CHECK(call["structuredContent"] == result_to_json(r));
+  CHECK(call["structuredContent"] == engine::result_to_json(r));
 
   r.reason = engine::StopReason::kLoopDetected;
   r.result.clear();

@@ -1,5 +1,5 @@
 #pragma once
-// An AppContext whose logger writes into a string, one warning per line, for tests of what
+// An app::AppContext whose logger writes into a string, one warning per line, for tests of what
 // loading the config warns about.
 #include <memory>
 #include <sstream>
@@ -9,12 +9,12 @@
 #include <spdlog/logger.h>
 #include <spdlog/sinks/ostream_sink.h>
 
-#include "cli/app_context.hpp"
+#include "app/app_context.hpp"
 
 namespace agentry::testing {
 
 struct LoggedContext {
-  cli::AppContext ctx;
+  app::AppContext ctx;
   std::ostringstream logged;
 
   LoggedContext() {
