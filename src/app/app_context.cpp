@@ -30,7 +30,8 @@ Result<fs::path> find_data_dir(const Environment& env, const fs::path& exe) {
     return fs::is_directory(dir / "agents", ec);
   };
   if (!exe.empty()) {
-    if (fs::path installed = exe.parent_path().parent_path() / "share" / "agentry";
+    if (fs::path installed =
+            (exe.parent_path() / build_paths::installed_data_from_bindir()).lexically_normal();
         holds_data(installed))
       return installed;
     // Only the binary where the build put it reads the source tree: an installed or copied one
