@@ -1,8 +1,10 @@
 #include "app/app_context.hpp"
 
 #include <array>
+#include <string>
 #include <system_error>
 #include <unistd.h>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -41,8 +43,10 @@ Result<fs::path> find_data_dir(const Environment& env, const fs::path& exe) {
     }
   }
   std::string folders;
-  for (const auto& dir : looked_in)
-    folders += (folders.empty() ? "" : ", ") + dir.string();
+  for (const auto& dir : looked_in) {
+    if (!folders.empty()) folders += ", ";
+    folders += dir.string();
+  }
   return fail(
       ErrorCode::kConfig,
       fmt::format("agentry's data (agents/, prompts/, tools/, examples/) was not found; "
