@@ -1,8 +1,12 @@
 #include "app/app_context.hpp"
 
 #include <array>
+#include <string>
 #include <system_error>
 #include <unistd.h>
+#include <vector>
+
+#include <fmt/format.h>
 
 #include "app/config_settings.hpp"
 #include "app/project_trust.hpp"
@@ -14,17 +18,49 @@ namespace agentry::app {
 
 namespace fs = std::filesystem;
 
-fs::path find_data_dir(const Environment& env) {
-  if (auto dir = env.get("AGENTRY_DATA_DIR"); dir && !dir->empty()) return *dir;
+Result<fs::path> find_data_dir(const Environment& env, const fs::path& exe) {
+  std::error_code ec;
+  if (auto dir = env.get("AGENTRY_DATA_DIR"); dir && !dir->empty()) {
+    if (fs::is_directory(*dir, ec)) return fs::path(*dir);
+    return fail(ErrorCode::kConfig, "AGENTRY_DATA_DIR is not a folder", *dir,
+                "set it to the folder that holds agents/, prompts/, tools/ and examples/, or "
+                "unset it to use the installed data");
+  }
+  std::vector<fs::path> looked_in;
+  auto holds_data = [&](const fs::path& dir) {
+    looked_in.push_back(dir);
+    return fs::is_directory(dir / "agents", ec);
+  };
+  if (!exe.empty()) {
+    if (fs::path installed =
+            (exe.parent_path() / build_paths::installed_data_from_bindir()).lexically_normal();
+        holds_data(installed))
+      return installed;
+    // Only the binary where the build put it reads the source tree: an installed or copied one
+    // must not depend on a checkout that may change or vanish.
+    if (fs::equivalent(exe.parent_path(), build_paths::binary_dir(), ec)) {
+      if (fs::path source = build_paths::source_dir(); holds_data(source)) return source;
+    }
+  }
+  std::string folders;
+  for (const auto& dir : looked_in) {
+    if (!folders.empty()) folders += ", ";
+    folders += dir.string();
+  }
+  return fail(
+      ErrorCode::kConfig,
+      fmt::format("agentry's data (agents/, prompts/, tools/, examples/) was not found; "
+                  "looked in: {}",
+                  folders.empty() ? "nowhere (the program's own path is unknown)" : folders),
+      "", "set AGENTRY_DATA_DIR to the folder that holds them, or reinstall agentry");
+}
+
+Result<fs::path> find_data_dir(const Environment& env) {
   std::array<char, 4096> buf{};
   ssize_t n = ::readlink("/proc/self/exe", buf.data(), buf.size() - 1);
-  std::error_code ec;
-  if (n > 0) {
-    fs::path exe(std::string(buf.data(), static_cast<std::size_t>(n)));
-    fs::path installed = exe.parent_path().parent_path() / "share" / "agentry";
-    if (fs::is_directory(installed / "agents", ec)) return installed;
-  }
-  return fs::path(AGENTRY_SOURCE_DIR);
+  fs::path exe =
+      n > 0 ? fs::path(std::string(buf.data(), static_cast<std::size_t>(n))) : fs::path();
+  return find_data_dir(env, exe);
 }
 
 namespace {

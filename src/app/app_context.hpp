@@ -12,6 +12,7 @@
 #include "app/project_trust.hpp"
 #include "core/config.hpp"
 #include "core/environment.hpp"
+#include "core/error.hpp"
 #include "core/secret_redactor.hpp"
 
 namespace agentry::app {
@@ -39,9 +40,15 @@ struct AppContext {
   std::shared_ptr<const SecretRedactor> redactor = std::make_shared<const SecretRedactor>();
 };
 
-/// Where the built-in data lives: $AGENTRY_DATA_DIR, else <exe>/../share/agentry, else the
-/// source tree this binary was built from.
-std::filesystem::path find_data_dir(const Environment& env);
+/// Where the built-in data (agents/, prompts/, tools/, examples/) lives: $AGENTRY_DATA_DIR when
+/// set (it must be a folder), else <exe>/../share/agentry (an installed binary: cmake --install,
+/// the .deb), else, for the binary in the build folder only (build_paths::binary_dir()), the
+/// source tree it was built from. An installed or copied binary never falls back to the source
+/// tree. The error lists the folders looked in and says to set AGENTRY_DATA_DIR or reinstall.
+Result<std::filesystem::path> find_data_dir(const Environment& env);
+/// The same for the program at `exe` (the one running: /proc/self/exe).
+Result<std::filesystem::path> find_data_dir(const Environment& env,
+                                            const std::filesystem::path& exe);
 
 /// Reads ctx.config (the user config, with the project config of ctx.cwd merged over it; of an
 /// untrusted project's config only what cannot loosen the guard: project_trust.hpp), sets

@@ -39,7 +39,13 @@ int run(int argc, char** argv) {
   // were the process dumpable, to every process of the user), the crate's tests included.
   agentry::wipe_process_secrets(ctx.env);
   ctx.cwd = std::filesystem::current_path();
-  ctx.data_dir = agentry::app::find_data_dir(ctx.env);
+  // Not found is an error for every command, once it is parsed (--help and --version work
+  // without the data): a broken install says where it looked rather than half-working.
+  auto data_dir = agentry::app::find_data_dir(ctx.env);
+  if (data_dir) ctx.data_dir = *data_dir;
+  auto require_data_dir = [&] {
+    if (!data_dir) throw agentry::cli::CommandError(data_dir.error());
+  };
 
   CLI::App app{"agentry — a terminal LLM agent orchestrator with a Rust expert", "agentry"};
   app.set_version_flag("--version", std::string("agentry ") + AGENTRY_VERSION);
@@ -68,6 +74,7 @@ int run(int argc, char** argv) {
     ctx.log = make_logger(ctx);
     agentry::app::load_app_config(ctx);
     agentry::wipe_process_secrets(ctx.env);  // the config's api_key_env names, too
+    if (!app.get_subcommands().empty()) require_data_dir();
   });
 
   agentry::cli::set_agents_command(app, ctx);
@@ -86,8 +93,10 @@ int run(int argc, char** argv) {
     app.parse(argc, argv);
     if (app.get_subcommands().empty()) {
       // On a terminal, `agentry` alone is the chat; scripts (no terminal) keep getting the help.
-      if (::isatty(STDIN_FILENO) && ::isatty(STDOUT_FILENO))
+      if (::isatty(STDIN_FILENO) && ::isatty(STDOUT_FILENO)) {
+        require_data_dir();
         return agentry::cli::run_default_chat(ctx);
+      }
       std::cout << app.help();
       return agentry::kExitOk;
     }
