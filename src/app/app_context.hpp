@@ -1,7 +1,7 @@
 #pragma once
-/// What every subcommand gets from main: the environment snapshot, the working directory, the
-/// global options and the logger. main.cpp is the only composition root; commands build what they
-/// need from this and nothing else.
+/// What main hands app::Services (services.hpp): the environment snapshot, the working
+/// directory, the global options, the logger and the loaded config. Services builds everything
+/// else from it; commands build nothing.
 #include <filesystem>
 #include <memory>
 #include <string>

@@ -45,14 +45,6 @@ Result<std::optional<bool>> sandbox_setting(const Config& config) {
               config.where("/sandbox"), "write `sandbox: on` or `sandbox: off`");
 }
 
-Result<bool> sandbox_enabled(const AppContext& ctx) {
-  if (!ctx.config) return tl::make_unexpected(ctx.config.error());
-  if (ctx.sandbox) return true;
-  return sandbox_setting(*ctx.config).transform([](std::optional<bool> on) {
-    return on.value_or(false);
-  });
-}
-
 std::span<const LimitSetting> limit_settings() {
   return kLimits;
 }

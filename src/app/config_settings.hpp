@@ -1,13 +1,12 @@
 #pragma once
-/// The settings of the config that guard the machine, each read by one parser that every
-/// command and the project-trust rules share (so `agentry run`, `agentry tools run` and the
-/// decision of what a project may set can never read one value two ways). A value of the wrong
+/// The settings of the config that guard the machine, each read by one parser that the typed
+/// settings (settings.hpp) and the project-trust rules share (so no command and the decision of
+/// what a project may set can ever read one value two ways). A value of the wrong
 /// shape is a configuration error naming the file:line:col that set it.
 #include <optional>
 #include <span>
 #include <string_view>
 
-#include "app/app_context.hpp"
 #include "core/config.hpp"
 #include "core/error.hpp"
 
@@ -15,9 +14,6 @@ namespace agentry::app {
 
 /// `sandbox`: `on`, `off`, `true`, `false` or `{enabled: BOOL}`; nullopt when unset or null.
 [[nodiscard]] Result<std::optional<bool>> sandbox_setting(const Config& config);
-
-/// Whether tools run under the sandbox for this command: `--sandbox`, or the config's `sandbox`.
-[[nodiscard]] Result<bool> sandbox_enabled(const AppContext& ctx);
 
 /// A numeric limit of the config: what a project may lower but not raise.
 struct LimitSetting {

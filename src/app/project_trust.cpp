@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "app/config_settings.hpp"
+#include "app/settings.hpp"
 #include "core/text.hpp"
 #include "tools/permissions.hpp"
 
@@ -24,14 +25,6 @@ fs::path resolved(const fs::path& path) {
   std::error_code ec;
   auto canonical = fs::weakly_canonical(path, ec);
   return (ec ? path : canonical).lexically_normal();
-}
-
-fs::path expand_home(const std::string& entry, const Environment& env) {
-  if (entry == "~" || entry.starts_with("~/")) {
-    if (auto home = env.get("HOME"); home && !home->empty())
-      return fs::path(*home) / entry.substr(entry.size() > 1 ? 2 : 1);
-  }
-  return entry;
 }
 
 std::string warning(std::string_view where, std::string_view what, std::string_view origin,

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "app/config_settings.hpp"
 #include "app/project_trust.hpp"
 
 namespace agentry::app {
@@ -19,7 +18,7 @@ std::vector<const agents::AgentDefinition*> RegistryCatalog::all() const {
   return out;
 }
 
-std::unique_ptr<RegistryCatalog> load_registry_catalog(const AppContext& ctx) {
+std::unique_ptr<RegistryCatalog> load_registry_catalog(const AppContext& ctx, int max_steps) {
   auto registry = agents::Registry::load(
       agents::agent_search_path(ctx.env, ctx.data_dir, ctx.cwd, ctx.agent_dirs));
   for (const auto& d : registry.diagnostics()) {
@@ -31,11 +30,8 @@ std::unique_ptr<RegistryCatalog> load_registry_catalog(const AppContext& ctx) {
                                           [](const auto& a) { return a.scope == "project"; })) {
     // The winners only, rebuilt without their load notes (logged above).
     agents::LoadResult restricted{loaded, {}};
-    const auto& max_steps = limit_named("max_steps");
-    int steps = ctx.config ? limit_value(*ctx.config, max_steps).value_or(max_steps.fallback)
-                           : max_steps.fallback;
     for (const auto& warning :
-         restrict_untrusted_agents(restricted.agents, steps, ctx.trust_advice))
+         restrict_untrusted_agents(restricted.agents, max_steps, ctx.trust_advice))
       ctx.log->warn("{}", warning);
     registry = agents::Registry::from_loaded(std::move(restricted));
   }

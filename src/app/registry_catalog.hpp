@@ -24,7 +24,8 @@ class RegistryCatalog final : public engine::AgentCatalog {
 };
 
 /// Loads the registry from ctx's search path (built-in, user, project, --agents-dir); agent
-/// files with errors are logged as warnings and left out, never fatal.
-std::unique_ptr<RegistryCatalog> load_registry_catalog(const AppContext& ctx);
+/// files with errors are logged as warnings and left out, never fatal. An untrusted project's
+/// agents may not raise their steps above `max_steps` (the settings').
+std::unique_ptr<RegistryCatalog> load_registry_catalog(const AppContext& ctx, int max_steps);
 
 }  // namespace agentry::app

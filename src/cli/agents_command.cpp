@@ -35,10 +35,6 @@ struct AgentsOptions {
   std::vector<std::string> paths;
 };
 
-Registry load_registry(const app::AppContext& ctx) {
-  return Registry::load(agents::agent_search_path(ctx.env, ctx.data_dir, ctx.cwd, ctx.agent_dirs));
-}
-
 std::string dump(const nlohmann::ordered_json& value) {
   // Agent files may hold invalid UTF-8; a script still gets valid JSON.
   return value.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
@@ -98,8 +94,9 @@ std::string display_path(const fs::path& path, const fs::path& cwd) {
   return path.string();
 }
 
-void run_list(const app::AppContext& ctx, const AgentsOptions& opts) {
-  Registry registry = load_registry(ctx);
+void run_list(const app::Services& services, const AgentsOptions& opts) {
+  const auto& ctx = services.context();
+  Registry registry = services.agent_registry();
   report_to_log(ctx, registry.diagnostics(), opts.warnings);
   if (opts.json) {
     nlohmann::ordered_json out = nlohmann::ordered_json::array();
@@ -137,8 +134,9 @@ void run_list(const app::AppContext& ctx, const AgentsOptions& opts) {
   if (rows.empty()) std::cerr << "no agents found; `agentry agents validate` shows what was read\n";
 }
 
-void run_show(const app::AppContext& ctx, const AgentsOptions& opts) {
-  Registry registry = load_registry(ctx);
+void run_show(const app::Services& services, const AgentsOptions& opts) {
+  const auto& ctx = services.context();
+  Registry registry = services.agent_registry();
   report_to_log(ctx, registry.diagnostics(), opts.warnings);
   const AgentDefinition* def = registry.find(opts.name);
   if (def == nullptr) {
@@ -180,9 +178,10 @@ void run_show(const app::AppContext& ctx, const AgentsOptions& opts) {
   std::cout << "\n" << terminal_safe(def->prompt) << '\n';
 }
 
-void run_validate(const app::AppContext& ctx, const AgentsOptions& opts) {
+void run_validate(const app::Services& services, const AgentsOptions& opts) {
+  const auto& ctx = services.context();
   Registry registry = [&] {
-    if (opts.paths.empty()) return load_registry(ctx);
+    if (opts.paths.empty()) return services.agent_registry();
     std::vector<fs::path> paths(opts.paths.begin(), opts.paths.end());
     // Paths are relative to --cwd; as typed when that is the process's directory, so problems
     // are reported the way the user wrote them.
@@ -191,7 +190,7 @@ void run_validate(const app::AppContext& ctx, const AgentsOptions& opts) {
     for (auto& path : paths) {
       if (moved && path.is_relative()) path = (ctx.cwd / path).lexically_normal();
     }
-    return Registry::from_loaded(agents::load_paths(paths, "extra"));
+    return services.agent_files(paths);
   }();
   const Diagnostics& diagnostics = registry.diagnostics();
   std::size_t errors = agents::count(diagnostics, Severity::kError);
@@ -221,7 +220,7 @@ void run_validate(const app::AppContext& ctx, const AgentsOptions& opts) {
 
 }  // namespace
 
-void set_agents_command(CLI::App& app, app::AppContext& ctx) {
+void set_agents_command(CLI::App& app, app::Services& services) {
   auto* agents = app.add_subcommand("agents", "List, show and validate agent definitions");
   agents->require_subcommand(1);
 
@@ -229,14 +228,14 @@ void set_agents_command(CLI::App& app, app::AppContext& ctx) {
   auto* list = agents->add_subcommand("list", "List every agent on the search path");
   list->add_flag("--json", list_opts->json, "Print one JSON array instead of a table");
   list->add_flag("--warnings", list_opts->warnings, "Print every load problem to stderr");
-  list->callback([&ctx, list_opts] { run_list(ctx, *list_opts); });
+  list->callback([&services, list_opts] { run_list(services, *list_opts); });
 
   auto show_opts = std::make_shared<AgentsOptions>();
   auto* show = agents->add_subcommand("show", "Show one agent's resolved definition and prompt");
   show->add_option("NAME", show_opts->name, "Agent name")->required();
   show->add_flag("--json", show_opts->json, "Print one JSON object");
   show->add_flag("--warnings", show_opts->warnings, "Print every load problem to stderr");
-  show->callback([&ctx, show_opts] { run_show(ctx, *show_opts); });
+  show->callback([&services, show_opts] { run_show(services, *show_opts); });
 
   auto validate_opts = std::make_shared<AgentsOptions>();
   auto* validate = agents->add_subcommand(
@@ -245,7 +244,7 @@ void set_agents_command(CLI::App& app, app::AppContext& ctx) {
                        "Agent files or folders (default: the whole search path)");
   validate->add_flag("--json", validate_opts->json,
                      "Print one object {agents, errors, warnings} instead of text");
-  validate->callback([&ctx, validate_opts] { run_validate(ctx, *validate_opts); });
+  validate->callback([&services, validate_opts] { run_validate(services, *validate_opts); });
 }
 
 }  // namespace agentry::cli

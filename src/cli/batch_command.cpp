@@ -11,12 +11,10 @@
 
 #include <fmt/format.h>
 
-#include "app/runtime.hpp"
 #include "batch/batch_run.hpp"
 #include "batch/merge.hpp"
 #include "cli/commands.hpp"
 #include "cli/interrupt.hpp"
-#include "tools/tool_spec_loader.hpp"
 
 namespace agentry::cli {
 
@@ -46,9 +44,9 @@ struct BatchFlags {
 
 /// The tools whose spec says they write; the fixed list only if the specs cannot be read (the
 /// runtime will then report why).
-std::set<std::string> writing_tools(const app::AppContext& ctx) {
+std::set<std::string> writing_tools(const app::Services& services) {
   std::set<std::string> names;
-  auto specs = tools::load_tool_specs(ctx.data_dir / "tools");
+  auto specs = services.tool_specs();
   if (!specs) return {"write_file", "edit_file", "clippy_fix", "rustfmt"};
   for (const auto& spec : *specs) {
     if (spec.writes) names.insert(spec.schema.name);
@@ -89,7 +87,8 @@ batch::BatchOptions to_options(const app::AppContext& ctx, const BatchFlags& fla
   return o;
 }
 
-int run_batch_command(app::AppContext& ctx, const BatchFlags& flags) {
+int run_batch_command(app::Services& services, const BatchFlags& flags) {
+  const auto& ctx = services.context();
   if (flags.task_file.empty()) {
     throw CommandError(
         Error(ErrorCode::kUsage, "no task file given", "agentry batch",
@@ -98,17 +97,17 @@ int run_batch_command(app::AppContext& ctx, const BatchFlags& flags) {
   batch::BatchOptions options = to_options(ctx, flags);
   options.redactor = ctx.redactor;
   InterruptWatcher interrupts;
-  auto runner = app::make_task_runner(ctx, app::HttpLoading::kNow);
+  auto runner = services.task_runner(app::HttpLoading::kNow);
   if (!runner) throw CommandError(runner.error());
-  tools::PosixProcessRunner processes;
-  batch::BatchServices services{**runner,           processes, ctx.env,
-                                writing_tools(ctx), std::cout, std::cerr};
-  auto code = batch::run_batch(options, services, interrupts.token());
+  // The task file's checks are the user's own commands: the plain runner.
+  batch::BatchServices batch_services{
+      **runner, services.user_runner(), ctx.env, writing_tools(services), std::cout, std::cerr};
+  auto code = batch::run_batch(options, batch_services, interrupts.token());
   if (!code) throw CommandError(code.error());
   return *code;
 }
 
-int run_merge_command(app::AppContext& ctx, const BatchFlags& flags) {
+int run_merge_command(const app::AppContext& ctx, const BatchFlags& flags) {
   std::vector<fs::path> inputs;
   for (const auto& in : flags.merge_inputs)
     inputs.push_back(ctx.cwd / in);
@@ -129,7 +128,7 @@ int run_merge_command(app::AppContext& ctx, const BatchFlags& flags) {
 
 }  // namespace
 
-void set_batch_command(CLI::App& app, app::AppContext& ctx) {
+void set_batch_command(CLI::App& app, app::Services& services) {
   auto flags = std::make_shared<BatchFlags>();
   auto* cmd = app.add_subcommand(
       "batch", "Run the tasks of a task file (YAML or JSONL) concurrently; rerun to resume");
@@ -175,14 +174,14 @@ void set_batch_command(CLI::App& app, app::AppContext& ctx) {
   auto* merge = cmd->add_subcommand("merge", "Join the results files of a batch's shards");
   merge->add_option("OUT", flags->merge_out, "The merged results file to write")->required();
   merge->add_option("SHARD_RESULTS", flags->merge_inputs, "The shards' results files")->required();
-  merge->callback([&ctx, flags] {
-    int code = run_merge_command(ctx, *flags);
+  merge->callback([&services, flags] {
+    int code = run_merge_command(services.context(), *flags);
     if (code != kExitOk) throw CommandExit(code);
   });
   cmd->require_subcommand(0, 1);
-  cmd->callback([&ctx, flags, merge] {
+  cmd->callback([&services, flags, merge] {
     if (merge->parsed()) return;
-    int code = run_batch_command(ctx, *flags);
+    int code = run_batch_command(services, *flags);
     if (code != kExitOk) throw CommandExit(code);
   });
 }

@@ -23,7 +23,7 @@ engine::PermissionMode to_permission_mode(const std::string& text) {
 
 }  // namespace
 
-void set_chat_command(CLI::App& app, app::AppContext& ctx) {
+void set_chat_command(CLI::App& app, app::Services& services) {
   auto opts = std::make_shared<ChatCommandOptions>();
   auto* cmd = app.add_subcommand("chat", "Talk with an agent in the terminal (the default)");
   cmd->add_option("--agent,-a", opts->agent, "Agent to talk to (default: the primary agent)");
@@ -35,16 +35,16 @@ void set_chat_command(CLI::App& app, app::AppContext& ctx) {
   cmd->add_flag("--continue,-c", opts->continue_last,
                 "Continue the latest session of this directory")
       ->excludes(resume);
-  cmd->callback([&ctx, opts] {
+  cmd->callback([&services, opts] {
     chat::ChatOptions options{opts->agent, opts->model, opts->resume, opts->continue_last,
                               to_permission_mode(opts->permission_mode)};
-    int code = chat::run_chat(ctx, options);
+    int code = chat::run_chat(services, options);
     if (code != kExitOk) throw CommandExit(code);
   });
 }
 
-int run_default_chat(app::AppContext& ctx) {
-  return chat::run_chat(ctx, chat::ChatOptions{});
+int run_default_chat(app::Services& services) {
+  return chat::run_chat(services, chat::ChatOptions{});
 }
 
 }  // namespace agentry::cli

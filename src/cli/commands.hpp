@@ -1,12 +1,13 @@
 #pragma once
 /// One `set_<name>_command` per subcommand (mamba's pattern): each adds its CLI11 subcommand and
-/// the callback that runs it. A callback reports failure by throwing CommandError, which main's
-/// one catch-all turns into a message and an exit code.
+/// the callback that runs it, with what it needs from app::Services (it builds nothing itself). A
+/// callback reports failure by throwing CommandError, which main's one catch-all turns into a
+/// message and an exit code.
 #include <stdexcept>
 
 #include <CLI/CLI.hpp>
 
-#include "app/app_context.hpp"
+#include "app/services.hpp"
 #include "core/error.hpp"
 
 namespace agentry::cli {
@@ -32,19 +33,19 @@ class CommandExit : public std::runtime_error {
   int code_;
 };
 
-void set_agents_command(CLI::App& app, app::AppContext& ctx);
-void set_tools_command(CLI::App& app, app::AppContext& ctx);
-void set_batch_command(CLI::App& app, app::AppContext& ctx);
-void set_run_command(CLI::App& app, app::AppContext& ctx);
-void set_demo_command(CLI::App& app, app::AppContext& ctx);
-void set_mcp_command(CLI::App& app, app::AppContext& ctx);
-void set_models_command(CLI::App& app, app::AppContext& ctx);
-void set_ping_command(CLI::App& app, app::AppContext& ctx);
-void set_sessions_command(CLI::App& app, app::AppContext& ctx);
-void set_route_command(CLI::App& app, app::AppContext& ctx);
-void set_chat_command(CLI::App& app, app::AppContext& ctx);
+void set_agents_command(CLI::App& app, app::Services& services);
+void set_tools_command(CLI::App& app, app::Services& services);
+void set_batch_command(CLI::App& app, app::Services& services);
+void set_run_command(CLI::App& app, app::Services& services);
+void set_demo_command(CLI::App& app, app::Services& services);
+void set_mcp_command(CLI::App& app, app::Services& services);
+void set_models_command(CLI::App& app, app::Services& services);
+void set_ping_command(CLI::App& app, app::Services& services);
+void set_sessions_command(CLI::App& app, app::Services& services);
+void set_route_command(CLI::App& app, app::Services& services);
+void set_chat_command(CLI::App& app, app::Services& services);
 
 /// The chat with its defaults: what `agentry` alone does when stdin and stdout are terminals.
-int run_default_chat(app::AppContext& ctx);
+int run_default_chat(app::Services& services);
 
 }  // namespace agentry::cli

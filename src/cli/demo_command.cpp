@@ -10,14 +10,10 @@
 
 #include <fmt/format.h>
 
-#include "app/runtime.hpp"
 #include "cli/commands.hpp"
 #include "cli/event_printer.hpp"
 #include "cli/interrupt.hpp"
-#include "core/config.hpp"
 #include "core/scoped_temp_dir.hpp"
-#include "fakellm/fake_llm_server.hpp"
-#include "llm/provider_config.hpp"
 #include "tools/process_runner.hpp"
 #include "tools/text_diff.hpp"
 
@@ -45,11 +41,9 @@ std::string slurp(const fs::path& p) {
 }
 
 /// True when config or environment names a model server.
-bool model_configured(const app::AppContext& ctx) {
-  const auto& config = ctx.config;
-  if (!config) return false;
-  auto llm = llm::load_llm_config(*config, ctx.env);
-  return llm && !llm->providers.empty();
+bool model_configured(app::Services& services) {
+  auto settings = services.settings();
+  return settings && !(*settings)->llm.providers.empty();
 }
 
 /// Every file under `dir` (relative paths), target/ left out.
@@ -90,7 +84,8 @@ bool check(tools::ProcessRunner& runner, const Environment& env, const fs::path&
   return ok;
 }
 
-int run_demo(app::AppContext& ctx, const DemoOptions& opts) {
+int run_demo(app::Services& services, const DemoOptions& opts) {
+  const auto& ctx = services.context();
   bool color = want_color(STDOUT_FILENO, ctx.env);
   auto bold = [&](const std::string& s) { return color ? "\x1b[1m" + s + "\x1b[0m" : s; };
   fs::path crate =
@@ -100,7 +95,7 @@ int run_demo(app::AppContext& ctx, const DemoOptions& opts) {
                              crate.string(),
                              "pass --crate DIR or set AGENTRY_DATA_DIR to agentry's folder"));
   }
-  bool scripted = opts.scripted || !model_configured(ctx);
+  bool scripted = opts.scripted || !model_configured(services);
 
   auto temp = ScopedTempDir::create("agentry-demo");
   if (!temp) throw CommandError(temp.error());
@@ -112,9 +107,8 @@ int run_demo(app::AppContext& ctx, const DemoOptions& opts) {
   app::AppContext run_ctx = ctx;
   run_ctx.cwd = ws;
   if (scripted) {
-    auto script = fakellm::load_script(ctx.data_dir / "examples" / "demo" / "script.yaml");
-    if (!script) throw CommandError(script.error());
-    auto started = fakellm::FakeLlmServer::start(std::move(*script));
+    auto started =
+        services.start_scripted_model(ctx.data_dir / "examples" / "demo" / "script.yaml");
     if (!started) throw CommandError(started.error());
     server = std::move(*started);
     // Only the scripted server: no configured provider, no key from the environment.
@@ -140,7 +134,9 @@ int run_demo(app::AppContext& ctx, const DemoOptions& opts) {
   fmt::print("workspace: {} (a copy of {})\ntask: {}\n", ws.string(), crate.string(), kTask);
 
   InterruptWatcher interrupts;
-  auto runner = app::make_task_runner(run_ctx, app::HttpLoading::kNow);
+  // The task's own services: the workspace copy, and in scripted mode the fake server alone.
+  app::Services run_services(run_ctx);
+  auto runner = run_services.task_runner(app::HttpLoading::kNow);
   if (!runner) throw CommandError(runner.error());
   EventPrinter printer(stdout, PrinterStyle{color, 6, 100});
   engine::TaskRequest request;
@@ -161,7 +157,7 @@ int run_demo(app::AppContext& ctx, const DemoOptions& opts) {
   if (!any) fmt::print("  (nothing)\n");
 
   fmt::print("\n{}\n", bold("Checked by the demo itself"));
-  tools::PosixProcessRunner processes;
+  auto& processes = services.user_runner();
   bool ok = check(processes, ctx.env, ws,
                   {"cargo", "clippy", "--all-targets", "--", "-D", "warnings"}, color);
   ok = check(processes, ctx.env, ws, {"cargo", "fmt", "--check"}, color) && ok;
@@ -175,7 +171,7 @@ int run_demo(app::AppContext& ctx, const DemoOptions& opts) {
 
 }  // namespace
 
-void set_demo_command(CLI::App& app, app::AppContext& ctx) {
+void set_demo_command(CLI::App& app, app::Services& services) {
   auto opts = std::make_shared<DemoOptions>();
   auto* cmd = app.add_subcommand(
       "demo", "Watch the orchestrator hand a crate to rust-pro, which makes it clippy-clean");
@@ -184,8 +180,8 @@ void set_demo_command(CLI::App& app, app::AppContext& ctx) {
   cmd->add_flag("--keep", opts->keep, "Keep the temporary workspace");
   cmd->add_option("--crate", opts->crate, "Work on a copy of this crate instead")
       ->check(CLI::ExistingDirectory);
-  cmd->callback([&ctx, opts] {
-    int code = run_demo(ctx, *opts);
+  cmd->callback([&services, opts] {
+    int code = run_demo(services, *opts);
     if (code != kExitOk) throw CommandExit(code);
   });
 }

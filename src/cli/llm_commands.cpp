@@ -7,11 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
-#include "core/config.hpp"
-#include "llm/curl_global.hpp"
 #include "llm/model_selection.hpp"
 #include "llm/provider_config.hpp"
-#include "llm/provider_factory.hpp"
 
 namespace agentry::cli {
 
@@ -19,12 +16,10 @@ namespace {
 
 using nlohmann::json;
 
-llm::LlmConfig load_providers(const app::AppContext& ctx) {
-  const auto& config = ctx.config;
-  if (!config) throw CommandError(config.error());
-  auto providers = llm::load_llm_config(*config, ctx.env);
-  if (!providers) throw CommandError(providers.error());
-  return std::move(*providers);
+const llm::LlmConfig& load_providers(app::Services& services) {
+  auto settings = services.settings();
+  if (!settings) throw CommandError(settings.error());
+  return (*settings)->llm;
 }
 
 std::vector<std::string> all_models(const llm::ProviderConfig& p) {
@@ -85,29 +80,30 @@ void print_models(const llm::LlmConfig& config, const Environment& env) {
 
 }  // namespace
 
-void set_models_command(CLI::App& app, app::AppContext& ctx) {
+void set_models_command(CLI::App& app, app::Services& services) {
   auto* cmd = app.add_subcommand("models", "List the configured model providers and their models");
   auto as_json = std::make_shared<bool>(false);
   cmd->add_flag("--json", *as_json, "Print JSON instead of text");
-  cmd->callback([&ctx, as_json] {
-    llm::LlmConfig config = load_providers(ctx);
+  cmd->callback([&services, as_json] {
+    const llm::LlmConfig& config = load_providers(services);
+    const auto& env = services.context().env;
     if (*as_json) {
-      std::cout << providers_json(config, ctx.env).dump(2) << '\n';
+      std::cout << providers_json(config, env).dump(2) << '\n';
     } else {
-      print_models(config, ctx.env);
+      print_models(config, env);
     }
   });
 }
 
-void set_ping_command(CLI::App& app, app::AppContext& ctx) {
+void set_ping_command(CLI::App& app, app::Services& services) {
   auto* cmd =
       app.add_subcommand("ping", "Send one tiny request to a provider and report the latency");
   auto provider_name = std::make_shared<std::string>();
   auto model_spec = std::make_shared<std::string>();
   cmd->add_option("provider", *provider_name, "Provider name (default: the default provider)");
   cmd->add_option("--model", *model_spec, "PROVIDER/MODEL or MODEL (aliases: sonnet, opus, haiku)");
-  cmd->callback([&ctx, provider_name, model_spec] {
-    llm::LlmConfig config = load_providers(ctx);
+  cmd->callback([&services, provider_name, model_spec] {
+    const llm::LlmConfig& config = load_providers(services);
     std::string spec = !model_spec->empty() ? *model_spec : *provider_name;
     if (!provider_name->empty() && config.find(*provider_name) == nullptr) {
       std::vector<std::string> names;
@@ -132,10 +128,7 @@ void set_ping_command(CLI::App& app, app::AppContext& ctx) {
     llm::ProviderConfig pc = *config.find(selection->provider);
     pc.retry.max_retries = 0;  // a ping reports the first failure exactly as it happened
 
-    // The only libcurl user in this process: the command owns the global init.
-    llm::CurlGlobal curl;
-    llm::ProviderServices services{curl, ctx.log};
-    auto provider = llm::make_provider(pc, ctx.env, services);
+    auto provider = services.provider(pc);
     if (!provider) throw CommandError(provider.error());
 
     llm::CompletionRequest request;

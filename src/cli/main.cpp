@@ -1,5 +1,6 @@
-// agentry's composition root: parses the command line, builds the logger and the context, runs
-// one subcommand, and is the one place that turns errors into messages and exit codes.
+// agentry's entry: parses the command line, builds the logger, the context and the services
+// (app::Services builds everything else), runs one subcommand, and is the one place that turns
+// errors into messages and exit codes.
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -11,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/app_context.hpp"
+#include "app/services.hpp"
 #include "cli/commands.hpp"
 #include "core/terminal_text.hpp"
 
@@ -77,17 +79,19 @@ int run(int argc, char** argv) {
     if (!app.get_subcommands().empty()) require_data_dir();
   });
 
-  agentry::cli::set_agents_command(app, ctx);
-  agentry::cli::set_tools_command(app, ctx);
-  agentry::cli::set_batch_command(app, ctx);
-  agentry::cli::set_run_command(app, ctx);
-  agentry::cli::set_demo_command(app, ctx);
-  agentry::cli::set_mcp_command(app, ctx);
-  agentry::cli::set_models_command(app, ctx);
-  agentry::cli::set_ping_command(app, ctx);
-  agentry::cli::set_chat_command(app, ctx);
-  agentry::cli::set_sessions_command(app, ctx);
-  agentry::cli::set_route_command(app, ctx);
+  // Builds nothing until a command asks (after parsing, when the config has loaded).
+  agentry::app::Services services(ctx);
+  agentry::cli::set_agents_command(app, services);
+  agentry::cli::set_tools_command(app, services);
+  agentry::cli::set_batch_command(app, services);
+  agentry::cli::set_run_command(app, services);
+  agentry::cli::set_demo_command(app, services);
+  agentry::cli::set_mcp_command(app, services);
+  agentry::cli::set_models_command(app, services);
+  agentry::cli::set_ping_command(app, services);
+  agentry::cli::set_chat_command(app, services);
+  agentry::cli::set_sessions_command(app, services);
+  agentry::cli::set_route_command(app, services);
 
   try {
     app.parse(argc, argv);
@@ -95,7 +99,7 @@ int run(int argc, char** argv) {
       // On a terminal, `agentry` alone is the chat; scripts (no terminal) keep getting the help.
       if (::isatty(STDIN_FILENO) && ::isatty(STDOUT_FILENO)) {
         require_data_dir();
-        return agentry::cli::run_default_chat(ctx);
+        return agentry::cli::run_default_chat(services);
       }
       std::cout << app.help();
       return agentry::kExitOk;

@@ -12,7 +12,6 @@
 #include <unistd.h>
 #include <vector>
 
-#include "app/runtime.hpp"
 #include "cli/commands.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/mcp/fd_stream.hpp"
@@ -47,7 +46,8 @@ UniqueFd claim_stdout() {
   return protocol;
 }
 
-int serve(app::AppContext& ctx, const McpOptions& opts) {
+int serve(app::Services& services, const McpOptions& opts) {
+  const auto& ctx = services.context();
   InterruptWatcher interrupts;  // first, so every later thread inherits its signal mask
   // A client that closes our stdout must cost an error on write, not the process.
   std::signal(SIGPIPE, SIG_IGN);
@@ -56,7 +56,7 @@ int serve(app::AppContext& ctx, const McpOptions& opts) {
   mcp::FdInputBuf in_buf(STDIN_FILENO);
   std::istream in(&in_buf);
 
-  auto runner = app::make_task_runner(ctx);
+  auto runner = services.task_runner();
   if (!runner) throw CommandError(runner.error());
 
   mcp::ServerOptions options;
@@ -82,7 +82,7 @@ int serve(app::AppContext& ctx, const McpOptions& opts) {
 
 }  // namespace
 
-void set_mcp_command(CLI::App& app, app::AppContext& ctx) {
+void set_mcp_command(CLI::App& app, app::Services& services) {
   auto opts = std::make_shared<McpOptions>();
   auto* cmd = app.add_subcommand(
       "mcp", "Serve agents as MCP tools over stdio, for parent agents (Claude Code, Codex, …)");
@@ -100,8 +100,8 @@ void set_mcp_command(CLI::App& app, app::AppContext& ctx) {
   cmd->add_option("--max-concurrent", opts->max_concurrent,
                   "Calls that run at once; more wait (default: 4)")
       ->check(CLI::Range(1, 64));
-  cmd->callback([&ctx, opts] {
-    int code = serve(ctx, *opts);
+  cmd->callback([&services, opts] {
+    int code = serve(services, *opts);
     if (code != kExitOk) throw CommandExit(code);
   });
 }

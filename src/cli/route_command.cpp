@@ -8,15 +8,11 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "app/registry_catalog.hpp"
 #include "cli/commands.hpp"
 #include "cli/interrupt.hpp"
-#include "core/config.hpp"
 #include "core/terminal_text.hpp"
 #include "core/text.hpp"
-#include "engine/llm_model_resolver.hpp"
 #include "engine/router.hpp"
-#include "llm/curl_global.hpp"
 
 namespace agentry::cli {
 
@@ -80,17 +76,12 @@ struct ModelChoice {
   std::string model;  ///< provider/model that answered
 };
 
-ModelChoice ask_model(const app::AppContext& ctx, const std::string& model_spec,
+ModelChoice ask_model(app::Services& services, const std::string& model_spec,
                       const std::vector<const agents::AgentDefinition*>& pool,
                       const std::string& task) {
-  const auto& config = ctx.config;
-  if (!config) throw CommandError(config.error());
-  auto llm_config = llm::load_llm_config(*config, ctx.env);
-  if (!llm_config) throw CommandError(llm_config.error());
-  llm::CurlGlobal curl;
-  engine::LlmModelResolver resolver(std::move(*llm_config), ctx.env,
-                                    llm::ProviderServices{curl, ctx.log});
-  auto binding = resolver.resolve(model_spec, nullptr);
+  auto models = services.models();
+  if (!models) throw CommandError(models.error());
+  auto binding = (*models)->resolve(model_spec, nullptr);
   if (!binding) throw CommandError(binding.error());
 
   llm::CompletionRequest request;
@@ -144,7 +135,8 @@ json candidates_json(const engine::Route& route) {
   return out;
 }
 
-void route(const app::AppContext& ctx, const RouteOptions& opts) {
+void route(app::Services& services, const RouteOptions& opts) {
+  const auto& ctx = services.context();
   std::string task;
   for (const auto& w : opts.task_words)
     task += (task.empty() ? "" : " ") + w;
@@ -152,7 +144,9 @@ void route(const app::AppContext& ctx, const RouteOptions& opts) {
     throw CommandError(Error(ErrorCode::kUsage, "no task given", "agentry route",
                              "pass the task as arguments: agentry route \"fix the clippy lints\""));
   }
-  auto catalog = app::load_registry_catalog(ctx);
+  auto loaded = services.catalog();
+  if (!loaded) throw CommandError(loaded.error());
+  const auto* catalog = *loaded;
   std::vector<const agents::AgentDefinition*> pool;
   for (const auto* agent : catalog->all()) {
     if (!agent->hidden) pool.push_back(agent);
@@ -166,7 +160,7 @@ void route(const app::AppContext& ctx, const RouteOptions& opts) {
   std::string reason = decided.reason;
   std::string model;
   if (!decided.clear) {
-    auto choice = ask_model(ctx, opts.model, pool, task);
+    auto choice = ask_model(services, opts.model, pool, task);
     agent = choice.agent;
     model = choice.model;
     reason = kModelReason;
@@ -192,14 +186,14 @@ void route(const app::AppContext& ctx, const RouteOptions& opts) {
 
 }  // namespace
 
-void set_route_command(CLI::App& app, app::AppContext& ctx) {
+void set_route_command(CLI::App& app, app::Services& services) {
   auto opts = std::make_shared<RouteOptions>();
   auto* cmd = app.add_subcommand(
       "route", "Show which agent would take a task and why (asks the model only when unclear)");
   cmd->add_option("task", opts->task_words, "The task")->required();
   cmd->add_option("--model,-m", opts->model, "Model to ask when the route is unclear");
   cmd->add_flag("--json", opts->as_json, "Print JSON instead of text");
-  cmd->callback([&ctx, opts] { route(ctx, *opts); });
+  cmd->callback([&services, opts] { route(services, *opts); });
 }
 
 }  // namespace agentry::cli

@@ -9,7 +9,6 @@
 
 #include <fmt/format.h>
 
-#include "app/runtime.hpp"
 #include "cli/commands.hpp"
 #include "cli/interrupt.hpp"
 #include "core/terminal_text.hpp"
@@ -111,7 +110,8 @@ struct RunOptions {
   std::optional<int> max_steps;
 };
 
-int run_task(app::AppContext& ctx, const RunOptions& opts) {
+int run_task(app::Services& services, const RunOptions& opts) {
+  const auto& ctx = services.context();
   auto started = std::chrono::steady_clock::now();
   engine::TaskRequest request;
   request.agent = opts.agent;
@@ -131,7 +131,7 @@ int run_task(app::AppContext& ctx, const RunOptions& opts) {
   }
 
   InterruptWatcher interrupts;
-  auto runner = app::make_task_runner(ctx, app::HttpLoading::kNow);
+  auto runner = services.task_runner(app::HttpLoading::kNow);
   if (!runner) throw CommandError(runner.error());
   if (opts.continue_last) {
     auto last = (*runner)->latest_session(ctx.cwd);
@@ -189,7 +189,7 @@ int run_task(app::AppContext& ctx, const RunOptions& opts) {
 
 }  // namespace
 
-void set_run_command(CLI::App& app, app::AppContext& ctx) {
+void set_run_command(CLI::App& app, app::Services& services) {
   auto opts = std::make_shared<RunOptions>();
   auto* cmd = app.add_subcommand("run", "Run one task headlessly and print the answer");
   cmd->add_option("task", opts->task_words, "The task (default: read from standard input)");
@@ -206,8 +206,8 @@ void set_run_command(CLI::App& app, app::AppContext& ctx) {
   cmd->add_flag("--continue,-c", opts->continue_last,
                 "Continue the latest session of this directory")
       ->excludes(resume);
-  cmd->callback([&ctx, opts] {
-    int code = run_task(ctx, *opts);
+  cmd->callback([&services, opts] {
+    int code = run_task(services, *opts);
     if (code != kExitOk) throw CommandExit(code);
   });
 }

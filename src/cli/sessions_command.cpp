@@ -31,18 +31,17 @@ struct SessionsOptions {
   std::string output;
 };
 
-fs::path store_path(const app::AppContext& ctx) {
-  return ctx.session_db.empty() ? store::default_session_db_path(ctx.env) : ctx.session_db;
+fs::path store_path(app::Services& services) {
+  auto settings = services.settings();
+  if (!settings) throw CommandError(settings.error());
+  return (*settings)->session_db.value;
 }
 
-/// The store, or nullopt when no run has created it yet.
-std::optional<store::SessionStore> open_existing_store(const app::AppContext& ctx) {
-  auto path = store_path(ctx);
-  std::error_code ec;
-  if (!fs::exists(path, ec)) return std::nullopt;
-  auto opened = store::SessionStore::open(path);
+/// The store, or null when no run has created it yet.
+store::SessionStore* open_existing_store(app::Services& services) {
+  auto opened = services.existing_session_store();
   if (!opened) throw CommandError(opened.error());
-  return std::move(*opened);
+  return *opened;
 }
 
 template <class T>
@@ -52,10 +51,10 @@ T value_or_throw(Result<T> result) {
 }
 
 /// The full id for `prefix`, or a not-found error naming the store.
-std::string resolve(const std::optional<store::SessionStore>& db, const app::AppContext& ctx,
+std::string resolve(const store::SessionStore* db, app::Services& services,
                     const std::string& prefix) {
-  if (!db) {
-    throw CommandError(Error(ErrorCode::kNotFound, "no sessions yet", store_path(ctx).string(),
+  if (db == nullptr) {
+    throw CommandError(Error(ErrorCode::kNotFound, "no sessions yet", store_path(services).string(),
                              "run `agentry run TASK` first"));
   }
   return value_or_throw(db->resolve_id(prefix));
@@ -124,8 +123,9 @@ json info_json(const store::SessionInfo& s) {
           {"updated_at_ms", s.updated_at_ms}};
 }
 
-void list_sessions(const app::AppContext& ctx, const SessionsOptions& opts) {
-  auto db = open_existing_store(ctx);
+void list_sessions(app::Services& services, const SessionsOptions& opts) {
+  const auto& ctx = services.context();
+  auto* db = open_existing_store(services);
   store::SessionFilter filter;
   filter.roots_only = true;
   filter.limit = opts.limit;
@@ -208,9 +208,9 @@ std::string usage_line(const store::UsageTotals& u) {
                          : "");
 }
 
-void show_session(const app::AppContext& ctx, const SessionsOptions& opts) {
-  auto db = open_existing_store(ctx);
-  auto id = resolve(db, ctx, opts.id);
+void show_session(app::Services& services, const SessionsOptions& opts) {
+  auto* db = open_existing_store(services);
+  auto id = resolve(db, services, opts.id);
   auto transcript = value_or_throw(db->load_transcript(id));
   auto own = value_or_throw(db->session_usage(id));
   auto tree = value_or_throw(db->tree_usage(id));
@@ -272,9 +272,9 @@ void show_session(const app::AppContext& ctx, const SessionsOptions& opts) {
   std::cout << terminal_safe(out.str());
 }
 
-void export_session(const app::AppContext& ctx, const SessionsOptions& opts) {
-  auto db = open_existing_store(ctx);
-  auto id = resolve(db, ctx, opts.id);
+void export_session(app::Services& services, const SessionsOptions& opts) {
+  auto* db = open_existing_store(services);
+  auto id = resolve(db, services, opts.id);
   auto transcript = value_or_throw(db->load_transcript(id));
   auto text = opts.format == "jsonl" ? store::to_jsonl(transcript) : store::to_markdown(transcript);
   if (opts.output.empty() || opts.output == "-") {
@@ -293,7 +293,7 @@ void export_session(const app::AppContext& ctx, const SessionsOptions& opts) {
 
 }  // namespace
 
-void set_sessions_command(CLI::App& app, app::AppContext& ctx) {
+void set_sessions_command(CLI::App& app, app::Services& services) {
   auto opts = std::make_shared<SessionsOptions>();
   auto* cmd = app.add_subcommand("sessions", "List, show and export earlier runs");
   cmd->require_subcommand(1);
@@ -304,20 +304,20 @@ void set_sessions_command(CLI::App& app, app::AppContext& ctx) {
   list->add_flag("--json", opts->as_json, "Print JSON instead of a table");
   list->add_option("--limit,-n", opts->limit, "At most N sessions (default 20)")
       ->check(CLI::PositiveNumber);
-  list->callback([&ctx, opts] { list_sessions(ctx, *opts); });
+  list->callback([&services, opts] { list_sessions(services, *opts); });
 
   auto* show = cmd->add_subcommand(
       "show", "A session's transcript summary, its subagent tree and its usage");
   show->add_option("id", opts->id, "Session id or a unique prefix of it")->required();
   show->add_flag("--json", opts->as_json, "Print JSON instead of text");
-  show->callback([&ctx, opts] { show_session(ctx, *opts); });
+  show->callback([&services, opts] { show_session(services, *opts); });
 
   auto* exp = cmd->add_subcommand("export", "Write a session's full transcript");
   exp->add_option("id", opts->id, "Session id or a unique prefix of it")->required();
   exp->add_option("--format,-f", opts->format, "jsonl (default) | markdown")
       ->check(CLI::IsMember({"jsonl", "markdown"}));
   exp->add_option("--output,-o", opts->output, "Write to FILE instead of standard output");
-  exp->callback([&ctx, opts] { export_session(ctx, *opts); });
+  exp->callback([&services, opts] { export_session(services, *opts); });
 }
 
 }  // namespace agentry::cli

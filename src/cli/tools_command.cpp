@@ -6,16 +6,11 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "app/config_settings.hpp"
 #include "cli/commands.hpp"
 #include "cli/interrupt.hpp"
 #include "core/json_depth.hpp"
 #include "core/terminal_text.hpp"
 #include "tools/permissions.hpp"
-#include "tools/sandbox.hpp"
-#include "tools/tool_invoker.hpp"
-#include "tools/tool_registry.hpp"
-#include "tools/tool_spec_loader.hpp"
 
 namespace agentry::cli {
 
@@ -23,8 +18,8 @@ namespace {
 
 using nlohmann::ordered_json;
 
-std::vector<tools::ToolSpec> load_specs(const app::AppContext& ctx) {
-  auto specs = tools::load_tool_specs(ctx.data_dir / "tools");
+std::vector<tools::ToolSpec> load_specs(const app::Services& services) {
+  auto specs = services.tool_specs();
   if (!specs) throw CommandError(specs.error());
   return std::move(*specs);
 }
@@ -56,8 +51,8 @@ ordered_json spec_json(const tools::ToolSpec& spec) {
   return j;
 }
 
-void list_tools(const app::AppContext& ctx, bool json) {
-  auto specs = load_specs(ctx);
+void list_tools(const app::Services& services, bool json) {
+  auto specs = load_specs(services);
   if (json) {
     ordered_json all = ordered_json::array();
     for (const auto& s : specs)
@@ -72,8 +67,8 @@ void list_tools(const app::AppContext& ctx, bool json) {
   }
 }
 
-void show_tool(const app::AppContext& ctx, const std::string& name) {
-  auto specs = load_specs(ctx);
+void show_tool(const app::Services& services, const std::string& name) {
+  auto specs = load_specs(services);
   const auto& spec = find_spec(specs, name);
   auto j = spec_json(spec);
   std::cout << fmt::format("{}\n\n{}\n\nparameters (JSON schema, as the model sees it):\n{}\n\n",
@@ -84,10 +79,9 @@ void show_tool(const app::AppContext& ctx, const std::string& name) {
       spec.writes ? "yes" : "no", j["default_permission"].get<std::string>());
 }
 
-void run_tool(app::AppContext& ctx, const std::string& name, const std::string& args_text) {
+void run_tool(app::Services& services, const std::string& name, const std::string& args_text) {
   InterruptWatcher interrupts;
-  auto specs = load_specs(ctx);
-  find_spec(specs, name);
+  find_spec(load_specs(services), name);
   nlohmann::json arguments = json_too_deep(args_text)
                                  ? nlohmann::json(nlohmann::json::value_t::discarded)
                                  : nlohmann::json::parse(args_text, nullptr, false);
@@ -95,31 +89,10 @@ void run_tool(app::AppContext& ctx, const std::string& name, const std::string& 
     throw CommandError(
         Error(ErrorCode::kUsage, fmt::format("the arguments are not valid JSON: {}", args_text),
               "tools run", R"(quote them for the shell, e.g. '{"path": "src/lib.rs"}')"));
-
-  tools::PosixProcessRunner posix;
-  std::unique_ptr<tools::SandboxedRunner> sandboxed;
-  tools::ProcessRunner* runner = &posix;
-  auto sandboxed_config = app::sandbox_enabled(ctx);
-  if (!sandboxed_config) throw CommandError(sandboxed_config.error());
-  if (*sandboxed_config) {
-    auto sandbox = tools::Sandbox::probe(posix, ctx.env);
-    if (!sandbox) throw CommandError(sandbox.error());
-    sandboxed = std::make_unique<tools::SandboxedRunner>(posix, std::move(*sandbox));
-    runner = sandboxed.get();
-  }
-  tools::ToolServices services;
-  services.runner = runner;
-  services.environment = ctx.env;
-  services.log = ctx.log;
-  services.redactor = ctx.redactor;
-  auto registry = tools::ToolRegistry::from_specs(std::move(specs), std::move(services));
-  if (!registry) throw CommandError(registry.error());
-
-  // The person typing the command is the approver: nothing is asked again.
-  auto policy = tools::PermissionPolicy().for_agent(nullptr, "bypassPermissions", "tools run");
-  tools::ToolInvoker invoker(*registry, nullptr);
+  // The same tools, sandbox and cargo_target_dir as a task's; the person typing the command
+  // is the approver: nothing is asked again.
   ToolCall call{"cli", name, arguments, args_text};
-  auto output = invoker.invoke(call, tools::ToolContext{ctx.cwd, interrupts.token()}, *policy);
+  auto output = services.run_tool_by_hand(call, interrupts.token());
   if (!output) throw CommandError(output.error());
   std::string shown = terminal_safe(output->content);  // the crate's output, build scripts' too
   std::cout << shown;
@@ -129,19 +102,19 @@ void run_tool(app::AppContext& ctx, const std::string& name, const std::string& 
 
 }  // namespace
 
-void set_tools_command(CLI::App& app, app::AppContext& ctx) {
+void set_tools_command(CLI::App& app, app::Services& services) {
   auto* tools_cmd = app.add_subcommand("tools", "List, show and run the tools the model can call");
   tools_cmd->require_subcommand(1);
 
   auto* list = tools_cmd->add_subcommand("list", "List every tool");
   auto json = std::make_shared<bool>(false);
   list->add_flag("--json", *json, "Print name, description, parameters, limits as one JSON array");
-  list->callback([&ctx, json] { list_tools(ctx, *json); });
+  list->callback([&services, json] { list_tools(services, *json); });
 
   auto* show = tools_cmd->add_subcommand("show", "Print a tool exactly as the model sees it");
   auto show_name = std::make_shared<std::string>();
   show->add_option("NAME", *show_name, "The tool")->required();
-  show->callback([&ctx, show_name] { show_tool(ctx, *show_name); });
+  show->callback([&services, show_name] { show_tool(services, *show_name); });
 
   auto* run = tools_cmd->add_subcommand(
       "run", "Run one tool by hand and print its result as the model would receive it (in --cwd)");
@@ -149,7 +122,7 @@ void set_tools_command(CLI::App& app, app::AppContext& ctx) {
   auto run_args = std::make_shared<std::string>("{}");
   run->add_option("NAME", *run_name, "The tool")->required();
   run->add_option("JSON-ARGS", *run_args, "The arguments, one JSON object (default {})");
-  run->callback([&ctx, run_name, run_args] { run_tool(ctx, *run_name, *run_args); });
+  run->callback([&services, run_name, run_args] { run_tool(services, *run_name, *run_args); });
 }
 
 }  // namespace agentry::cli

@@ -23,7 +23,7 @@ Result<ModelBinding> LlmModelResolver::resolve(const std::string& spec,
     std::lock_guard lock(mutex_);
     auto& shared = providers_[selection->provider];
     if (!shared) {
-      auto provider = llm::make_provider(*provider_config, env_, services_);
+      auto provider = make_provider_(*provider_config);
       if (!provider) return tl::make_unexpected(provider.error());
       shared = std::move(*provider);
     }

@@ -1,6 +1,7 @@
 #pragma once
-/// The services the agent loop needs, as small interfaces: the composition root (cli) wires the
+/// The services the agent loop needs, as small interfaces: the composition root (app) wires the
 /// real ones (providers from config, the tools layer, the SQLite store); tests wire fakes.
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -11,6 +12,7 @@
 #include "core/message.hpp"
 #include "engine/cost.hpp"
 #include "llm/provider.hpp"
+#include "llm/provider_config.hpp"
 #include "tools/tool.hpp"
 
 namespace agentry::engine {
@@ -22,6 +24,12 @@ struct ModelBinding {
   std::string label;  ///< "provider/model", for events and the store
   std::optional<Price> price;
 };
+
+/// Makes the Provider of one configured provider. The composition root (app) hands the engine
+/// one: the engine never builds a provider itself, so tests hand it fakes and every provider of
+/// a process shares app's HTTP services.
+using ProviderFactory =
+    std::function<Result<std::shared_ptr<llm::Provider>>(const llm::ProviderConfig&)>;
 
 /// Turns an agent's `model:` (alias, id, provider/model, empty or "inherit") into a binding.
 class ModelResolver {

@@ -7,6 +7,7 @@
 
 #include "app/app_context.hpp"
 #include "app/config_settings.hpp"
+#include "app/settings.hpp"
 #include "cli/support/logged_context.hpp"
 #include "support/temp_dir.hpp"
 #include "tools/permissions.hpp"
@@ -138,9 +139,9 @@ TEST_CASE("sandbox: one parser, and a project may turn it on, never off") {
     const std::string what = c.what;
     CAPTURE(what);
     Loaded l(c.user, c.project);
-    auto on = sandbox_enabled(l.ctx);
-    REQUIRE_MESSAGE(on, (on ? "" : on.error().to_string()));
-    CHECK(*on == c.on);
+    auto settings = read_settings(l.ctx);
+    REQUIRE_MESSAGE(settings, (settings ? "" : settings.error().to_string()));
+    CHECK(settings->sandbox.value == c.on);
     l.check_warnings(c.warnings);
   }
 }
@@ -149,7 +150,7 @@ TEST_CASE("sandbox: anything else in the user's config is an error naming file:l
   for (const char* value : {"maybe", "1", "[on]", "{enabled: on, extra: 1}", "{enabled: yes}"}) {
     CAPTURE(value);
     Loaded l(std::string("# user\nsandbox: ") + value + "\n", "");
-    auto on = sandbox_enabled(l.ctx);
+    auto on = read_settings(l.ctx);
     REQUIRE_FALSE(on);
     CHECK(on.error().code == ErrorCode::kConfig);
     CHECK(on.error().where.starts_with((l.dir.path() / "config/agentry/config.yaml").string() +
@@ -157,7 +158,7 @@ TEST_CASE("sandbox: anything else in the user's config is an error naming file:l
   }
   Loaded flag("sandbox: off\n", "");
   flag.ctx.sandbox = true;  // --sandbox wins over the config's off
-  CHECK(*sandbox_enabled(flag.ctx));
+  CHECK(read_settings(flag.ctx)->sandbox.value);
 }
 
 TEST_CASE("limits: an untrusted project may lower them, not raise them") {

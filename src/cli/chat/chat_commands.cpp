@@ -8,13 +8,11 @@
 #include "cli/chat/chat_loop.hpp"
 #include "cli/chat/slash_commands.hpp"
 #include "cli/commands.hpp"
-#include "core/config.hpp"
 #include "core/text.hpp"
 #include "engine/registry_tool_host.hpp"
 #include "llm/provider_config.hpp"
 #include "term/display_width.hpp"
 #include "term/markdown.hpp"
-#include "tools/tool_spec_loader.hpp"
 
 namespace agentry::cli::chat {
 
@@ -158,11 +156,8 @@ void ChatLoop::switch_agent(const std::string& name) {
 
 std::vector<std::string> ChatLoop::model_names() {
   if (models_) return *models_;
-  std::optional<llm::LlmConfig> llm;
-  if (const auto& config = ctx_.config) {
-    if (auto loaded = llm::load_llm_config(*config, ctx_.env)) llm = std::move(*loaded);
-  }
-  models_ = model_completions(llm ? &*llm : nullptr);
+  auto settings = services_.settings();
+  models_ = model_completions(settings ? &(*settings)->llm : nullptr);
   return *models_;
 }
 
@@ -187,7 +182,7 @@ void ChatLoop::show_tools() {
   for (const auto* a : runner().agents()) {
     if (a->name == agent_) agent = a;
   }
-  auto specs = tools::load_tool_specs(ctx_.data_dir / "tools");
+  auto specs = services_.tool_specs();
   if (agent == nullptr || !specs) {
     warn(specs ? "no such agent" : specs.error().to_string());
     return;

@@ -29,7 +29,7 @@ namespace agentry::cli::chat {
 
 class ChatLoop {
  public:
-  ChatLoop(app::AppContext& ctx, ChatOptions options);
+  ChatLoop(app::Services& services, ChatOptions options);
   int run();
 
  private:
@@ -73,6 +73,7 @@ class ChatLoop {
   std::vector<std::string> recent_session_ids();
   bool agent_exists(const std::string& name);
 
+  app::Services& services_;
   app::AppContext& ctx_;
   ChatOptions options_;
   // Before the interrupt watcher: SIGWINCH must be blocked before any thread starts.
@@ -89,11 +90,10 @@ class ChatLoop {
   std::unique_ptr<ChatSink> sink_;
   std::unique_ptr<ChatApprover> approver_;
   std::optional<tools::Workspace> workspace_;
-  tools::PosixProcessRunner processes_;
+  tools::ProcessRunner& processes_;  ///< the user's own commands (`!cmd`, git for /diff)
   std::unique_ptr<WorkspaceChanges> changes_;
   term::History history_;
   std::unique_ptr<term::LineEditor> editor_;
-  std::optional<store::SessionStore> store_;
   std::optional<std::vector<std::string>> models_;
 
   std::string agent_;

@@ -8,7 +8,6 @@
 #include <fmt/format.h>
 #include <spdlog/sinks/ringbuffer_sink.h>
 
-#include "app/runtime.hpp"
 #include "cli/chat/chat_loop.hpp"
 #include "cli/commands.hpp"
 #include "cli/event_printer.hpp"
@@ -28,13 +27,17 @@ std::unique_ptr<term::ResizeSignal> resize_signal_for_terminal() {
 
 }  // namespace
 
-int run_chat(app::AppContext& ctx, const ChatOptions& options) {
-  ChatLoop loop(ctx, options);
+int run_chat(app::Services& services, const ChatOptions& options) {
+  ChatLoop loop(services, options);
   return loop.run();
 }
 
-ChatLoop::ChatLoop(app::AppContext& ctx, ChatOptions options)
-    : ctx_(ctx), options_(std::move(options)), resize_(resize_signal_for_terminal()) {}
+ChatLoop::ChatLoop(app::Services& services, ChatOptions options)
+    : services_(services),
+      ctx_(services.context()),
+      options_(std::move(options)),
+      resize_(resize_signal_for_terminal()),
+      processes_(services.user_runner()) {}
 
 std::string ChatLoop::canonical_cwd() const {
   std::error_code ec;
@@ -42,12 +45,9 @@ std::string ChatLoop::canonical_cwd() const {
 }
 
 std::string ChatLoop::configured_agent() const {
-  std::string wanted = engine::EngineLimits{}.default_agent;
-  if (const auto& config = ctx_.config) {
-    if (const auto* v = config->find("/default_agent"); v && v->is_string())
-      wanted = v->get<std::string>();
-  }
-  return wanted;
+  // A settings error is reported by the runner, when the first message needs it.
+  auto settings = services_.settings();
+  return settings ? (*settings)->default_agent.value : engine::EngineLimits{}.default_agent;
 }
 
 std::string ChatLoop::default_agent() {
@@ -118,7 +118,7 @@ void ChatLoop::set_up() {
     ctx_.log->set_level(held_log_->level());
     log_buffer_ = std::move(sink);
   }
-  building_ = std::async(std::launch::async, [this] { return app::make_task_runner(ctx_); });
+  building_ = std::async(std::launch::async, [this] { return services_.task_runner(); });
   agent_ = options_.agent.empty() ? configured_agent() : options_.agent;
   model_ = options_.model;
 
@@ -129,7 +129,7 @@ void ChatLoop::set_up() {
   sink_ = std::make_unique<ChatSink>(*screen_, color_);
   std::unique_ptr<app::TerminalApprover> terminal;
   if (options_.permission_mode != engine::PermissionMode::kBypass)
-    terminal = app::TerminalApprover::open();
+    terminal = services_.terminal_approver();
   approver_ = std::make_unique<ChatApprover>(*sink_, modes_.get(), std::move(terminal));
 
   if (auto ws = tools::Workspace::open(ctx_.cwd)) workspace_ = std::move(*ws);
@@ -324,16 +324,13 @@ void ChatLoop::warn(std::string_view text) {
 }
 
 store::SessionStore* ChatLoop::store() {
-  if (!store_) {
-    auto db = ctx_.session_db.empty() ? store::default_session_db_path(ctx_.env) : ctx_.session_db;
-    auto opened = store::SessionStore::open(db);
-    if (!opened) {
-      warn(opened.error().to_string());
-      return nullptr;
-    }
-    store_.emplace(std::move(*opened));
+  // The process's one connection, which the runner's turns write through too.
+  auto opened = services_.session_store();
+  if (!opened) {
+    warn(opened.error().to_string());
+    return nullptr;
   }
-  return &*store_;
+  return *opened;
 }
 
 }  // namespace agentry::cli::chat

@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-#include "app/app_context.hpp"
+#include "app/services.hpp"
 #include "engine/task_runner.hpp"
 
 namespace agentry::cli::chat {
@@ -23,6 +23,6 @@ struct ChatOptions {
 
 /// Runs the chat until the user quits; returns the exit code (0, or 130 after Ctrl-C twice).
 /// Set-up errors (config, unknown agent or session) throw CommandError.
-int run_chat(app::AppContext& ctx, const ChatOptions& options);
+int run_chat(app::Services& services, const ChatOptions& options);
 
 }  // namespace agentry::cli::chat

@@ -1,0 +1,208 @@
+#include "app/services.hpp"
+
+#include <system_error>
+
+#include "app/runtime.hpp"
+#include "engine/llm_model_resolver.hpp"
+#include "fakellm/script.hpp"
+#include "llm/provider_factory.hpp"
+#include "tools/permissions.hpp"
+#include "tools/sandbox.hpp"
+#include "tools/tool_invoker.hpp"
+#include "tools/tool_spec_loader.hpp"
+
+namespace agentry::app {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+/// Runs a probe command (toolchain versions, cargo metadata) with a short timeout.
+engine::CommandProbe make_probe(tools::ProcessRunner& runner, const Environment& env) {
+  return
+      [&runner, child_env = tools::child_environment(env)](
+          const std::vector<std::string>& argv, const fs::path& cwd) -> std::optional<std::string> {
+        tools::ProcessRequest request;
+        request.argv = argv;
+        request.cwd = cwd;
+        request.environment = child_env;
+        request.timeout = std::chrono::seconds(20);
+        request.capture_cap = 256 * 1024;
+        auto result = runner.run(request, {});
+        if (!result || !result->succeeded()) return std::nullopt;
+        return result->out.text;
+      };
+}
+
+template <class T>
+Result<std::unique_ptr<T>> owned(Result<T> made) {
+  return std::move(made).transform([](T value) { return std::make_unique<T>(std::move(value)); });
+}
+
+}  // namespace
+
+Services::Services(AppContext& ctx) : ctx_(ctx) {}
+
+Services::~Services() = default;
+
+Result<const Settings*> Services::settings() {
+  return settings_.get([this] { return owned(read_settings(ctx_)); })
+      .transform([](Settings* s) -> const Settings* { return s; });
+}
+
+agents::Registry Services::agent_registry() const {
+  return agents::Registry::load(
+      agents::agent_search_path(ctx_.env, ctx_.data_dir, ctx_.cwd, ctx_.agent_dirs));
+}
+
+agents::Registry Services::agent_files(const std::vector<fs::path>& paths) const {
+  return agents::Registry::from_loaded(agents::load_paths(paths, "extra"));
+}
+
+Result<RegistryCatalog*> Services::catalog() {
+  return catalog_.get([this]() -> Result<std::unique_ptr<RegistryCatalog>> {
+    auto settings = this->settings();
+    if (!settings) return tl::make_unexpected(settings.error());
+    return load_registry_catalog(ctx_, (*settings)->max_steps.value);
+  });
+}
+
+engine::ProviderFactory Services::provider_factory() {
+  return [this, log = ctx_.log](
+             const llm::ProviderConfig& config) -> Result<std::shared_ptr<llm::Provider>> {
+    return llm::make_provider(config, ctx_.env, llm::ProviderServices{curl_, log})
+        .transform(
+            [](std::unique_ptr<llm::Provider> p) -> std::shared_ptr<llm::Provider> { return p; });
+  };
+}
+
+Result<std::shared_ptr<llm::Provider>> Services::provider(const llm::ProviderConfig& config) {
+  return provider_factory()(config);
+}
+
+Result<engine::ModelResolver*> Services::models() {
+  return models_.get([this]() -> Result<std::unique_ptr<engine::ModelResolver>> {
+    auto settings = this->settings();
+    if (!settings) return tl::make_unexpected(settings.error());
+    return std::make_unique<engine::LlmModelResolver>((*settings)->llm, provider_factory());
+  });
+}
+
+void Services::start_loading_http() {
+  if (loading_curl_.valid()) return;
+  loading_curl_ = std::async(std::launch::async, [curl = &curl_] { (void)curl->api(); });
+}
+
+Result<tools::ProcessRunner*> Services::tool_runner() {
+  auto settings = this->settings();
+  if (!settings) return tl::make_unexpected(settings.error());
+  if (!(*settings)->sandbox.value) return &posix_runner_;
+  return sandboxed_runner_.get([this]() -> Result<std::unique_ptr<tools::ProcessRunner>> {
+    auto probe = tools::Sandbox::probe(posix_runner_, ctx_.env);
+    if (!probe) return tl::make_unexpected(probe.error());
+    return std::make_unique<tools::SandboxedRunner>(posix_runner_, std::move(*probe));
+  });
+}
+
+Result<std::vector<tools::ToolSpec>> Services::tool_specs() const {
+  return tools::load_tool_specs(ctx_.data_dir / "tools");
+}
+
+Result<tools::ToolRegistry*> Services::tool_registry() {
+  return tools_.get([this]() -> Result<std::unique_ptr<tools::ToolRegistry>> {
+    auto settings = this->settings();
+    if (!settings) return tl::make_unexpected(settings.error());
+    auto runner = tool_runner();
+    if (!runner) return tl::make_unexpected(runner.error());
+    tools::ToolServices services;
+    services.runner = *runner;
+    services.environment = ctx_.env;
+    services.log = ctx_.log;
+    services.redactor = ctx_.redactor;
+    services.cargo_target_dir = (*settings)->cargo_target_dir.value;
+    return owned(tools::ToolRegistry::load(ctx_.data_dir / "tools", std::move(services)));
+  });
+}
+
+Result<tools::ToolOutput> Services::run_tool_by_hand(const ToolCall& call, std::stop_token stop) {
+  auto registry = tool_registry();
+  if (!registry) return tl::make_unexpected(registry.error());
+  auto policy = tools::PermissionPolicy().for_agent(nullptr, "bypassPermissions", "tools run");
+  if (!policy) return tl::make_unexpected(policy.error());
+  tools::ToolInvoker invoker(**registry, nullptr);
+  return invoker.invoke(call, tools::ToolContext{ctx_.cwd, std::move(stop)}, *policy);
+}
+
+void Services::start_opening_session_store() {
+  std::lock_guard lock(store_mutex_);
+  if (store_ || store_error_ || opening_store_.valid()) return;
+  auto settings = this->settings();
+  if (!settings) return;  // reported by whoever needs the store
+  opening_store_ = std::async(std::launch::async, [db = (*settings)->session_db.value] {
+    // kNormal: a commit survives a crash or kill of agentry (what --continue and the store's
+    // guarantee need) without an fsync per turn; only a power loss may drop the last turns.
+    store::StoreOptions options;
+    options.sync = store::StoreOptions::Sync::kNormal;
+    return store::SessionStore::open(db, options);
+  });
+}
+
+Result<store::SessionStore*> Services::wait_for_store() {
+  std::lock_guard lock(store_mutex_);
+  if (opening_store_.valid()) {
+    auto opened = opening_store_.get();
+    if (opened) {
+      store_ = std::make_unique<store::SessionStore>(std::move(*opened));
+    } else {
+      store_error_ = opened.error();
+    }
+  }
+  if (store_error_) return tl::make_unexpected(*store_error_);
+  return store_.get();
+}
+
+Result<store::SessionStore*> Services::session_store() {
+  start_opening_session_store();
+  auto settings = this->settings();
+  if (!settings) return tl::make_unexpected(settings.error());
+  return wait_for_store();
+}
+
+Result<store::SessionStore*> Services::existing_session_store() {
+  auto settings = this->settings();
+  if (!settings) return tl::make_unexpected(settings.error());
+  {
+    std::lock_guard lock(store_mutex_);
+    std::error_code ec;
+    if (!store_ && !store_error_ && !opening_store_.valid() &&
+        !fs::exists((*settings)->session_db.value, ec))
+      return nullptr;
+  }
+  return session_store();
+}
+
+Result<engine::PromptBuilder*> Services::prompt_builder() {
+  return prompts_.get([this]() -> Result<std::unique_ptr<engine::PromptBuilder>> {
+    auto runner = tool_runner();
+    if (!runner) return tl::make_unexpected(runner.error());
+    return std::make_unique<engine::PromptBuilder>(ctx_.data_dir / "prompts",
+                                                   make_probe(**runner, ctx_.env));
+  });
+}
+
+std::unique_ptr<TerminalApprover> Services::terminal_approver() const {
+  return TerminalApprover::open();
+}
+
+Result<std::unique_ptr<fakellm::FakeLlmServer>> Services::start_scripted_model(
+    const fs::path& script_file) const {
+  auto script = fakellm::load_script(script_file);
+  if (!script) return tl::make_unexpected(script.error());
+  return fakellm::FakeLlmServer::start(std::move(*script));
+}
+
+Result<std::unique_ptr<engine::TaskRunner>> Services::task_runner(HttpLoading http) {
+  return make_task_runner(*this, http);
+}
+
+}  // namespace agentry::app

@@ -1,0 +1,139 @@
+#include "app/settings.hpp"
+
+#include <fmt/format.h>
+
+#include "app/config_settings.hpp"
+#include "store/session_store.hpp"
+
+namespace agentry::app {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+/// The value at `pointer`, or null when unset or written with no value (`key:`).
+const json* set_value(const Config& config, std::string_view pointer) {
+  const json* value = config.find(pointer);
+  return value == nullptr || value->is_null() ? nullptr : value;
+}
+
+Error wrong_shape(const Config& config, std::string_view key, const json& value,
+                  std::string expected) {
+  return Error(
+      ErrorCode::kConfig,
+      fmt::format("`{}` is {}", key, value.dump(-1, ' ', false, json::error_handler_t::replace)),
+      config.where(fmt::format("/{}", key)), std::move(expected));
+}
+
+/// A top-level key that must be a non-empty string; nullopt when unset.
+Result<std::optional<Setting<std::string>>> text_setting(const Config& config, std::string_view key,
+                                                         std::string expected) {
+  const std::string pointer = fmt::format("/{}", key);
+  const json* value = set_value(config, pointer);
+  if (value == nullptr) return std::optional<Setting<std::string>>();
+  if (!value->is_string() || value->get_ref<const std::string&>().empty())
+    return tl::make_unexpected(wrong_shape(config, key, *value, std::move(expected)));
+  return std::optional<Setting<std::string>>(
+      Setting<std::string>{value->get<std::string>(), config.where(pointer)});
+}
+
+Result<Setting<bool>> read_sandbox(const Config& config, bool flag) {
+  if (flag) return Setting<bool>{true, "--sandbox"};
+  auto on = sandbox_setting(config);
+  if (!on) return tl::make_unexpected(on.error());
+  if (!*on) return Setting<bool>{false, kDefaultOrigin};
+  return Setting<bool>{**on, config.where("/sandbox")};
+}
+
+Result<Setting<int>> read_limit(const Config& config, std::string_view key) {
+  const auto& limit = limit_named(key);
+  auto value = limit_setting(config, limit);
+  if (!value) return tl::make_unexpected(value.error());
+  if (!*value) return Setting<int>{limit.fallback, kDefaultOrigin};
+  return Setting<int>{**value, config.where(fmt::format("/{}", key))};
+}
+
+/// `trusted_projects` is read before the merge (project_trust.cpp), where a wrong shape would
+/// only mean "not trusted": here it is reported.
+Result<void> check_trusted_projects(const Config& config) {
+  const json* value = set_value(config, "/trusted_projects");
+  if (value == nullptr) return {};
+  bool ok = value->is_array();
+  for (std::size_t i = 0; ok && i < value->size(); ++i)
+    ok = (*value)[i].is_string();
+  if (ok) return {};
+  return tl::make_unexpected(wrong_shape(config, "trusted_projects", *value,
+                                         "write a list of project folders, e.g. "
+                                         "`trusted_projects: [~/src/mycrate]`"));
+}
+
+}  // namespace
+
+fs::path expand_home(const std::string& text, const Environment& env) {
+  if (text == "~" || text.starts_with("~/")) {
+    if (auto home = env.get("HOME"); home && !home->empty())
+      return fs::path(*home) / text.substr(text.size() > 1 ? 2 : 1);
+  }
+  return text;
+}
+
+engine::EngineLimits Settings::engine_limits() const {
+  engine::EngineLimits limits;
+  limits.max_steps = max_steps.value;
+  limits.max_depth = max_depth.value;
+  limits.default_agent = default_agent.value;
+  return limits;
+}
+
+Result<Settings> read_settings(const Config& config, const AppContext& ctx) {
+  Settings settings;
+  auto sandbox = read_sandbox(config, ctx.sandbox);
+  if (!sandbox) return tl::make_unexpected(sandbox.error());
+  settings.sandbox = std::move(*sandbox);
+
+  auto target = text_setting(config, "cargo_target_dir",
+                             "write a directory, e.g. `cargo_target_dir: ~/.cache/agentry-target`");
+  if (!target) return tl::make_unexpected(target.error());
+  if (*target)
+    settings.cargo_target_dir = {expand_home((*target)->value, ctx.env), (*target)->origin};
+
+  for (auto [key, slot] :
+       {std::pair{"max_steps", &settings.max_steps}, std::pair{"max_depth", &settings.max_depth}}) {
+    auto value = read_limit(config, key);
+    if (!value) return tl::make_unexpected(value.error());
+    *slot = *value;
+  }
+
+  settings.default_agent.value = engine::EngineLimits{}.default_agent;
+  auto agent = text_setting(config, "default_agent",
+                            "write one agent's name, e.g. `default_agent: orchestrator`");
+  if (!agent) return tl::make_unexpected(agent.error());
+  if (*agent) settings.default_agent = std::move(**agent);
+
+  if (const json* section = set_value(config, "/permissions")) {
+    auto where = config.where("/permissions");
+    auto policy = tools::PermissionPolicy::from_config(*section, where);
+    if (!policy) return tl::make_unexpected(policy.error());
+    settings.permissions = {std::move(*policy), std::move(where)};
+  }
+
+  auto llm = llm::load_llm_config(config, ctx.env);
+  if (!llm) return tl::make_unexpected(llm.error());
+  settings.llm = std::move(*llm);
+
+  if (auto trusted = check_trusted_projects(config); !trusted)
+    return tl::make_unexpected(trusted.error());
+
+  settings.session_db = ctx.session_db.empty()
+                            ? Setting<fs::path>{store::default_session_db_path(ctx.env)}
+                            : Setting<fs::path>{ctx.session_db, "--session-db"};
+  return settings;
+}
+
+Result<Settings> read_settings(const AppContext& ctx) {
+  if (!ctx.config) return tl::make_unexpected(ctx.config.error());
+  return read_settings(*ctx.config, ctx);
+}
+
+}  // namespace agentry::app
