@@ -49,8 +49,9 @@ class ToolAccess {
   std::vector<std::string> listed(std::span<const std::string_view> known) const;
 
   /// True when the agent may be offered tools beyond `known`: it has no `tools` list (every
-  /// tool that exists, MCP tools to come included), or it lists or enables a name or pattern
-  /// that matches none of `known`.
+  /// tool that exists, MCP tools to come included), or it lists or enables a name or pattern that
+  /// matches none of `known` (`mcp__github__*`). A pattern that matches a known tool (`cargo_*`,
+  /// `*`) is read as standing for the known tools it matches.
   bool open_ended(std::span<const std::string_view> known) const;
 
   /// The rules for this agent's calls: `config` (agentry's defaults and the config's
