@@ -1,33 +1,15 @@
 #include "agents/agent_json.hpp"
 
-#include <algorithm>
-
-#include "agents/tool_names.hpp"
-
 namespace agentry::agents {
 
-std::vector<std::string> effective_tools(const AgentDefinition& def) {
-  if (def.tools) return *def.tools;
-  std::vector<std::string> out;
-  for (std::string_view tool : kAgentryTools) {
-    bool disabled =
-        std::any_of(def.disabled_tools.begin(), def.disabled_tools.end(),
-                    [&](const std::string& p) { return tool_pattern_matches(p, tool); });
-    if (!disabled) out.emplace_back(tool);
-  }
-  for (const auto& tool : def.enabled_tools) {
-    if (std::find(out.begin(), out.end(), tool) == out.end()) out.push_back(tool);
-  }
-  return out;
-}
-
-nlohmann::ordered_json to_json(const AgentDefinition& def, bool full) {
+nlohmann::ordered_json to_json(const AgentDefinition& def, bool full,
+                               const std::vector<std::string>& tools) {
   nlohmann::ordered_json out;
   out["name"] = def.name;
   out["description"] = def.description;
   out["mode"] = to_string(def.mode);
   out["model"] = def.model;
-  out["tools"] = effective_tools(def);
+  out["tools"] = tools;
   out["tools_default"] = !def.tools.has_value();
   out["source"] = def.source.string();
   out["scope"] = def.scope;

@@ -11,14 +11,13 @@
 
 namespace agentry::agents {
 
-/// The tools an agent ends up with: its list when it has one, else every agentry tool minus the
-/// disabled ones (wildcards honoured) plus the enabled extras.
-std::vector<std::string> effective_tools(const AgentDefinition& def);
-
-/// name, description, mode, model, tools (effective, an array), tools_default (true when the
-/// file did not restrict them), source, scope; with `full` also temperature, max_steps,
-/// disabled_tools, enabled_tools, permission, color, hidden, disabled, extra and prompt.
-nlohmann::ordered_json to_json(const AgentDefinition& def, bool full);
+/// name, description, mode, model, tools (`tools`: the agent's tools as the tool-access policy
+/// lists them, engine::ToolAccess::listed; this layer does not decide them), tools_default (true
+/// when the file did not restrict them), source, scope; with `full` also temperature,
+/// max_steps, disabled_tools, enabled_tools, permission, color, hidden, disabled, extra and
+/// prompt.
+nlohmann::ordered_json to_json(const AgentDefinition& def, bool full,
+                               const std::vector<std::string>& tools);
 
 /// {file, line, column, message} (and severity with `with_severity`).
 nlohmann::ordered_json to_json(const Diagnostic& diagnostic, bool with_severity);

@@ -113,10 +113,7 @@ tools::Approval TerminalApprover::approve_shown(const tools::ApprovalRequest& re
 }
 
 tools::Approval ModeApprover::approve(const tools::ApprovalRequest& request, std::stop_token stop) {
-  if (mode_ == engine::PermissionMode::kBypass) return {true, {}};
-  if (mode_ == engine::PermissionMode::kAcceptEdits) {
-    if (request.writes && !request.settings) return {true, {}};
-  }
+  if (tools::mode_approves(mode_, request.writes, request.settings)) return {true, {}};
   if (inner_ == nullptr) {
     return {false, fmt::format("nobody can approve {} here; the run is unattended", request.tool)};
   }

@@ -11,6 +11,8 @@
 #include "app/config_settings.hpp"
 #include "app/settings.hpp"
 #include "core/text.hpp"
+#include "engine/tool_access.hpp"
+#include "tools/permission_mode.hpp"
 #include "tools/permissions.hpp"
 
 namespace agentry::app {
@@ -293,13 +295,18 @@ std::vector<std::string> restrict_untrusted_agents(std::vector<agents::AgentDefi
           warning(key_location(agent.source, keys), what, "the agent file", effect, advice));
     };
     if (agent.extra.is_object()) {
-      if (auto mode = agent.extra.find("permissionMode"); mode != agent.extra.end()) {
-        const std::string text = mode->is_string() ? ascii_lower(mode->get<std::string>()) : "";
-        if (text != "" && text != "default" && text != "plan" && text != "dontask") {
-          dropped({"permissionMode"}, fmt::format("`permissionMode: {}`", mode->get<std::string>()),
-                  "it would let the agent's calls run without asking");
-          agent.extra.erase(mode);
-        }
+      // A value that does not parse is dropped too: it would stop every run of the agent.
+      if (auto mode = engine::agent_permission_mode(agent); !mode || tools::loosens(*mode)) {
+        auto written = agent.extra.find("permissionMode");
+        dropped({"permissionMode"},
+                fmt::format(
+                    "`permissionMode: {}`",
+                    written->is_string()
+                        ? written->get<std::string>()
+                        : written->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)),
+                mode ? "it would let the agent's calls run without asking"
+                     : "it is not one of default, acceptEdits, bypassPermissions, plan or dontAsk");
+        agent.extra.erase(written);
       }
     }
     if (drop_allows(agent.permission))

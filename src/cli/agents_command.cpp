@@ -14,8 +14,10 @@
 
 #include "agents/agent_json.hpp"
 #include "agents/registry.hpp"
+#include "agents/tool_names.hpp"
 #include "cli/commands.hpp"
 #include "core/terminal_text.hpp"
+#include "engine/tool_access.hpp"
 
 namespace agentry::cli {
 
@@ -79,6 +81,11 @@ std::string pad(std::string text, std::size_t width) {
   return text;
 }
 
+/// The tools `def` is offered, for list and show (the tool-access policy decides them).
+std::vector<std::string> agent_tools(const AgentDefinition& def) {
+  return engine::ToolAccess(def).listed(agents::kAgentryTools);
+}
+
 std::string tools_summary(const AgentDefinition& def) {
   if (def.tools) return def.tools->empty() ? "none" : fmt::format("{}", fmt::join(*def.tools, ","));
   std::string out = "all";
@@ -101,7 +108,7 @@ void run_list(const app::Services& services, const AgentsOptions& opts) {
   if (opts.json) {
     nlohmann::ordered_json out = nlohmann::ordered_json::array();
     for (const auto& def : registry.agents())
-      out.push_back(agents::to_json(def, false));
+      out.push_back(agents::to_json(def, false, agent_tools(def)));
     std::cout << dump(out) << '\n';
     return;
   }
@@ -149,7 +156,7 @@ void run_show(const app::Services& services, const AgentsOptions& opts) {
                              "", std::move(hint)));
   }
   if (opts.json) {
-    std::cout << dump(agents::to_json(*def, true)) << '\n';
+    std::cout << dump(agents::to_json(*def, true, agent_tools(*def))) << '\n';
     return;
   }
   auto field = [](std::string_view label, const std::string& value) {
@@ -161,8 +168,8 @@ void run_show(const app::Services& services, const AgentsOptions& opts) {
   field("model:", def->model.empty() ? "(the caller's)" : def->model);
   if (def->temperature) field("temperature:", fmt::format("{}", *def->temperature));
   if (def->max_steps) field("max steps:", std::to_string(*def->max_steps));
-  field("tools:", fmt::format("{}", fmt::join(agents::effective_tools(*def), ", ")) +
-                      (def->tools ? "" : " (default)"));
+  field("tools:",
+        fmt::format("{}", fmt::join(agent_tools(*def), ", ")) + (def->tools ? "" : " (default)"));
   field("disabled tools:", fmt::format("{}", fmt::join(def->disabled_tools, ", ")));
   field("enabled tools:", fmt::format("{}", fmt::join(def->enabled_tools, ", ")));
   // Unknown keys and permission values are kept as written, invalid UTF-8 included.

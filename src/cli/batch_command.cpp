@@ -15,6 +15,7 @@
 #include "batch/merge.hpp"
 #include "cli/commands.hpp"
 #include "cli/interrupt.hpp"
+#include "tools/permission_mode.hpp"
 
 namespace agentry::cli {
 
@@ -79,9 +80,8 @@ batch::BatchOptions to_options(const app::AppContext& ctx, const BatchFlags& fla
     usage(shard.transform([&](batch::Shard s) { o.shard = s; }));
   }
   o.shard_by = flags.shard_by == "id" ? batch::ShardBy::kId : batch::ShardBy::kIndex;
-  o.permission_mode = flags.permission_mode == "ask"      ? engine::PermissionMode::kAsk
-                      : flags.permission_mode == "bypass" ? engine::PermissionMode::kBypass
-                                                          : engine::PermissionMode::kAcceptEdits;
+  usage(tools::parse_permission_mode(flags.permission_mode)
+            .transform([&](tools::PermissionMode mode) { o.permission_mode = mode; }));
   bool terminal = ::isatty(STDERR_FILENO) && ctx.env.get_or("TERM", "dumb") != "dumb";
   o.live_progress = flags.progress == "live" || (flags.progress == "auto" && terminal);
   return o;

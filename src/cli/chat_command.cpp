@@ -2,6 +2,7 @@
 // `agentry run` where they mean the same.
 #include "cli/chat/chat_session.hpp"
 #include "cli/commands.hpp"
+#include "tools/permission_mode.hpp"
 
 namespace agentry::cli {
 
@@ -14,12 +15,6 @@ struct ChatCommandOptions {
   bool continue_last = false;
   std::string permission_mode = "ask";
 };
-
-engine::PermissionMode to_permission_mode(const std::string& text) {
-  if (text == "accept-edits") return engine::PermissionMode::kAcceptEdits;
-  if (text == "bypass") return engine::PermissionMode::kBypass;
-  return engine::PermissionMode::kAsk;
-}
 
 }  // namespace
 
@@ -36,8 +31,9 @@ void set_chat_command(CLI::App& app, app::Services& services) {
                 "Continue the latest session of this directory")
       ->excludes(resume);
   cmd->callback([&services, opts] {
-    chat::ChatOptions options{opts->agent, opts->model, opts->resume, opts->continue_last,
-                              to_permission_mode(opts->permission_mode)};
+    auto mode = tools::parse_permission_mode(opts->permission_mode);
+    if (!mode) throw CommandError(mode.error());
+    chat::ChatOptions options{opts->agent, opts->model, opts->resume, opts->continue_last, *mode};
     int code = chat::run_chat(services, options);
     if (code != kExitOk) throw CommandExit(code);
   });

@@ -16,6 +16,7 @@
 #include "cli/interrupt.hpp"
 #include "cli/mcp/fd_stream.hpp"
 #include "cli/mcp/mcp_server.hpp"
+#include "tools/permission_mode.hpp"
 
 namespace agentry::cli {
 
@@ -29,12 +30,6 @@ struct McpOptions {
   std::optional<int> max_steps;
   std::size_t max_concurrent = 4;
 };
-
-engine::PermissionMode permission_mode_of(const std::string& text) {
-  if (text == "accept-edits") return engine::PermissionMode::kAcceptEdits;
-  if (text == "bypass") return engine::PermissionMode::kBypass;
-  return engine::PermissionMode::kAsk;
-}
 
 /// Takes fd 1 for the protocol and points fd 1 at stderr.
 UniqueFd claim_stdout() {
@@ -64,7 +59,9 @@ int serve(app::Services& services, const McpOptions& opts) {
   for (const auto& root : opts.roots)
     options.roots.push_back(ctx.cwd / root);
   if (options.roots.empty()) options.roots.push_back(ctx.cwd);
-  options.permission_mode = permission_mode_of(opts.permission_mode);
+  auto mode = tools::parse_permission_mode(opts.permission_mode);
+  if (!mode) throw CommandError(mode.error());
+  options.permission_mode = *mode;
   options.model = opts.model;
   options.max_steps = opts.max_steps;
   options.max_concurrent = opts.max_concurrent;

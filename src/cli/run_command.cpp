@@ -13,6 +13,7 @@
 #include "cli/interrupt.hpp"
 #include "core/terminal_text.hpp"
 #include "engine/event_json.hpp"
+#include "tools/permission_mode.hpp"
 
 namespace agentry::cli {
 
@@ -93,12 +94,6 @@ int exit_code_for_result(const engine::RunResult& result) {
   return kExitFailed;
 }
 
-engine::PermissionMode parse_permission_mode(const std::string& text) {
-  if (text == "accept-edits") return engine::PermissionMode::kAcceptEdits;
-  if (text == "bypass") return engine::PermissionMode::kBypass;
-  return engine::PermissionMode::kAsk;
-}
-
 struct RunOptions {
   std::vector<std::string> task_words;
   std::string agent;
@@ -118,7 +113,9 @@ int run_task(app::Services& services, const RunOptions& opts) {
   request.model = opts.model;
   request.cwd = ctx.cwd;
   request.max_steps = opts.max_steps;
-  request.permission_mode = parse_permission_mode(opts.permission_mode);
+  auto mode = tools::parse_permission_mode(opts.permission_mode);
+  if (!mode) throw CommandError(mode.error());
+  request.permission_mode = *mode;
   if (opts.task_words.empty() || (opts.task_words.size() == 1 && opts.task_words[0] == "-")) {
     request.task.assign(std::istreambuf_iterator<char>(std::cin), {});
   } else {

@@ -9,6 +9,7 @@
 
 #include "engine/repeat_guard.hpp"
 #include "engine/task_tool.hpp"
+#include "engine/tool_access.hpp"
 
 namespace agentry::engine {
 
@@ -31,14 +32,6 @@ std::string local_session_id() {
 std::string title_of(const std::string& task) {
   auto line = task.substr(0, task.find('\n'));
   return line.size() > 120 ? line.substr(0, 117) + "..." : line;
-}
-
-bool tool_listed(const agents::AgentDefinition& agent, std::string_view name) {
-  if (std::find(agent.disabled_tools.begin(), agent.disabled_tools.end(), name) !=
-      agent.disabled_tools.end())
-    return false;
-  if (!agent.tools) return agent.mode != agents::AgentMode::kSubagent;
-  return std::find(agent.tools->begin(), agent.tools->end(), name) != agent.tools->end();
 }
 
 }  // namespace
@@ -142,7 +135,7 @@ Result<void> Engine::Session::prepare() {
   system_ = std::move(*system);
 
   schemas_ = e_.tools_.schemas_for(agent_);
-  if (tool_listed(agent_, "task") && frame_.depth + 1 <= e_.limits_.max_depth) {
+  if (ToolAccess(agent_).offers(kTaskToolName) && frame_.depth + 1 <= e_.limits_.max_depth) {
     auto subagents = delegation_targets(e_.agents_, agent_);
     if (!subagents.empty()) {
       auto description = e_.prompts_.task_description(subagents);

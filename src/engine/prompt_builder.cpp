@@ -9,7 +9,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "agents/tool_names.hpp"
 #include "core/json_depth.hpp"
+#include "engine/tool_access.hpp"
 
 namespace agentry::engine {
 
@@ -17,11 +19,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
+/// The agent is offered a toolchain tool: the prompt then tells it about the toolchain and crate.
 bool uses_cargo(const agents::AgentDefinition& agent) {
-  if (!agent.tools) return false;
-  return std::any_of(agent.tools->begin(), agent.tools->end(), [](const std::string& t) {
-    return t.starts_with("cargo_") || t == "clippy_fix" || t == "rustfmt";
-  });
+  ToolAccess access(agent);
+  return std::any_of(agents::kToolchainTools.begin(), agents::kToolchainTools.end(),
+                     [&](std::string_view tool) { return access.offers(tool); });
 }
 
 std::string first_line(const std::string& s) {

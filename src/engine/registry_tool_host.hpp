@@ -1,7 +1,7 @@
 #pragma once
-/// ToolHost over the tools layer: which tools an agent may see (its `tools` list, or every tool
-/// minus the ones it disables) and the permission policy for that agent (defaults, config, its
-/// front-matter); validation, approval and execution are the tools layer's ToolInvoker.
+/// ToolHost over the tools layer: the registry's tools an agent is offered and the permission
+/// policy for its calls, both as ToolAccess (tool_access.hpp) answers them; validation, approval
+/// and execution are the tools layer's ToolInvoker.
 /// Everything the model can fix comes back to it as a ToolResult with is_error.
 #include <map>
 #include <mutex>
@@ -26,7 +26,6 @@ class RegistryToolHost final : public ToolHost {
   bool writes(const ToolCall& call) const override;
 
  private:
-  bool allowed(const agents::AgentDefinition& agent, const std::string& tool) const;
   Result<tools::PermissionPolicy> policy_for(const agents::AgentDefinition& agent);
 
   const tools::ToolRegistry& registry_;
@@ -35,8 +34,5 @@ class RegistryToolHost final : public ToolHost {
   std::mutex mutex_;  // guards the per-agent policy cache (parallel subagents)
   std::map<std::string, tools::PermissionPolicy> agent_policies_;
 };
-
-/// `name` matches `pattern`, where `*` stands for any run of characters (opencode's tool maps).
-bool tool_pattern_matches(std::string_view pattern, std::string_view name);
 
 }  // namespace agentry::engine

@@ -12,16 +12,13 @@
 #include "core/error.hpp"
 #include "engine/engine.hpp"
 #include "engine/events.hpp"
+#include "tools/permission_mode.hpp"
 #include "tools/permissions.hpp"
 
 namespace agentry::engine {
 
-/// How tools that `ask` are answered when nobody is at a terminal.
-enum class PermissionMode {
-  kAsk,          ///< ask the approver; without one (no terminal), deny and tell the model
-  kAcceptEdits,  ///< workspace writes allowed without asking; `deny` still denies
-  kBypass,       ///< everything allowed except what config or the agent explicitly denies
-};
+/// How tools that `ask` are answered when nobody is at a terminal (`--permission-mode`).
+using PermissionMode = tools::PermissionMode;
 
 struct TaskRequest {
   std::string agent;  ///< empty: the default primary agent

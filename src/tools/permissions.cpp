@@ -1,7 +1,6 @@
 #include "tools/permissions.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cctype>
 
 #include <fmt/format.h>
@@ -132,13 +131,10 @@ Result<PermissionPolicy> PermissionPolicy::from_config(const json& section,
 
 Result<PermissionPolicy> PermissionPolicy::for_agent(const json& permission, std::string_view mode,
                                                      const std::string& where) const {
-  static constexpr std::array<std::string_view, 6> kModes = {
-      "", "default", "acceptedits", "bypasspermissions", "plan", "dontask"};
+  auto parsed_mode = parse_agent_permission_mode(mode, where);
+  if (!parsed_mode) return tl::make_unexpected(parsed_mode.error());
   PermissionPolicy policy = *this;
-  policy.mode_ = ascii_lower(mode);
-  if (std::find(kModes.begin(), kModes.end(), policy.mode_) == kModes.end())
-    return fail(ErrorCode::kConfig, fmt::format("unknown permissionMode `{}`", mode), where,
-                "use default, acceptEdits, bypassPermissions, plan or dontAsk");
+  policy.mode_ = *parsed_mode;
   if (permission.is_null()) return policy;
   if (permission.is_string()) {
     // A bare value applies to every tool (opencode allows `permission: ask`).
@@ -200,10 +196,7 @@ Permission PermissionPolicy::decide(const ToolSpec& spec, const json& arguments,
     if (from_groups) result = *from_groups;
   }
 
-  if (mode_ == "bypasspermissions") result = Permission::kAllow;
-  if (mode_ == "acceptedits" && writes && result == Permission::kAsk) result = Permission::kAllow;
-  if (mode_ == "plan" && writes) result = Permission::kDeny;
-  if (mode_ == "dontask" && result == Permission::kAsk) result = Permission::kDeny;
+  result = apply_agent_mode(mode_, result, writes);
   if (result == Permission::kAllow && writes_settings) result = Permission::kAsk;
   return result;
 }

@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "tools/permission_mode.hpp"
 #include "tools/tool.hpp"
 #include "tools/workspace.hpp"
 
@@ -61,8 +62,8 @@ class PermissionPolicy {
 
   /// This policy with an agent's rules on top. `permission` is the front-matter value as
   /// written (opencode: {edit: ask, bash: deny | {"cargo test*": allow, "*": ask}, read: ...,
-  /// "*": ...}; agentry tool names work too); `mode` is Claude Code's permissionMode (default,
-  /// acceptEdits, bypassPermissions, plan, dontAsk) or empty.
+  /// "*": ...}; agentry tool names work too); `mode` is Claude Code's permissionMode as written
+  /// (parse_agent_permission_mode: an unknown one is a kConfig error at `where`) or empty.
   [[nodiscard]] Result<PermissionPolicy> for_agent(const nlohmann::json& permission,
                                                    std::string_view mode,
                                                    const std::string& where) const;
@@ -79,7 +80,7 @@ class PermissionPolicy {
   std::map<std::string, Permission, std::less<>> config_;
   std::optional<Permission> config_default_;
   nlohmann::json agent_ = nlohmann::json::object();  ///< normalised: lowercase keys
-  std::string mode_;
+  AgentPermissionMode mode_ = AgentPermissionMode::kDefault;
 };
 
 /// What a front-end shows when asking.

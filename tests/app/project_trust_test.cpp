@@ -275,4 +275,25 @@ TEST_CASE("agent files of an untrusted project may tighten their calls, not loos
 }
 
 }  // namespace
+TEST_CASE("an untrusted agent's permissionMode that does not parse is dropped, not kept") {
+  testing::TempDir dir;
+  dir.write("a.md", "---\nname: a\ndescription: x\npermissionMode: 3\n---\nbody\n");
+  std::vector<agents::AgentDefinition> defs(3);
+  const std::vector<nlohmann::json> modes = {3, "yolo", "PLAN"};
+  for (std::size_t i = 0; i < defs.size(); ++i) {
+    defs[i].name = "a";
+    defs[i].source = dir.path() / "a.md";
+    defs[i].scope = "project";
+    defs[i].extra = {{"permissionMode", modes[i]}};
+  }
+  auto warnings =
+      restrict_untrusted_agents(defs, 50, TrustAdvice{dir.path(), dir.path() / "config.yaml"});
+  CHECK_FALSE(defs[0].extra.contains("permissionMode"));
+  CHECK_FALSE(defs[1].extra.contains("permissionMode"));
+  CHECK(defs[2].extra["permissionMode"] == "PLAN");  // plan only tightens
+  REQUIRE(warnings.size() == 2);
+  CHECK(warnings[0].find("ignored `permissionMode: 3`") != std::string::npos);
+  CHECK(warnings[1].find("ignored `permissionMode: yolo`") != std::string::npos);
+}
+
 }  // namespace agentry::app

@@ -127,6 +127,14 @@ TEST_CASE("which agents count as writing") {
   agents::AgentDefinition mcp;
   mcp.tools = std::vector<std::string>{"read_file", "mcp_github_push"};
   CHECK(agent_can_write(&mcp, writing));
+  // A writing tool the agent's file disables does not count; `?` matches like `*` does.
+  agents::AgentDefinition disabled;
+  disabled.tools = std::vector<std::string>{"read_file", "edit_file"};
+  disabled.disabled_tools = {"edit_file"};
+  CHECK(!agent_can_write(&disabled, writing));
+  agents::AgentDefinition one_char;
+  one_char.tools = std::vector<std::string>{"ed?t_file"};
+  CHECK(agent_can_write(&one_char, writing));
 }
 
 }  // namespace agentry::batch

@@ -1,9 +1,11 @@
 // `agentry agents show`: what it prints for agent files written by strangers.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 
 #include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
 
 #include "cli/support/agentry_harness.hpp"
 
@@ -41,6 +43,35 @@ TEST_CASE("agents show: invalid UTF-8 in unknown keys is printed, not an interna
     CHECK(shown.out.find("extra:") != std::string::npos);
     CHECK(shown.out.find("\xEF\xBF\xBD") != std::string::npos);  // U+FFFD for the bad byte
   }
+}
+
+TEST_CASE("agents list --json: the tools field is what the agent is offered") {
+  AgentryHome home;
+  fs::create_directories(home.root() / "extra");
+  std::ofstream(home.root() / "extra" / "lead.md")
+      << "---\ndescription: leads\nmode: subagent\ntools: [\"*\"]\n---\nLead.\n";
+  std::ofstream(home.root() / "extra" / "helper.md")
+      << "---\ndescription: helps\nmode: subagent\ndisallowedTools: [\"cargo_*\", Write]\n---\n"
+         "Help.\n";
+  std::ofstream(home.root() / "extra" / "one.md")
+      << "---\ndescription: one char\ntools: [\"t?sk\", \"gr?p\", mcp__github__create_issue]\n"
+         "---\nOne.\n";
+  auto listed = home.run(
+      {"--agents-dir", (home.root() / "extra").string(), "agents", "list", "--json"}, nullptr);
+  REQUIRE_MESSAGE(listed.exit_code == 0, listed.err);
+  auto agents = nlohmann::json::parse(listed.out);
+  auto tools_of = [&](const std::string& name) {
+    for (const auto& a : agents)
+      if (a["name"] == name) return a["tools"];
+    FAIL("no agent " << name);
+    return nlohmann::json();
+  };
+  auto lead = tools_of("lead");
+  CHECK(lead.size() == 13);
+  CHECK(std::find(lead.begin(), lead.end(), "task") != lead.end());
+  CHECK(tools_of("helper") == nlohmann::json::array({"read_file", "edit_file", "list_files", "glob",
+                                                     "grep", "clippy_fix", "rustfmt"}));
+  CHECK(tools_of("one") == nlohmann::json::array({"task", "grep", "mcp__github__create_issue"}));
 }
 
 }  // namespace

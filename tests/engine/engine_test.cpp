@@ -252,6 +252,39 @@ TEST_CASE("the primary agent delegates through task and gets the child's answer"
   CHECK(rig.events.of<SubagentFinished>().at(0).ok);
 }
 
+TEST_CASE("an agent whose tools list is a star is offered task and delegates with it") {
+  Rig rig;
+  rig.catalog.add(agent("lead", agents::AgentMode::kSubagent, std::vector<std::string>{"*"}));
+  rig.provider->push_calls(
+      {call("t1", "task",
+            {{"description", "check"}, {"prompt", "run clippy"}, {"subagent_type", "rust-pro"}})});
+  rig.provider->push_text("clean");      // rust-pro
+  rig.provider->push_text("all clean");  // lead
+  auto result = rig.run("check the crate", "lead");
+  REQUIRE(result);
+  CHECK(result->result == "all clean");
+  auto requests = rig.provider->requests();
+  REQUIRE(requests.size() == 3);
+  auto task_schema = std::find_if(requests[0].tools.begin(), requests[0].tools.end(),
+                                  [](auto& s) { return s.name == "task"; });
+  REQUIRE(task_schema != requests[0].tools.end());
+  CHECK(task_schema->parameters["properties"]["subagent_type"]["enum"] ==
+        nlohmann::json::array({"rust-pro"}));
+  CHECK(requests[1].system.ends_with("You are rust-pro."));
+  CHECK(requests[2].messages.back().tool_results.at(0).content.starts_with("clean"));
+  // Offered the cargo tools through the star, it is told about the toolchain and crate.
+  CHECK(requests[0].system.find("no Cargo.toml found") != std::string::npos);
+}
+
+TEST_CASE("a subagent without a tools list is not offered task") {
+  Rig rig;
+  rig.catalog.add(agent("helper", agents::AgentMode::kSubagent));
+  rig.provider->push_text("done");
+  REQUIRE(rig.run("help", "helper"));
+  auto tools = rig.provider->requests().at(0).tools;
+  CHECK(std::none_of(tools.begin(), tools.end(), [](auto& s) { return s.name == "task"; }));
+}
+
 TEST_CASE("two task calls in one turn run their subagents side by side") {
   Rig rig;
   std::mutex mutex;

@@ -19,8 +19,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     AGENTRY_FUZZ_CHECK(agentry::agents::count(diagnostics, agentry::agents::Severity::kError) > 0);
     return 0;
   }
-  (void)agentry::agents::to_json(*def, true).dump(2, ' ', false, json::error_handler_t::replace);
-  (void)agentry::agents::effective_tools(*def);
+  // The tool list is the policy's (engine layer) in `agents show`; here the file's own.
+  (void)agentry::agents::to_json(*def, true, def->tools.value_or(std::vector<std::string>{}))
+      .dump(2, ' ', false, json::error_handler_t::replace);
   // `agents show` prints these two as JSON; they are kept as written, invalid UTF-8 included
   // (two crashes here: a strict dump() threw).
   if (!def->permission.is_null())

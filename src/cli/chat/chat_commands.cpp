@@ -9,7 +9,8 @@
 #include "cli/chat/slash_commands.hpp"
 #include "cli/commands.hpp"
 #include "core/text.hpp"
-#include "engine/registry_tool_host.hpp"
+#include "engine/task_tool.hpp"
+#include "engine/tool_access.hpp"
 #include "llm/provider_config.hpp"
 #include "term/display_width.hpp"
 #include "term/markdown.hpp"
@@ -46,15 +47,6 @@ std::string ago(std::int64_t ms) {
   if (s < 3600) return fmt::format("{}m ago", s / 60);
   if (s < 86400) return fmt::format("{}h ago", s / 3600);
   return fmt::format("{}d ago", s / 86400);
-}
-
-bool tool_allowed(const agents::AgentDefinition& agent, const std::string& tool) {
-  for (const auto& off : agent.disabled_tools) {
-    if (engine::tool_pattern_matches(off, tool)) return false;
-  }
-  if (!agent.tools) return true;
-  return std::any_of(agent.tools->begin(), agent.tools->end(),
-                     [&](const std::string& t) { return engine::tool_pattern_matches(t, tool); });
 }
 
 }  // namespace
@@ -187,18 +179,17 @@ void ChatLoop::show_tools() {
     warn(specs ? "no such agent" : specs.error().to_string());
     return;
   }
+  engine::ToolAccess access(*agent);
   std::string out = fmt::format("{} may call:\n", agent_);
   int width = screen_->columns();
   for (const auto& spec : *specs) {
-    if (!tool_allowed(*agent, spec.schema.name)) continue;
+    if (!access.offers(spec.schema.name)) continue;
     std::string line = fmt::format("  {}{} — {}", spec.schema.name, spec.writes ? " (asks)" : "",
                                    first_line(spec.schema.description));
     out += term::truncate_to_width(line, width - 1) + "\n";
   }
-  bool delegates = agent->tools ? std::find(agent->tools->begin(), agent->tools->end(), "task") !=
-                                      agent->tools->end()
-                                : agent->mode != agents::AgentMode::kSubagent;
-  if (delegates) out += "  task — hand work to a subagent (/agents lists them)\n";
+  if (access.offers(engine::kTaskToolName))
+    out += "  task — hand work to a subagent (/agents lists them)\n";
   screen_->print(out);
 }
 
