@@ -1,6 +1,8 @@
 #include "tools/libtest_report.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <limits>
 #include <regex>
 
 #include "tools/capped_text.hpp"
@@ -8,6 +10,20 @@
 namespace agentry::tools {
 
 namespace {
+
+/// Adds the count libtest printed to `total`, saturating at INT_MAX: a test binary (or a build
+/// script imitating one) may print a number of any length, which must not throw or overflow.
+void add_count(int& total, const std::ssub_match& digits) {
+  constexpr auto kMax = std::numeric_limits<int>::max();
+  long long n = 0;
+  const char* first = &*digits.first;
+  auto [end, error] = std::from_chars(first, first + digits.length(), n);
+  if (error != std::errc() || end != first + digits.length() || n > kMax - total) {
+    total = kMax;
+  } else {
+    total += static_cast<int>(n);
+  }
+}
 
 std::string trim_blank_lines(std::string s) {
   auto first = s.find_first_not_of('\n');
@@ -40,10 +56,10 @@ TestReport parse_libtest_output(std::string_view text, std::size_t output_cap) {
     if (std::regex_search(line, m, kSummary)) {
       current = nullptr;
       ++report.suites;
-      report.passed += std::stoi(m[2]);
-      report.failed += std::stoi(m[3]);
-      report.ignored += std::stoi(m[4]);
-      report.filtered_out += std::stoi(m[6]);
+      add_count(report.passed, m[2]);
+      add_count(report.failed, m[3]);
+      add_count(report.ignored, m[4]);
+      add_count(report.filtered_out, m[6]);
     } else if (std::regex_match(line, m, kFailureHeader)) {
       report.failures.push_back({m[1], {}});
       current = &report.failures.back();

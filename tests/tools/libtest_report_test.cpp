@@ -1,6 +1,7 @@
 #include "tools/libtest_report.hpp"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 namespace agentry::tools {
 
@@ -61,6 +62,19 @@ TEST_CASE("a failed test without captured output is still named") {
   REQUIRE(r.failures.size() == 1);
   CHECK(r.failures[0].name == "a::b");
   CHECK(r.failures[0].output.empty());
+}
+
+TEST_CASE("a count too large for an int saturates instead of throwing") {
+  // std::stoi threw std::out_of_range here, which ended agentry when the call ran on a thread.
+  const std::string huge(40, '9');
+  auto r = parse_libtest_output(fmt::format(
+      "test result: ok. {0} passed; 0 failed; 0 ignored; 0 measured; {0} filtered out\n"
+      "test result: ok. 2147483647 passed; 3 failed; 0 ignored; 0 measured; 0 filtered out\n",
+      huge));
+  CHECK(r.suites == 2);
+  CHECK(r.passed == 2147483647);
+  CHECK(r.failed == 3);
+  CHECK(r.filtered_out == 2147483647);
 }
 
 }  // namespace agentry::tools
