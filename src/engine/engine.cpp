@@ -10,6 +10,7 @@
 #include "engine/repeat_guard.hpp"
 #include "engine/task_tool.hpp"
 #include "engine/tool_access.hpp"
+#include "tools/tool_exception.hpp"
 
 namespace agentry::engine {
 
@@ -249,13 +250,22 @@ Result<ToolResult> Engine::Session::run_one(const ToolCall& call) {
   auto start = Clock::now();
   e_.events_.on_event(ToolCallStarted{origin_, call});
   Result<ToolResult> result = ToolResult{};
-  if (call.name == kTaskToolName &&
-      std::any_of(schemas_.begin(), schemas_.end(),
-                  [](const ToolSchema& s) { return s.name == kTaskToolName; })) {
-    result = run_task(call);
-  } else {
-    tools::ToolContext context{request_.cwd, stop_};
-    result = e_.tools_.execute(agent_, call, context);
+  // The one exception boundary of every call the engine runs (registry tools, `task`, any other
+  // host's): what a tool throws becomes an error result the model reads; escaping a worker
+  // jthread it would be std::terminate.
+  try {
+    if (call.name == kTaskToolName &&
+        std::any_of(schemas_.begin(), schemas_.end(),
+                    [](const ToolSchema& s) { return s.name == kTaskToolName; })) {
+      result = run_task(call);
+    } else {
+      tools::ToolContext context{request_.cwd, stop_};
+      result = e_.tools_.execute(agent_, call, context);
+    }
+  } catch (...) {
+    result = ToolResult{call.id, call.name,
+                        tools::tool_threw_message(call.name, std::current_exception()), true};
+    e_.log_->error("session {}: {}", origin_.session_id, result->content);
   }
   if (!result) return result;
   result->call_id = call.id;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
@@ -126,16 +127,21 @@ void kill_pipe_holders(const std::vector<ino_t>& pipes) {
   }
   if (targets.empty()) return;
   const std::string self = std::to_string(::getpid());
+  // Every step with an error_code: a process that ends mid-walk makes its folder vanish, and a
+  // throwing increment would end agentry from the tool's thread.
   std::error_code ec;
-  for (const auto& proc : fs::directory_iterator("/proc", ec)) {
-    std::string pid = proc.path().filename().string();
-    if (pid == self || pid.find_first_not_of("0123456789") != std::string::npos) continue;
+  for (fs::directory_iterator proc("/proc", ec), end; !ec && proc != end; proc.increment(ec)) {
+    std::string pid = proc->path().filename().string();
+    pid_t number = 0;
+    auto [last, error] = std::from_chars(pid.data(), pid.data() + pid.size(), number);
+    if (pid == self || error != std::errc() || last != pid.data() + pid.size()) continue;
     std::error_code fd_ec;
-    for (const auto& fd : fs::directory_iterator(proc.path() / "fd", fd_ec)) {
+    for (fs::directory_iterator fd(proc->path() / "fd", fd_ec); !fd_ec && fd != end;
+         fd.increment(fd_ec)) {
       std::error_code link_ec;
-      std::string link = fs::read_symlink(fd.path(), link_ec).string();
+      std::string link = fs::read_symlink(fd->path(), link_ec).string();
       if (link_ec || std::find(targets.begin(), targets.end(), link) == targets.end()) continue;
-      ::kill(static_cast<pid_t>(std::stol(pid)), SIGKILL);
+      ::kill(number, SIGKILL);
       break;
     }
   }

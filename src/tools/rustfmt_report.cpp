@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <initializer_list>
-#include <regex>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -91,40 +91,79 @@ void split_stderr(std::string_view err, RustfmtReport& report) {
   report.errors = std::move(errors);
 }
 
+// Plain parsing, no std::regex: libstdc++'s matcher recurses once per character, and a long run
+// of text (a minified line rustfmt quotes) overflowed the stack: a crash no boundary catches.
+
+/// A header of rustfmt's check output, "Diff in /p/src/lib.rs:11:" (older ones: "Diff in
+/// /p/src/lib.rs at line 11:"): the file and the line.
+struct DiffHeader {
+  std::string_view file;
+  std::string_view line;
+};
+
+std::optional<DiffHeader> diff_header(std::string_view text) {
+  constexpr std::string_view kHead = "Diff in ";
+  if (!text.starts_with(kHead) || !text.ends_with(':')) return std::nullopt;
+  auto body = text.substr(kHead.size(), text.size() - kHead.size() - 1);
+  auto digits = body.size() - std::min(body.size(), body.find_last_not_of("0123456789") + 1);
+  if (digits == 0) return std::nullopt;
+  auto line = body.substr(body.size() - digits);
+  body.remove_suffix(digits);
+  for (std::string_view separator : {":", " at line "}) {
+    if (body.size() > separator.size() && body.ends_with(separator))
+      return DiffHeader{body.substr(0, body.size() - separator.size()), line};
+  }
+  return std::nullopt;
+}
+
+/// Calls `path(from, to)` for each absolute path of a Rust file in `text` (a `/`, then no blank,
+/// `:`, quote or backquote, up to the last `.rs` of that run), left to right.
+template <class F>
+void for_each_rust_path(std::string_view text, F&& path) {
+  constexpr std::string_view kEnds = " \t\n\v\f\r:`'\"";
+  std::size_t from = 0;
+  while ((from = text.find('/', from)) != std::string_view::npos) {
+    auto run_end = std::min(text.find_first_of(kEnds, from), text.size());
+    auto rs = run_end >= from + 5 ? text.rfind(".rs", run_end - 3) : std::string_view::npos;
+    if (rs == std::string_view::npos || rs < from + 2) {
+      from = run_end;  // no later `/` of this run ends in .rs either
+      continue;
+    }
+    path(from, rs + 3);
+    from = rs + 3;
+  }
+}
+
 }  // namespace
 
 RustfmtReport parse_rustfmt_check(std::string_view out, std::string_view err,
                                   const std::function<std::string(const std::string&)>& show) {
   // Current rustfmt: "Diff in /p/src/lib.rs:11:"; older ones: "Diff in /p/src/lib.rs at line 11:".
-  static const std::regex kHeader(R"(^Diff in (.+?)(?::(\d+):| at line (\d+):)$)");
   RustfmtReport report;
   FormatDiff* current = nullptr;
   for_each_line(out, [&](std::string_view text) {
-    std::string line(text);
-    std::smatch m;
-    if (std::regex_match(line, m, kHeader)) {
-      std::string file = show(m[1]);
+    if (auto header = diff_header(text)) {
+      std::string file = show(std::string(header->file));
       if (current == nullptr || current->file != file) {
         report.files.push_back({file, {}, 0});
         current = &report.files.back();
       }
       ++current->hunks;
-      current->diff += fmt::format("@@ line {} @@\n", m[2].matched ? m[2].str() : m[3].str());
+      current->diff += fmt::format("@@ line {} @@\n", header->line);
     } else if (current != nullptr) {
-      current->diff += line + "\n";
+      current->diff += text;
+      current->diff += '\n';
     }
   });
   // Make the error text's absolute paths the ones the model knows.
-  static const std::regex kPath(R"((/[^\s:`'"]+\.rs))");
   std::string errors = valid_utf8(err);
   std::string shown;
-  auto begin = std::sregex_iterator(errors.begin(), errors.end(), kPath);
   std::size_t last = 0;
-  for (auto it = begin; it != std::sregex_iterator(); ++it) {
-    shown.append(errors, last, static_cast<std::size_t>(it->position()) - last);
-    shown += show(it->str());
-    last = static_cast<std::size_t>(it->position() + it->length());
-  }
+  for_each_rust_path(errors, [&](std::size_t from, std::size_t to) {
+    shown.append(errors, last, from - last);
+    shown += show(errors.substr(from, to - from));
+    last = to;
+  });
   shown.append(errors, last);
   split_stderr(shown, report);
   return report;

@@ -7,6 +7,7 @@
 #include "tools/capped_text.hpp"
 #include "tools/executors.hpp"
 #include "tools/schema_validator.hpp"
+#include "tools/tool_exception.hpp"
 
 namespace agentry::tools {
 
@@ -94,7 +95,15 @@ Result<ToolOutput> ToolInvoker::invoke(const ToolCall& call, const ToolContext& 
   ToolContext run_context = context;
   run_context.deadline = std::chrono::steady_clock::now() + spec.limits.timeout;
   run_context.may_write_settings = settings;
-  auto output = tool->run(arguments, run_context);
+  Result<ToolOutput> output = ToolOutput{};
+  try {
+    output = tool->run(arguments, run_context);
+  } catch (...) {
+    // A tool that throws ends its call, never agentry (tools/tool_exception.hpp).
+    output = model_error(tool_threw_message(call.name, std::current_exception()));
+    if (const auto& log = registry_.log())
+      log->error("{}", registry_.redactor().redact(output->content));
+  }
   if (writing) writing.unlock();
   // What a tool returns may hold a key the crate's code found; it never goes further.
   const SecretRedactor& secrets = registry_.redactor();

@@ -16,6 +16,7 @@ Result<ToolRegistry> ToolRegistry::load(const std::filesystem::path& dir, ToolSe
 Result<ToolRegistry> ToolRegistry::from_specs(std::vector<ToolSpec> specs, ToolServices services) {
   ToolRegistry registry;
   if (services.redactor) registry.redactor_ = services.redactor;
+  registry.log_ = services.log;
   auto shared = std::make_shared<const ToolServices>(std::move(services));
   for (auto& spec : specs) {
     auto tool = make_executor(std::move(spec), shared);

@@ -45,10 +45,13 @@ class ToolRegistry {
   std::vector<ToolSchema> schemas() const;
   /// The services' redactor (one that redacts nothing when none was given).
   const SecretRedactor& redactor() const { return *redactor_; }
+  /// The services' logger; may be null.
+  const std::shared_ptr<spdlog::logger>& log() const { return log_; }
 
  private:
   std::vector<std::unique_ptr<Tool>> tools_;
   std::shared_ptr<const SecretRedactor> redactor_ = std::make_shared<const SecretRedactor>();
+  std::shared_ptr<spdlog::logger> log_;
 };
 
 }  // namespace agentry::tools

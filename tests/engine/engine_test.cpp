@@ -6,6 +6,7 @@
 
 #include <doctest/doctest.h>
 #include <spdlog/sinks/null_sink.h>
+#include <spdlog/sinks/ringbuffer_sink.h>
 
 #include "core/build_paths.hpp"
 #include "engine/fakes.hpp"
@@ -42,6 +43,8 @@ struct Rig {
                           return std::optional<std::string>();
                         }};
   EngineLimits limits;
+  std::shared_ptr<spdlog::logger> log =
+      std::make_shared<spdlog::logger>("t", std::make_shared<spdlog::sinks::null_sink_mt>());
   std::unique_ptr<Engine> engine;
 
   Rig() {
@@ -50,9 +53,8 @@ struct Rig {
                       std::vector<std::string>{"read_file", "cargo_clippy"}));
   }
   Engine& make() {
-    engine = std::make_unique<Engine>(
-        catalog, models, tools, &sessions, prompts, events, limits,
-        std::make_shared<spdlog::logger>("t", std::make_shared<spdlog::sinks::null_sink_mt>()));
+    engine =
+        std::make_unique<Engine>(catalog, models, tools, &sessions, prompts, events, limits, log);
     return *engine;
   }
   Result<RunResult> run(std::string task, std::string agent_name = "", std::stop_token stop = {}) {
@@ -138,6 +140,42 @@ TEST_CASE("parallel tool calls keep their results in call order") {
   CHECK(results[0].content == "result a");
   CHECK(results[1].content == "result b");
   CHECK(results[2].content == "result c");
+}
+
+TEST_CASE("a tool that throws among parallel calls is an error result, and the run goes on") {
+  Rig rig;
+  auto sink = std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(8);
+  rig.log = std::make_shared<spdlog::logger>("t", sink);
+  rig.tools.handler = [](const ToolCall& c, const tools::ToolContext&) -> Result<ToolResult> {
+    // On the workers' threads: escaping them, either exception was std::terminate.
+    if (c.id == "b") static_cast<void>(std::stoi("99999999999999999999"));
+    if (c.id == "c") throw 42;
+    return ToolResult{c.id, c.name, "result " + c.id, false};
+  };
+  rig.provider->push_calls(
+      {call("a", "read_file", {{"path", "a"}}), call("b", "cargo_clippy", nlohmann::json::object()),
+       call("c", "read_file", {{"path", "c"}}), call("d", "read_file", {{"path", "d"}})});
+  rig.provider->push_text("done");
+  auto result = rig.run("go", "rust-pro");
+  REQUIRE(result);
+  CHECK(result->reason == StopReason::kCompleted);
+  CHECK(result->result == "done");
+  auto results = rig.provider->requests().at(1).messages.at(2).tool_results;
+  REQUIRE(results.size() == 4);
+  CHECK(results[0] == ToolResult{"a", "read_file", "result a", false});
+  CHECK(results[1].call_id == "b");
+  CHECK(results[1].is_error);
+  CHECK(results[1].content.starts_with(
+      "`cargo_clippy` failed inside agentry (std::out_of_range: stoi); the call did not finish"));
+  CHECK(results[2].is_error);
+  CHECK(results[2].content.starts_with(
+      "`read_file` failed inside agentry (an exception of type int)"));
+  CHECK(results[3] == ToolResult{"d", "read_file", "result d", false});
+  CHECK(rig.events.of<ToolCallFinished>().size() == 4);
+  auto logged = sink->last_formatted();
+  REQUIRE(logged.size() == 2);
+  for (const auto& line : logged)
+    CHECK(line.find("failed inside agentry") != std::string::npos);
 }
 
 TEST_CASE("a call that writes runs alone, in the model's order, between the reads around it") {

@@ -1,6 +1,7 @@
 #include "tools/rustfmt_report.hpp"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 namespace agentry::tools {
 
@@ -83,6 +84,23 @@ TEST_CASE("only a rustc parser error with a location is a parse error") {
     CHECK_FALSE(r.errors.empty());
     CHECK(r.warnings.empty());
   }
+}
+
+TEST_CASE("paths in stderr: up to the last .rs of a run, as the regex took them") {
+  auto r = parse_rustfmt_check(
+      "", "error: x\n --> /ws/a.rs.bak/ws/b.rs:1:2 `/ws/c.rs` /ws/d.rsx /.rs /ws/e.rs\n", strip);
+  CHECK(r.errors.find(" --> a.rs.bak/ws/b.rs:1:2 `c.rs` d.rsx /.rs e.rs") != std::string::npos);
+}
+
+TEST_CASE("a megabyte run of text in stdout or stderr is read without recursion") {
+  // std::regex recursed once per character here: such a run crashed agentry.
+  const std::string run = std::string("/").append(1 << 20, 'a');
+  auto r = parse_rustfmt_check(fmt::format("Diff in {}:3:\n-a\n+b\n", run),
+                               fmt::format("error: x\n --> {} /ws/src/lib.rs:1:1\n", run), strip);
+  REQUIRE(r.files.size() == 1);
+  CHECK(r.files[0].file == run);
+  CHECK(r.files[0].diff == "@@ line 3 @@\n-a\n+b\n");
+  CHECK(r.errors.find(" src/lib.rs:1:1") != std::string::npos);
 }
 
 }  // namespace agentry::tools

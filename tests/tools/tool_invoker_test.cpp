@@ -1,5 +1,6 @@
 #include "tools/tool_invoker.hpp"
 
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -191,6 +192,35 @@ TEST_CASE("a known secret in a tool's output, whole, cut or in base64, never lea
     CHECK(text->find("c2stbGl2ZS01RnEy") == std::string::npos);
   }
   CHECK(grep->details.dump().find(key.substr(0, 12)) == std::string::npos);
+}
+
+TEST_CASE("a tool that throws is an error result naming it, redacted, and the invoker goes on") {
+  // A process runner standing in for any bug below a tool: it throws, with a secret in the text.
+  struct ThrowingRunner final : ProcessRunner {
+    Result<ProcessResult> run(const ProcessRequest&, std::stop_token) override {
+      throw std::out_of_range("count sk-live-5Fq2Lr8Xw1Nc7Vb3Kd9Tz4Hm is too large");
+    }
+  };
+  const std::string key = "sk-live-5Fq2Lr8Xw1Nc7Vb3Kd9Tz4Hm";
+  testing::TempDir dir{"agentry-ws"};
+  dir.write("Cargo.toml", "[package]\nname = \"x\"\nversion = \"0.1.0\"\n");
+  ThrowingRunner runner;
+  auto services = testing_support::services_with(runner, {});
+  services.redactor = std::make_shared<const SecretRedactor>(std::vector<std::string>{key});
+  ToolRegistry registry = testing_support::registry_with(runner, std::move(services));
+  ToolInvoker invoker(registry, nullptr);
+  ToolContext context{dir.path(), {}};
+  auto out = invoker.invoke(call("cargo_check", json::object()), context, PermissionPolicy());
+  REQUIRE(out);
+  CHECK(out->is_error);
+  CHECK(out->content.starts_with("`cargo_check` failed inside agentry (std::out_of_range: count "));
+  CHECK(out->content.find(key.substr(0, 12)) == std::string::npos);
+  // The next call is served as usual.
+  dir.write("notes.txt", "hello\n");
+  auto read =
+      invoker.invoke(call("read_file", {{"path", "notes.txt"}}), context, PermissionPolicy());
+  REQUIRE(read);
+  CHECK_FALSE(read->is_error);
 }
 
 }  // namespace agentry::tools

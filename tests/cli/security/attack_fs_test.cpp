@@ -5,12 +5,9 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <fcntl.h>
 #include <fstream>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
 
@@ -18,8 +15,8 @@
 #include <fmt/format.h>
 
 #include "cli/support/agentry_harness.hpp"
+#include "cli/support/mcp_process.hpp"
 #include "cli/support/peak_rss.hpp"
-#include "core/unique_fd.hpp"
 
 namespace agentry::cli::attack_fs {
 namespace {
@@ -213,102 +210,6 @@ TEST_CASE(
   }
 }
 
-namespace {
-
-/// `agentry mcp` with its stdin a FIFO the test writes to, so it can send lines over time and
-/// then close (end of input); stdout goes to a file it polls.
-class McpProcess {
- public:
-  McpProcess(const AgentryHome& home, std::vector<std::string> args,
-             const fakellm::FakeLlmServer& server) {
-    auto in = home.root() / "mcp.in";
-    out_ = home.root() / "mcp.out";
-    REQUIRE(::mkfifo(in.c_str(), 0600) == 0);
-    // Both ends opened here (the read end without blocking, as no writer exists yet); the
-    // child gets the read end as stdin, this process keeps the write end (close-on-exec).
-    UniqueFd read_end(::open(in.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
-    REQUIRE(read_end.valid());
-    in_ = ::open(in.c_str(), O_WRONLY | O_CLOEXEC);
-    REQUIRE(in_ >= 0);
-    REQUIRE(::fcntl(read_end.get(), F_SETFL, 0) == 0);
-    auto options = home.spawn_options(std::move(args), &server);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, read_end.get(), 0);
-    posix_spawn_file_actions_addopen(&actions, 1, out_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    auto err = home.root() / "mcp.err";
-    posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addchdir_np(&actions, options.cwd.c_str());
-    std::vector<std::string> env;
-    for (const auto& [k, v] : options.env)
-      env.push_back(k + "=" + v);
-    std::vector<char*> argv, envp;
-    for (auto& a : options.argv)
-      argv.push_back(a.data());
-    argv.push_back(nullptr);
-    for (auto& e : env)
-      envp.push_back(e.data());
-    envp.push_back(nullptr);
-    int rc = ::posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), envp.data());
-    posix_spawn_file_actions_destroy(&actions);
-    REQUIRE(rc == 0);
-  }
-  ~McpProcess() {
-    close_input();
-    if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-    }
-  }
-
-  void send(const std::string& line) {
-    std::string framed = line + "\n";
-    REQUIRE(::write(in_, framed.data(), framed.size()) == static_cast<ssize_t>(framed.size()));
-  }
-  void close_input() {
-    if (in_ >= 0) ::close(in_);
-    in_ = -1;
-  }
-  /// Waits until stdout holds `part`; false after `limit`.
-  bool wait_for(std::string_view part, std::chrono::seconds limit) const {
-    auto deadline = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (contains(slurp(out_), part)) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return false;
-  }
-  /// The exit code, or -1 when it did not exit within `limit`.
-  int wait_exit(std::chrono::seconds limit) {
-    auto deadline = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < deadline) {
-      int status = 0;
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return -1;
-  }
-  std::string out() const { return slurp(out_); }
-
- private:
-  fs::path out_;
-  pid_t pid_ = -1;
-  int in_ = -1;
-};
-
-std::string call(int id, const std::string& task) {
-  return json({{"jsonrpc", "2.0"},
-               {"id", id},
-               {"method", "tools/call"},
-               {"params", {{"name", "rust-pro"}, {"arguments", {{"task", task}}}}}})
-      .dump();
-}
-
-}  // namespace
-
 TEST_CASE("attack 10: agentry mcp: a FIFO read answers, a blocked call is cancelled, EOF exits") {
   AgentryHome home;
   REQUIRE(::mkfifo((home.ws() / "NOTES.md").c_str(), 0644) == 0);
@@ -325,12 +226,12 @@ TEST_CASE("attack 10: agentry mcp: a FIFO read answers, a blocked call is cancel
   tool_calls:
     - {id: c1, name: read_file, arguments: {path: NOTES.md}}
 )");
-  McpProcess mcp(home, {"mcp", "--permission-mode", "accept-edits"}, *server);
+  e2e::McpProcess mcp(home, {"mcp", "--permission-mode", "accept-edits"}, *server);
   mcp.send(
       R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25",)"
       R"("capabilities":{},"clientInfo":{"name":"attack","version":"1"}}})");
   REQUIRE(mcp.wait_for(R"("id":0)", std::chrono::seconds(60)));
-  mcp.send(call(1, "first task: read NOTES.md"));
+  mcp.send(e2e::mcp_call(1, "first task: read NOTES.md"));
   // read_file answered (the model's next request carries its error), then the call blocks in
   // the model's turn; cancelling it ends it and frees its id.
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
@@ -342,12 +243,12 @@ TEST_CASE("attack 10: agentry mcp: a FIFO read answers, a blocked call is cancel
   // The same id again: accepted (the slot was freed) and answered.
   bool answered = false;
   for (int attempt = 0; attempt < 200 && !answered; ++attempt) {
-    mcp.send(call(1, "second task"));
+    mcp.send(e2e::mcp_call(1, "second task"));
     answered = mcp.wait_for("second done", std::chrono::seconds(1));
   }
   CHECK(answered);
   // A call blocked in its model turn, then end of input: the server cancels it and exits.
-  mcp.send(call(2, "third task"));
+  mcp.send(e2e::mcp_call(2, "third task"));
   deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (server->request_count() < 4 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
