@@ -1,11 +1,14 @@
 #include "llm/error_body.hpp"
 
+#include <array>
 #include <cctype>
 #include <cstdlib>
+#include <regex>
 
 #include <fmt/format.h>
 
 #include "core/json_depth.hpp"
+#include "core/text.hpp"
 #include "llm/redact.hpp"
 #include "llm/retry.hpp"
 
@@ -66,7 +69,94 @@ ErrorCode status_code(long status) {
   return ErrorCode::kHttp;
 }
 
+/// Phrases (lower case) by which servers say a request does not fit the context window.
+constexpr std::array<std::string_view, 14> kOverflowPhrases = {
+    "prompt is too long",
+    "maximum context length",
+    "context length exceeded",
+    "context_length_exceeded",
+    "exceeds the available context size",
+    "exceed_context_size",
+    "exceed context limit",
+    "exceeds the context window",
+    "context window exceeded",
+    "exceeds the context length",
+    "input length exceeds",
+    "exceeds the maximum number of tokens allowed",
+    "`inputs` tokens + `max_new_tokens`",
+    "input is too long for requested model",
+};
+
+/// How one wording states the sizes: capture groups (1-based; 0 = not stated) of the limit and
+/// of the prompt, plus a second group added to the prompt (input + requested output).
+struct SizePattern {
+  const char* regex;
+  int limit;
+  int prompt;
+  int prompt_extra;
+};
+
+constexpr std::array<SizePattern, 8> kSizePatterns = {{
+    {R"(too long: (\d+) tokens > (\d+) maximum)", 2, 1, 0},
+    {R"(exceed context limit: (\d+) \+ (\d+) > (\d+))", 3, 1, 2},
+    {R"(request \((\d+) tokens\) exceeds the available context size \((\d+) tokens\))", 2, 1, 0},
+    {R"(token count \((\d+)\) exceeds the maximum number of tokens allowed \((\d+)\))", 2, 1, 0},
+    {R"(must be <= (\d+)\. given: (\d+) .inputs. tokens and (\d+))", 1, 2, 3},
+    {R"(prompt contains (\d+) tokens.*too large for model with (\d+) maximum context length)", 2, 1,
+     0},
+    {R"(maximum context length is (\d+) tokens.*?(?:resulted in|requested about|requested|request has) (\d+))",
+     1, 2, 0},
+    {R"(maximum context length is (\d+))", 1, 0, 0},
+}};
+
+std::int64_t group_value(const std::smatch& m, int group) {
+  if (group == 0 || !m[group].matched) return 0;
+  std::string digits = m[group].str();
+  if (digits.size() > 12) return 0;
+  return std::strtoll(digits.c_str(), nullptr, 10);
+}
+
 }  // namespace
+
+std::optional<ContextOverflowSizes> context_overflow(long status, const ServerError& server) {
+  if (status == 401 || status == 403 || status == 429) return std::nullopt;
+  std::string text = ascii_lower(server.message);
+  bool named = server.code == "context_length_exceeded" ||
+               server.type == "exceed_context_size_error" ||
+               server.code == "exceed_context_size_error";
+  if (!named) {
+    named = std::any_of(kOverflowPhrases.begin(), kOverflowPhrases.end(),
+                        [&](auto phrase) { return text.find(phrase) != std::string::npos; });
+  }
+  if (!named) return std::nullopt;
+  ContextOverflowSizes sizes;
+  for (const auto& pattern : kSizePatterns) {
+    std::smatch m;
+    if (!std::regex_search(text, m, std::regex(pattern.regex))) continue;
+    sizes.limit = group_value(m, pattern.limit);
+    sizes.prompt = group_value(m, pattern.prompt) + group_value(m, pattern.prompt_extra);
+    break;
+  }
+  return sizes;
+}
+
+bool mark_context_overflow(Error& error, long status, const ServerError& server) {
+  auto sizes = context_overflow(status, server);
+  if (!sizes) return false;
+  error.code = ErrorCode::kContextOverflow;
+  error.retryable = false;
+  error.overflow = *sizes;
+  error.hint =
+      sizes->limit > 0
+          ? fmt::format(
+                "the conversation no longer fits the model's context window of {} tokens; "
+                "it must be shortened (compacted) before it is sent again",
+                sizes->limit)
+          : "the conversation no longer fits the model's context window; it must be shortened "
+            "(compacted) before it is sent again, and providers.NAME.context_window may be set "
+            "to the model's real window";
+  return true;
+}
 
 ServerError parse_server_error(const json& body) {
   ServerError out;
@@ -128,6 +218,7 @@ Error http_status_error(std::string_view provider, std::string_view url,
   Error error(status_code(response.status), std::move(msg), redact_url(url),
               status_hint(response.status, provider));
   error.retryable = retryable;
+  mark_context_overflow(error, response.status, server);
   return error;
 }
 

@@ -131,7 +131,7 @@ HttpProvider::Attempt HttpProvider::attempt_once(const HttpRequest& http_request
     RetryDecision decision =
         classify_http_failure(policy_, *response, server.code, services_.now());
     out.error = http_status_error(name_, url, *response, server, decision.retryable);
-    out.may_retry = decision.retry;
+    out.may_retry = decision.retry && out.error.code != ErrorCode::kContextOverflow;
     out.delay = decision.server_delay;
     if (!decision.reason.empty()) {
       out.error.hint = decision.reason + (out.error.hint.empty() ? "" : "; " + out.error.hint);
