@@ -61,8 +61,9 @@ struct Completion {
 
 class Provider {
  public:
-  /// `windows`: how this provider knows its models' context windows; the default knows the
-  /// built-in table (and what lower_context_window remembers), which suits fakes in tests.
+  /// `settings` and `probe`: how this provider knows its models' context windows (see
+  /// ContextWindows). The defaults know the built-in table and what lower_context_window()
+  /// remembers, which suits fakes in tests; a fake can pass `ContextSettings{.window = 32000}`.
   explicit Provider(ContextSettings settings = {}, ServerWindowProbe probe = {})
       : windows_(std::move(settings), std::move(probe)) {}
   virtual ~Provider() = default;
