@@ -79,9 +79,7 @@ const std::vector<Case> kOthers = {
      0, 0},
     {"a bad key that mentions the context", 401,
      R"({"error":{"message":"maximum context length is 5 tokens, not really","code":"invalid_api_key"}})",
-     0, 0
-}
-,
+     0, 0},
 };
 
 TEST_CASE("each server's context-overflow answer is recognised with the sizes it states") {
