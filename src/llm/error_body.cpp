@@ -3,7 +3,7 @@
 #include <array>
 #include <cctype>
 #include <cstdlib>
-#include <regex>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -87,33 +87,62 @@ constexpr std::array<std::string_view, 14> kOverflowPhrases = {
     "input is too long for requested model",
 };
 
-/// How one wording states the sizes: capture groups (1-based; 0 = not stated) of the limit and
-/// of the prompt, plus a second group added to the prompt (input + requested output).
-struct SizePattern {
-  const char* regex;
-  int limit;
-  int prompt;
-  int prompt_extra;
+/// What the number after an anchor is: the window, the prompt, or more of the prompt (the
+/// requested output, when a server counts both).
+enum class Size { kLimit, kPrompt, kExtra };
+
+struct Step {
+  std::string_view anchor;
+  Size size;
 };
 
-constexpr std::array<SizePattern, 8> kSizePatterns = {{
-    {R"(too long: (\d+) tokens > (\d+) maximum)", 2, 1, 0},
-    {R"(exceed context limit: (\d+) \+ (\d+) > (\d+))", 3, 1, 2},
-    {R"(request \((\d+) tokens\) exceeds the available context size \((\d+) tokens\))", 2, 1, 0},
-    {R"(token count \((\d+)\) exceeds the maximum number of tokens allowed \((\d+)\))", 2, 1, 0},
-    {R"(must be <= (\d+)\. given: (\d+) .inputs. tokens and (\d+))", 1, 2, 3},
-    {R"(prompt contains (\d+) tokens.*too large for model with (\d+) maximum context length)", 2, 1,
-     0},
-    {R"(maximum context length is (\d+) tokens.*?(?:resulted in|requested about|requested|request has) (\d+))",
-     1, 2, 0},
-    {R"(maximum context length is (\d+))", 1, 0, 0},
+/// The wordings that state sizes, as anchors in the order the text has them, each followed at
+/// once by a whole number (lower case). Read by hand, in linear time: std::regex recurses once
+/// per character and a server's message can be 64 KiB long.
+const std::array<std::vector<Step>, 11> kWordings = {{
+    // Anthropic: "prompt is too long: N tokens > M maximum"
+    {{"too long: ", Size::kPrompt}, {" tokens > ", Size::kLimit}},
+    // Anthropic: "input length and `max_tokens` exceed context limit: N + K > M"
+    {{"exceed context limit: ", Size::kPrompt}, {" + ", Size::kExtra}, {" > ", Size::kLimit}},
+    // llama.cpp: "request (N tokens) exceeds the available context size (M tokens)"
+    {{"request (", Size::kPrompt}, {" tokens) exceeds the available context size (", Size::kLimit}},
+    // Gemini: "The input token count (N) exceeds the maximum number of tokens allowed (M)"
+    {{"token count (", Size::kPrompt},
+     {") exceeds the maximum number of tokens allowed (", Size::kLimit}},
+    // TGI: "`inputs` tokens + `max_new_tokens` must be <= M. Given: N `inputs` tokens and K"
+    {{"must be <= ", Size::kLimit},
+     {". given: ", Size::kPrompt},
+     {" `inputs` tokens and ", Size::kExtra}},
+    // Mistral: "Prompt contains N tokens and K draft tokens, too large for model with M maximum"
+    {{"prompt contains ", Size::kPrompt}, {"too large for model with ", Size::kLimit}},
+    // OpenAI, vLLM, OpenRouter, DeepSeek: "maximum context length is M tokens. However, ..."
+    {{"maximum context length is ", Size::kLimit}, {"resulted in ", Size::kPrompt}},
+    {{"maximum context length is ", Size::kLimit}, {"requested about ", Size::kPrompt}},
+    {{"maximum context length is ", Size::kLimit}, {"requested ", Size::kPrompt}},
+    {{"maximum context length is ", Size::kLimit}, {"request has ", Size::kPrompt}},
+    {{"maximum context length is ", Size::kLimit}},
 }};
 
-std::int64_t group_value(const std::smatch& m, int group) {
-  if (group == 0 || !m[group].matched) return 0;
-  std::string digits = m[group].str();
-  if (digits.size() > 12) return 0;
-  return std::strtoll(digits.c_str(), nullptr, 10);
+/// The sizes `text` states in `wording`, or nullopt when it does not follow it.
+std::optional<ContextOverflowSizes> read_wording(std::string_view text,
+                                                 const std::vector<Step>& wording) {
+  ContextOverflowSizes sizes;
+  std::size_t pos = 0;
+  for (const auto& step : wording) {
+    auto at = text.find(step.anchor, pos);
+    if (at == std::string_view::npos) return std::nullopt;
+    pos = at + step.anchor.size();
+    std::size_t digits = 0;
+    while (pos + digits < text.size() && digits <= 12 &&
+           std::isdigit(static_cast<unsigned char>(text[pos + digits]))) {
+      ++digits;
+    }
+    if (digits == 0 || digits > 12) return std::nullopt;
+    std::int64_t n = std::strtoll(std::string(text.substr(pos, digits)).c_str(), nullptr, 10);
+    pos += digits;
+    (step.size == Size::kLimit ? sizes.limit : sizes.prompt) += n;
+  }
+  return sizes;
 }
 
 }  // namespace
@@ -129,15 +158,10 @@ std::optional<ContextOverflowSizes> context_overflow(long status, const ServerEr
                         [&](auto phrase) { return text.find(phrase) != std::string::npos; });
   }
   if (!named) return std::nullopt;
-  ContextOverflowSizes sizes;
-  for (const auto& pattern : kSizePatterns) {
-    std::smatch m;
-    if (!std::regex_search(text, m, std::regex(pattern.regex))) continue;
-    sizes.limit = group_value(m, pattern.limit);
-    sizes.prompt = group_value(m, pattern.prompt) + group_value(m, pattern.prompt_extra);
-    break;
+  for (const auto& wording : kWordings) {
+    if (auto sizes = read_wording(text, wording)) return sizes;
   }
-  return sizes;
+  return ContextOverflowSizes{};
 }
 
 bool mark_context_overflow(Error& error, long status, const ServerError& server) {

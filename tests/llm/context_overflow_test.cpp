@@ -96,6 +96,17 @@ TEST_CASE("each server's context-overflow answer is recognised with the sizes it
   }
 }
 
+TEST_CASE("a 64 KiB message is read in linear time, without deep recursion") {
+  ServerError huge;
+  huge.message = "This model's maximum context length is 4096 tokens. However, you requested " +
+                 std::string(65'000, '9') + " tokens " + std::string(65'000, ' ') +
+                 "prompt contains " + std::string(65'000, 'x');
+  auto sizes = context_overflow(400, huge);
+  REQUIRE(sizes.has_value());
+  CHECK(sizes->limit == 4'096);
+  CHECK(sizes->prompt == 0);  // more digits than any real count: not read
+}
+
 TEST_CASE("an HTTP context-overflow answer becomes kContextOverflow, not retryable") {
   HttpResponse response;
   response.status = 400;
