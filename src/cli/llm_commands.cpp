@@ -30,6 +30,19 @@ std::vector<std::string> all_models(const llm::ProviderConfig& p) {
   return models;
 }
 
+/// model → {window, output_budget, source}: what is known without asking the server.
+json context_json(const llm::ProviderConfig& p) {
+  json out = json::object();
+  for (const auto& m : all_models(p)) {
+    auto limits = llm::static_context_limits(p.context, m);
+    out[m] = {{"window", limits.window},
+              {"output_budget", limits.output_budget},
+              {"from", llm::to_string(limits.from)},
+              {"source", limits.source}};
+  }
+  return out;
+}
+
 json providers_json(const llm::LlmConfig& config, const Environment& env) {
   json providers = json::array();
   for (const auto& p : config.providers) {
@@ -39,6 +52,7 @@ json providers_json(const llm::LlmConfig& config, const Environment& env) {
          {"base_url", p.base_url},
          {"model", p.model},
          {"models", all_models(p)},
+         {"context_windows", context_json(p)},
          {"aliases", llm::provider_aliases(p)},
          {"api_key_env", p.api_key_env},
          {"api_key_set", !p.api_key_env.empty() && !env.get_or(p.api_key_env, "").empty()},
@@ -63,7 +77,10 @@ void print_models(const llm::LlmConfig& config, const Environment& env) {
     std::cout << fmt::format("{} {} ({}) {}{}\n", is_default ? "*" : " ", p.name,
                              llm::to_string(p.kind), p.base_url, is_default ? "  [default]" : "");
     for (const auto& m : all_models(p)) {
-      std::cout << fmt::format("    {}{}\n", m, m == p.model ? "  (default model)" : "");
+      auto limits = llm::static_context_limits(p.context, m);
+      std::cout << fmt::format("    {}{}  [window {}, output {}: {}]\n", m,
+                               m == p.model ? "  (default model)" : "", limits.window,
+                               limits.output_budget, limits.source);
     }
     std::string aliases;
     for (const auto& [alias, model] : llm::provider_aliases(p)) {

@@ -32,6 +32,8 @@ const char* to_string(ErrorCode code) {
       return "permission";
     case ErrorCode::kLimit:
       return "limit";
+    case ErrorCode::kContextOverflow:
+      return "context_overflow";
     case ErrorCode::kInternal:
       return "internal";
   }

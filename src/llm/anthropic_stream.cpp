@@ -78,6 +78,7 @@ Result<void> AnthropicStreamDecoder::on_event(const SseEvent& event, const Strea
                 fmt::format("the server reported an error mid-stream: {}{}", server.message,
                             server.type.empty() ? "" : fmt::format(" [{}]", server.type)));
     error.retryable = is_retryable_stream_error(server);
+    mark_context_overflow(error, 0, server);
     if (server.type == "overloaded_error" || server.type == "rate_limit_error") {
       error.code = ErrorCode::kRateLimited;
     }

@@ -24,6 +24,29 @@ void push_blocks(json& messages, const char* role, json blocks) {
   messages.push_back({{"role", role}, {"content", std::move(blocks)}});
 }
 
+json ephemeral() {
+  return {{"type", "ephemeral"}};
+}
+
+void mark_breakpoint(json& block, int& left) {
+  if (left <= 0 || !block.is_object()) return;
+  block["cache_control"] = ephemeral();
+  --left;
+}
+
+/// Breakpoints 3 and 4 (see the header): the newest message's last block, and the last block of
+/// the user message before it.
+void mark_message_breakpoints(json& messages, int& left) {
+  if (messages.empty()) return;
+  mark_breakpoint(messages.back()["content"].back(), left);
+  for (std::size_t i = messages.size() - 1; i-- > 0;) {
+    if (messages[i]["role"] == "user") {
+      mark_breakpoint(messages[i]["content"].back(), left);
+      return;
+    }
+  }
+}
+
 }  // namespace
 
 json anthropic_request_json(const CompletionRequest& request, const AnthropicOptions& options,
@@ -59,11 +82,22 @@ json anthropic_request_json(const CompletionRequest& request, const AnthropicOpt
         break;
     }
   }
+  if (options.cache) {
+    int left =
+        kMaxCacheBreakpoints - (request.tools.empty() ? 0 : 1) - (request.system.empty() ? 0 : 1);
+    mark_message_breakpoints(messages, left);
+  }
   if (paused_content.is_array()) push_blocks(messages, "assistant", paused_content);
   json body = {{"model", request.model},
                {"max_tokens", request.max_tokens.value_or(options.default_max_tokens)},
                {"messages", std::move(messages)}};
-  if (!request.system.empty()) body["system"] = request.system;
+  if (!request.system.empty()) {
+    body["system"] =
+        options.cache
+            ? json::array(
+                  {{{"type", "text"}, {"text", request.system}, {"cache_control", ephemeral()}}})
+            : json(request.system);
+  }
   if (!request.tools.empty()) {
     json tools = json::array();
     for (const auto& tool : request.tools) {
@@ -74,6 +108,7 @@ json anthropic_request_json(const CompletionRequest& request, const AnthropicOpt
                               : json{{"type", "object"}, {"properties", json::object()}};
       tools.push_back(std::move(t));
     }
+    if (options.cache) tools.back()["cache_control"] = ephemeral();
     body["tools"] = std::move(tools);
   }
   if (request.temperature) body["temperature"] = *request.temperature;
@@ -114,6 +149,7 @@ Result<Completion> parse_anthropic_response(const json& body) {
     Error error(ErrorCode::kHttp,
                 fmt::format("the server answered with an error: {}", server.message));
     error.retryable = is_retryable_stream_error(server);
+    mark_context_overflow(error, 0, server);
     return tl::make_unexpected(std::move(error));
   }
   auto content = body.find("content");

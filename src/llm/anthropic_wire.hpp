@@ -8,6 +8,19 @@
 /// other unknown blocks of answers are not kept in the Message (it has no place for them), except
 /// in a paused turn (`pause_turn`): there the whole content is kept verbatim in
 /// Completion::paused_content and continuation_body() sends it back, as Anthropic documents.
+///
+/// Prompt caching (AnthropicOptions::cache, on unless the provider says `cache: off`): each
+/// request marks `cache_control: {"type":"ephemeral"}` breakpoints — at most kMaxCacheBreakpoints,
+/// Anthropic's limit — on the stable prefix and on the conversation's end:
+///   1. the last tool definition (the tools are the first part of the prefix);
+///   2. the system prompt, sent as one text block;
+///   3. the last content block of the newest message, so the next request reads all of this one;
+///   4. the last block of the user message before it — where the previous request put its
+///      breakpoint 3 — so this request reads the previous one from the cache even when more than
+///      20 blocks (Anthropic's look-back) were added since.
+/// A prefix shorter than the model's minimum (1,024 tokens for Sonnet and Opus, 2,048 for Haiku)
+/// is simply not cached; the breakpoint costs nothing then. Nothing else in the body depends on
+/// the turn, so identical inputs give identical bytes.
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,7 +38,11 @@ struct AnthropicOptions {
   std::vector<std::pair<std::string, std::string>> extra_headers;
   std::string version = "2023-06-01";  ///< the anthropic-version header
   int default_max_tokens = 4096;       ///< max_tokens is required by the API
+  bool cache = true;                   ///< mark cache_control breakpoints (see above)
 };
+
+/// Anthropic accepts at most this many cache_control breakpoints in one request.
+inline constexpr int kMaxCacheBreakpoints = 4;
 
 /// The request for `request`; with `paused_content` (an array of content blocks), the turn is
 /// continued: they are appended as the last assistant message, merged with one before them.

@@ -1,11 +1,14 @@
 #include "llm/error_body.hpp"
 
+#include <array>
 #include <cctype>
 #include <cstdlib>
+#include <vector>
 
 #include <fmt/format.h>
 
 #include "core/json_depth.hpp"
+#include "core/text.hpp"
 #include "llm/redact.hpp"
 #include "llm/retry.hpp"
 
@@ -66,7 +69,118 @@ ErrorCode status_code(long status) {
   return ErrorCode::kHttp;
 }
 
+/// Phrases (lower case) by which servers say a request does not fit the context window.
+constexpr std::array<std::string_view, 14> kOverflowPhrases = {
+    "prompt is too long",
+    "maximum context length",
+    "context length exceeded",
+    "context_length_exceeded",
+    "exceeds the available context size",
+    "exceed_context_size",
+    "exceed context limit",
+    "exceeds the context window",
+    "context window exceeded",
+    "exceeds the context length",
+    "input length exceeds",
+    "exceeds the maximum number of tokens allowed",
+    "`inputs` tokens + `max_new_tokens`",
+    "input is too long for requested model",
+};
+
+/// What the number after an anchor is: the window, the prompt, or more of the prompt (the
+/// requested output, when a server counts both).
+enum class Size { kLimit, kPrompt, kExtra };
+
+struct Step {
+  std::string_view anchor;
+  Size size;
+};
+
+/// The wordings that state sizes, as anchors in the order the text has them, each followed at
+/// once by a whole number (lower case). Read by hand, in linear time: std::regex recurses once
+/// per character and a server's message can be 64 KiB long.
+const std::array<std::vector<Step>, 11> kWordings = {{
+    // Anthropic: "prompt is too long: N tokens > M maximum"
+    {{"too long: ", Size::kPrompt}, {" tokens > ", Size::kLimit}},
+    // Anthropic: "input length and `max_tokens` exceed context limit: N + K > M"
+    {{"exceed context limit: ", Size::kPrompt}, {" + ", Size::kExtra}, {" > ", Size::kLimit}},
+    // llama.cpp: "request (N tokens) exceeds the available context size (M tokens)"
+    {{"request (", Size::kPrompt}, {" tokens) exceeds the available context size (", Size::kLimit}},
+    // Gemini: "The input token count (N) exceeds the maximum number of tokens allowed (M)"
+    {{"token count (", Size::kPrompt},
+     {") exceeds the maximum number of tokens allowed (", Size::kLimit}},
+    // TGI: "`inputs` tokens + `max_new_tokens` must be <= M. Given: N `inputs` tokens and K"
+    {{"must be <= ", Size::kLimit},
+     {". given: ", Size::kPrompt},
+     {" `inputs` tokens and ", Size::kExtra}},
+    // Mistral: "Prompt contains N tokens and K draft tokens, too large for model with M maximum"
+    {{"prompt contains ", Size::kPrompt}, {"too large for model with ", Size::kLimit}},
+    // OpenAI, vLLM, OpenRouter, DeepSeek: "maximum context length is M tokens. However, ..."
+    {{"maximum context length is ", Size::kLimit}, {"resulted in ", Size::kPrompt}},
+    {{"maximum context length is ", Size::kLimit}, {"requested about ", Size::kPrompt}},
+    {{"maximum context length is ", Size::kLimit}, {"requested ", Size::kPrompt}},
+    {{"maximum context length is ", Size::kLimit}, {"request has ", Size::kPrompt}},
+    {{"maximum context length is ", Size::kLimit}},
+}};
+
+/// The sizes `text` states in `wording`, or nullopt when it does not follow it.
+std::optional<ContextOverflowSizes> read_wording(std::string_view text,
+                                                 const std::vector<Step>& wording) {
+  ContextOverflowSizes sizes;
+  std::size_t pos = 0;
+  for (const auto& step : wording) {
+    auto at = text.find(step.anchor, pos);
+    if (at == std::string_view::npos) return std::nullopt;
+    pos = at + step.anchor.size();
+    std::size_t digits = 0;
+    while (pos + digits < text.size() && digits <= 12 &&
+           std::isdigit(static_cast<unsigned char>(text[pos + digits]))) {
+      ++digits;
+    }
+    if (digits == 0 || digits > 12) return std::nullopt;
+    std::int64_t n = std::strtoll(std::string(text.substr(pos, digits)).c_str(), nullptr, 10);
+    pos += digits;
+    (step.size == Size::kLimit ? sizes.limit : sizes.prompt) += n;
+  }
+  return sizes;
+}
+
 }  // namespace
+
+std::optional<ContextOverflowSizes> context_overflow(long status, const ServerError& server) {
+  if (status == 401 || status == 403 || status == 429) return std::nullopt;
+  std::string text = ascii_lower(server.message);
+  bool named = server.code == "context_length_exceeded" ||
+               server.type == "exceed_context_size_error" ||
+               server.code == "exceed_context_size_error";
+  if (!named) {
+    named = std::any_of(kOverflowPhrases.begin(), kOverflowPhrases.end(),
+                        [&](auto phrase) { return text.find(phrase) != std::string::npos; });
+  }
+  if (!named) return std::nullopt;
+  for (const auto& wording : kWordings) {
+    if (auto sizes = read_wording(text, wording)) return sizes;
+  }
+  return ContextOverflowSizes{};
+}
+
+bool mark_context_overflow(Error& error, long status, const ServerError& server) {
+  auto sizes = context_overflow(status, server);
+  if (!sizes) return false;
+  error.code = ErrorCode::kContextOverflow;
+  error.retryable = false;
+  error.overflow = *sizes;
+  error.hint =
+      sizes->limit > 0
+          ? fmt::format(
+                "the conversation no longer fits the model's context window of {} tokens; "
+                "it must be shortened (compacted) before it is sent again",
+                sizes->limit)
+          : "the conversation no longer fits the model's context window; it must be shortened "
+            "(compacted) before it is sent again, and providers.NAME.context_window may be set "
+            "to the model's real window";
+  return true;
+}
 
 ServerError parse_server_error(const json& body) {
   ServerError out;
@@ -128,6 +242,7 @@ Error http_status_error(std::string_view provider, std::string_view url,
   Error error(status_code(response.status), std::move(msg), redact_url(url),
               status_hint(response.status, provider));
   error.retryable = retryable;
+  mark_context_overflow(error, response.status, server);
   return error;
 }
 

@@ -4,6 +4,7 @@
 /// vLLM and OpenRouter), Anthropic `{"type":"error","error":{"type","message"},"request_id"}`,
 /// vLLM's older flat `{"object":"error","message",...}`, FastAPI's `{"detail": ...}`, or plain
 /// text.
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -30,6 +31,22 @@ ServerError parse_server_error_text(std::string_view body);
 /// status and the server's message, and says what to do. `retryable` follows the retry policy.
 Error http_status_error(std::string_view provider, std::string_view url,
                         const HttpResponse& response, const ServerError& server, bool retryable);
+
+/// When `server` says the request does not fit the model's context window — Anthropic "prompt is
+/// too long: N tokens > M maximum" (and "input length and `max_tokens` exceed context limit"),
+/// OpenAI's `context_length_exceeded` / "maximum context length is M tokens. However, your
+/// messages resulted in N tokens" (vLLM, OpenRouter, DeepSeek, Groq word it alike), llama.cpp's
+/// `exceed_context_size_error` / "exceeds the available context size", Ollama's "exceeds the
+/// context length", Gemini's "input token count (N) exceeds the maximum number of tokens
+/// allowed (M)", TGI's "`inputs` tokens + `max_new_tokens` must be <= M", Mistral's "too large for
+/// model with M maximum context length": the sizes the text states (0 where it does not). `status`
+/// is the HTTP status (0 for an in-stream error); 401, 403 and 429 answers never count (a
+/// tokens-per-minute rate limit mentions tokens too).
+std::optional<ContextOverflowSizes> context_overflow(long status, const ServerError& server);
+
+/// Turns `error` into a kContextOverflow error (never retryable, sizes filled in, a hint saying
+/// what to do) when context_overflow() recognises `server`; returns whether it did.
+bool mark_context_overflow(Error& error, long status, const ServerError& server);
 
 /// True when an in-stream error (`data: {"error":…}`, Anthropic `event: error`) is worth retrying:
 /// overload, rate limit, server errors, unknown types; not invalid request, auth, permission,

@@ -140,6 +140,18 @@ void HttpClient::release(std::unique_ptr<Session> session) {
 
 Result<HttpResponse> HttpClient::post(const HttpRequest& request, const BodyHandler& on_body,
                                       std::stop_token stop) {
+  return perform("POST", request, on_body, stop, options_.timeouts);
+}
+
+Result<HttpResponse> HttpClient::get(const HttpRequest& request, const BodyHandler& on_body,
+                                     std::stop_token stop, const HttpTimeouts& timeouts) {
+  return perform("GET", request, on_body, stop, timeouts);
+}
+
+Result<HttpResponse> HttpClient::perform(const char* method, const HttpRequest& request,
+                                         const BodyHandler& on_body, std::stop_token stop,
+                                         const HttpTimeouts& timeouts) {
+  const bool is_post = std::string_view(method) == "POST";
   const std::string shown_url = redact_url(request.url);
   if (stop.stop_requested()) return fail(ErrorCode::kCancelled, "request cancelled", shown_url);
   auto loaded = curl_.api();  // the first request of the process loads libcurl
@@ -161,12 +173,17 @@ Result<HttpResponse> HttpClient::post(const HttpRequest& request, const BodyHand
   transfer.on_body = &on_body;
   char errbuf[CURL_ERROR_SIZE] = {0};
   ProxyChoice proxy = choose_proxy(options_.proxy, request.url);
-  const auto& t = options_.timeouts;
+  const auto& t = timeouts;
 
   curl.easy_setopt(easy, CURLOPT_URL, request.url.c_str());
-  curl.easy_setopt(easy, CURLOPT_POST, 1L);
-  curl.easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.data());
-  curl.easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+  if (is_post) {
+    curl.easy_setopt(easy, CURLOPT_POST, 1L);
+    curl.easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.data());
+    curl.easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
+                     static_cast<curl_off_t>(request.body.size()));
+  } else {
+    curl.easy_setopt(easy, CURLOPT_HTTPGET, 1L);
+  }
   curl.easy_setopt(easy, CURLOPT_HTTPHEADER, headers.get());
   curl.easy_setopt(easy, CURLOPT_USERAGENT, options_.user_agent.c_str());
   curl.easy_setopt(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
@@ -186,7 +203,7 @@ Result<HttpResponse> HttpClient::post(const HttpRequest& request, const BodyHand
   curl.easy_setopt(easy, CURLOPT_ERRORBUFFER, errbuf);
 
   if (log_ && log_->should_log(spdlog::level::debug)) {
-    log_->debug("POST {} ({} bytes){}", shown_url, request.body.size(),
+    log_->debug("{} {} ({} bytes){}", method, shown_url, request.body.size(),
                 proxy.proxy.empty() ? "" : fmt::format(" via proxy {}", redact_url(proxy.proxy)));
     for (const auto& [name, value] : request.headers) {
       log_->trace("  > {}: {}", name, redact_header_value(name, value));
@@ -233,9 +250,10 @@ Result<HttpResponse> HttpClient::post(const HttpRequest& request, const BodyHand
     std::string detail = errbuf[0] != '\0' ? std::string(errbuf) : curl.easy_strerror(result);
     if (transfer.handler_aborted) detail = "aborted by the response handler";
     ErrorCode code = result == CURLE_OPERATION_TIMEDOUT ? ErrorCode::kTimeout : ErrorCode::kNetwork;
-    Error error(code,
-                fmt::format("POST failed: {} (curl error {})", detail, static_cast<int>(result)),
-                shown_url, curl_hint(result));
+    Error error(
+        code,
+        fmt::format("{} failed: {} (curl error {})", method, detail, static_cast<int>(result)),
+        shown_url, curl_hint(result));
     error.retryable = retryable_curl_code(result);
     return tl::make_unexpected(std::move(error));
   }

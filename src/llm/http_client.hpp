@@ -76,11 +76,18 @@ class HttpClient {
   /// polled at least every 50 ms and woken immediately by the stop callback).
   [[nodiscard]] Result<HttpResponse> post(const HttpRequest& request, const BodyHandler& on_body,
                                           std::stop_token stop);
+  /// GETs `request.url` (its body is ignored) within `timeouts` instead of the client's (a short
+  /// look-up such as GET /v1/models); otherwise exactly like post().
+  [[nodiscard]] Result<HttpResponse> get(const HttpRequest& request, const BodyHandler& on_body,
+                                         std::stop_token stop, const HttpTimeouts& timeouts);
 
   const HttpClientOptions& options() const { return options_; }
 
  private:
   struct Session;
+  [[nodiscard]] Result<HttpResponse> perform(const char* method, const HttpRequest& request,
+                                             const BodyHandler& on_body, std::stop_token stop,
+                                             const HttpTimeouts& timeouts);
   std::unique_ptr<Session> acquire(const CurlApi& api);
   void release(std::unique_ptr<Session> session);
 

@@ -6,6 +6,7 @@
 
 #include "llm/error_body.hpp"
 #include "llm/redact.hpp"
+#include "llm/server_window.hpp"
 #include "llm/sse_parser.hpp"
 
 namespace agentry::llm {
@@ -39,8 +40,15 @@ struct HttpProvider::Attempt {
 HttpProvider::HttpProvider(std::string name, std::unique_ptr<WireFormat> wire,
                            std::unique_ptr<HttpClient> http, RetryPolicy policy,
                            RetryServices services, std::shared_ptr<spdlog::logger> log,
-                           ResponseLimits limits)
-    : name_(std::move(name)),
+                           ResponseLimits limits, WindowOptions windows)
+    : Provider(
+          std::move(windows.settings),
+          windows.probe_base_url.empty()
+              ? ServerWindowProbe{}
+              : [this](std::string_view model,
+                       std::stop_token stop) { return probe_window(model, stop); }),
+      name_(std::move(name)),
+      probe_base_url_(std::move(windows.probe_base_url)),
       wire_(std::move(wire)),
       http_(std::move(http)),
       policy_(policy),
@@ -48,6 +56,17 @@ HttpProvider::HttpProvider(std::string name, std::unique_ptr<WireFormat> wire,
       log_(std::move(log)),
       limits_(limits),
       secrets_(SecretRedactor(header_secrets(wire_->headers()))) {}
+
+std::optional<ServerWindow> HttpProvider::probe_window(std::string_view model,
+                                                       std::stop_token stop) {
+  auto found = probe_server_window(*http_, wire_->headers(), probe_base_url_, model, stop);
+  if (log_) {
+    log_->debug("provider '{}': the server {} the context window of {}", name_,
+                found ? fmt::format("reported {} tokens as", found->window) : "did not report",
+                model);
+  }
+  return found;
+}
 
 Error HttpProvider::limit_error(std::string_view what, std::uint64_t limit, std::string_view key,
                                 std::size_t text, std::size_t arguments) const {
@@ -131,7 +150,7 @@ HttpProvider::Attempt HttpProvider::attempt_once(const HttpRequest& http_request
     RetryDecision decision =
         classify_http_failure(policy_, *response, server.code, services_.now());
     out.error = http_status_error(name_, url, *response, server, decision.retryable);
-    out.may_retry = decision.retry;
+    out.may_retry = decision.retry && out.error.code != ErrorCode::kContextOverflow;
     out.delay = decision.server_delay;
     if (!decision.reason.empty()) {
       out.error.hint = decision.reason + (out.error.hint.empty() ? "" : "; " + out.error.hint);

@@ -26,6 +26,7 @@
 /// text and tool calls of all and sums their usage. At most kMaxContinuations, then an error.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,11 +49,19 @@ struct ResponseLimits {
   std::uint64_t max_output_bytes = 8ULL << 20;
 };
 
+/// How an HttpProvider learns its models' context windows (context_window.hpp).
+struct WindowOptions {
+  ContextSettings settings;
+  /// The OpenAI-compatible base URL to ask for a window no config or table knows
+  /// (server_window.hpp); "" = never ask.
+  std::string probe_base_url;
+};
+
 class HttpProvider final : public Provider {
  public:
   HttpProvider(std::string name, std::unique_ptr<WireFormat> wire, std::unique_ptr<HttpClient> http,
                RetryPolicy policy, RetryServices services, std::shared_ptr<spdlog::logger> log,
-               ResponseLimits limits = {});
+               ResponseLimits limits = {}, WindowOptions windows = {});
 
   [[nodiscard]] Result<Completion> complete(const CompletionRequest& request,
                                             const StreamSink& sink, std::stop_token stop) override;
@@ -74,7 +83,10 @@ class HttpProvider final : public Provider {
   /// `error` without the provider's credentials, wherever the server's words put them.
   Error without_secrets(Error error) const;
 
+  std::optional<ServerWindow> probe_window(std::string_view model, std::stop_token stop);
+
   std::string name_;
+  std::string probe_base_url_;
   std::unique_ptr<WireFormat> wire_;
   std::unique_ptr<HttpClient> http_;
   RetryPolicy policy_;

@@ -73,6 +73,7 @@ Result<void> OpenAiStreamDecoder::on_event(const SseEvent& event, const StreamSi
                 fmt::format("the server reported an error mid-stream: {}{}", server.message,
                             detail.empty() ? "" : fmt::format(" [{}]", detail)));
     error.retryable = is_retryable_stream_error(server);
+    mark_context_overflow(error, 0, server);
     return tl::make_unexpected(std::move(error));
   }
   if (const auto* model = string_member(chunk, "model"); model && !model->empty()) model_ = *model;

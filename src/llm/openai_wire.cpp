@@ -128,6 +128,9 @@ json openai_request_json(const CompletionRequest& request, const OpenAiOptions& 
     body["tools"] = std::move(tools);
   }
   if (request.temperature) body["temperature"] = *request.temperature;
+  if (options.send_cache_key && !request.cache_key.empty()) {
+    body["prompt_cache_key"] = request.cache_key;
+  }
   if (auto max_tokens = request.max_tokens ? request.max_tokens : options.default_max_tokens) {
     body[options.max_tokens_field] = *max_tokens;
   }
@@ -174,6 +177,7 @@ Result<Completion> parse_openai_response(const json& body, ToolCallIdSource& ids
     Error error(ErrorCode::kHttp,
                 fmt::format("the server answered with an error: {}", server.message));
     error.retryable = is_retryable_stream_error(server);
+    mark_context_overflow(error, 0, server);
     return tl::make_unexpected(std::move(error));
   }
   auto choices = body.find("choices");

@@ -3,6 +3,10 @@
 /// response, and the WireFormat the HttpProvider drives. Works with OpenAI, OpenRouter, Ollama,
 /// vLLM and llama.cpp's server.
 ///
+/// Prompt caching is automatic on these servers (OpenAI, vLLM and llama.cpp reuse a byte-identical
+/// prefix): the body is a pure function of the request (keys in a fixed order, nothing
+/// time-dependent), so an unchanged history gives an unchanged prefix.
+///
 /// Usage is normalised across APIs: input_tokens counts uncached prompt tokens
 /// (prompt_tokens − prompt_tokens_details.cached_tokens) and cache_read_tokens the cached ones,
 /// as Anthropic reports them. Reasoning text (`reasoning`, `reasoning_content`, and `thinking`
@@ -28,6 +32,10 @@ struct OpenAiOptions {
   std::string max_tokens_field = "max_tokens";
   bool include_usage = true;              ///< stream_options.include_usage on streamed calls
   std::optional<int> default_max_tokens;  ///< sent when a request sets none
+  /// Send CompletionRequest::cache_key as `prompt_cache_key` (OpenAI routes requests with one
+  /// key to the same prompt cache). Other servers may reject unknown fields, so only where the
+  /// provider allows it: api.openai.com, or `prompt_cache_key: true` in its config.
+  bool send_cache_key = false;
 };
 
 /// The JSON request for `request`. Tool-call arguments are replayed byte for byte as received.

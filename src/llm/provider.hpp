@@ -13,6 +13,7 @@
 
 #include "core/error.hpp"
 #include "core/message.hpp"
+#include "llm/context_window.hpp"
 
 namespace agentry::llm {
 
@@ -24,6 +25,10 @@ struct CompletionRequest {
   std::optional<double> temperature;  ///< unset: the server's default
   std::optional<int> max_tokens;      ///< unset: the provider's default
   bool stream = true;                 ///< stream the answer (events arrive as they come)
+  /// A stable id of the conversation (the engine sets the session id). Sent as OpenAI's
+  /// `prompt_cache_key` where the provider allows it (api.openai.com, or `prompt_cache_key: true`
+  /// in its config), so requests of one session reach the same prompt cache; ignored elsewhere.
+  std::string cache_key;
 };
 
 /// Streamed events, delivered in order while a completion runs.
@@ -56,7 +61,14 @@ struct Completion {
 
 class Provider {
  public:
+  /// `settings` and `probe`: how this provider knows its models' context windows (see
+  /// ContextWindows). The defaults know the built-in table and what lower_context_window()
+  /// remembers, which suits fakes in tests; a fake can pass `ContextSettings{.window = 32000}`.
+  explicit Provider(ContextSettings settings = {}, ServerWindowProbe probe = {})
+      : windows_(std::move(settings), std::move(probe)) {}
   virtual ~Provider() = default;
+  Provider(const Provider&) = delete;
+  Provider& operator=(const Provider&) = delete;
   /// Runs one model call. Calls `sink` for each event as it streams (never after returning).
   /// Returns the whole completion, or an error naming provider, URL, status and server message.
   /// A stop request aborts the transfer and returns ErrorCode::kCancelled.
@@ -65,6 +77,24 @@ class Provider {
                                                     std::stop_token stop) = 0;
   /// The configured name of this provider (e.g. "openai", "local").
   virtual const std::string& name() const = 0;
+
+  /// The context window and output budget of `model` on this provider (context_window.hpp: a
+  /// lowered window, else the config, the built-in table, the server, the default). No I/O unless
+  /// only an OpenAI-compatible server can tell: then one short request, the first time per model.
+  /// Thread-safe. Fails only with kCancelled.
+  [[nodiscard]] Result<ContextLimits> context_limits(std::string_view model, std::stop_token stop) {
+    return windows_.limits(model, stop);
+  }
+  /// After the provider refused a request as too long (ErrorCode::kContextOverflow): remembers
+  /// that `model` accepts at most `window` tokens — Error::overflow.limit when the server stated
+  /// it, else the engine's own smaller guess — if that is below what is known. Later
+  /// context_limits() answers say so (WindowSource::kLowered). Returns the limits now in force.
+  ContextLimits lower_context_window(std::string_view model, int window) {
+    return windows_.lower(model, window);
+  }
+
+ private:
+  ContextWindows windows_;
 };
 
 }  // namespace agentry::llm

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "core/text.hpp"
+
 namespace agentry::llm {
 
 using nlohmann::json;
@@ -25,7 +27,10 @@ const std::set<std::string, std::less<>> kProviderKeys = {"kind",
                                                           "aliases",
                                                           "prices",
                                                           "max_response_bytes",
-                                                          "max_output_bytes"};
+                                                          "max_output_bytes",
+                                                          "context_window",
+                                                          "cache",
+                                                          "prompt_cache_key"};
 
 /// Reads one provider entry, with every error located by `config.where`.
 class EntryReader {
@@ -36,6 +41,7 @@ class EntryReader {
   Error error(std::string_view key, std::string message, std::string hint = {}) const {
     return Error(ErrorCode::kConfig, std::move(message), config_.where(path(key)), std::move(hint));
   }
+  std::string where(std::string_view key) const { return config_.where(path(key)); }
   std::string path(std::string_view key) const {
     return key.empty() ? ptr_ : ptr_ + "/" + std::string(key);
   }
@@ -128,25 +134,77 @@ Result<void> read_prices(const EntryReader& r, ProviderConfig& p) {
       return tl::make_unexpected(r.error(at, fmt::format("`prices.{}` must be a mapping", model)));
     }
     ModelPrice price;
+    bool cache_read_set = false;
+    bool cache_write_set = false;
     for (const auto& [key, value] : entry.items()) {
       auto n = r.number(at + "/" + key, &value, "prices." + model + "." + key);
       if (!n) return tl::make_unexpected(n.error());
-      if (key == "input")
+      if (key == "input") {
         price.input = **n;
-      else if (key == "output")
+      } else if (key == "output") {
         price.output = **n;
-      else if (key == "cache_read")
+      } else if (key == "cache_read") {
         price.cache_read = **n;
-      else if (key == "cache_write")
+        cache_read_set = true;
+      } else if (key == "cache_write") {
         price.cache_write = **n;
-      else
+        cache_write_set = true;
+      } else {
         return tl::make_unexpected(
             r.error(at + "/" + key, fmt::format("unknown price '{}'", key),
                     "use input, output, cache_read, cache_write (USD per million tokens)"));
+      }
     }
+    bool anthropic = p.kind == ProviderKind::kAnthropic;
+    if (!cache_read_set) price.cache_read = price.input * (anthropic ? 0.1 : 0.5);
+    if (!cache_write_set) price.cache_write = price.input * (anthropic ? 1.25 : 1.0);
     p.prices[model] = price;
   }
   return {};
+}
+
+/// A window in tokens: a whole number of at least 1024 (no model has less).
+Result<int> window_value(const EntryReader& r, const std::string& at, const json& value,
+                         std::string_view shown) {
+  if (!value.is_number_integer() || value.get<std::int64_t>() < 1024 ||
+      value.get<std::int64_t>() > 1'000'000'000) {
+    return tl::make_unexpected(
+        r.error(at, fmt::format("`{}` must be a whole number of tokens ≥ 1024", shown),
+                "e.g. context_window: 131072, or per model: {my-model: 32768}"));
+  }
+  return static_cast<int>(value.get<std::int64_t>());
+}
+
+Result<void> read_context_window(const EntryReader& r, ProviderConfig& p) {
+  const json* v = r.get("context_window");
+  if (v == nullptr || v->is_null()) return {};
+  p.context.source = r.where("context_window");
+  if (v->is_object()) {
+    for (const auto& [model, value] : v->items()) {
+      auto n = window_value(r, "context_window/" + json_pointer_segment(model), value,
+                            "context_window." + model);
+      if (!n) return tl::make_unexpected(n.error());
+      p.context.per_model[model] = *n;
+    }
+    return {};
+  }
+  auto n = window_value(r, "context_window", *v, "context_window");
+  if (!n) return tl::make_unexpected(n.error());
+  p.context.window = *n;
+  return {};
+}
+
+/// `key: true|false` (YAML may also say on/off, yes/no, as strings).
+Result<std::optional<bool>> switch_value(const EntryReader& r, std::string_view key) {
+  const json* v = r.get(key);
+  if (v == nullptr || v->is_null()) return std::nullopt;
+  if (v->is_boolean()) return v->get<bool>();
+  if (v->is_string()) {
+    std::string s = ascii_lower(v->get<std::string>());
+    if (s == "on" || s == "true" || s == "yes") return true;
+    if (s == "off" || s == "false" || s == "no") return false;
+  }
+  return tl::make_unexpected(r.error(key, fmt::format("`{}` must be on or off", key)));
 }
 
 Result<ProviderConfig> read_provider(const Config& config, const std::string& name) {
@@ -161,7 +219,8 @@ Result<ProviderConfig> read_provider(const Config& config, const std::string& na
           r.error(key, fmt::format("unknown key '{}' in provider '{}'", key, name),
                   "known keys: kind, base_url, model, models, api_key_env, "
                   "headers, timeouts, max_retries, max_tokens, "
-                  "max_tokens_field, aliases, prices, max_response_bytes, max_output_bytes"));
+                  "max_tokens_field, aliases, prices, max_response_bytes, max_output_bytes, "
+                  "context_window, cache, prompt_cache_key"));
     }
   }
   ProviderConfig p;
@@ -226,6 +285,14 @@ Result<ProviderConfig> read_provider(const Config& config, const std::string& na
     return tl::make_unexpected(a.error());
   }
   if (auto t = read_timeouts(r, p); !t) return tl::make_unexpected(t.error());
+  if (auto c = read_context_window(r, p); !c) return tl::make_unexpected(c.error());
+  p.context.max_tokens = p.max_tokens;
+  auto cache = switch_value(r, "cache");
+  if (!cache) return tl::make_unexpected(cache.error());
+  p.cache = cache->value_or(true);
+  auto cache_key = switch_value(r, "prompt_cache_key");
+  if (!cache_key) return tl::make_unexpected(cache_key.error());
+  p.prompt_cache_key = *cache_key;
   if (auto pr = read_prices(r, p); !pr) return tl::make_unexpected(pr.error());
   return p;
 }

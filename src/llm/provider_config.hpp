@@ -29,7 +29,18 @@
 ///       max_tokens_field: max_tokens # or max_completion_tokens (OpenAI reasoning models)
 ///       aliases: {sonnet: qwen2.5-coder}
 ///       prices: {qwen2.5-coder: {input: 0.1, output: 0.3, cache_read: 0, cache_write: 0}}
+///       context_window: 131072       # or per model: {qwen2.5-coder: 32768, llama3.1: 131072}
+///       cache: off                   # no prompt-caching hints (Anthropic cache_control,
+///                                    # OpenAI prompt_cache_key); default on
+///       prompt_cache_key: true       # send prompt_cache_key (default: only to api.openai.com)
 ///
+/// A price that sets only input and output gets the cache rates of its kind: Anthropic
+/// cache_read 0.1 × input and cache_write 1.25 × input (its published multipliers for 5-minute
+/// cache writes); OpenAI cache_read 0.5 × input (the GPT-4o/4.1-era discount; GPT-5 gives 0.1 ×,
+/// set cache_read for it) and cache_write = input (OpenAI bills no cache writes; it reports none).
+///
+/// context_window (context_window.hpp): the model's window in tokens; max_tokens doubles as the
+/// output budget reserved for the answer.
 /// A config provider gets no key unless it names api_key_env: a local or third-party server
 /// never receives the user's OpenAI or Anthropic key by accident.
 #include <map>
@@ -42,6 +53,7 @@
 #include "core/config.hpp"
 #include "core/environment.hpp"
 #include "core/error.hpp"
+#include "llm/context_window.hpp"
 #include "llm/http_client.hpp"
 #include "llm/http_provider.hpp"
 #include "llm/retry.hpp"
@@ -74,6 +86,9 @@ struct ProviderConfig {
   std::string max_tokens_field;  ///< OpenAI kind: "max_tokens" or "max_completion_tokens"
   std::map<std::string, std::string> aliases;  ///< configured overrides of the built-in aliases
   std::map<std::string, ModelPrice> prices;
+  ContextSettings context;               ///< context_window (and max_tokens as the output budget)
+  bool cache = true;                     ///< `cache: off` turns prompt-caching hints off
+  std::optional<bool> prompt_cache_key;  ///< unset: send it only to api.openai.com
   std::string source;  ///< file:line:col of its config entry, or "environment (VAR, VAR)"
 };
 

@@ -9,6 +9,18 @@
 
 namespace agentry::llm {
 
+namespace {
+
+bool is_openai_itself(const ProviderConfig& config) {
+  return url_host(config.base_url) == "api.openai.com";
+}
+
+}  // namespace
+
+bool sends_prompt_cache_key(const ProviderConfig& config) {
+  return config.cache && config.prompt_cache_key.value_or(is_openai_itself(config));
+}
+
 Result<std::unique_ptr<Provider>> make_provider(const ProviderConfig& config,
                                                 const Environment& env,
                                                 const ProviderServices& services) {
@@ -23,6 +35,7 @@ Result<std::unique_ptr<Provider>> make_provider(const ProviderConfig& config,
                   fmt::format("export {}=… or change api_key_env", config.api_key_env));
     }
   }
+  const bool openai_itself = is_openai_itself(config);
   std::unique_ptr<WireFormat> wire;
   if (config.kind == ProviderKind::kAnthropic) {
     AnthropicOptions o;
@@ -30,6 +43,7 @@ Result<std::unique_ptr<Provider>> make_provider(const ProviderConfig& config,
     o.api_key = std::move(key);
     o.extra_headers = config.headers;
     if (config.max_tokens) o.default_max_tokens = *config.max_tokens;
+    o.cache = config.cache;
     wire = std::make_unique<AnthropicWire>(std::move(o));
   } else {
     OpenAiOptions o;
@@ -40,17 +54,23 @@ Result<std::unique_ptr<Provider>> make_provider(const ProviderConfig& config,
     // OpenAI's own API wants max_completion_tokens (its reasoning models reject max_tokens);
     // compatible servers mostly read only max_tokens.
     o.max_tokens_field = !config.max_tokens_field.empty() ? config.max_tokens_field
-                         : config.base_url.find("api.openai.com") != std::string::npos
-                             ? "max_completion_tokens"
-                             : "max_tokens";
+                         : openai_itself                  ? "max_completion_tokens"
+                                                          : "max_tokens";
+    o.send_cache_key = sends_prompt_cache_key(config);
     wire = std::make_unique<OpenAiWire>(std::move(o));
   }
   HttpClientOptions http_options;
   http_options.timeouts = config.timeouts;
   http_options.proxy = ProxyEnvironment::from(env);
   auto http = std::make_unique<HttpClient>(services.curl, std::move(http_options), services.log);
+  WindowOptions windows;
+  windows.settings = config.context;
+  // Only OpenAI-compatible servers other than OpenAI's own report windows (server_window.hpp).
+  if (config.kind == ProviderKind::kOpenAi && !openai_itself)
+    windows.probe_base_url = config.base_url;
   return std::make_unique<HttpProvider>(config.name, std::move(wire), std::move(http), config.retry,
-                                        services.retry, services.log, config.limits);
+                                        services.retry, services.log, config.limits,
+                                        std::move(windows));
 }
 
 }  // namespace agentry::llm

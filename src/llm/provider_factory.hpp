@@ -22,6 +22,11 @@ struct ProviderServices {
   RetryServices retry = RetryServices::system();
 };
 
+/// Whether requests to `config`'s server carry OpenAI's `prompt_cache_key`: never with `cache:
+/// off`; else as `prompt_cache_key:` in the config says, by default only to api.openai.com (another
+/// server may reject a field it does not know).
+bool sends_prompt_cache_key(const ProviderConfig& config);
+
 /// An OpenAI-compatible or Anthropic provider for `config`. Fails (kConfig) when the config names
 /// an api_key_env variable that is unset or empty.
 [[nodiscard]] Result<std::unique_ptr<Provider>> make_provider(const ProviderConfig& config,

@@ -40,6 +40,10 @@ UrlParts split_url(std::string_view url) {
 
 }  // namespace
 
+std::string url_host(std::string_view url) {
+  return split_url(url).host;
+}
+
 ProxyEnvironment ProxyEnvironment::from(const Environment& env) {
   ProxyEnvironment out;
   out.http_proxy = first_set(env, "http_proxy");

@@ -30,6 +30,9 @@ struct ProxyChoice {
 /// so a local model server keeps working behind a corporate HTTPS_PROXY.
 ProxyChoice choose_proxy(const ProxyEnvironment& env, std::string_view url);
 
+/// The host of `url`, lower case, without port or credentials ("" when it has no scheme).
+std::string url_host(std::string_view url);
+
 /// True for localhost, *.localhost, 127.x.x.x and ::1 (with or without brackets).
 bool is_loopback_host(std::string_view host);
 

@@ -106,6 +106,38 @@ TEST_CASE(
   CHECK(doc["providers"][1]["default"] == false);
 }
 
+TEST_CASE("agentry models shows each model's window and where it came from, asking no server") {
+  TempDir home;
+  auto server = fake("- text: x\n");
+  home.write("config/agentry/config.yaml",
+             "providers:\n  a: {kind: anthropic, model: claude-sonnet-4-5}\n"
+             "  local:\n    kind: openai\n    base_url: " +
+                 server->url("/v1") +
+                 "\n    model: small\n    models: [llama3.1:8b, odd]\n"
+                 "    context_window: {small: 16384}\n    max_tokens: 2000\n");
+  Ran text = run_agentry(home, {"models"}, {});
+  REQUIRE(text.exit_code == 0);
+  CHECK(text.out.find("    claude-sonnet-4-5  (default model)  [window 200000, output 16384: "
+                      "built-in table (claude-sonnet-4)]\n") != std::string::npos);
+  CHECK(text.out.find("    small  (default model)  [window 16384, output 2000: config (") !=
+        std::string::npos);
+  CHECK(text.out.find("    odd  [window 32768, output 2000: default") != std::string::npos);
+
+  Ran j = run_agentry(home, {"models", "--json"}, {});
+  REQUIRE(j.exit_code == 0);
+  json doc = json::parse(j.out);
+  json local = doc["providers"][1]["context_windows"];
+  CHECK(local["small"]["window"] == 16384);
+  CHECK(local["small"]["from"] == "config");
+  CHECK(local["llama3.1:8b"]["window"] == 131072);
+  CHECK(local["llama3.1:8b"]["output_budget"] == 2000);
+  CHECK(local["llama3.1:8b"]["from"] == "table");
+  CHECK(local["odd"]["from"] == "default");
+  CHECK(doc["providers"][0]["context_windows"]["claude-sonnet-4-5"]["source"] ==
+        "built-in table (claude-sonnet-4)");
+  CHECK(server->request_count() == 0);
+}
+
 TEST_CASE("agentry ping with only OPENAI_BASE_URL reports the latency") {
   TempDir home;
   auto server = fake("- when: {contains: pong}\n  text: pong\n");

@@ -47,9 +47,11 @@ TEST_CASE("streamed text and usage, the request carries the Anthropic headers an
   CHECK(r.header("x-api-key") == "sk-test-SECRET-123");
   CHECK(r.header("anthropic-version") == "2023-06-01");
   CHECK(r.header("authorization").empty());
-  CHECK(r.json == json::parse(R"({"model": "fake-model", "max_tokens": 4096, "system": "Be brief.",
+  CHECK(r.json == json::parse(R"({"model": "fake-model", "max_tokens": 4096,
+    "system": [{"type": "text", "text": "Be brief.", "cache_control": {"type": "ephemeral"}}],
     "temperature": 0.5, "stream": true,
-    "messages": [{"role": "user", "content": [{"type": "text", "text": "salut"}]}]})"));
+    "messages": [{"role": "user", "content": [{"type": "text", "text": "salut",
+                                               "cache_control": {"type": "ephemeral"}}]}]})"));
 }
 
 TEST_CASE(
@@ -112,7 +114,8 @@ TEST_CASE("history maps to tool_use and tool_result blocks, merged into alternat
   REQUIRE_MESSAGE(c.has_value(), (c ? "" : c.error().to_string()));
   auto body = f.server->requests().at(0).json;
   CHECK(body["messages"] == json::parse(R"([
-    {"role": "user", "content": [{"type": "text", "text": "fix it"}]},
+    {"role": "user", "content": [{"type": "text", "text": "fix it",
+                                  "cache_control": {"type": "ephemeral"}}]},
     {"role": "assistant", "content": [
       {"type": "text", "text": "Checking."},
       {"type": "tool_use", "id": "toolu_1", "name": "cargo_check", "input": {"package": "a"}},
@@ -120,9 +123,10 @@ TEST_CASE("history maps to tool_use and tool_result blocks, merged into alternat
     {"role": "user", "content": [
       {"type": "tool_result", "tool_use_id": "toolu_1", "content": "ok"},
       {"type": "tool_result", "tool_use_id": "toolu_2", "content": "bad arguments", "is_error": true},
-      {"type": "text", "text": "and then?"}]}])"));
+      {"type": "text", "text": "and then?", "cache_control": {"type": "ephemeral"}}]}])"));
   CHECK(body["tools"] == json::parse(R"([{"name": "cargo_check", "description": "Check a package",
-    "input_schema": {"type": "object", "properties": {}}}])"));
+    "input_schema": {"type": "object", "properties": {}},
+    "cache_control": {"type": "ephemeral"}}])"));
 }
 
 TEST_CASE("a non-streamed message") {
