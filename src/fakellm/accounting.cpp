@@ -80,8 +80,47 @@ Refusal llamacpp_refusal(std::int64_t prompt, std::int64_t window) {
   return r;
 }
 
+/// What the Messages API refuses in the blocks' shape: empty text blocks (with their
+/// cache_control, or at all) and messages without content.
+std::optional<std::string> anthropic_shape_error(const json& body) {
+  auto text_error = [](const json& block, const std::string& where) -> std::optional<std::string> {
+    if (!block.is_object() || block.value("type", "") != "text") return std::nullopt;
+    auto text = block.find("text");
+    if (text == block.end() || !text->is_string() || !text->get_ref<const std::string&>().empty())
+      return std::nullopt;
+    if (block.contains("cache_control"))
+      return fmt::format("{}.text: cache_control cannot be set for empty text blocks", where);
+    return fmt::format("{}: text content blocks must be non-empty",
+                       where.substr(0, where.find('.')));
+  };
+  if (auto system = body.find("system"); system != body.end() && system->is_array()) {
+    for (std::size_t j = 0; j < system->size(); ++j) {
+      if (auto e = text_error((*system)[j], fmt::format("system.{}", j))) return e;
+    }
+  }
+  auto messages = body.find("messages");
+  if (messages == body.end() || !messages->is_array()) return std::nullopt;
+  for (std::size_t i = 0; i < messages->size(); ++i) {
+    const json& content = (*messages)[i].value("content", json());
+    bool last_assistant =
+        i + 1 == messages->size() && (*messages)[i].value("role", "") == "assistant";
+    if (!last_assistant && (content.empty() || (content.is_string() && content == ""))) {
+      return fmt::format(
+          "messages.{}: all messages must have non-empty content except for the optional final "
+          "assistant message",
+          i);
+    }
+    if (!content.is_array()) continue;
+    for (std::size_t j = 0; j < content.size(); ++j) {
+      if (auto e = text_error(content[j], fmt::format("messages.{}.content.{}", i, j))) return e;
+    }
+  }
+  return std::nullopt;
+}
+
 std::optional<Refusal> check_anthropic(const ServerSettings& s, const Prompt& prompt,
                                        const json& body, int number) {
+  if (auto shape = anthropic_shape_error(body)) return anthropic_refusal(std::move(*shape), number);
   auto breakpoints = std::count_if(prompt.blocks.begin(), prompt.blocks.end(),
                                    [](const PromptBlock& b) { return b.breakpoint; });
   if (breakpoints > s.cache_max_breakpoints) {
@@ -165,6 +204,32 @@ std::optional<Refusal> check_openai(const ServerSettings& s, const Prompt& promp
 }
 
 }  // namespace
+
+std::optional<std::string> service_info(const ServerSettings& s, std::string_view method,
+                                        std::string_view path, std::string_view body) {
+  const bool vllm = s.context_error == "vllm";
+  const bool llamacpp = s.context_error == "llamacpp";
+  if (method == "GET" && (path == "/v1/models" || path == "/models")) {
+    json model = {{"id", s.served_model},
+                  {"object", "model"},
+                  {"created", 1763900000},
+                  {"owned_by", vllm       ? "vllm"
+                               : llamacpp ? "llamacpp"
+                                          : "fake-llm"}};
+    if (vllm && s.context_window > 0) model["max_model_len"] = s.context_window;
+    return json{{"object", "list"}, {"data", json::array({model})}}.dump();
+  }
+  if (method == "GET" && path == "/props" && llamacpp) {
+    return json{{"default_generation_settings",
+                 {{"n_ctx", s.context_window}, {"params", {{"n_predict", -1}}}}},
+                {"total_slots", 1},
+                {"model_path", fmt::format("/models/{}.gguf", s.served_model)}}
+        .dump();
+  }
+  if (method == "POST" && (path == "/v1/messages/count_tokens" || path == "/messages/count_tokens"))
+    return json{{"input_tokens", anthropic_prompt(body).token_count()}}.dump();
+  return std::nullopt;
+}
 
 std::optional<Refusal> Accountant::check(Protocol protocol, const Prompt& prompt, const json& body,
                                          int request_number) const {

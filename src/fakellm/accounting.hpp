@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -37,6 +38,13 @@ struct Refusal {
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
 };
+
+/// What the service says about itself, or none when `method` and `path` ask for something
+/// else: GET /v1/models (OpenAI's list; the vllm flavour adds max_model_len = the window),
+/// GET /props (llamacpp flavour: default_generation_settings.n_ctx = the window) and POST
+/// /v1/messages/count_tokens (Anthropic: {"input_tokens": N}, never refused).
+std::optional<std::string> service_info(const ServerSettings& settings, std::string_view method,
+                                        std::string_view path, std::string_view body);
 
 class Accountant {
  public:

@@ -271,6 +271,9 @@ void FakeLlmServer::handle(const HttpRequestData& request, ResponseWriter& write
   if (renderer == nullptr) {
     if (request.method == "GET" && (request.path == "/" || request.path == "/health")) {
       send_json(writer, 200, R"({"status":"ok","server":"agentry-fake-llm"})");
+    } else if (auto info = service_info(accountant_.settings(), request.method, request.path,
+                                        request.body)) {
+      send_json(writer, 200, *info);
     } else {
       send_json(
           writer, 404,

@@ -1,5 +1,7 @@
 #include "fakellm/prompt.hpp"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 namespace agentry::fakellm {
@@ -137,8 +139,10 @@ ordered parse_object(std::string_view body) {
   return doc.is_discarded() || !doc.is_object() ? ordered::object() : doc;
 }
 
-/// One Anthropic content block's tokens (the caller ends the block).
-void anthropic_block(Builder& b, const ordered& block) {
+/// One Anthropic content block's tokens (the caller ends the block); whether the block is a
+/// breakpoint (cache_control on it, or on a block inside a tool result).
+bool anthropic_block(Builder& b, const ordered& block) {
+  bool breakpoint = has_cache_control(block);
   std::string_view type = string_at(block, "type");
   if (type == "text") {
     b.text(string_at(block, "text"));
@@ -153,11 +157,16 @@ void anthropic_block(Builder& b, const ordered& block) {
   } else if (type == "tool_result") {
     b.marker("tool_result");
     b.text(string_at(block, "tool_use_id"));
-    b.parts(member(block, "content"));
+    const ordered& content = member(block, "content");
+    b.parts(content);
+    if (content.is_array()) {
+      breakpoint = breakpoint || std::any_of(content.begin(), content.end(), has_cache_control);
+    }
     if (member(block, "is_error") == true) b.marker("error");
   } else {
     b.json(block);
   }
+  return breakpoint;
 }
 
 /// A builder holding the request's tools, one block each (they come first in every prompt).
@@ -210,8 +219,7 @@ Prompt anthropic_prompt(std::string_view body) {
   } else if (system.is_array()) {
     b.marker("system");
     for (const auto& block : system) {
-      anthropic_block(b, block);
-      b.end_block(has_cache_control(block));
+      b.end_block(anthropic_block(b, block));
     }
   }
   if (const ordered& messages = member(doc, "messages"); messages.is_array()) {
@@ -224,8 +232,7 @@ Prompt anthropic_prompt(std::string_view body) {
         continue;
       }
       for (const auto& block : content) {
-        anthropic_block(b, block);
-        b.end_block(has_cache_control(block));
+        b.end_block(anthropic_block(b, block));
       }
     }
   }

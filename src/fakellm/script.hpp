@@ -56,6 +56,12 @@
 ///                               # they expire this long after their last write or read
 ///     prefix_cache: true        # OpenAI route: automatic prefix caching (cached_tokens)
 ///     prefix_cache_step: 128    # OpenAI: cache hits grow in steps of this many tokens
+///     served_model: fake-model  # the id GET /v1/models lists
+///
+/// What the service tells about itself (never a turn): GET /v1/models lists `served_model`
+/// (with context_error vllm and a window, with vLLM's `max_model_len`); with llamacpp, GET
+/// /props has `default_generation_settings.n_ctx`; POST /v1/messages/count_tokens answers
+/// Anthropic's `{"input_tokens": N}`.
 ///
 /// Usage: unless a turn scripts `usage:` (which then is reported as given), the server reports
 /// its own count: Anthropic `input_tokens` (the uncached rest), `cache_read_input_tokens`,
@@ -148,6 +154,7 @@ struct ServerSettings {
   std::int64_t cache_ttl_ms = 0;
   bool prefix_cache = true;
   std::int64_t prefix_cache_step = 128;
+  std::string served_model = "fake-model";
 };
 
 struct Script {

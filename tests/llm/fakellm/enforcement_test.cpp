@@ -344,6 +344,31 @@ json last_usage(const std::string& stream) {
   return usage;
 }
 
+TEST_CASE("Anthropic: empty text blocks and empty messages are refused as the API does") {
+  auto server = serve("- a\n");
+  auto message_of = [&](const json& body) {
+    Reply r = send(*server, "/v1/messages", body);
+    CHECK(r.status == 400);
+    return r.json_body()["error"]["message"].get<std::string>();
+  };
+  CHECK(message_of(anthropic({user("hi"),
+                              {{"role", "assistant"}, {"content", "ok"}},
+                              user({text_block("x"), text_block("", true)})})) ==
+        "messages.2.content.1.text: cache_control cannot be set for empty text blocks");
+  CHECK(message_of(anthropic({user({text_block("")})})) ==
+        "messages: text content blocks must be non-empty");
+  CHECK(message_of(anthropic({user("hi")}, json::array({text_block("", true)}))) ==
+        "system.0.text: cache_control cannot be set for empty text blocks");
+  CHECK(message_of(anthropic({user(json::array()), user("hi")})) ==
+        "messages.0: all messages must have non-empty content except for the optional final "
+        "assistant message");
+  CHECK(server->totals().refused == 4);
+  // A final assistant message may be empty (a prefill), and gets the turn.
+  CHECK(send(*server, "/v1/messages",
+             anthropic({user("hi"), {{"role", "assistant"}, {"content", json::array()}}}))
+            .status == 200);
+}
+
 json conversation(int turns) {
   json messages = json::array({{{"role", "system"}, {"content", words(3000)}}});
   for (int i = 0; i < turns; ++i) {

@@ -73,6 +73,16 @@ TEST_CASE("an Anthropic request becomes blocks in tools, system, messages order"
   CHECK(r.blocks[3].prefix_hash == p.blocks[3].prefix_hash);
   CHECK(r.blocks[4].prefix_hash != p.blocks[4].prefix_hash);
   CHECK(anthropic_prompt("not json").token_count() == 0);
+  // cache_control on a block inside a tool result makes the tool result a breakpoint.
+  json nested = body;
+  json& result = nested["messages"][2]["content"][0];
+  result.erase("cache_control");
+  CHECK_FALSE(anthropic_prompt(nested.dump()).blocks[5].breakpoint);
+  result["content"] = {
+      {{"type", "text"}, {"text", "fn main() {}"}, {"cache_control", {{"type", "ephemeral"}}}}};
+  Prompt n = anthropic_prompt(nested.dump());
+  CHECK(n.blocks[5].breakpoint);
+  CHECK(n.token_count() == p.token_count());
 }
 
 TEST_CASE("an OpenAI request counts tools, roles, content, tool calls and their results") {
@@ -167,6 +177,7 @@ server:
   cache_ttl_ms: 300000
   prefix_cache: false
   prefix_cache_step: 64
+  served_model: qwen
 turns: [done]
 )",
                           "script.yaml");
@@ -183,6 +194,7 @@ turns: [done]
   CHECK(s.cache_ttl_ms == 300000);
   CHECK_FALSE(s.prefix_cache);
   CHECK(s.prefix_cache_step == 64);
+  CHECK(s.served_model == "qwen");
 
   auto bad = [](std::string_view yaml) {
     auto d = yaml_to_json(yaml, "script.yaml");
@@ -199,6 +211,26 @@ turns: [done]
   CHECK(bad("server: {context_window: -1}\nturns: [a]\n").find("must not be negative") !=
         std::string::npos);
   CHECK(bad("server: [1]\nturns: [a]\n").find("`server` must be a mapping") != std::string::npos);
+}
+
+TEST_CASE("what the fake tells about itself: models, llama.cpp props, Anthropic token counts") {
+  ServerSettings s;
+  s.context_window = 32000;
+  s.served_model = "qwen-coder";
+  auto models = json::parse(*service_info(s, "GET", "/v1/models", ""));
+  CHECK(models["data"][0]["id"] == "qwen-coder");
+  CHECK_FALSE(models["data"][0].contains("max_model_len"));  // OpenAI's list tells no window
+  s.context_error = "vllm";
+  models = json::parse(*service_info(s, "GET", "/models", ""));
+  CHECK(models["data"][0]["max_model_len"] == 32000);
+  CHECK_FALSE(service_info(s, "GET", "/props", ""));
+  s.context_error = "llamacpp";
+  auto props = json::parse(*service_info(s, "GET", "/props", ""));
+  CHECK(props["default_generation_settings"]["n_ctx"] == 32000);
+  std::string body = R"({"model":"m","messages":[{"role":"user","content":"hello world"}]})";
+  CHECK(json::parse(*service_info(s, "POST", "/v1/messages/count_tokens", body)) ==
+        json{{"input_tokens", 3}});
+  CHECK_FALSE(service_info(s, "POST", "/v1/models", ""));
 }
 
 }  // namespace
