@@ -4,6 +4,17 @@
 /// cache_control breakpoints, prefix hashes, the 20-block lookback, the 1,024-token minimum)
 /// and OpenAI's automatic prefix caching (1,024 tokens, then 128-token steps, per
 /// prompt_cache_key). Pure bookkeeping: the server owns the lock and the wire.
+///
+/// Anthropic, per request: the breakpoints are the blocks carrying cache_control (prompt.hpp).
+/// For each, the block boundary itself and up to cache_lookback_blocks boundaries before it are
+/// looked up among the entries; the longest found is read (cache_read_input_tokens). The
+/// prefixes of all breakpoints at least cache_min_tokens long become entries; the tokens from
+/// the read prefix up to the last of them are written (cache_creation_input_tokens) and the
+/// rest is input_tokens. No breakpoint, or none long enough: all of it is input.
+/// OpenAI, per request: every prefix of cache_min_tokens + k * prefix_cache_step tokens becomes
+/// an entry; the longest such prefix an earlier request left is read (cached_tokens).
+/// Entries are per model (and prompt_cache_key); with cache_ttl_ms they expire that long after
+/// their last write or read. Refused requests and HTTP-error faults neither read nor write.
 #include <chrono>
 #include <cstdint>
 #include <optional>

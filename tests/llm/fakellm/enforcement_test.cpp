@@ -427,5 +427,38 @@ TEST_CASE("OpenAI prefix caching can be turned off") {
   CHECK(r.json_body()["usage"]["prompt_tokens_details"]["cached_tokens"] == 0);
 }
 
+TEST_CASE("agentry's providers read the fake's counts from the stream") {
+  for (auto kind : {llm::ProviderKind::kOpenAi, llm::ProviderKind::kAnthropic}) {
+    CAPTURE(static_cast<int>(kind));
+    llm::CurlGlobal curl;
+    llm::testing::RecordedWaits waits;
+    auto server = serve("- first answer\n- second answer\n");
+    auto provider = llm::testing::make_test_provider(
+        curl, llm::testing::fake_provider_config(kind, *server), waits);
+    llm::CompletionRequest request = llm::testing::simple_request("the question");
+    request.system = words(2000);
+    std::vector<Usage> usages;
+    for (int turn = 0; turn < 2; ++turn) {
+      llm::testing::Collected got;
+      auto c = provider->complete(request, got.sink(), {});
+      REQUIRE_MESSAGE(c.has_value(), (c ? "" : c.error().to_string()));
+      usages.push_back(c->usage);
+      request.messages.push_back(c->message);
+      request.messages.push_back(Message::user("go on"));
+    }
+    auto requests = server->requests();
+    REQUIRE(requests.size() == 2);
+    for (std::size_t i = 0; i < 2; ++i) {
+      const Usage& u = usages[i];
+      CHECK(u.input_tokens + u.cache_read_tokens + u.cache_write_tokens ==
+            requests[i].tokens.prompt);
+      CHECK(u.output_tokens == 2);
+      CHECK(u.cache_read_tokens == requests[i].tokens.cache_read);
+    }
+    // OpenAI caches the repeated prefix on its own (Anthropic only where cache_control says).
+    if (kind == llm::ProviderKind::kOpenAi) CHECK(usages[1].cache_read_tokens >= 1024);
+  }
+}
+
 }  // namespace
 }  // namespace agentry::fakellm
