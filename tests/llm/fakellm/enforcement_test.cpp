@@ -121,6 +121,16 @@ TEST_CASE("over the window Anthropic answers 400 prompt is too long, and no turn
   CHECK(totals.prompt == 32000);
 }
 
+TEST_CASE("the script's server settings apply unless the options replace them") {
+  const char* yaml = "server: {context_window: 20}\nturns: [a, b]\n";
+  auto scripted = serve(yaml);
+  CHECK(send(*scripted, "/v1/messages", anthropic({user(words(20))})).status == 400);
+  CHECK(send(*scripted, "/v1/messages", anthropic({user(words(19))})).status == 200);
+  auto replaced = serve(yaml, window(100));
+  CHECK(replaced->settings().context_window == 100);
+  CHECK(send(*replaced, "/v1/messages", anthropic({user(words(20))})).status == 200);
+}
+
 TEST_CASE("over the window OpenAI answers 400 context_length_exceeded") {
   auto server = serve("- first\n", window(32000));
   // user marker + 41,232 words + end marker = 41,234 tokens.
