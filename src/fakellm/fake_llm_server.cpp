@@ -172,6 +172,11 @@ TokenTotals FakeLlmServer::totals() const {
   return totals_;
 }
 
+std::vector<RequestCount> FakeLlmServer::counts() const {
+  std::lock_guard lock(mu_);
+  return counts_;
+}
+
 int FakeLlmServer::connections() const {
   return server_->connections();
 }
@@ -262,6 +267,7 @@ void FakeLlmServer::handle(const HttpRequestData& request, ResponseWriter& write
       totals_.cache_write += rec.tokens.cache_write;
       totals_.output += rec.tokens.output;
     }
+    counts_.push_back({rec.number, rec.path, rec.turn, rec.refused, rec.refusal, rec.tokens});
     if (options_.keep_requests) requests_.push_back(rec);
   }
   // Before the answer: a client holding its response knows the callback has run (a requests

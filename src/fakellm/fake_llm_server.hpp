@@ -59,6 +59,16 @@ struct FakeLlmOptions {
   std::optional<ServerSettings> server;
 };
 
+/// One request's accounting, without its body (kept even without keep_requests).
+struct RequestCount {
+  int number = 0;
+  std::string path;
+  int turn = -1;
+  bool refused = false;
+  std::string refusal;
+  RequestTokens tokens;
+};
+
 /// Sums over the requests a server received (kept even without keep_requests).
 struct TokenTotals {
   std::int64_t requests = 0;  ///< answered, not refused
@@ -91,6 +101,8 @@ class FakeLlmServer {
   int connections() const;
   /// Token counts and refusals summed over all requests so far.
   TokenTotals totals() const;
+  /// Each request's accounting, in order of arrival (cheap to read after every turn).
+  std::vector<RequestCount> counts() const;
   /// The settings in force (the script's, or FakeLlmOptions::server).
   const ServerSettings& settings() const { return accountant_.settings(); }
 
@@ -118,6 +130,7 @@ class FakeLlmServer {
   std::size_t request_count_ = 0;
   Accountant accountant_;
   TokenTotals totals_;
+  std::vector<RequestCount> counts_;
   std::unique_ptr<SocketServer> server_;  // last: stopped and destroyed first
 };
 

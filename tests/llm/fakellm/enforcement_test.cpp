@@ -119,6 +119,13 @@ TEST_CASE("over the window Anthropic answers 400 prompt is too long, and no turn
   CHECK(totals.refused == 1);
   CHECK(totals.requests == 1);
   CHECK(totals.prompt == 32000);
+  auto counts = server->counts();
+  REQUIRE(counts.size() == 2);
+  CHECK(counts[0].refused);
+  CHECK(counts[0].path == "/v1/messages");
+  CHECK(counts[0].tokens.prompt == 41234);
+  CHECK(counts[1].turn == 0);
+  CHECK(counts[1].tokens.input == 32000);
 }
 
 TEST_CASE("the script's server settings apply unless the options replace them") {
