@@ -40,7 +40,7 @@ class AnthropicRenderer final : public Renderer {
       content.push_back(
           {{"type", "tool_use"}, {"id", c.id}, {"name", c.name}, {"input", input_of(c)}});
     }
-    Usage u = turn.usage.value_or(Usage{});
+    Usage u = turn.usage.value_or(request.usage);
     json body = {{"id", fmt::format("msg_fake_{}", request.request_number)},
                  {"type", "message"},
                  {"role", "assistant"},
@@ -59,7 +59,7 @@ class AnthropicRenderer final : public Renderer {
     auto emit = [&](std::string_view name, const json& data) {
       events.push_back(sse_event(s, name, data.dump()));
     };
-    Usage u = turn.usage.value_or(Usage{});
+    Usage u = turn.usage.value_or(request.usage);
     json start_usage = usage_json(u);
     start_usage["output_tokens"] = 1;
     emit("message_start", {{"type", "message_start"},
@@ -150,7 +150,7 @@ class AnthropicRenderer final : public Renderer {
       stop(i);
     emit("message_delta", {{"type", "message_delta"},
                            {"delta", {{"stop_reason", stop_of(turn)}, {"stop_sequence", nullptr}}},
-                           {"usage", {{"output_tokens", u.output_tokens}}}});
+                           {"usage", usage_json(u)}});  // cumulative, as the API sends it
     emit("message_stop", {{"type", "message_stop"}});
     return events;
   }

@@ -8,6 +8,14 @@ using nlohmann::json;
 
 namespace {
 
+/// Output tokens of a turn's answer, by the server's tokenizer.
+std::int64_t output_tokens(const Turn& turn) {
+  std::int64_t n = count_tokens(turn.text) + count_tokens(turn.thinking);
+  for (const auto& call : turn.tool_calls)
+    n += count_tokens(call.name) + count_tokens(call.arguments);
+  return std::max<std::int64_t>(n, 1);
+}
+
 const Fault* fault_for_use(const Turn& turn, int use) {
   for (const auto& f : turn.faults) {
     if (use < f.times) return &f;
@@ -130,7 +138,8 @@ FakeLlmServer::FakeLlmServer(Script script, FakeLlmOptions options)
       openai_(make_openai_renderer()),
       anthropic_(make_anthropic_renderer()),
       fault_uses_(script_.turns.size(), 0),
-      consumed_(script_.turns.size(), false) {}
+      consumed_(script_.turns.size(), false),
+      accountant_(options_.server.value_or(script_.server)) {}
 
 FakeLlmServer::~FakeLlmServer() {
   stop();
@@ -156,6 +165,16 @@ std::vector<RecordedRequest> FakeLlmServer::requests() const {
 std::size_t FakeLlmServer::request_count() const {
   std::lock_guard lock(mu_);
   return request_count_;
+}
+
+TokenTotals FakeLlmServer::totals() const {
+  std::lock_guard lock(mu_);
+  return totals_;
+}
+
+std::vector<RequestCount> FakeLlmServer::counts() const {
+  std::lock_guard lock(mu_);
+  return counts_;
 }
 
 int FakeLlmServer::connections() const {
@@ -202,20 +221,53 @@ void FakeLlmServer::handle(const HttpRequestData& request, ResponseWriter& write
   if (rec.json.is_discarded()) rec.json = nullptr;
 
   const Renderer* renderer = nullptr;
+  Protocol protocol = Protocol::kOpenAi;
   if (request.path == "/v1/chat/completions" || request.path == "/chat/completions") {
     renderer = openai_.get();
   } else if (request.path == "/v1/messages" || request.path == "/messages") {
     renderer = anthropic_.get();
+    protocol = Protocol::kAnthropic;
   }
+  const bool model_call = renderer != nullptr && request.method == "POST" && rec.json.is_object();
+  // Counted outside the lock: a long history takes a while.
+  Prompt prompt;
+  if (model_call) {
+    prompt = protocol == Protocol::kAnthropic ? anthropic_prompt(request.body)
+                                              : openai_prompt(request.body);
+  }
+  rec.tokens.prompt = prompt.token_count();
   Selection selection;
+  std::optional<Refusal> refusal;
   {
     std::lock_guard lock(mu_);
     rec.number = static_cast<int>(++request_count_);
-    if (renderer != nullptr && request.method == "POST" && rec.json.is_object()) {
+    if (model_call) refusal = accountant_.check(protocol, prompt, rec.json, rec.number);
+    if (refusal) {
+      rec.refused = true;
+      rec.refusal = refusal->message;
+      ++totals_.refused;
+    } else if (model_call) {
       selection = select(*renderer, rec.json, rec.number);
     }
     rec.turn = selection.turn;
     rec.faulted = selection.fault != nullptr;
+    // A request refused before a model sees it (an HTTP-error fault, a dropped connection)
+    // neither reads nor writes the cache.
+    bool reaches_model = selection.turn >= 0 &&
+                         (selection.fault == nullptr || (selection.fault->status == 0 &&
+                                                         !selection.fault->close_without_response));
+    if (reaches_model) {
+      rec.tokens = accountant_.serve(protocol, prompt, rec.json);
+      const Turn& turn = script_.turns[static_cast<std::size_t>(selection.turn)];
+      rec.tokens.output = turn.usage ? turn.usage->output_tokens : output_tokens(turn);
+      ++totals_.requests;
+      totals_.prompt += rec.tokens.prompt;
+      totals_.input += rec.tokens.input;
+      totals_.cache_read += rec.tokens.cache_read;
+      totals_.cache_write += rec.tokens.cache_write;
+      totals_.output += rec.tokens.output;
+    }
+    counts_.push_back({rec.number, rec.path, rec.turn, rec.refused, rec.refusal, rec.tokens});
     if (options_.keep_requests) requests_.push_back(rec);
   }
   // Before the answer: a client holding its response knows the callback has run (a requests
@@ -225,13 +277,18 @@ void FakeLlmServer::handle(const HttpRequestData& request, ResponseWriter& write
   if (renderer == nullptr) {
     if (request.method == "GET" && (request.path == "/" || request.path == "/health")) {
       send_json(writer, 200, R"({"status":"ok","server":"agentry-fake-llm"})");
+    } else if (auto info = service_info(accountant_.settings(), request.method, request.path,
+                                        request.body)) {
+      send_json(writer, 200, *info);
     } else {
       send_json(
           writer, 404,
           error_json(fmt::format("fake-llm: no route for {} {}", request.method, request.path)));
     }
-  } else if (request.method != "POST" || !rec.json.is_object()) {
+  } else if (!model_call) {
     send_json(writer, 400, error_json("fake-llm: expected a POST with a JSON object body"));
+  } else if (refusal) {
+    send_json(writer, refusal->status, refusal->body, refusal->headers);
   } else if (selection.turn < 0) {
     send_json(writer, 400,
               error_json(fmt::format(
@@ -240,7 +297,8 @@ void FakeLlmServer::handle(const HttpRequestData& request, ResponseWriter& write
                   rec.number, renderer->assistant_messages(rec.json),
                   renderer->last_message_text(rec.json).substr(0, 80))));
   } else {
-    RequestView view{rec.json, rec.number};
+    Usage usage{rec.tokens.input, rec.tokens.output, rec.tokens.cache_read, rec.tokens.cache_write};
+    RequestView view{rec.json, rec.number, usage};
     answer(*renderer, script_.turns[static_cast<std::size_t>(selection.turn)], selection.fault,
            view, writer);
   }

@@ -3,13 +3,15 @@
 /// completions (POST /v1/chat/completions or /chat/completions) and Anthropic Messages
 /// (POST /v1/messages or /messages), streamed (SSE over chunked transfer) and not.
 ///
-/// It answers from a Script (see script.hpp), injects the script's faults, and records every
-/// request it receives so tests can assert what a client sent. Used by the llm and engine tests,
-/// by the agentry-fake-llm executable, and by `agentry demo`. Never reaches beyond loopback.
+/// It answers from a Script (see script.hpp), injects the script's faults, enforces the context
+/// window and accounts prompt caching as the real services do (accounting.hpp), and records
+/// every request it receives so tests can assert what a client sent. Used by the llm and engine
+/// tests, by the agentry-fake-llm executable, and by `agentry demo`. Never reaches beyond loopback.
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "fakellm/accounting.hpp"
 #include "fakellm/render.hpp"
 #include "fakellm/script.hpp"
 #include "fakellm/socket_server.hpp"
@@ -34,6 +37,11 @@ struct RecordedRequest {
   nlohmann::json json;   ///< the parsed body; null when it was not JSON
   int turn = -1;         ///< 0-based index of the script turn that answered; -1 none
   bool faulted = false;  ///< answered by one of the turn's faults
+  /// The server's count (accounting.hpp): the prompt's tokens always; cache reads and writes
+  /// and output for a request a turn answered (not a refused one, nor an HTTP-error fault).
+  RequestTokens tokens;
+  bool refused = false;  ///< refused as the real service would (window, max_tokens, breakpoints)
+  std::string refusal;   ///< the refusal's error message
 
   /// The header's value or "" (name in lower case).
   std::string header(std::string_view name) const;
@@ -47,6 +55,29 @@ struct FakeLlmOptions {
   /// Keep every request for requests(). The executable, which has no caller to read them,
   /// turns this off so a long run (a 1,000-task batch benchmark) does not grow without bound.
   bool keep_requests = true;
+  /// Replaces the script's `server:` settings (script.hpp) when set.
+  std::optional<ServerSettings> server;
+};
+
+/// One request's accounting, without its body (kept even without keep_requests).
+struct RequestCount {
+  int number = 0;
+  std::string path;
+  int turn = -1;
+  bool refused = false;
+  std::string refusal;
+  RequestTokens tokens;
+};
+
+/// Sums over the requests a server received (kept even without keep_requests).
+struct TokenTotals {
+  std::int64_t requests = 0;  ///< answered, not refused
+  std::int64_t refused = 0;
+  std::int64_t prompt = 0;
+  std::int64_t input = 0;
+  std::int64_t cache_read = 0;
+  std::int64_t cache_write = 0;
+  std::int64_t output = 0;
 };
 
 class FakeLlmServer {
@@ -68,6 +99,12 @@ class FakeLlmServer {
   std::size_t request_count() const;
   /// TCP connections accepted so far.
   int connections() const;
+  /// Token counts and refusals summed over all requests so far.
+  TokenTotals totals() const;
+  /// Each request's accounting, in order of arrival (cheap to read after every turn).
+  std::vector<RequestCount> counts() const;
+  /// The settings in force (the script's, or FakeLlmOptions::server).
+  const ServerSettings& settings() const { return accountant_.settings(); }
 
  private:
   struct Selection {
@@ -91,6 +128,9 @@ class FakeLlmServer {
   std::vector<bool> consumed_;   // per turn without `when`
   std::vector<RecordedRequest> requests_;
   std::size_t request_count_ = 0;
+  Accountant accountant_;
+  TokenTotals totals_;
+  std::vector<RequestCount> counts_;
   std::unique_ptr<SocketServer> server_;  // last: stopped and destroyed first
 };
 

@@ -14,7 +14,8 @@
 namespace {
 
 /// One JSON line per request, with credential headers masked unless `show_credentials` (tests
-/// that must prove which key a client sent).
+/// that must prove which key a client sent), and the server's token count (`tokens`: prompt,
+/// input, cache_read, cache_write, output) and `refused` (with the `refusal` message).
 std::string request_line(const agentry::fakellm::RecordedRequest& r, bool show_credentials) {
   nlohmann::json headers = nlohmann::json::object();
   for (const auto& [name, value] : r.headers) {
@@ -26,6 +27,13 @@ std::string request_line(const agentry::fakellm::RecordedRequest& r, bool show_c
       {"method", r.method}, {"path", r.path},
       {"turn", r.turn},     {"faulted", r.faulted},
       {"headers", headers}, {"body", r.json.is_null() ? nlohmann::json(r.body) : r.json}};
+  line["tokens"] = {{"prompt", r.tokens.prompt},
+                    {"input", r.tokens.input},
+                    {"cache_read", r.tokens.cache_read},
+                    {"cache_write", r.tokens.cache_write},
+                    {"output", r.tokens.output}};
+  line["refused"] = r.refused;
+  if (r.refused) line["refusal"] = r.refusal;
   return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

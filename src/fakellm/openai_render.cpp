@@ -18,8 +18,7 @@ json usage_json(const Usage& u) {
   json j = {{"prompt_tokens", u.input_tokens + u.cache_read_tokens},
             {"completion_tokens", u.output_tokens},
             {"total_tokens", u.input_tokens + u.cache_read_tokens + u.output_tokens}};
-  if (u.cache_read_tokens > 0)
-    j["prompt_tokens_details"] = {{"cached_tokens", u.cache_read_tokens}};
+  j["prompt_tokens_details"] = {{"cached_tokens", u.cache_read_tokens}};
   return j;
 }
 
@@ -72,7 +71,7 @@ class OpenAiRenderer final : public Renderer {
                                            {"message", message},
                                            {"finish_reason", finish_of(turn)},
                                            {"logprobs", nullptr}}})}};
-    if (turn.usage) body["usage"] = usage_json(*turn.usage);
+    body["usage"] = usage_json(turn.usage.value_or(request.usage));
     return body.dump();
   }
 
@@ -154,7 +153,8 @@ class OpenAiRenderer final : public Renderer {
       }
     }
     delta(json::object(), finish_of(turn));
-    if (turn.usage && request.include_usage()) chunk(json::array(), usage_json(*turn.usage));
+    if (request.include_usage())
+      chunk(json::array(), usage_json(turn.usage.value_or(request.usage)));
     if (!s.omit_done) events.push_back(sse_event(s, "", "[DONE]"));
     return events;
   }

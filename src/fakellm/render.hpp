@@ -16,6 +16,7 @@ namespace agentry::fakellm {
 struct RequestView {
   const nlohmann::json& body;  ///< the parsed request (an object)
   int request_number = 0;      ///< 1-based, for unique ids
+  Usage usage;                 ///< the server's count, reported unless the turn scripts usage
   std::string model() const;
   bool include_usage() const;  ///< OpenAI: stream_options.include_usage
 };

@@ -238,19 +238,51 @@ Result<Turn> parse_turn(const json& j, const std::string& where) {
   return t;
 }
 
+Result<ServerSettings> parse_server(const json& j) {
+  if (!j.is_object()) return fail(ErrorCode::kConfig, "`server` must be a mapping");
+  Reader r(j, "server");
+  ServerSettings s;
+  AGENTRY_TRY(r.check_keys({"context_window", "max_output", "context_error", "cache_min_tokens",
+                            "cache_lookback_blocks", "cache_max_breakpoints", "cache_ttl_ms",
+                            "prefix_cache", "prefix_cache_step", "served_model"}));
+  AGENTRY_TRY(r.get("context_window", s.context_window));
+  AGENTRY_TRY(r.get("max_output", s.max_output));
+  AGENTRY_TRY(r.get("context_error", s.context_error));
+  AGENTRY_TRY(r.get("cache_min_tokens", s.cache_min_tokens));
+  AGENTRY_TRY(r.get("cache_lookback_blocks", s.cache_lookback_blocks));
+  AGENTRY_TRY(r.get("cache_max_breakpoints", s.cache_max_breakpoints));
+  AGENTRY_TRY(r.get("cache_ttl_ms", s.cache_ttl_ms));
+  AGENTRY_TRY(r.get("prefix_cache", s.prefix_cache));
+  AGENTRY_TRY(r.get("prefix_cache_step", s.prefix_cache_step));
+  AGENTRY_TRY(r.get("served_model", s.served_model));
+  if (s.context_error != "openai" && s.context_error != "vllm" && s.context_error != "llamacpp")
+    return tl::make_unexpected(r.error("context_error", "must be openai, vllm or llamacpp"));
+  if (s.context_window < 0 || s.max_output < 0 || s.cache_min_tokens < 0 ||
+      s.cache_lookback_blocks < 0 || s.cache_max_breakpoints < 0 || s.cache_ttl_ms < 0)
+    return fail(ErrorCode::kConfig, "server: token counts, limits and times must not be negative");
+  if (s.prefix_cache_step < 1)
+    return tl::make_unexpected(r.error("prefix_cache_step", "must be at least 1"));
+  return s;
+}
+
 #undef AGENTRY_TRY
 
 }  // namespace
 
 Result<Script> parse_script(const json& doc) {
   const json* turns = &doc;
+  Script script;
   if (doc.is_object()) {
     auto it = doc.find("turns");
     if (it == doc.end()) return fail(ErrorCode::kConfig, "the script has no `turns` list");
     turns = &*it;
+    if (auto extra = doc.find("server"); extra != doc.end() && !extra->is_null()) {
+      auto server = parse_server(*extra);
+      if (!server) return tl::make_unexpected(server.error());
+      script.server = std::move(*server);
+    }
   }
   if (!turns->is_array()) return fail(ErrorCode::kConfig, "the script's turns must be a list");
-  Script script;
   int n = 0;
   for (const auto& t : *turns) {
     auto turn = parse_turn(t, fmt::format("turn {}", ++n));

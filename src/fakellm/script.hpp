@@ -38,6 +38,36 @@
 /// arguments: a stream that never ends — text deltas, keep-alive comments, or one tool call's
 /// argument fragments — until the client hangs up or, with endless_bytes, until that many bytes
 /// of it were sent; then the turn's normal end follows).
+///
+/// Server keys (a top-level `server:` mapping beside `turns:`, or FakeLlmOptions::server): what
+/// the real services enforce and account, per request, on the server's own token count
+/// (prompt.hpp: system, tools' JSON, every message and block; roughly like a BPE tokenizer).
+///
+///   server:
+///     context_window: 32000     # 0 (default): no limit. Over it: the service's 400, the
+///                               # request is recorded as refused and consumes no turn
+///     max_output: 8192          # 0 (default): unchecked. Else max_tokens above it is refused,
+///                               # and prompt + max_tokens must fit the window
+///     context_error: openai     # the OpenAI route's error shape: openai | vllm | llamacpp
+///     cache_min_tokens: 1024    # the shortest cacheable prefix (Anthropic and OpenAI)
+///     cache_lookback_blocks: 20 # Anthropic: block boundaries checked before a breakpoint
+///     cache_max_breakpoints: 4  # Anthropic: more blocks with cache_control are a 400
+///     cache_ttl_ms: 0           # 0 (default): entries live as long as the server; else
+///                               # they expire this long after their last write or read
+///     prefix_cache: true        # OpenAI route: automatic prefix caching (cached_tokens)
+///     prefix_cache_step: 128    # OpenAI: cache hits grow in steps of this many tokens
+///     served_model: fake-model  # the id GET /v1/models lists
+///
+/// What the service tells about itself (never a turn): GET /v1/models lists `served_model`
+/// (with context_error vllm and a window, with vLLM's `max_model_len`); with llamacpp, GET
+/// /props has `default_generation_settings.n_ctx`; POST /v1/messages/count_tokens answers
+/// Anthropic's `{"input_tokens": N}`.
+///
+/// Usage: unless a turn scripts `usage:` (which then is reported as given), the server reports
+/// its own count: Anthropic `input_tokens` (the uncached rest), `cache_read_input_tokens`,
+/// `cache_creation_input_tokens`; OpenAI `prompt_tokens` with
+/// `prompt_tokens_details.cached_tokens`; output tokens counted on the turn's content.
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -113,8 +143,23 @@ struct Turn {
   bool has_when() const { return when_turn || when_request || when_contains; }
 };
 
+/// The script's `server:` settings (see above).
+struct ServerSettings {
+  std::int64_t context_window = 0;
+  std::int64_t max_output = 0;
+  std::string context_error = "openai";  ///< openai | vllm | llamacpp
+  std::int64_t cache_min_tokens = 1024;
+  int cache_lookback_blocks = 20;
+  int cache_max_breakpoints = 4;
+  std::int64_t cache_ttl_ms = 0;
+  bool prefix_cache = true;
+  std::int64_t prefix_cache_step = 128;
+  std::string served_model = "fake-model";
+};
+
 struct Script {
   std::vector<Turn> turns;
+  ServerSettings server;
 };
 
 /// Builds a script from its JSON form; errors name the turn and key.

@@ -181,6 +181,9 @@ TEST_CASE("agentry-fake-llm prints its port first and serves until SIGTERM") {
   CHECK(line["path"] == "/v1/chat/completions");
   CHECK(line["body"] == body);
   CHECK(line["turn"] == 0);
+  CHECK(line["refused"] == false);
+  CHECK(line["tokens"]["prompt"] == 3);  // the user's role, "hi", the message's end
+  CHECK(line["tokens"]["output"] == 5);  // from, the, exec-utab-le
 }
 
 }  // namespace
