@@ -77,6 +77,14 @@ struct SessionInfo {
   std::string title;
 };
 
+/// What a compaction leaves the model: recorded so that --continue / --resume go on from it.
+struct Compaction {
+  std::string how;                 ///< "pruned" | "summarised"
+  std::int64_t tokens_before = 0;  ///< estimated prompt tokens before
+  std::int64_t tokens_after = 0;   ///< estimated prompt tokens after
+  std::vector<Message> view;       ///< the messages the model sees from now on (no system prompt)
+};
+
 class SessionLog {
  public:
   virtual ~SessionLog() = default;
@@ -91,6 +99,10 @@ class SessionLog {
   [[nodiscard]] virtual Result<void> finish(const std::string& session_id,
                                             const std::string& status,
                                             const std::string& result) = 0;
+  /// Records a compaction: the full transcript stays in the store (sessions show, export);
+  /// load() from now on returns `compaction.view` followed by every message appended after it.
+  [[nodiscard]] virtual Result<void> record_compaction(const std::string& session_id,
+                                                       const Compaction& compaction) = 0;
 };
 
 }  // namespace agentry::engine

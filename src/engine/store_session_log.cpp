@@ -56,4 +56,11 @@ Result<void> StoreSessionLog::finish(const std::string& session_id, const std::s
   return store_.finish_session(session_id, status_for(status), result);
 }
 
+Result<void> StoreSessionLog::record_compaction(const std::string& session_id,
+                                                const Compaction& compaction) {
+  // Issue 17 in progress: the store's side of compaction (a marker row and the view) comes next.
+  (void)compaction;
+  return fail(ErrorCode::kInternal, "the session store cannot record a compaction yet", session_id);
+}
+
 }  // namespace agentry::engine

@@ -16,6 +16,8 @@ class StoreSessionLog final : public SessionLog {
                       const Usage& usage, std::optional<double> cost_usd) override;
   Result<void> finish(const std::string& session_id, const std::string& status,
                       const std::string& result) override;
+  Result<void> record_compaction(const std::string& session_id,
+                                 const Compaction& compaction) override;
 
  private:
   store::SessionStore& store_;

@@ -136,6 +136,7 @@ class MemorySessions : public SessionLog {
     Usage usage;
     std::string status;
     std::string result;
+    std::vector<Compaction> compactions;
   };
   Result<std::string> create(const SessionInfo& info) override {
     std::lock_guard lock(mutex_);
@@ -167,6 +168,13 @@ class MemorySessions : public SessionLog {
     std::lock_guard lock(mutex_);
     sessions[id].status = status;
     sessions[id].result = result;
+    return {};
+  }
+  Result<void> record_compaction(const std::string& id, const Compaction& compaction) override {
+    std::lock_guard lock(mutex_);
+    auto& s = sessions[id];
+    s.compactions.push_back(compaction);
+    s.messages = compaction.view;  // load() goes on from the view, as the store does
     return {};
   }
   std::mutex mutex_;
