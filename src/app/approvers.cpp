@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "core/fd_write.hpp"
 #include "core/terminal_text.hpp"
 
 namespace agentry::app {
@@ -19,14 +20,6 @@ std::string trim(std::string_view s) {
   if (b == std::string_view::npos) return {};
   auto e = s.find_last_not_of(" \t\r\n");
   return std::string(s.substr(b, e - b + 1));
-}
-
-void write_all(int fd, std::string_view text) {
-  while (!text.empty()) {
-    auto n = ::write(fd, text.data(), text.size());
-    if (n <= 0) return;
-    text.remove_prefix(static_cast<std::size_t>(n));
-  }
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/fd_write.hpp"
 #include "core/unique_fd.hpp"
 #include "store/batch_journal.hpp"
 
@@ -32,14 +33,8 @@ Error write_error(const fs::path& path, int err) {
 }
 
 Result<void> write_all(int fd, const std::string& text, const fs::path& path) {
-  std::size_t done = 0;
-  while (done < text.size()) {
-    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return tl::make_unexpected(write_error(path, n < 0 ? errno : EIO));
-    done += static_cast<std::size_t>(n);
-  }
-  return {};
+  if (agentry::write_all(fd, text)) return {};
+  return tl::make_unexpected(write_error(path, errno));
 }
 
 }  // namespace

@@ -7,6 +7,8 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "core/fd_write.hpp"
+
 namespace agentry::term {
 
 namespace {
@@ -15,14 +17,6 @@ int env_int(const Environment& env, std::string_view name, int fallback) {
   auto text = env.get_or(name, "");
   int value = std::atoi(text.c_str());
   return value > 0 ? value : fallback;
-}
-
-void write_all(int fd, std::string_view text) {
-  while (!text.empty()) {
-    auto n = ::write(fd, text.data(), text.size());
-    if (n <= 0) return;
-    text.remove_prefix(static_cast<std::size_t>(n));
-  }
 }
 
 }  // namespace

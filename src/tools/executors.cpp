@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "core/fd_write.hpp"
 #include "core/unique_fd.hpp"
 #include "tools/beneath.hpp"
 
@@ -180,18 +181,6 @@ std::string temporary_name(const std::string& name) {
   for (int i = 0; i < 8; ++i)
     tmp += kChars[pick(gen)];
   return tmp;
-}
-
-/// Writes all of `content` to `fd`; errno on failure.
-bool write_all(int fd, std::string_view content) {
-  std::size_t done = 0;
-  while (done < content.size()) {
-    ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    done += static_cast<std::size_t>(n);
-  }
-  return true;
 }
 
 }  // namespace

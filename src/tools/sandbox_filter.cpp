@@ -11,6 +11,8 @@
 
 #include <fmt/format.h>
 
+#include "core/fd_write.hpp"
+
 namespace agentry::tools {
 
 namespace {
@@ -90,16 +92,10 @@ Result<UniqueFd> bpf_memfd(const std::string& bpf) {
     return fail(ErrorCode::kTool,
                 fmt::format("cannot create the sandbox's filter file: {}", std::strerror(errno)),
                 "sandbox");
-  std::size_t done = 0;
-  while (done < bpf.size()) {
-    ssize_t n = ::write(fd.get(), bpf.data() + done, bpf.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0)
-      return fail(ErrorCode::kTool,
-                  fmt::format("cannot write the sandbox's filter: {}", std::strerror(errno)),
-                  "sandbox");
-    done += static_cast<std::size_t>(n);
-  }
+  if (!write_all(fd.get(), bpf))
+    return fail(ErrorCode::kTool,
+                fmt::format("cannot write the sandbox's filter: {}", std::strerror(errno)),
+                "sandbox");
   if (::lseek(fd.get(), 0, SEEK_SET) != 0)
     return fail(ErrorCode::kTool,
                 fmt::format("cannot rewind the sandbox's filter: {}", std::strerror(errno)),
