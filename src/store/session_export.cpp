@@ -65,20 +65,6 @@ std::string group_digits(std::int64_t n) {
   return out;
 }
 
-/// Calls `message` for each message and `compaction` for each compaction, in transcript order:
-/// a compaction comes before the first message appended after it.
-template <class OnMessage, class OnCompaction>
-void for_each_entry(const Transcript& transcript, OnMessage&& message, OnCompaction&& compaction) {
-  auto next = transcript.compactions.begin();
-  for (const auto& m : transcript.messages) {
-    for (; next != transcript.compactions.end() && next->at_seq <= m.seq; ++next)
-      compaction(*next);
-    message(m);
-  }
-  for (; next != transcript.compactions.end(); ++next)
-    compaction(*next);
-}
-
 void write_header(std::ostream& out, const SessionInfo& s) {
   out << "# " << (s.title.empty() ? "(untitled session)" : s.title) << "\n\n";
   out << "| | |\n|---|---|\n";

@@ -33,6 +33,20 @@ inline constexpr int kExportVersion = 1;
 /// compaction (sessions show, the markdown export).
 std::string compaction_mark(const CompactionRecord& compaction);
 
+/// Calls `message` for each message and `compaction` for each compaction, in transcript order:
+/// a compaction comes before the first message appended after it.
+template <class OnMessage, class OnCompaction>
+void for_each_entry(const Transcript& transcript, OnMessage&& message, OnCompaction&& compaction) {
+  auto next = transcript.compactions.begin();
+  for (const auto& m : transcript.messages) {
+    for (; next != transcript.compactions.end() && next->at_seq <= m.seq; ++next)
+      compaction(*next);
+    message(m);
+  }
+  for (; next != transcript.compactions.end(); ++next)
+    compaction(*next);
+}
+
 void write_jsonl(std::ostream& out, const Transcript& transcript);
 std::string to_jsonl(const Transcript& transcript);
 
