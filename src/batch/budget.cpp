@@ -77,6 +77,8 @@ Result<Budget> parse_budget(std::string_view text) {
 void Spend::add(const Usage& usage, std::optional<double> cost_usd) {
   std::int64_t used = usage.input_tokens + usage.output_tokens;
   tokens += used;
+  cache_read_tokens += usage.cache_read_tokens;
+  cache_write_tokens += usage.cache_write_tokens;
   if (cost_usd) {
     usd += *cost_usd;
   } else if (used > 0) {

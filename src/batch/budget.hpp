@@ -27,7 +27,9 @@ struct Budget {
 [[nodiscard]] Result<Budget> parse_budget(std::string_view text);
 
 struct Spend {
-  std::int64_t tokens = 0;
+  std::int64_t tokens = 0;  ///< input (the uncached rest) + output: what a token budget bounds
+  std::int64_t cache_read_tokens = 0;   ///< prompt tokens read from a provider's cache
+  std::int64_t cache_write_tokens = 0;  ///< prompt tokens written to it
   double usd = 0;
   int unpriced = 0;  ///< finished tasks that used tokens but had no price
 

@@ -146,6 +146,11 @@ void print_summary(std::ostream& out, const SummaryInput& input, std::size_t max
   if (input.not_finished > 0)
     out << fmt::format(", {} not finished (interrupted; rerun to resume)", input.not_finished);
   out << fmt::format(" · {} tokens", short_count(input.spent.tokens));
+  if (input.spent.cache_read_tokens > 0 || input.spent.cache_write_tokens > 0) {
+    out << fmt::format(" (+{} cache read, {} cache write)",
+                       short_count(input.spent.cache_read_tokens),
+                       short_count(input.spent.cache_write_tokens));
+  }
   if (input.spent.usd > 0 || input.spent.unpriced == 0)
     out << fmt::format(" · ${:.4f}", input.spent.usd);
   if (input.spent.unpriced > 0)

@@ -98,6 +98,23 @@ std::string format_cost(const std::optional<double>& cost) {
   return cost ? fmt::format("${:.4f}", *cost) : "-";
 }
 
+/// " · 3,000 cache read / 400 cache write" when the turns touched a prompt cache, else "".
+std::string cache_part(const Usage& u) {
+  if (u.cache_read_tokens == 0 && u.cache_write_tokens == 0) return "";
+  return fmt::format(" · {} cache read / {} cache write", u.cache_read_tokens,
+                     u.cache_write_tokens);
+}
+
+json compaction_json(const store::CompactionRecord& c) {
+  return {{"index", c.index},
+          {"at_seq", c.at_seq},
+          {"how", c.how},
+          {"tokens_before", c.tokens_before},
+          {"tokens_after", c.tokens_after},
+          {"created_at_ms", c.created_at_ms},
+          {"view_messages", c.view.size()}};
+}
+
 json usage_json(const store::UsageTotals& u) {
   return {{"sessions", u.sessions},
           {"turns", u.turns},
@@ -201,8 +218,9 @@ std::string call_summary(const ToolCall& call) {
 }
 
 std::string usage_line(const store::UsageTotals& u) {
-  return fmt::format("{} turns · {} input / {} output tokens · cost {}{}", u.turns,
-                     u.tokens.input_tokens, u.tokens.output_tokens, format_cost(u.cost_usd),
+  return fmt::format("{} turns · {} input / {} output tokens{} · cost {}{}", u.turns,
+                     u.tokens.input_tokens, u.tokens.output_tokens, cache_part(u.tokens),
+                     format_cost(u.cost_usd),
                      u.unpriced_turns > 0 && u.cost_usd
                          ? fmt::format(" (+{} turns without a price)", u.unpriced_turns)
                          : "");
@@ -237,6 +255,10 @@ void show_session(app::Services& services, const SessionsOptions& opts) {
     auto j = info_json(s);
     j["parent_tool_call_id"] = s.parent_tool_call_id.value_or("");
     j["messages"] = std::move(messages);
+    json compactions = json::array();
+    for (const auto& c : transcript.compactions)
+      compactions.push_back(compaction_json(c));
+    j["compactions"] = std::move(compactions);
     j["children"] = std::move(children);
     j["usage"] = {{"session", usage_json(own)}, {"total", usage_json(tree)}};
     std::cout << j.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
@@ -253,16 +275,21 @@ void show_session(app::Services& services, const SessionsOptions& opts) {
   out << fmt::format("updated:   {} ago\n", format_age(s.updated_at_ms));
   if (s.parent_id) out << fmt::format("parent:    {}\n", *s.parent_id);
   out << fmt::format("\ntranscript ({} messages)\n", transcript.messages.size());
-  for (const auto& m : transcript.messages) {
-    const auto& msg = m.message;
-    if (!msg.text.empty() || (msg.tool_calls.empty() && msg.tool_results.empty()))
-      out << fmt::format("  {:<9} {}\n", to_string(msg.role), one_line(msg.text, 100));
-    for (const auto& c : msg.tool_calls)
-      out << fmt::format("  {:<9} → {}\n", to_string(msg.role), call_summary(c));
-    for (const auto& r : msg.tool_results)
-      out << fmt::format("  {:<9} {} {}: {}\n", to_string(msg.role), r.is_error ? "✗" : "✓", r.name,
-                         one_line(r.content, 90));
-  }
+  store::for_each_entry(
+      transcript,
+      [&](const store::StoredMessage& m) {
+        const auto& msg = m.message;
+        if (!msg.text.empty() || (msg.tool_calls.empty() && msg.tool_results.empty()))
+          out << fmt::format("  {:<9} {}\n", to_string(msg.role), one_line(msg.text, 100));
+        for (const auto& c : msg.tool_calls)
+          out << fmt::format("  {:<9} → {}\n", to_string(msg.role), call_summary(c));
+        for (const auto& r : msg.tool_results)
+          out << fmt::format("  {:<9} {} {}: {}\n", to_string(msg.role), r.is_error ? "✗" : "✓",
+                             r.name, one_line(r.content, 90));
+      },
+      [&](const store::CompactionRecord& c) {
+        out << fmt::format("  {}\n", store::compaction_mark(c));
+      });
   if (s.result) out << fmt::format("\nresult: {}\n", one_line(*s.result, 200));
   if (!tree_text.empty()) out << fmt::format("\nsubagents\n{}", tree_text);
   out << fmt::format("\nusage\n  this session:   {}\n", usage_line(own));

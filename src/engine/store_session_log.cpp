@@ -58,9 +58,9 @@ Result<void> StoreSessionLog::finish(const std::string& session_id, const std::s
 
 Result<void> StoreSessionLog::record_compaction(const std::string& session_id,
                                                 const Compaction& compaction) {
-  // Issue 17 in progress: the store's side of compaction (a marker row and the view) comes next.
-  (void)compaction;
-  return fail(ErrorCode::kInternal, "the session store cannot record a compaction yet", session_id);
+  store::NewCompaction c{compaction.how, compaction.tokens_before, compaction.tokens_after,
+                         compaction.view};
+  return store_.record_compaction(session_id, c).transform([](std::int64_t) {});
 }
 
 }  // namespace agentry::engine

@@ -57,7 +57,24 @@ CREATE TABLE messages (
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::array<std::string_view, 1> kMigrations = {kVersion1};
+// Version 2 (issue 17): compactions. The full transcript stays in `messages`; each row here is
+// what the model saw from then on (`view`, a JSON array of messages) and the seq from which the
+// messages appended after it start. A rowid table, as a view can be large.
+constexpr std::string_view kVersion2 = R"sql(
+CREATE TABLE compactions (
+  session_id    TEXT NOT NULL REFERENCES sessions(id),
+  idx           INTEGER NOT NULL,
+  at_seq        INTEGER NOT NULL,
+  how           TEXT NOT NULL CHECK (how IN ('pruned', 'summarised')),
+  tokens_before INTEGER NOT NULL,
+  tokens_after  INTEGER NOT NULL,
+  view          TEXT NOT NULL,
+  created_at    INTEGER NOT NULL,
+  PRIMARY KEY (session_id, idx)
+);
+)sql";
+
+constexpr std::array<std::string_view, 2> kMigrations = {kVersion1, kVersion2};
 
 }  // namespace
 

@@ -77,6 +77,27 @@ struct StoredMessage {
   bool operator==(const StoredMessage&) const = default;
 };
 
+/// A compaction as the caller states it: what the model sees from now on.
+struct NewCompaction {
+  std::string how;                 ///< "pruned" or "summarised"
+  std::int64_t tokens_before = 0;  ///< estimated prompt tokens before
+  std::int64_t tokens_after = 0;   ///< estimated prompt tokens after
+  std::vector<Message> view;       ///< the messages the model sees from now on (no system prompt)
+};
+
+/// One recorded compaction. The full transcript stays; resuming goes on from `view` followed by
+/// the messages whose seq is at least `at_seq` (those appended after the compaction).
+struct CompactionRecord {
+  std::int64_t index = 0;   ///< 0-based, per session, in order
+  std::int64_t at_seq = 0;  ///< the seq the next appended message got
+  std::string how;
+  std::int64_t tokens_before = 0;
+  std::int64_t tokens_after = 0;
+  std::vector<Message> view;
+  std::int64_t created_at_ms = 0;
+  bool operator==(const CompactionRecord&) const = default;
+};
+
 /// Sums over turns (of one session or a tree of them).
 struct UsageTotals {
   Usage tokens;
@@ -91,9 +112,10 @@ struct UsageTotals {
 /// Everything about one session, read in one consistent snapshot: what the exporters print.
 struct Transcript {
   SessionInfo session;
-  std::vector<StoredMessage> messages;  ///< by seq
-  std::vector<TurnRecord> turns;        ///< by turn
-  std::vector<SessionInfo> children;    ///< direct subagent sessions, oldest first
+  std::vector<StoredMessage> messages;        ///< by seq
+  std::vector<TurnRecord> turns;              ///< by turn
+  std::vector<CompactionRecord> compactions;  ///< by index; each one's view included
+  std::vector<SessionInfo> children;          ///< direct subagent sessions, oldest first
 };
 
 /// The title of a task: its first non-blank line, trimmed, cut to at most 120 bytes at a UTF-8

@@ -54,6 +54,17 @@ std::string format_cost(const std::optional<double>& cost) {
   return cost ? fmt::format("{}", *cost) : "–";
 }
 
+/// 41200 → "41,200".
+std::string group_digits(std::int64_t n) {
+  std::string digits = std::to_string(n < 0 ? -n : n);
+  std::string out = n < 0 ? "-" : "";
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
 void write_header(std::ostream& out, const SessionInfo& s) {
   out << "# " << (s.title.empty() ? "(untitled session)" : s.title) << "\n\n";
   out << "| | |\n|---|---|\n";
@@ -122,8 +133,16 @@ void write_usage(std::ostream& out, const std::vector<TurnRecord>& turns) {
 /// The markdown as written, before terminal_safe.
 void write_markdown_raw(std::ostream& out, const Transcript& transcript) {
   write_header(out, transcript.session);
-  for (const auto& m : transcript.messages)
-    write_message(out, m.message);
+  for_each_entry(
+      transcript, [&](const StoredMessage& m) { write_message(out, m.message); },
+      [&](const CompactionRecord& c) {
+        out << "---\n\n*" << compaction_mark(c) << "*\n\n";
+        if (c.how == "summarised" && !c.view.empty() && !c.view.front().text.empty()) {
+          out << "<details>\n<summary>the summary the model went on from</summary>\n\n";
+          write_block(out, "text", c.view.front().text);
+          out << "</details>\n\n";
+        }
+      });
   if (transcript.session.result) {
     out << "## Result (" << to_string(transcript.session.status) << ")\n\n"
         << *transcript.session.result << "\n\n";
@@ -140,6 +159,11 @@ void write_markdown_raw(std::ostream& out, const Transcript& transcript) {
 }
 
 }  // namespace
+
+std::string compaction_mark(const CompactionRecord& compaction) {
+  return fmt::format("— context compacted ({}): {} → {} tokens —", compaction.how,
+                     group_digits(compaction.tokens_before), group_digits(compaction.tokens_after));
+}
 
 void write_jsonl(std::ostream& out, const Transcript& transcript) {
   const SessionInfo& s = transcript.session;
@@ -161,11 +185,23 @@ void write_jsonl(std::ostream& out, const Transcript& transcript) {
                        {"created_at_ms", s.created_at_ms},
                        {"updated_at_ms", s.updated_at_ms},
                        {"children", std::move(children)}});
-  for (const auto& m : transcript.messages) {
-    json line = {{"type", "message"}, {"seq", m.seq}, {"turn", m.turn}};
-    line.update(json(m.message));
-    write_line(out, line);
-  }
+  for_each_entry(
+      transcript,
+      [&](const StoredMessage& m) {
+        json line = {{"type", "message"}, {"seq", m.seq}, {"turn", m.turn}};
+        line.update(json(m.message));
+        write_line(out, line);
+      },
+      [&](const CompactionRecord& c) {
+        write_line(out, json{{"type", "compaction"},
+                             {"index", c.index},
+                             {"at_seq", c.at_seq},
+                             {"how", c.how},
+                             {"tokens_before", c.tokens_before},
+                             {"tokens_after", c.tokens_after},
+                             {"created_at_ms", c.created_at_ms},
+                             {"view", c.view}});
+      });
   for (const auto& t : transcript.turns) {
     json line = {{"type", "usage"},
                  {"turn", t.turn},

@@ -87,6 +87,37 @@ TurnRecord read_turn(const sqlite::Statement& stmt) {
   return record;
 }
 
+void bind_compaction(sqlite::Statement& stmt, const CompactionRecord& record) {
+  stmt.bind(2, record.index)
+      .bind(3, record.at_seq)
+      .bind(4, record.how)
+      .bind(5, record.tokens_before)
+      .bind(6, record.tokens_after)
+      .bind(7, dump(json(record.view)))
+      .bind(8, record.created_at_ms);
+}
+
+Result<CompactionRecord> read_compaction(const sqlite::Statement& stmt,
+                                         std::string_view session_id) {
+  CompactionRecord record;
+  record.index = stmt.column_int(0);
+  record.at_seq = stmt.column_int(1);
+  record.how = stmt.column_text(2);
+  record.tokens_before = stmt.column_int(3);
+  record.tokens_after = stmt.column_int(4);
+  record.created_at_ms = stmt.column_int(6);
+  // The JSON was written by bind_compaction, so a parse failure means a damaged row.
+  try {
+    record.view = json::parse(stmt.column_text(5)).get<std::vector<Message>>();
+  } catch (const json::exception& e) {
+    return fail(ErrorCode::kParse,
+                fmt::format("damaged compaction in the session store: {}", e.what()),
+                fmt::format("session {} compaction {}", session_id, record.index),
+                "export the session (the full transcript is kept), or move the store aside");
+  }
+  return record;
+}
+
 void bind_message(sqlite::Statement& stmt, const Message& message) {
   stmt.bind(4, to_string(message.role)).bind(5, message.text);
   if (message.tool_calls.empty()) {

@@ -1,5 +1,6 @@
 #include "store/session_store.hpp"
 
+#include <algorithm>
 #include <mutex>
 #include <utility>
 
@@ -25,6 +26,20 @@ constexpr std::size_t kMaxPrefixCandidates = 10;
 template <class T>
 tl::unexpected<Error> pass(const Result<T>& failed) {
   return tl::make_unexpected(failed.error());
+}
+
+/// Every row `stmt` yields, each read by `read` (which returns a value or a Result of one).
+template <class T, class Read>
+Result<std::vector<T>> collect(Statement& stmt, Read read) {
+  std::vector<T> out;
+  while (true) {
+    auto row = stmt.step();
+    if (!row) return pass(row);
+    if (!*row) return out;
+    Result<T> item = read(stmt);
+    if (!item) return pass(item);
+    out.push_back(std::move(*item));
+  }
 }
 
 std::int64_t to_unix_ms(std::chrono::system_clock::time_point t) {
@@ -69,34 +84,18 @@ struct SessionStore::Impl {
         fmt::format("SELECT {} FROM sessions WHERE {}", kSessionColumns, where_and_order));
     if (!stmt) return pass(stmt);
     bind(*stmt);
-    std::vector<SessionInfo> out;
-    while (true) {
-      auto row = stmt->step();
-      if (!row) return pass(row);
-      if (!*row) break;
-      auto info = read_session(*stmt);
-      if (!info) return pass(info);
-      out.push_back(std::move(*info));
-    }
-    return out;
+    return collect<SessionInfo>(*stmt, read_session);
   }
 
-  Result<std::vector<StoredMessage>> messages(std::string_view id) const {
+  /// The messages from seq `from_seq` on.
+  Result<std::vector<StoredMessage>> messages(std::string_view id,
+                                              std::int64_t from_seq = 0) const {
     auto stmt = db.cached(
         "SELECT seq, turn, role, text, tool_calls, tool_results FROM messages "
-        "WHERE session_id = ?1 ORDER BY seq");
+        "WHERE session_id = ?1 AND seq >= ?2 ORDER BY seq");
     if (!stmt) return pass(stmt);
-    stmt->bind(1, id);
-    std::vector<StoredMessage> out;
-    while (true) {
-      auto row = stmt->step();
-      if (!row) return pass(row);
-      if (!*row) break;
-      auto message = read_message(*stmt, id);
-      if (!message) return pass(message);
-      out.push_back(std::move(*message));
-    }
-    return out;
+    stmt->bind(1, id).bind(2, from_seq);
+    return collect<StoredMessage>(*stmt, [&](const Statement& s) { return read_message(s, id); });
   }
 
   Result<std::vector<TurnRecord>> turns(std::string_view id) const {
@@ -104,14 +103,32 @@ struct SessionStore::Impl {
         fmt::format("SELECT {} FROM turns WHERE session_id = ?1 ORDER BY turn", kTurnColumns));
     if (!stmt) return pass(stmt);
     stmt->bind(1, id);
-    std::vector<TurnRecord> out;
-    while (true) {
-      auto row = stmt->step();
-      if (!row) return pass(row);
-      if (!*row) break;
-      out.push_back(read_turn(*stmt));
-    }
-    return out;
+    return collect<TurnRecord>(*stmt, read_turn);
+  }
+
+  /// The session's compactions by index: all of them, or (`latest_only`) the last one.
+  Result<std::vector<CompactionRecord>> compactions(std::string_view id, bool latest_only) const {
+    auto stmt =
+        db.cached(fmt::format("SELECT {} FROM compactions WHERE session_id = ?1 ORDER BY idx {}",
+                              kCompactionColumns, latest_only ? "DESC LIMIT 1" : "ASC"));
+    if (!stmt) return pass(stmt);
+    stmt->bind(1, id);
+    return collect<CompactionRecord>(*stmt,
+                                     [&](const Statement& s) { return read_compaction(s, id); });
+  }
+
+  /// The seq the next appended message gets, and the next turn's index.
+  Result<std::pair<std::int64_t, std::int64_t>> next_seq_and_turn(std::string_view id) const {
+    // The last turn, found through the primary key: appending stays O(log n) in long sessions.
+    auto last = db.cached(
+        "SELECT turn + 1, first_seq + message_count FROM turns WHERE session_id = ?1 "
+        "ORDER BY turn DESC LIMIT 1");
+    if (!last) return pass(last);
+    last->bind(1, id);
+    auto row = last->step();
+    if (!row) return pass(row);
+    if (!*row) return std::pair<std::int64_t, std::int64_t>{0, 0};
+    return std::pair{last->column_int(1), last->column_int(0)};
   }
 
   /// Sums the turns of the sessions listed by the CTE `sessions_sql` (a query yielding ids).
@@ -139,6 +156,41 @@ struct SessionStore::Impl {
     totals.cost_usd = stmt->column_optional_double(6);
     totals.unpriced_turns = totals.turns - stmt->column_int(7);
     return totals;
+  }
+
+  /// Inserts one row into `table`: session_id as ?1, then `columns` as ?2.. bound by `bind`.
+  template <class Record>
+  Result<void> insert_row(std::string_view table, std::string_view columns, std::string_view id,
+                          const Record& record, void (*bind)(Statement&, const Record&)) {
+    auto count = static_cast<int>(std::count(columns.begin(), columns.end(), ',')) + 2;
+    std::string params = "?1";
+    for (int i = 2; i <= count; ++i)
+      params += fmt::format(", ?{}", i);
+    auto stmt = db.cached(
+        fmt::format("INSERT INTO {} (session_id, {}) VALUES ({})", table, columns, params));
+    if (!stmt) return pass(stmt);
+    stmt->bind(1, id);
+    bind(*stmt, record);
+    return stmt->run();
+  }
+
+  /// One write transaction on an existing session: `write(next_seq, next_turn)` adds its rows,
+  /// then updated_at is bumped and all of it committed, or nothing when any step fails.
+  template <class Write>
+  Result<std::int64_t> write(std::string_view id, Write&& write_rows) {
+    auto tx = Transaction::begin(db, Transaction::Mode::kImmediate);
+    if (!tx) return pass(tx);
+    auto found = get(id);
+    if (!found) return pass(found);
+    auto next = next_seq_and_turn(id);
+    if (!next) return pass(next);
+    Result<std::int64_t> written = write_rows(next->first, next->second);
+    if (!written) return written;
+    auto touched = touch(id, "", [](Statement&) {});
+    if (!touched) return pass(touched);
+    auto committed = tx->commit();
+    if (!committed) return pass(committed);
+    return written;
   }
 
   /// Bumps updated_at, also applying `set_clause` (which may use ?3 and up) when not empty.
@@ -211,55 +263,59 @@ Result<std::int64_t> SessionStore::append_turn(std::string_view session_id,
                                                std::span<const Message> messages,
                                                const TurnUsage& usage) {
   std::lock_guard lock(impl_->mutex);
-  auto& db = impl_->db;
-  auto tx = Transaction::begin(db, Transaction::Mode::kImmediate);
-  if (!tx) return pass(tx);
-  auto found = impl_->get(session_id);
-  if (!found) return pass(found);
+  return impl_->write(
+      session_id, [&](std::int64_t next_seq, std::int64_t next_turn) -> Result<std::int64_t> {
+        TurnRecord record;
+        record.first_seq = next_seq;
+        record.turn = next_turn;
+        record.message_count = static_cast<std::int64_t>(messages.size());
+        record.usage = usage;
+        record.created_at_ms = impl_->now_ms();
+        auto turn_inserted =
+            impl_->insert_row("turns", kTurnColumns, session_id, record, bind_turn);
+        if (!turn_inserted) return pass(turn_inserted);
 
-  // The last turn, found through the primary key: appending stays O(log n) in long sessions.
-  auto last = db.cached(
-      "SELECT turn + 1, first_seq + message_count FROM turns WHERE session_id = ?1 "
-      "ORDER BY turn DESC LIMIT 1");
-  if (!last) return pass(last);
-  last->bind(1, session_id);
-  auto row = last->step();
-  if (!row) return pass(row);
-  TurnRecord record;
-  if (*row) {
-    record.turn = last->column_int(0);
-    record.first_seq = last->column_int(1);
+        auto insert = impl_->db.cached(
+            "INSERT INTO messages (session_id, seq, turn, role, text, tool_calls, tool_results) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+        if (!insert) return pass(insert);
+        for (std::size_t i = 0; i < messages.size(); ++i) {
+          insert->bind(1, session_id).bind(2, record.first_seq + static_cast<std::int64_t>(i));
+          insert->bind(3, record.turn);
+          bind_message(*insert, messages[i]);
+          auto inserted = insert->run();
+          if (!inserted) return pass(inserted);
+        }
+        return record.turn;
+      });
+}
+
+Result<std::int64_t> SessionStore::record_compaction(std::string_view session_id,
+                                                     const NewCompaction& compaction) {
+  if (compaction.how != "pruned" && compaction.how != "summarised") {
+    return fail(ErrorCode::kInternal, fmt::format("unknown compaction kind '{}'", compaction.how),
+                std::string(session_id), "record a compaction as \"pruned\" or \"summarised\"");
   }
-  record.message_count = static_cast<std::int64_t>(messages.size());
-  record.usage = usage;
-  record.created_at_ms = impl_->now_ms();
-
-  auto turn = db.cached(fmt::format(
-      "INSERT INTO turns (session_id, {}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-      kTurnColumns));
-  if (!turn) return pass(turn);
-  turn->bind(1, session_id);
-  bind_turn(*turn, record);
-  auto turn_inserted = turn->run();
-  if (!turn_inserted) return pass(turn_inserted);
-
-  auto insert = db.cached(
-      "INSERT INTO messages (session_id, seq, turn, role, text, tool_calls, tool_results) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-  if (!insert) return pass(insert);
-  for (std::size_t i = 0; i < messages.size(); ++i) {
-    insert->bind(1, session_id).bind(2, record.first_seq + static_cast<std::int64_t>(i));
-    insert->bind(3, record.turn);
-    bind_message(*insert, messages[i]);
-    auto inserted = insert->run();
+  std::lock_guard lock(impl_->mutex);
+  return impl_->write(session_id, [&](std::int64_t next_seq, std::int64_t) -> Result<std::int64_t> {
+    auto count = impl_->db.cached("SELECT count(*) FROM compactions WHERE session_id = ?1");
+    if (!count) return pass(count);
+    count->bind(1, session_id);
+    auto counted = count->step();
+    if (!counted) return pass(counted);
+    CompactionRecord record;
+    record.index = count->column_int(0);
+    record.at_seq = next_seq;
+    record.how = compaction.how;
+    record.tokens_before = compaction.tokens_before;
+    record.tokens_after = compaction.tokens_after;
+    record.view = compaction.view;
+    record.created_at_ms = impl_->now_ms();
+    auto inserted =
+        impl_->insert_row("compactions", kCompactionColumns, session_id, record, bind_compaction);
     if (!inserted) return pass(inserted);
-  }
-
-  auto touched = impl_->touch(session_id, "", [](Statement&) {});
-  if (!touched) return pass(touched);
-  auto committed = tx->commit();
-  if (!committed) return pass(committed);
-  return record.turn;
+    return record.index;
+  });
 }
 
 Result<void> SessionStore::finish_session(std::string_view session_id, SessionStatus status,
@@ -284,10 +340,17 @@ Result<std::vector<Message>> SessionStore::load_messages(std::string_view sessio
   if (!tx) return pass(tx);
   auto found = impl_->get(session_id);
   if (!found) return pass(found);
-  auto stored = impl_->messages(session_id);
-  if (!stored) return pass(stored);
+  auto latest = impl_->compactions(session_id, true);
+  if (!latest) return pass(latest);
   std::vector<Message> out;
-  out.reserve(stored->size());
+  std::int64_t from_seq = 0;
+  if (!latest->empty()) {
+    out = std::move(latest->front().view);
+    from_seq = latest->front().at_seq;
+  }
+  auto stored = impl_->messages(session_id, from_seq);
+  if (!stored) return pass(stored);
+  out.reserve(out.size() + stored->size());
   for (auto& m : *stored)
     out.push_back(std::move(m.message));
   return out;
@@ -380,6 +443,9 @@ Result<Transcript> SessionStore::load_transcript(std::string_view session_id) co
   auto turns = impl_->turns(session_id);
   if (!turns) return pass(turns);
   out.turns = std::move(*turns);
+  auto compactions = impl_->compactions(session_id, false);
+  if (!compactions) return pass(compactions);
+  out.compactions = std::move(*compactions);
   auto children =
       impl_->sessions("parent_id = ?1 ORDER BY id", [&](Statement& s) { s.bind(1, session_id); });
   if (!children) return pass(children);

@@ -29,7 +29,9 @@
 ///   store->append_turn(s->id, std::vector{next_answer}, next_usage);      // ... per turn
 ///   store->finish_session(s->id, SessionStatus::kDone, final_text);
 /// A subagent's session sets parent_id and parent_tool_call_id. To resume (--continue,
-/// --resume): latest_session_for_cwd / resolve_id, reopen_session, load_messages.
+/// --resume): latest_session_for_cwd / resolve_id, reopen_session, load_messages. When the
+/// engine compacts the conversation it calls record_compaction with what the model sees from
+/// then on; load_messages resumes from that, the transcript (load_transcript) keeps everything.
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -99,10 +101,19 @@ class SessionStore {
   [[nodiscard]] Result<void> finish_session(std::string_view session_id, SessionStatus status,
                                             std::string_view result);
 
+  /// Records a compaction atomically: the transcript stays whole, and load_messages returns
+  /// from now on `compaction.view` followed by every message appended after this call. Returns
+  /// the compaction's 0-based index. kNotFound for an unknown session; kInternal when `how` is
+  /// neither "pruned" nor "summarised".
+  [[nodiscard]] Result<std::int64_t> record_compaction(std::string_view session_id,
+                                                       const NewCompaction& compaction);
+
   /// Marks a finished session running again (result cleared), for --continue and --resume.
   [[nodiscard]] Result<void> reopen_session(std::string_view session_id);
 
-  /// The conversation so far, in order, ready to hand back to a provider to resume.
+  /// The conversation so far, in order, ready to hand back to a provider to resume: every
+  /// message, or after a compaction the latest compaction's view followed by the messages
+  /// appended after it.
   [[nodiscard]] Result<std::vector<Message>> load_messages(std::string_view session_id) const;
 
   [[nodiscard]] Result<SessionInfo> get_session(std::string_view session_id) const;

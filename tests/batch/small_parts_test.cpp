@@ -8,6 +8,7 @@
 #include "batch/duration.hpp"
 #include "batch/progress.hpp"
 #include "batch/rate_gate.hpp"
+#include "batch/summary.hpp"
 #include "batch/write_access.hpp"
 
 namespace agentry::batch {
@@ -70,6 +71,37 @@ TEST_CASE("budgets in tokens or dollars") {
   CHECK(budget_reached(tokens, spend));
   CHECK(budget_reached(*parse_budget("$0.5"), spend));
   CHECK(!budget_reached(*parse_budget("$0.51"), spend));
+}
+
+TEST_CASE(
+    "spend keeps cache reads and writes apart from the budgeted tokens, and the summary shows "
+    "them") {
+  Spend spend;
+  spend.add({400, 100, 9000, 1200}, 0.25);
+  spend.add_record({{"usage",
+                     {{"input_tokens", 50},
+                      {"output_tokens", 50},
+                      {"cache_read_tokens", 10000},
+                      {"cache_write_tokens", 300}}},
+                    {"cost_usd", 0.25}});
+  CHECK(spend.tokens == 600);
+  CHECK(spend.cache_read_tokens == 19000);
+  CHECK(spend.cache_write_tokens == 1500);
+  CHECK(spend.usd == 0.5);
+
+  SummaryInput input;
+  input.spent = spend;
+  input.results_path = "results.jsonl";
+  std::ostringstream out;
+  print_summary(out, input);
+  CHECK(out.str().find(" · 600 tokens (+19.0k cache read, 1.5k cache write) · $0.5000\n") !=
+        std::string::npos);
+
+  SummaryInput uncached;
+  uncached.spent.add({400, 100, 0, 0}, 0.5);
+  std::ostringstream plain;
+  print_summary(plain, uncached);
+  CHECK(plain.str().find("cache") == std::string::npos);
 }
 
 TEST_CASE("the rate gate halves once per overload, pauses, and recovers one step at a time") {

@@ -223,21 +223,33 @@ void ChatLoop::compact() {
                   summary_.size(), old.substr(0, 10)));
 }
 
+namespace {
+
+/// ", 900 read from cache, 50 written to cache" (each part only when not zero).
+std::string cache_note(const Usage& usage) {
+  std::string note;
+  if (usage.cache_read_tokens) note += fmt::format(", {} read from cache", usage.cache_read_tokens);
+  if (usage.cache_write_tokens)
+    note += fmt::format(", {} written to cache", usage.cache_write_tokens);
+  return note;
+}
+
+}  // namespace
+
 void ChatLoop::show_cost() {
   auto usage = sink_->usage();
   auto cost = sink_->cost();
-  std::string out = fmt::format(
-      "this chat: {} input tokens, {} output{}{} · {}\n", usage.input_tokens, usage.output_tokens,
-      usage.cache_read_tokens ? fmt::format(", {} read from cache", usage.cache_read_tokens) : "",
-      usage.cache_write_tokens ? fmt::format(", {} written to cache", usage.cache_write_tokens)
-                               : "",
-      cost ? fmt::format("${:.4f}", *cost) : "cost unknown (no price for this model)");
+  std::string out =
+      fmt::format("this chat: {} input tokens, {} output{} · {}\n", usage.input_tokens,
+                  usage.output_tokens, cache_note(usage),
+                  cost ? fmt::format("${:.4f}", *cost) : "cost unknown (no price for this model)");
   if (!session_id_.empty()) {
     if (auto* s = store()) {
       if (auto tree = s->tree_usage(session_id_)) {
         out += fmt::format(
-            "session {} (all its turns and subagents): {} input, {} output tokens · {}\n",
+            "session {} (all its turns and subagents): {} input, {} output tokens{} · {}\n",
             session_id_.substr(0, 10), tree->tokens.input_tokens, tree->tokens.output_tokens,
+            cache_note(tree->tokens),
             tree->cost_usd ? fmt::format("${:.4f}", *tree->cost_usd) : "cost unknown");
       }
     }
