@@ -285,8 +285,12 @@ Result<void> Engine::Session::make_room() {
   // Prune well below the line, so that the pruned prefix stays the same (and cached) for the
   // next several turns rather than moving every turn.
   auto target = static_cast<std::int64_t>(static_cast<double>(budget_->limit()) * 0.55);
-  if (prune_tool_results(history_, kKeepTurns, *budget_, target) > 0 &&
-      budget_->next() <= budget_->limit()) {
+  int pruned = prune_tool_results(history_, kKeepTurns, *budget_, target);
+  // Turns too large to keep several whole: only the newest turn's results (which the model has
+  // not read yet) are kept, rather than summarising every turn.
+  if (budget_->next() > budget_->limit())
+    pruned += prune_tool_results(history_, 1, *budget_, target);
+  if (pruned > 0 && budget_->next() <= budget_->limit()) {
     note_compaction("pruned", before);
     return {};
   }

@@ -224,13 +224,14 @@ TEST_CASE("the kept tail never starts at a tool message") {
 }
 
 TEST_CASE("a long session stays inside a configured window: pruned, then summarised") {
-  WindowRig rig(window_of(8000), 8000, 40);
+  WindowRig rig(window_of(8000), 8000, 100);
+  rig.limits.max_steps = 200;
   auto result = rig.run("read all the files", "rust-pro");
   REQUIRE(result);
   CHECK(result->result == "all files read");
   auto limits = rig.limits_now();
   CHECK(rig.model->refused == 0);
-  REQUIRE(rig.model->requests.size() > 40);
+  REQUIRE(rig.model->requests.size() > 100);
   for (std::size_t i = 0; i < rig.model->requests.size(); ++i) {
     const auto& r = rig.model->requests[i];
     CAPTURE(i);
