@@ -80,7 +80,9 @@ class Engine::Session {
  private:
   Result<void> prepare();
   Result<llm::Completion> model_turn(bool with_tools);
-  Result<llm::Completion> send(const llm::CompletionRequest& request, bool stream_text);
+  /// One model call. `of_history`: the request is the history as the budget counts it, so its
+  /// reported size calibrates the budget (not so for a summary request).
+  Result<llm::Completion> send(const llm::CompletionRequest& request, bool of_history);
   /// Appends to the history the model sees, keeping the budget in step.
   void append(Message message);
   /// Before a request: prunes, then summarises, until the estimate fits the window.
@@ -214,15 +216,15 @@ void Engine::Session::finish(StopReason reason, const std::string& text) {
 }
 
 Result<llm::Completion> Engine::Session::send(const llm::CompletionRequest& request,
-                                              bool stream_text) {
-  auto sink = [this, stream_text](const llm::StreamEvent& event) {
-    if (const auto* delta = std::get_if<llm::TextDelta>(&event); delta && stream_text)
+                                              bool of_history) {
+  auto sink = [this, of_history](const llm::StreamEvent& event) {
+    if (const auto* delta = std::get_if<llm::TextDelta>(&event); delta && of_history)
       e_.events_.on_event(TextDelta{origin_, delta->text});
   };
   auto completion = binding_.provider->complete(request, sink, stop_);
   if (!completion) return completion;
   const Usage& u = completion->usage;
-  budget_->reported(u.input_tokens + u.cache_read_tokens + u.cache_write_tokens);
+  if (of_history) budget_->reported(u.input_tokens + u.cache_read_tokens + u.cache_write_tokens);
   own_usage_ += u;
   e_.events_.on_event(UsageUpdated{origin_, u, own_usage_, session_cost()});
   return completion;
