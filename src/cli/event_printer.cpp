@@ -158,6 +158,12 @@ void EventPrinter::on_event(const engine::Event& event) {
       p.print(fmt::format("{}{} {} {}\n", indent(e.origin.depth), p.paint(kMagenta, "←"),
                           terminal_safe_line(e.child_agent), e.ok ? "finished" : "failed"));
     }
+    void operator()(const engine::ContextCompacted& e) const {
+      p.end_line();
+      p.speaking_.clear();
+      p.print(fmt::format("{}{} {}\n", indent(e.origin.depth), p.paint(kDim, "⋯"),
+                          p.paint(kDim, describe_compaction(e))));
+    }
     void operator()(const engine::Done& e) const {
       p.filters_.erase(e.origin.session_id);
       if (e.origin.depth == 0) p.end_line();
@@ -169,6 +175,23 @@ void EventPrinter::on_event(const engine::Event& event) {
     }
   };
   std::visit(Visitor{*this}, event);
+}
+
+namespace {
+std::string with_commas(std::int64_t n) {
+  std::string digits = std::to_string(n < 0 ? -n : n);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return n < 0 ? "-" + out : out;
+}
+}  // namespace
+
+std::string describe_compaction(const engine::ContextCompacted& event) {
+  return fmt::format("context compacted ({}): {} → {} tokens", event.how,
+                     with_commas(event.tokens_before), with_commas(event.tokens_after));
 }
 
 }  // namespace agentry::cli

@@ -57,6 +57,9 @@ class EventPrinter final : public engine::EventSink {
 /// "path=src/lib.rs mode=check": the arguments a person wants to see, cut to `max` chars.
 std::string summarise_arguments(const nlohmann::json& arguments, std::size_t max = 60);
 
+/// One line for a compaction: "context compacted (summarised): 41,200 → 9,800 tokens".
+std::string describe_compaction(const engine::ContextCompacted& event);
+
 /// Whether to colour output: a terminal and no NO_COLOR.
 bool want_color(int fd, const Environment& env);
 

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "engine/compaction.hpp"
+#include "engine/context_budget.hpp"
 #include "engine/repeat_guard.hpp"
 #include "engine/task_tool.hpp"
 #include "engine/tool_access.hpp"
@@ -78,6 +80,20 @@ class Engine::Session {
  private:
   Result<void> prepare();
   Result<llm::Completion> model_turn(bool with_tools);
+  /// One model call. `of_history`: the request is the history as the budget counts it, so its
+  /// reported size calibrates the budget (not so for a summary request).
+  Result<llm::Completion> send(const llm::CompletionRequest& request, bool of_history);
+  /// Appends to the history the model sees, keeping the budget in step.
+  void append(Message message);
+  /// Before a request: prunes, then summarises, until the estimate fits the window.
+  Result<void> make_room();
+  /// Summarises the history and goes on from the summary and the last turns.
+  Result<void> compact(std::int64_t tokens_before);
+  Result<llm::Completion> summarise();
+  /// After a provider's context error: lowers the window, compacts once.
+  Result<void> recover(const Error& overflow);
+  void note_compaction(const std::string& how, std::int64_t before);
+  Result<RunResult> compact_only();
   Result<std::vector<ToolResult>> run_tools(const std::vector<ToolCall>& calls);
   Result<ToolResult> run_one(const ToolCall& call);
   Result<ToolResult> run_task(const ToolCall& call);
@@ -97,6 +113,8 @@ class Engine::Session {
   std::string system_;
   std::vector<ToolSchema> schemas_;
   std::vector<Message> history_;
+  std::optional<ContextBudget> budget_;
+  std::size_t fixed_chars_ = 0;      ///< the system prompt and tool schemas
   std::vector<Message> unrecorded_;  ///< messages of the turn in progress
   Usage own_usage_;
   std::mutex mutex_;  ///< guards result_ against parallel subagents
@@ -144,10 +162,21 @@ Result<void> Engine::Session::prepare() {
       schemas_.push_back(task_tool_schema(*description, subagents));
     }
   }
+  auto limits = binding_.provider->context_limits(binding_.model, stop_);
+  if (!limits) return tl::make_unexpected(limits.error());
+  budget_.emplace(*limits);
+  fixed_chars_ = system_.size() + ContextBudget::chars_of(schemas_);
+  budget_->reset(fixed_chars_ + ContextBudget::chars_of(history_));
+  if (request_.compact_only) return {};
   Message user = Message::user(request_.task);
-  history_.push_back(user);
+  append(user);
   unrecorded_.push_back(std::move(user));
   return {};
+}
+
+void Engine::Session::append(Message message) {
+  budget_->add(ContextBudget::chars_of(message));
+  history_.push_back(std::move(message));
 }
 
 std::optional<double> Engine::Session::session_cost() const {
@@ -186,24 +215,175 @@ void Engine::Session::finish(StopReason reason, const std::string& text) {
   e_.events_.on_event(Done{origin_, reason, text});
 }
 
-Result<llm::Completion> Engine::Session::model_turn(bool with_tools) {
-  llm::CompletionRequest req;
-  req.model = binding_.model;
-  req.system = system_;
-  req.messages = history_;
-  if (with_tools) req.tools = schemas_;
-  req.temperature = agent_.temperature;
-  e_.events_.on_event(TurnStarted{origin_, result_.num_turns + 1});
-  auto sink = [this](const llm::StreamEvent& event) {
-    if (const auto* delta = std::get_if<llm::TextDelta>(&event))
+Result<llm::Completion> Engine::Session::send(const llm::CompletionRequest& request,
+                                              bool of_history) {
+  auto sink = [this, of_history](const llm::StreamEvent& event) {
+    if (const auto* delta = std::get_if<llm::TextDelta>(&event); delta && of_history)
       e_.events_.on_event(TextDelta{origin_, delta->text});
   };
-  auto completion = binding_.provider->complete(req, sink, stop_);
+  auto completion = binding_.provider->complete(request, sink, stop_);
   if (!completion) return completion;
-  ++result_.num_turns;
-  own_usage_ += completion->usage;
-  e_.events_.on_event(UsageUpdated{origin_, completion->usage, own_usage_, session_cost()});
+  const Usage& u = completion->usage;
+  if (of_history) budget_->reported(u.input_tokens + u.cache_read_tokens + u.cache_write_tokens);
+  own_usage_ += u;
+  e_.events_.on_event(UsageUpdated{origin_, u, own_usage_, session_cost()});
   return completion;
+}
+
+Result<llm::Completion> Engine::Session::model_turn(bool with_tools) {
+  e_.events_.on_event(TurnStarted{origin_, result_.num_turns + 1});
+  for (bool retried = false;; retried = true) {
+    if (auto ok = make_room(); !ok) return tl::make_unexpected(ok.error());
+    llm::CompletionRequest req;
+    req.model = binding_.model;
+    req.system = system_;
+    req.messages = history_;
+    if (with_tools) req.tools = schemas_;
+    req.temperature = agent_.temperature;
+    req.max_tokens = budget_->limits().output_budget;
+    req.cache_key = origin_.session_id;
+    auto completion = send(req, true);
+    if (completion) {
+      ++result_.num_turns;
+      return completion;
+    }
+    if (completion.error().code != ErrorCode::kContextOverflow) return completion;
+    if (retried) {
+      Error error = completion.error();
+      const auto& limits = budget_->limits();
+      error.message = fmt::format(
+          "{} refused the prompt as too long again, after compacting the session to about {} "
+          "tokens for a window of {} tokens ({}): {}",
+          binding_.label, budget_->next(), limits.window, limits.source, error.message);
+      error.hint = fmt::format(
+          "set providers.{}.context_window to the model's real window (and max_tokens to its "
+          "output limit) in the config",
+          binding_.provider->name());
+      return tl::make_unexpected(std::move(error));
+    }
+    if (auto ok = recover(completion.error()); !ok) return tl::make_unexpected(ok.error());
+  }
+}
+
+Result<void> Engine::Session::recover(const Error& overflow) {
+  std::int64_t before = budget_->next();
+  // The server's own count of this prompt is the best calibration there is.
+  if (overflow.overflow.prompt > 0) budget_->reported(overflow.overflow.prompt);
+  int window = overflow.overflow.limit > 0
+                   ? overflow.overflow.limit
+                   : static_cast<int>(static_cast<double>(std::max(before, budget_->next())) * 0.9);
+  auto limits = binding_.provider->lower_context_window(binding_.model, window);
+  e_.log_->warn(
+      "session {}: {} refused the prompt as too long ({}); the window of {} is now {} "
+      "tokens, compacting",
+      origin_.session_id, binding_.label, overflow.message, binding_.model, limits.window);
+  budget_->set_limits(limits);
+  return compact(budget_->next());
+}
+
+Result<void> Engine::Session::make_room() {
+  std::int64_t before = budget_->next();
+  if (before <= budget_->limit()) return {};
+  // Prune well below the line, so that the pruned prefix stays the same (and cached) for the
+  // next several turns rather than moving every turn.
+  auto target = static_cast<std::int64_t>(static_cast<double>(budget_->limit()) * 0.55);
+  int pruned = prune_tool_results(history_, kKeepTurns, *budget_, target);
+  // Turns too large to keep several whole: only the newest turn's results (which the model has
+  // not read yet) are kept, rather than summarising every turn.
+  if (budget_->next() > budget_->limit())
+    pruned += prune_tool_results(history_, 1, *budget_, target);
+  if (pruned > 0 && budget_->next() <= budget_->limit()) {
+    note_compaction("pruned", before);
+    return {};
+  }
+  return compact(before);
+}
+
+Result<llm::Completion> Engine::Session::summarise() {
+  auto prompt = e_.prompts_.compaction_prompt();
+  if (!prompt) return tl::make_unexpected(prompt.error());
+  std::vector<Message> transcript = history_;
+  auto prompt_tokens = budget_->tokens_for(prompt->size() + system_.size());
+  // The summary call offers no tools; a transcript too long for it loses its older half (a few
+  // times at most) rather than the summary failing.
+  for (int attempt = 0;; ++attempt) {
+    bool fits = prompt_tokens + budget_->tokens_for(ContextBudget::chars_of(transcript)) <=
+                budget_->limit();
+    if (!fits && attempt < 4) {
+      transcript = newer_half(transcript);
+      continue;
+    }
+    llm::CompletionRequest req;
+    req.model = binding_.model;
+    req.system = system_;
+    req.messages = transcript;
+    req.messages.push_back(Message::user(*prompt));
+    req.max_tokens = budget_->limits().output_budget;
+    req.cache_key = origin_.session_id;
+    auto completion = send(req, false);
+    if (completion) {
+      if (completion->message.text.empty())
+        return fail(ErrorCode::kParse, "the model's summary of the session was empty",
+                    binding_.label, "try again, or start a new session");
+      return completion;
+    }
+    if (completion.error().code != ErrorCode::kContextOverflow || attempt >= 4 ||
+        transcript.size() < 2)
+      return tl::make_unexpected(completion.error());
+    transcript = newer_half(transcript);
+  }
+}
+
+Result<void> Engine::Session::compact(std::int64_t tokens_before) {
+  auto summary = summarise();
+  if (!summary) return tl::make_unexpected(summary.error());
+  record({}, summary->usage);  // the summary's cost belongs to the session
+  auto room = static_cast<std::int64_t>(static_cast<double>(budget_->limit()) * 0.3);
+  auto start = tail_start(history_, *budget_, room);
+  std::vector<Message> tail(
+      std::make_move_iterator(history_.begin() + static_cast<std::ptrdiff_t>(start)),
+      std::make_move_iterator(history_.end()));
+  history_ = compacted_view(summary->message.text, std::move(tail));
+  budget_->reset(fixed_chars_ + ContextBudget::chars_of(history_));
+  // The last turns alone may still be too large (one huge tool result): prune them as well.
+  if (budget_->next() > budget_->limit())
+    prune_tool_results(history_, 0, *budget_, budget_->limit());
+  if (budget_->next() > budget_->limit())
+    return fail(ErrorCode::kContextOverflow,
+                fmt::format("even compacted, the session needs about {} tokens, more than the {} "
+                            "the window of {} leaves for a prompt",
+                            budget_->next(), budget_->limit(), binding_.label),
+                origin_.session_id,
+                fmt::format("set providers.{}.context_window to the model's real window, or "
+                            "give the agent a smaller task",
+                            binding_.provider->name()));
+  note_compaction("summarised", tokens_before);
+  return {};
+}
+
+void Engine::Session::note_compaction(const std::string& how, std::int64_t before) {
+  std::int64_t after = budget_->next();
+  if (e_.sessions_ != nullptr) {
+    // What is not in the store yet goes first: the view replaces everything recorded so far.
+    if (!unrecorded_.empty()) record({}, Usage{});
+    auto ok = e_.sessions_->record_compaction(origin_.session_id,
+                                              Compaction{how, before, after, history_});
+    if (!ok)
+      e_.log_->warn("session {}: cannot record the compaction: {}", origin_.session_id,
+                    ok.error().to_string());
+  }
+  e_.events_.on_event(ContextCompacted{origin_, how, before, after});
+}
+
+Result<RunResult> Engine::Session::compact_only() {
+  if (history_.empty())
+    return fail(ErrorCode::kUsage, "nothing to compact: the session has no messages",
+                origin_.session_id);
+  if (auto ok = compact(budget_->next()); !ok) return tl::make_unexpected(ok.error());
+  result_.usage = own_usage_;
+  result_.cost_usd = session_cost();
+  result_.duration = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started_);
+  return result_;
 }
 
 Result<ToolResult> Engine::Session::run_task(const ToolCall& call) {
@@ -337,6 +517,7 @@ Result<std::vector<ToolResult>> Engine::Session::run_tools(const std::vector<Too
 
 Result<RunResult> Engine::Session::run() {
   if (auto ok = prepare(); !ok) return tl::make_unexpected(ok.error());
+  if (request_.compact_only) return compact_only();
   if (frame_.depth > 0) {
     e_.events_.on_event(
         SubagentStarted{frame_.parent, origin_.session_id, agent_.name, title_of(request_.task)});
@@ -358,14 +539,14 @@ Result<RunResult> Engine::Session::run() {
       auto notice = e_.prompts_.max_steps_notice();
       if (!notice) return fail_with(notice.error());
       Message m = Message::user(*notice);
-      history_.push_back(m);
+      append(m);
       unrecorded_.push_back(std::move(m));
     }
     auto completion = model_turn(!last_step);
     if (!completion) return fail_with(completion.error());
     Message reply = completion->message;
     reply.role = Role::kAssistant;
-    history_.push_back(reply);
+    append(reply);
     if (reply.tool_calls.empty() || last_step) {
       record({reply}, completion->usage);
       finish(last_step ? StopReason::kMaxSteps : StopReason::kCompleted, reply.text);
@@ -380,7 +561,7 @@ Result<RunResult> Engine::Session::run() {
       for (const auto& call : reply.tool_calls)
         stopped.push_back({call.id, call.name, "not run: " + results.error().message, true});
       Message tool_msg = Message::tool(std::move(stopped));
-      history_.push_back(tool_msg);
+      append(tool_msg);
       record({reply, tool_msg}, completion->usage);
       if (results.error().code == ErrorCode::kLimit) {
         finish(StopReason::kLoopDetected, results.error().to_string());
@@ -389,7 +570,7 @@ Result<RunResult> Engine::Session::run() {
       return fail_with(results.error());
     }
     Message tool_msg = Message::tool(std::move(*results));
-    history_.push_back(tool_msg);
+    append(tool_msg);
     record({reply, tool_msg}, completion->usage);
   }
 }

@@ -28,6 +28,10 @@ json error_to_json(const Error& error) {
   if (!error.where.empty()) j["where"] = error.where;
   if (!error.hint.empty()) j["hint"] = error.hint;
   j["retryable"] = error.retryable;
+  if (error.code == ErrorCode::kContextOverflow &&
+      (error.overflow.limit > 0 || error.overflow.prompt > 0)) {
+    j["overflow"] = {{"limit", error.overflow.limit}, {"prompt", error.overflow.prompt}};
+  }
   return j;
 }
 
@@ -76,6 +80,12 @@ json event_to_json(const engine::Event& event) {
       j["child_session_id"] = e.child_session_id;
       j["child_agent"] = e.child_agent;
       j["ok"] = e.ok;
+      return j;
+    }
+    json operator()(const engine::ContextCompacted& e) const {
+      auto j = origin_fields(e.origin, "context.compacted");
+      j.update(json{
+          {"tokens_before", e.tokens_before}, {"tokens_after", e.tokens_after}, {"how", e.how}});
       return j;
     }
     json operator()(const engine::Done& e) const {

@@ -56,6 +56,14 @@ struct SubagentFinished {
   bool ok = true;
 };
 
+/// The session's history was made smaller to fit the model's context window.
+struct ContextCompacted {
+  Origin origin;
+  std::string how;                 ///< "pruned" (old tool results) | "summarised"
+  std::int64_t tokens_before = 0;  ///< estimated prompt tokens before
+  std::int64_t tokens_after = 0;   ///< estimated prompt tokens after
+};
+
 /// Why a session's run ended.
 enum class StopReason { kCompleted, kMaxSteps, kLoopDetected, kCancelled, kError };
 const char* to_string(StopReason reason);
@@ -70,8 +78,9 @@ struct ErrorOccurred {
   Error error;
 };
 
-using Event = std::variant<TurnStarted, TextDelta, ToolCallStarted, ToolCallFinished, UsageUpdated,
-                           SubagentStarted, SubagentFinished, Done, ErrorOccurred>;
+using Event =
+    std::variant<TurnStarted, TextDelta, ToolCallStarted, ToolCallFinished, UsageUpdated,
+                 SubagentStarted, SubagentFinished, ContextCompacted, Done, ErrorOccurred>;
 
 /// Receives events. Called from several threads when tools or subagents run in parallel:
 /// implementations must be thread-safe and quick.

@@ -174,4 +174,8 @@ Result<std::string> PromptBuilder::max_steps_notice() {
   return load("max_steps.md");
 }
 
+Result<std::string> PromptBuilder::compaction_prompt() {
+  return load("compact.md");
+}
+
 }  // namespace agentry::engine

@@ -32,6 +32,8 @@ class PromptBuilder {
       const std::vector<const agents::AgentDefinition*>& subagents);
   /// The notice sent when an agent reaches its step limit.
   [[nodiscard]] Result<std::string> max_steps_notice();
+  /// compact.md: what the model is asked when a session is summarised to fit its window.
+  [[nodiscard]] Result<std::string> compaction_prompt();
 
  private:
   [[nodiscard]] Result<std::string> load(const std::string& name);

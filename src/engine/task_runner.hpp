@@ -31,6 +31,9 @@ struct TaskRequest {
   /// Answers `ask` tools in kAsk/kAcceptEdits mode instead of a fresh terminal prompt (chat
   /// passes one that pauses its spinner and keeps "always" for the whole chat); null: default.
   tools::Approver* approver = nullptr;
+  /// Only compact `session_id` (chat's /compact): the model summarises the session, which goes
+  /// on from the summary and its last turns; `task` is ignored. Emits ContextCompacted.
+  bool compact_only = false;
 };
 
 class TaskRunner {

@@ -50,7 +50,9 @@ TEST_CASE("limits: a 100 MB tool-call argument is refused, OpenAI and Anthropic 
 )");
     std::string base_url = std::string(kind) == "openai" ? server->url("/v1") : server->url();
     home.write_config(fmt::format(
-        "default_provider: fake\nproviders:\n  fake: {{kind: {}, base_url: \"{}\", model: m}}\n",
+        // The window is configured: the server is asked nothing but the one completion.
+        "default_provider: fake\nproviders:\n  fake: {{kind: {}, base_url: \"{}\", model: m, "
+        "context_window: 32768}}\n",
         kind, base_url));
     auto r = run_measured(
         home, {"run", "--agent", "rust-pro", "--permission-mode", "bypass", "hello"}, server.get());

@@ -51,6 +51,8 @@ TEST_CASE("every engine event's stream-json form conforms to the schema") {
       engine::UsageUpdated{kOrigin, usage, usage, 0.0125},
       engine::SubagentStarted{kOrigin, "01J0000000000000000000000B", "rust-pro", "Fix lints"},
       engine::SubagentFinished{kOrigin, "01J0000000000000000000000B", "rust-pro", false},
+      engine::ContextCompacted{kOrigin, "summarised", 41200, 9800},
+      engine::ContextCompacted{kOrigin, "pruned", 30000, 16000},
       engine::Done{kOrigin, engine::StopReason::kMaxSteps, "partial"},
       engine::ErrorOccurred{
           kOrigin, Error(ErrorCode::kAuth, "HTTP 401", "http://127.0.0.1:1/v1", "check the key")},
@@ -63,6 +65,19 @@ TEST_CASE("every engine event's stream-json form conforms to the schema") {
   CHECK(event_to_json(events[3])["call"]["raw_arguments"] == "{not json");
   CHECK(event_to_json(events[5])["cost_usd"].is_null());
   CHECK(event_to_json(events[6])["cost_usd"] == 0.0125);
+  CHECK(event_to_json(events[9]) == json{{"type", "context.compacted"},
+                                         {"session_id", kOrigin.session_id},
+                                         {"agent", "rust-pro"},
+                                         {"depth", 1},
+                                         {"tokens_before", 41200},
+                                         {"tokens_after", 9800},
+                                         {"how", "summarised"}});
+  Error overflow(ErrorCode::kContextOverflow, "prompt is too long: 40123 tokens > 32000 maximum");
+  overflow.overflow = {32000, 40123};
+  json error_line = event_to_json(engine::ErrorOccurred{kOrigin, overflow});
+  CHECK(problems_of(error_line) == "");
+  CHECK(error_line["error"]["code"] == "context_overflow");
+  CHECK(error_line["error"]["overflow"] == json{{"limit", 32000}, {"prompt", 40123}});
 }
 
 TEST_CASE("result objects conform, with and without a price, and when the run failed early") {

@@ -16,6 +16,8 @@ namespace agentry::engine::testing {
 class ScriptedProvider : public llm::Provider {
  public:
   using Turn = std::function<Result<llm::Completion>(const llm::CompletionRequest&)>;
+  explicit ScriptedProvider(llm::ContextSettings context = {})
+      : llm::Provider(std::move(context)) {}
   void push(Turn turn) { turns_.push_back(std::move(turn)); }
   void push_text(std::string text) {
     push([text](const llm::CompletionRequest&) -> Result<llm::Completion> {

@@ -19,12 +19,6 @@ namespace agentry::cli::chat {
 
 namespace {
 
-constexpr const char* kCompactPrompt =
-    "Summarise our conversation so far for a fresh session that will continue it in your place: "
-    "the task and what the user wants, decisions taken, files changed and their state, what was "
-    "tried and failed, open questions and next steps. Be complete but concise. Answer with the "
-    "summary only, and call no tools.";
-
 constexpr const char* kKeysHelp =
     "Keys: Enter sends · Alt-Enter, or \\ at the end, starts a new line · Tab completes "
     "commands, agents and @paths · Up/Down walk the history · Ctrl-A/E line start/end · "
@@ -195,7 +189,6 @@ void ChatLoop::show_tools() {
 
 void ChatLoop::clear_conversation() {
   session_id_.clear();
-  summary_.clear();
   shared_context_.clear();
   if (interactive_) screen_->print("\x1b[H\x1b[2J");
   note(fmt::format("new conversation with {}", agent_));
@@ -206,21 +199,10 @@ void ChatLoop::compact() {
     note("nothing to compact yet");
     return;
   }
-  std::string old = session_id_;
+  // The engine's own compaction, as when a session outgrows its window: the model summarises
+  // the session, which goes on from that summary and its last turns (the sink prints the line).
   note("compacting: the model summarises the conversation…");
-  auto result = run_turn(kCompactPrompt);
-  if (!result || result->result.empty()) {
-    warn("compacting failed; the conversation goes on as it was");
-    session_id_ = old;
-    return;
-  }
-  summary_ = result->result;
-  summary_from_ = old;
-  session_id_.clear();
-  note(
-      fmt::format("compacted: your next message starts a new session carrying this summary ({} "
-                  "characters) of session {}",
-                  summary_.size(), old.substr(0, 10)));
+  if (!run_turn({}, true)) note("the conversation goes on as it was");
 }
 
 namespace {
@@ -310,7 +292,6 @@ void ChatLoop::resume(const std::string& id, bool quiet_if_missing) {
     return;
   }
   session_id_ = info->id;
-  summary_.clear();
   if (agent_exists(info->agent)) agent_ = info->agent;
   note(fmt::format("resumed {} with {}: {}", info->id.substr(0, 10), agent_,
                    terminal_safe(info->title)));

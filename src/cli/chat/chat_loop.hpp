@@ -45,7 +45,8 @@ class ChatLoop {
   void send_message(const std::string& text);
   engine::TaskRequest request_for(std::string task) const;
   /// Runs `task` as the next turn of the conversation, rendering it; the result is reported.
-  Result<engine::RunResult> run_turn(std::string task);
+  /// `compact_only`: no turn, the engine compacts the conversation's session instead (/compact).
+  Result<engine::RunResult> run_turn(std::string task, bool compact_only = false);
   void run_shell(const ShellLine& line);
   Completion complete(std::string_view text, std::size_t cursor);
   std::string prompt() const;
@@ -100,8 +101,6 @@ class ChatLoop {
   std::string model_;
   std::string session_id_;
   std::string shared_context_;  ///< `!!cmd` outputs waiting for the next message
-  std::string summary_;         ///< /compact's summary, sent with the next message
-  std::string summary_from_;
 };
 
 }  // namespace agentry::cli::chat

@@ -240,19 +240,13 @@ void ChatLoop::send_message(const std::string& text) {
     message += "\n\n" + shared_context_;
     shared_context_.clear();
   }
-  if (!summary_.empty()) {
-    message += fmt::format(
-        "\n\n<summary-of-earlier-conversation session=\"{}\">\n{}\n"
-        "</summary-of-earlier-conversation>",
-        summary_from_, summary_);
-    summary_.clear();
-  }
   static_cast<void>(run_turn(std::move(message)));
 }
 
-Result<engine::RunResult> ChatLoop::run_turn(std::string task) {
+Result<engine::RunResult> ChatLoop::run_turn(std::string task, bool compact_only) {
   auto& runner = this->runner();
   engine::TaskRequest request = request_for(std::move(task));
+  request.compact_only = compact_only;
   interrupts_.rearm();
   auto stop = interrupts_.token();
   if (modes_) modes_->busy();

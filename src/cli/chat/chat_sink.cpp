@@ -199,6 +199,12 @@ void ChatSink::show(const engine::Event& event) {
       s.thinking_ = e.origin.agent;
       s.update_status();
     }
+    void operator()(const engine::ContextCompacted& e) const {
+      s.flush(e.origin.session_id);
+      s.printer_.on_event(e);
+      s.speaking_.clear();
+      s.update_status();
+    }
     void operator()(const engine::Done& e) const { s.finish(e.origin.session_id); }
     void operator()(const engine::ErrorOccurred& e) const {
       s.finish(e.origin.session_id);

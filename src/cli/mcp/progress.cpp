@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "cli/event_printer.hpp"
+
 namespace agentry::cli::mcp {
 
 namespace {
@@ -42,6 +44,9 @@ void ProgressReporter::on_event(const engine::Event& event) {
     }
     void operator()(const engine::SubagentFinished& e) const {
       self.send(fmt::format("{} {}", e.child_agent, e.ok ? "finished" : "failed"));
+    }
+    void operator()(const engine::ContextCompacted& e) const {
+      self.send(fmt::format("{}: {}", e.origin.agent, describe_compaction(e)));
     }
     void operator()(const engine::Done&) const {}
     void operator()(const engine::ErrorOccurred&) const {}

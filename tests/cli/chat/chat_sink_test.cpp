@@ -119,6 +119,19 @@ TEST_CASE("a cancelled turn is not reported by every session it stopped") {
   CHECK(sink.error_shown());
 }
 
+TEST_CASE("a compaction prints one line with the tokens before and after") {
+  Captured out;
+  term::ChatScreen screen(out.file(), false, false, 80, -1);
+  ChatSink sink(screen, false);
+  sink.begin_turn("orchestrator", {});
+  sink.on_event(engine::ContextCompacted{top(), "summarised", 41200, 9800});
+  sink.on_event(engine::ContextCompacted{child(), "pruned", 1234567, 800});
+  sink.end_turn();
+  CHECK(out.text() ==
+        "⋯ context compacted (summarised): 41,200 → 9,800 tokens\n"
+        "  ⋯ context compacted (pruned): 1,234,567 → 800 tokens\n");
+}
+
 TEST_CASE("the live area shows the tail of a long partial line and is erased around prints") {
   Captured out;
   {
