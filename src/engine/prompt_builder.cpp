@@ -134,18 +134,28 @@ std::string PromptBuilder::toolchain_and_crate(const fs::path& cwd) {
   return facts;
 }
 
+const PromptBuilder::Surroundings& PromptBuilder::surroundings(const fs::path& cwd) {
+  std::lock_guard lock(mutex_);
+  if (auto it = surroundings_.find(cwd); it != surroundings_.end()) return it->second;
+  std::string branch = git_branch(cwd);
+  Surroundings around{
+      fmt::format("{:%Y-%m-%d}", fmt::localtime(std::chrono::system_clock::to_time_t(
+                                     std::chrono::system_clock::now()))),
+      branch.empty() ? "not a git repository" : "git branch: " + branch};
+  return surroundings_.emplace(cwd, std::move(around)).first->second;
+}
+
 Result<std::string> PromptBuilder::system_prompt(const agents::AgentDefinition& agent,
                                                  const fs::path& cwd) {
   auto base = load("base.md");
   if (!base) return base;
   auto env = load("environment.md");
   if (!env) return env;
-  std::string branch = git_branch(cwd);
+  const Surroundings& around = surroundings(cwd);
   std::map<std::string, std::string> values{
       {"cwd", cwd.string()},
-      {"date", fmt::format("{:%Y-%m-%d}", fmt::localtime(std::chrono::system_clock::to_time_t(
-                                              std::chrono::system_clock::now())))},
-      {"git", branch.empty() ? "not a git repository" : "git branch: " + branch},
+      {"date", around.date},
+      {"git", around.git},
       {"agent", agent.name},
       {"rust", uses_cargo(agent) ? toolchain_and_crate(cwd) : std::string()},
   };

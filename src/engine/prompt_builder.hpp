@@ -2,6 +2,8 @@
 /// Assembles system prompts from prompts/*.md: the base prompt, an environment block (cwd, git
 /// branch, and for agents with cargo tools the toolchain versions and the crate from
 /// `cargo metadata`), and the agent's own body. Also renders the `task` tool's description.
+/// Everything the environment block says is taken once per working directory and reused, so a
+/// session's system prompt stays byte-identical from turn to turn (prompt caching).
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -38,12 +40,22 @@ class PromptBuilder {
  private:
   [[nodiscard]] Result<std::string> load(const std::string& name);
   std::string toolchain_and_crate(const std::filesystem::path& cwd);
+  /// The date and git branch of the environment block, taken once per cwd for the builder's
+  /// life: every turn of a session (and every chat message, each a resumed run) then sends the
+  /// same system prompt, so that the provider's prompt cache keeps hitting past midnight or a
+  /// `git switch`.
+  struct Surroundings {
+    std::string date;
+    std::string git;
+  };
+  const Surroundings& surroundings(const std::filesystem::path& cwd);
 
   std::filesystem::path dir_;
   CommandProbe probe_;
   std::mutex mutex_;  // guards the caches: subagents build prompts from parallel threads
   std::map<std::string, std::string> templates_;
   std::map<std::filesystem::path, std::string> rust_facts_;
+  std::map<std::filesystem::path, Surroundings> surroundings_;
 };
 
 /// Replaces each `{{key}}` in `text` with its value; unknown keys are left as written.

@@ -185,13 +185,16 @@ FakeLlmServer::Selection FakeLlmServer::select(const Renderer& renderer, const j
                                                int number) {
   int turn_number = renderer.assistant_messages(body) + 1;
   std::string last = renderer.last_message_text(body);
+  auto tools = body.find("tools");
+  bool offers_tools = tools != body.end() && tools->is_array() && !tools->empty();
   int chosen = -1;
   for (std::size_t i = 0; i < script_.turns.size() && chosen < 0; ++i) {
     const Turn& t = script_.turns[i];
     if (!t.has_when()) continue;
     bool match = (!t.when_turn || *t.when_turn == turn_number) &&
                  (!t.when_request || *t.when_request == number) &&
-                 (!t.when_contains || last.find(*t.when_contains) != std::string::npos);
+                 (!t.when_contains || last.find(*t.when_contains) != std::string::npos) &&
+                 (!t.when_tools || *t.when_tools == offers_tools);
     if (match) chosen = static_cast<int>(i);
   }
   for (std::size_t i = 0; i < script_.turns.size() && chosen < 0; ++i) {

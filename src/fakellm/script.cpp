@@ -154,10 +154,11 @@ Result<Turn> parse_turn(const json& j, const std::string& where) {
     if (!when->is_object())
       return fail(ErrorCode::kConfig, fmt::format("{}: `when` must be a mapping", where));
     Reader w(*when, where + " when");
-    AGENTRY_TRY(w.check_keys({"turn", "request", "contains"}));
+    AGENTRY_TRY(w.check_keys({"turn", "request", "contains", "tools"}));
     AGENTRY_TRY(w.get("turn", t.when_turn));
     AGENTRY_TRY(w.get("request", t.when_request));
     AGENTRY_TRY(w.get("contains", t.when_contains));
+    AGENTRY_TRY(w.get("tools", t.when_tools));
   }
   AGENTRY_TRY(r.get("text", t.text));
   AGENTRY_TRY(r.get("finish_reason", t.finish_reason));

@@ -4,7 +4,8 @@
 /// A script is a YAML or JSON list of turns (or a mapping with `turns:`). For each request the
 /// server picks the first turn whose `when` matches — `turn: N` (the request's history holds N-1
 /// assistant messages, so retries of one turn match alike), `request: N` (the N-th request the
-/// server received) and/or `contains: TEXT` (the last message contains TEXT) — else the next turn
+/// server received), `contains: TEXT` (the last message contains TEXT) and/or `tools: BOOL`
+/// (the request offers tools, or none: a compaction's summary call) — else the next turn
 /// without `when`, in order. A turn's `faults` are served first, one per request, each `times`
 /// times; then its normal answer (which consumes a `when`-less turn).
 ///
@@ -131,6 +132,7 @@ struct Turn {
   std::optional<int> when_turn;
   std::optional<int> when_request;
   std::optional<std::string> when_contains;
+  std::optional<bool> when_tools;  ///< true: the request offers tools; false: it offers none
   std::string text;
   std::string thinking;
   nlohmann::json server_blocks = nlohmann::json::array();
@@ -140,7 +142,9 @@ struct Turn {
   Shape shape;
   std::vector<Fault> faults;
 
-  bool has_when() const { return when_turn || when_request || when_contains; }
+  bool has_when() const {
+    return when_turn || when_request || when_contains || when_tools.has_value();
+  }
 };
 
 /// The script's `server:` settings (see above).

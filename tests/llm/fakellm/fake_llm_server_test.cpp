@@ -86,6 +86,32 @@ TEST_CASE("turns are chosen by turn number, request number, content, then in ord
   CHECK(requests[3].number == 4);
 }
 
+TEST_CASE("a turn can be chosen by whether the request offers tools (a compaction's summary)") {
+  llm::CurlGlobal curl;
+  auto server = llm::testing::start_fake(R"(
+- when: {tools: false}
+  text: summary
+- when: {tools: true, turn: 2}
+  text: second with tools
+- first
+)");
+  llm::HttpClient client(curl, {}, nullptr);
+  std::string url = server->url("/v1/chat/completions");
+  json tool = {{"type", "function"},
+               {"function", {{"name", "read_file"}, {"parameters", {{"type", "object"}}}}}};
+  auto with_tools = [&](json body) {
+    body["tools"] = json::array({tool});
+    return body;
+  };
+  CHECK(text_of(post(client, url, chat("hello"))) == "summary");
+  CHECK(text_of(post(client, url, with_tools(chat("hello")))) == "first");
+  CHECK(text_of(post(client, url, with_tools(chat("again", 1)))) == "second with tools");
+  CHECK(text_of(post(client, url, chat("again", 1))) == "summary");
+  json empty_tools = chat("hello");
+  empty_tools["tools"] = json::array();
+  CHECK(text_of(post(client, url, empty_tools)) == "summary");
+}
+
 TEST_CASE("other paths and methods get clear errors, both path spellings work") {
   llm::CurlGlobal curl;
   auto server = llm::testing::start_fake("- a\n- b\n");
