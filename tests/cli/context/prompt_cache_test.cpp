@@ -69,7 +69,12 @@ PromptParts parts_of(const fakellm::RecordedRequest& request) {
 }
 
 /// Each request's system, tools and messages start with everything the request before it sent.
-void check_prefixes_stable(const std::vector<fakellm::RecordedRequest>& requests) {
+void check_prefixes_stable(const std::vector<fakellm::RecordedRequest>& recorded) {
+  // The model calls only: an OpenAI-compatible run first asks the server for its window
+  // (GET /v1/models, /props), which has no prompt.
+  std::vector<fakellm::RecordedRequest> requests;
+  for (const auto& r : recorded)
+    if (r.method == "POST") requests.push_back(r);
   REQUIRE(requests.size() >= 3);
   for (std::size_t i = 1; i < requests.size(); ++i) {
     CAPTURE(i);
@@ -177,12 +182,18 @@ TEST_CASE("must show: a 30-turn Anthropic session reads at least 80% of its inpu
 
 TEST_CASE(
     "must show: OpenAI prefix caching reuses nearly all of the request before, from the 3rd") {
+  // A session that fits its window: no turn is pruned, so every request extends the one before
+  // (pruning rewrites old tool results and with them the prefix: context_test covers that).
   AgentryHome home;
-  e2e::write_large_crate(home.ws(), kFiles, kFileBytes);
+  e2e::write_large_crate(home.ws(), kFiles, 4'000);
   auto server = e2e::start_fake(e2e::long_session_script(kTurns, kFiles, json::object()));
-  home.write_config(e2e::fake_provider_config("openai", *server));
+  home.write_config(
+      e2e::fake_provider_config("openai", *server, "    context_window: 128000\n"));
   auto j = run_json(home, *server);
-  auto counts = server->counts();
+  // The model calls (the window probe's GETs of /v1/models and /props left out).
+  std::vector<fakellm::RequestCount> counts;
+  for (const auto& c : server->counts())
+    if (c.path.ends_with("/chat/completions")) counts.push_back(c);
   REQUIRE(counts.size() == static_cast<std::size_t>(kTurns + 1));
   for (std::size_t i = 2; i < counts.size(); ++i) {
     CAPTURE(i + 1);
