@@ -169,7 +169,7 @@ void BM_MarkdownAnswer(benchmark::State& state) {
                                     "- the tests pass ([log](target/log.txt))"};
   std::size_t bytes = 0;
   for (auto _ : state) {
-    agentry::cli::chat::MarkdownRenderer renderer({true, 100});
+    agentry::term::MarkdownRenderer renderer({true, 100});
     for (const auto& line : lines) {
       auto rows = renderer.render_line(line);
       benchmark::DoNotOptimize(rows);

@@ -43,7 +43,7 @@ class NullBuf final : public std::streambuf {
 };
 
 /// Answers at once; with `events` set, also reports a tool call and a subagent as the engine would.
-class InstantRunner final : public engine::TaskRunner {
+class InstantRunner final : public TaskRunner {
  public:
   explicit InstantRunner(bool events) : events_(events) {
     agent_.name = "rust-pro";
@@ -51,7 +51,7 @@ class InstantRunner final : public engine::TaskRunner {
     agent_.description = "Rust expert";
   }
   std::vector<const agentry::agents::AgentDefinition*> agents() const override { return {&agent_}; }
-  agentry::Result<agentry::engine::RunResult> run(const engine::TaskRequest& request,
+  agentry::Result<agentry::engine::RunResult> run(const TaskRequest& request,
                                                   agentry::engine::EventSink& sink,
                                                   std::stop_token) override {
     if (events_) {

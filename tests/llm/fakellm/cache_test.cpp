@@ -2,6 +2,7 @@
 // Anthropic's breakpoints, 20-block lookback and 1,024-token minimum, OpenAI's automatic prefix
 // caching in 128-token steps, and agentry's providers reading the counts.
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include "../llm_test_support.hpp"
 #include "fake_requests.hpp"
@@ -69,7 +70,7 @@ TEST_CASE("Anthropic: the second request reads the prefix the first wrote") {
 json numbered_blocks(int n, int breakpoint) {
   json content = json::array();
   for (int i = 0; i < n; ++i)
-    content.push_back(text_block("x" + std::to_string(i), i == breakpoint));
+    content.push_back(text_block(fmt::format("x{}", i), i == breakpoint));
   return user(content);
 }
 
@@ -129,8 +130,8 @@ json last_usage(const std::string& stream) {
 json conversation(int turns) {
   json messages = json::array({{{"role", "system"}, {"content", words(3000)}}});
   for (int i = 0; i < turns; ++i) {
-    messages.push_back(user("question " + std::to_string(i) + " " + words(200, "ipsum")));
-    messages.push_back({{"role", "assistant"}, {"content", "answer " + std::to_string(i)}});
+    messages.push_back(user(fmt::format("question {} {}", i, words(200, "ipsum"))));
+    messages.push_back({{"role", "assistant"}, {"content", fmt::format("answer {}", i)}});
   }
   messages.push_back(user("and now?"));
   return openai(messages);
@@ -164,7 +165,7 @@ TEST_CASE("OpenAI: automatic prefix caching in 128-token steps from 1,024 tokens
   CHECK(send(*server, "/v1/chat/completions", keyed)
             .json_body()["usage"]["prompt_tokens_details"]["cached_tokens"] == 0);
   json changed = conversation(2);
-  changed["messages"][0]["content"] = "Dolor " + words(2999);
+  changed["messages"][0]["content"] = fmt::format("Dolor {}", words(2999));
   CHECK(send(*server, "/v1/chat/completions", changed)
             .json_body()["usage"]["prompt_tokens_details"]["cached_tokens"] == 0);
   // Under 1,024 tokens nothing is cached.
