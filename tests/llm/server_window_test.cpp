@@ -127,6 +127,23 @@ TEST_CASE("a server that reports nothing, or is not there, gives no answer quiet
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
 }
 
+// The probe reads what a server says: a hostile or broken one (a body past the cap, JSON nested
+// to blow the parser's stack, windows of the wrong type or size) gives no answer, never a crash.
+TEST_CASE("a hostile probe answer gives no window: oversized, deeply nested, or absurd values") {
+  const std::string big =
+      R"({"data":[{"id":"m","max_model_len":4096,"pad":")" + std::string(2u << 20, 'x') + R"("}]})";
+  const std::string deep = std::string(200'000, '[') + std::string(200'000, ']');
+  for (const std::string& body :
+       {big, deep, std::string(R"({"data":[{"id":"m","max_model_len":-5}]})"),
+        std::string(R"({"data":[{"id":"m","max_model_len":"lots"}]})"),
+        std::string(R"({"data":[{"id":"m","max_model_len":1e300}]})"),
+        std::string(R"({"data":{"id":"m"}})")}) {
+    CAPTURE(body.substr(0, 60));
+    StubServer stub(Answers{{"/v1/models", body}, {"/props", body}});
+    CHECK_FALSE(probe(stub, "m").has_value());
+  }
+}
+
 TEST_CASE("an HttpProvider asks the server lazily, once, and only when nothing else knows") {
   using namespace testing;
   StubServer stub(Answers{{"/v1/models", kVllmModels}});
