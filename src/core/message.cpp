@@ -40,11 +40,24 @@ void from_json(const json& j, ToolResult& v) {
   v.is_error = j.value("is_error", false);
 }
 
+void to_json(json& j, const Thinking& v) {
+  j = json{{"wire", v.wire}};
+  if (!v.text.empty()) j["text"] = v.text;
+  if (!v.raw.is_null()) j["raw"] = v.raw;
+}
+
+void from_json(const json& j, Thinking& v) {
+  v.wire = j.value("wire", "");
+  v.text = j.value("text", "");
+  v.raw = j.contains("raw") ? j.at("raw") : json{};
+}
+
 void to_json(json& j, const Message& v) {
   j = json{{"role", to_string(v.role)}};
   if (!v.text.empty()) j["text"] = v.text;
   if (!v.tool_calls.empty()) j["tool_calls"] = v.tool_calls;
   if (!v.tool_results.empty()) j["tool_results"] = v.tool_results;
+  if (!v.thinking.empty()) j["thinking"] = v.thinking;
 }
 
 void from_json(const json& j, Message& v) {
@@ -53,6 +66,7 @@ void from_json(const json& j, Message& v) {
   v.text = j.value("text", "");
   v.tool_calls = j.value("tool_calls", std::vector<ToolCall>{});
   v.tool_results = j.value("tool_results", std::vector<ToolResult>{});
+  v.thinking = j.value("thinking", std::vector<Thinking>{});
 }
 
 void to_json(json& j, const Usage& v) {
@@ -60,6 +74,7 @@ void to_json(json& j, const Usage& v) {
            {"output_tokens", v.output_tokens},
            {"cache_read_tokens", v.cache_read_tokens},
            {"cache_write_tokens", v.cache_write_tokens}};
+  if (v.reasoning_tokens != 0) j["reasoning_tokens"] = v.reasoning_tokens;
 }
 
 void from_json(const json& j, Usage& v) {
@@ -67,6 +82,7 @@ void from_json(const json& j, Usage& v) {
   v.output_tokens = j.value("output_tokens", std::int64_t{0});
   v.cache_read_tokens = j.value("cache_read_tokens", std::int64_t{0});
   v.cache_write_tokens = j.value("cache_write_tokens", std::int64_t{0});
+  v.reasoning_tokens = j.value("reasoning_tokens", std::int64_t{0});
 }
 
 }  // namespace agentry

@@ -32,6 +32,18 @@ struct ToolResult {
 
 enum class Role { kUser, kAssistant, kTool };
 
+/// Reasoning the model did before it answered, kept as the provider sent it (issue 19).
+/// Anthropic's `thinking` / `redacted_thinking` blocks and OpenAI Responses' `reasoning` items
+/// must go back verbatim (signature, encrypted content included) in the tool loop: `raw` holds
+/// the block or item exactly as received, `wire` names whose format it is. OpenAI-compatible
+/// servers' `reasoning_content` is shown and stored but never sent back: `raw` stays null.
+struct Thinking {
+  std::string text;    ///< the readable reasoning; empty when redacted or encrypted
+  std::string wire;    ///< "anthropic", "openai-responses" or "openai" (display only)
+  nlohmann::json raw;  ///< what to send back unchanged; null when nothing may be sent back
+  bool operator==(const Thinking&) const = default;
+};
+
 /// One message of a conversation. A user message has text; an assistant message has text and/or
 /// tool calls; a tool message carries the results of the previous assistant message's calls.
 struct Message {
@@ -39,13 +51,15 @@ struct Message {
   std::string text;
   std::vector<ToolCall> tool_calls;
   std::vector<ToolResult> tool_results;
+  /// An assistant message's reasoning, in the order it came, before its text and tool calls.
+  std::vector<Thinking> thinking;
 
-  static Message user(std::string text) { return {Role::kUser, std::move(text), {}, {}}; }
+  static Message user(std::string text) { return {Role::kUser, std::move(text), {}, {}, {}}; }
   static Message assistant(std::string text, std::vector<ToolCall> calls = {}) {
-    return {Role::kAssistant, std::move(text), std::move(calls), {}};
+    return {Role::kAssistant, std::move(text), std::move(calls), {}, {}};
   }
   static Message tool(std::vector<ToolResult> results) {
-    return {Role::kTool, {}, {}, std::move(results)};
+    return {Role::kTool, {}, {}, std::move(results), {}};
   }
   bool operator==(const Message&) const = default;
 };
@@ -56,12 +70,14 @@ struct Usage {
   std::int64_t output_tokens = 0;
   std::int64_t cache_read_tokens = 0;
   std::int64_t cache_write_tokens = 0;
+  std::int64_t reasoning_tokens = 0;  ///< part of output_tokens, where the provider says
 
   Usage& operator+=(const Usage& o) {
     input_tokens += o.input_tokens;
     output_tokens += o.output_tokens;
     cache_read_tokens += o.cache_read_tokens;
     cache_write_tokens += o.cache_write_tokens;
+    reasoning_tokens += o.reasoning_tokens;
     return *this;
   }
   bool operator==(const Usage&) const = default;
@@ -80,6 +96,8 @@ void to_json(nlohmann::json& j, const ToolCall& v);
 void from_json(const nlohmann::json& j, ToolCall& v);
 void to_json(nlohmann::json& j, const ToolResult& v);
 void from_json(const nlohmann::json& j, ToolResult& v);
+void to_json(nlohmann::json& j, const Thinking& v);
+void from_json(const nlohmann::json& j, Thinking& v);
 void to_json(nlohmann::json& j, const Message& v);
 void from_json(const nlohmann::json& j, Message& v);
 void to_json(nlohmann::json& j, const Usage& v);

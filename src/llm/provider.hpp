@@ -17,6 +17,13 @@
 
 namespace agentry::llm {
 
+/// A request for reasoning: Claude Code's effort levels, or an explicit thinking budget.
+struct Reasoning {
+  std::string effort;                ///< "low" | "medium" | "high" | "xhigh" | "max"; may be empty
+  std::optional<int> budget_tokens;  ///< Anthropic `thinking.budget_tokens`, when given explicitly
+  bool operator==(const Reasoning&) const = default;
+};
+
 struct CompletionRequest {
   std::string model;                  ///< the provider's model id (no "provider/" prefix)
   std::string system;                 ///< system prompt; may be empty
@@ -29,6 +36,8 @@ struct CompletionRequest {
   /// `prompt_cache_key` where the provider allows it (api.openai.com, or `prompt_cache_key: true`
   /// in its config), so requests of one session reach the same prompt cache; ignored elsewhere.
   std::string cache_key;
+  /// How hard the model should think (issue 19); unset: no reasoning is asked for.
+  std::optional<Reasoning> reasoning;
 };
 
 /// Streamed events, delivered in order while a completion runs.
@@ -41,7 +50,10 @@ struct ToolCallReady {  ///< a tool call whose arguments are complete
 struct UsageReport {
   Usage usage;
 };
-using StreamEvent = std::variant<TextDelta, ToolCallReady, UsageReport>;
+struct ThinkingDelta {  ///< reasoning text as it streams (shown, never the answer)
+  std::string text;
+};
+using StreamEvent = std::variant<TextDelta, ToolCallReady, UsageReport, ThinkingDelta>;
 using StreamSink = std::function<void(const StreamEvent&)>;
 
 enum class FinishReason { kStop, kToolCalls, kLength, kContentFilter, kError, kUnknown };
