@@ -75,7 +75,11 @@ Result<Budget> parse_budget(std::string_view text) {
 }
 
 void Spend::add(const Usage& usage, std::optional<double> cost_usd) {
-  std::int64_t used = usage.input_tokens + usage.output_tokens;
+  // Every token the model read or wrote: with prompt caching, input_tokens is only the uncached
+  // rest, and a token budget that left cache reads out would bound many times the work it says.
+  // A budget in dollars is the one that weighs cache reads at their price.
+  std::int64_t used =
+      usage.input_tokens + usage.cache_read_tokens + usage.cache_write_tokens + usage.output_tokens;
   tokens += used;
   cache_read_tokens += usage.cache_read_tokens;
   cache_write_tokens += usage.cache_write_tokens;

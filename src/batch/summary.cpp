@@ -147,7 +147,7 @@ void print_summary(std::ostream& out, const SummaryInput& input, std::size_t max
     out << fmt::format(", {} not finished (interrupted; rerun to resume)", input.not_finished);
   out << fmt::format(" · {} tokens", short_count(input.spent.tokens));
   if (input.spent.cache_read_tokens > 0 || input.spent.cache_write_tokens > 0) {
-    out << fmt::format(" (+{} cache read, {} cache write)",
+    out << fmt::format(" ({} of them cache reads, {} cache writes)",
                        short_count(input.spent.cache_read_tokens),
                        short_count(input.spent.cache_write_tokens));
   }

@@ -1,5 +1,7 @@
 #include "engine/compaction.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace agentry::engine {
@@ -7,6 +9,7 @@ namespace agentry::engine {
 namespace {
 
 constexpr std::string_view kPrunedPrefix = "[pruned to save context:";
+constexpr std::string_view kUnchangedPrefix = "[unchanged:";
 constexpr std::size_t kMaxArgumentChars = 120;
 
 std::string short_arguments(const ToolCall& call) {
@@ -35,7 +38,46 @@ std::string pruned_marker(const ToolCall* call, const ToolResult& result) {
 }
 
 bool is_pruned(const std::string& content) {
-  return std::string_view(content).starts_with(kPrunedPrefix);
+  std::string_view text(content);
+  return text.size() < kPruneMinChars &&
+         (text.starts_with(kPrunedPrefix) || text.starts_with(kUnchangedPrefix));
+}
+
+std::string unchanged_note(const ToolCall& earlier) {
+  return fmt::format(
+      "{} this is exactly what your earlier call {} ({} {}) returned; that result is still above "
+      "in this conversation and current, so it is not repeated here]",
+      kUnchangedPrefix, earlier.id, earlier.name, short_arguments(earlier));
+}
+
+int note_unchanged_repeats(const std::vector<Message>& history, const std::vector<ToolCall>& calls,
+                           std::vector<ToolResult>& results,
+                           const std::function<bool(const ToolCall&)>& read_only) {
+  int noted = 0;
+  for (auto& result : results) {
+    if (result.is_error || result.content.size() < kPruneMinChars) continue;
+    auto call = std::find_if(calls.begin(), calls.end(),
+                             [&](const ToolCall& c) { return c.id == result.call_id; });
+    if (call == calls.end() || call->arguments.is_null() || !read_only(*call)) continue;
+    // Newest first: the nearest identical result is the one the note points at.
+    for (std::size_t i = history.size(); i-- > 1;) {
+      if (history[i].role != Role::kTool) continue;
+      const ToolCall* earlier = nullptr;
+      for (const auto& old : history[i].tool_results) {
+        if (old.is_error || old.name != result.name || old.content != result.content) continue;
+        const ToolCall* c = find_call(history, i, old.call_id);
+        if (c != nullptr && c->arguments == call->arguments) {
+          earlier = c;
+          break;
+        }
+      }
+      if (earlier == nullptr) continue;
+      result.content = unchanged_note(*earlier);
+      ++noted;
+      break;
+    }
+  }
+  return noted;
 }
 
 int prune_tool_results(std::vector<Message>& history, int keep_turns, ContextBudget& budget,

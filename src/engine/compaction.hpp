@@ -4,6 +4,7 @@
 /// summary. A tool call is never separated from its results: an assistant message with calls is
 /// always followed by the message holding all their results.
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -20,8 +21,21 @@ inline constexpr int kKeepTurns = 3;
 /// The one line that replaces a pruned result: the tool, its arguments (shortened) and the size
 /// dropped, and that the model may call it again.
 std::string pruned_marker(const ToolCall* call, const ToolResult& result);
-/// Whether a result's content is already such a marker.
+/// Whether a result's content is already such a marker (or an unchanged_note). Only short
+/// texts count: a file that merely begins like a marker is still pruned when old.
 bool is_pruned(const std::string& content);
+
+/// The one line that stands for a result identical to an earlier one still in the conversation.
+std::string unchanged_note(const ToolCall& earlier);
+
+/// Results of read-only calls (`read_only` says which) that repeat, byte for byte, the whole
+/// result of an identical earlier call (same tool, same arguments) still unpruned in `history`:
+/// their content becomes a short note pointing at that call, since the model has it already.
+/// Models re-read files often; each repeat would otherwise stay in every later prompt. `calls`
+/// and `results` are the newest turn's, not yet in `history`. Returns how many were replaced.
+int note_unchanged_repeats(const std::vector<Message>& history, const std::vector<ToolCall>& calls,
+                           std::vector<ToolResult>& results,
+                           const std::function<bool(const ToolCall&)>& read_only);
 
 /// Replaces the content of tool results older than the last `keep_turns` assistant messages,
 /// oldest first, until `budget.next()` is at most `target` (or nothing is left to prune). Keeps

@@ -338,7 +338,10 @@ Result<void> Engine::Session::compact(std::int64_t tokens_before) {
   auto summary = summarise();
   if (!summary) return tl::make_unexpected(summary.error());
   record({}, summary->usage);  // the summary's cost belongs to the session
-  auto room = static_cast<std::int64_t>(static_cast<double>(budget_->limit()) * 0.3);
+  // The last turns kept verbatim: up to 30% of the window, and never more than a quarter of
+  // the session (a /compact of a session far below its window must still shrink it).
+  auto room = std::min(static_cast<std::int64_t>(static_cast<double>(budget_->limit()) * 0.3),
+                       tokens_before / 4);
   auto start = tail_start(history_, *budget_, room);
   std::vector<Message> tail(
       std::make_move_iterator(history_.begin() + static_cast<std::ptrdiff_t>(start)),
@@ -569,6 +572,9 @@ Result<RunResult> Engine::Session::run() {
       }
       return fail_with(results.error());
     }
+    note_unchanged_repeats(history_, reply.tool_calls, *results, [this](const ToolCall& call) {
+      return call.name != kTaskToolName && !e_.tools_.writes(call);
+    });
     Message tool_msg = Message::tool(std::move(*results));
     append(tool_msg);
     record({reply, tool_msg}, completion->usage);

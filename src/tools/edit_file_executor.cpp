@@ -7,6 +7,7 @@
 
 #include "tools/capped_text.hpp"
 #include "tools/executors.hpp"
+#include "tools/line_scan.hpp"
 
 namespace agentry::tools {
 
@@ -54,8 +55,7 @@ std::string numbered_lines(std::string_view text, std::size_t first, std::size_t
   while (start < text.size() && line <= last) {
     auto end = text.find('\n', start);
     if (end == std::string_view::npos) end = text.size();
-    if (line >= first)
-      out += fmt::format("{:>6}\t{}\n", line, valid_utf8(text.substr(start, end - start)));
+    if (line >= first) out += numbered_line(line, valid_utf8(text.substr(start, end - start)));
     if (end == text.size()) break;
     start = end + 1;
     ++line;

@@ -7,6 +7,14 @@
 
 namespace agentry::tools {
 
+std::string numbered_line(long long line_no, std::string_view text) {
+  std::string out = std::to_string(line_no);
+  out += '\t';
+  out += text;
+  out += '\n';
+  return out;
+}
+
 namespace {
 constexpr std::size_t kChunk = 64 * 1024;
 }

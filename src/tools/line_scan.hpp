@@ -6,9 +6,15 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace agentry::tools {
+
+/// One line as read_file and edit_file show it: its number, a tab, the text and a newline. The
+/// number is not padded (as Claude Code's Read shows it): padding to six places cost a tenth of
+/// every file read, in every later prompt of the session.
+std::string numbered_line(long long line_no, std::string_view text);
 
 struct ScannedLine {
   std::string text;         ///< the line's first `keep` bytes, without its newline

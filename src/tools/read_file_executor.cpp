@@ -97,7 +97,7 @@ class ReadFileTool final : public SpecTool {
       if (line.bytes > kMaxLineChars || text.size() > kMaxLineChars)
         text = fmt::format("{} [... line cut: {} bytes]", text.substr(0, kMaxLineChars),
                            std::max<std::uint64_t>(line.bytes, text.size()));
-      std::string numbered = fmt::format("{:>6}\t{}\n", line_no, text);
+      std::string numbered = numbered_line(line_no, text);
       if (out.size() + numbered.size() > budget && last_shown > 0) {
         window_done = true;
         continue;

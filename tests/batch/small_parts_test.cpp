@@ -74,8 +74,8 @@ TEST_CASE("budgets in tokens or dollars") {
 }
 
 TEST_CASE(
-    "spend keeps cache reads and writes apart from the budgeted tokens, and the summary shows "
-    "them") {
+    "the budgeted tokens count cache reads and writes too, and the summary shows how many were "
+    "cached") {
   Spend spend;
   spend.add({400, 100, 9000, 1200}, 0.25);
   spend.add_record({{"usage",
@@ -84,7 +84,7 @@ TEST_CASE(
                       {"cache_read_tokens", 10000},
                       {"cache_write_tokens", 300}}},
                     {"cost_usd", 0.25}});
-  CHECK(spend.tokens == 600);
+  CHECK(spend.tokens == 600 + 19000 + 1500);
   CHECK(spend.cache_read_tokens == 19000);
   CHECK(spend.cache_write_tokens == 1500);
   CHECK(spend.usd == 0.5);
@@ -94,7 +94,8 @@ TEST_CASE(
   input.results_path = "results.jsonl";
   std::ostringstream out;
   print_summary(out, input);
-  CHECK(out.str().find(" · 600 tokens (+19.0k cache read, 1.5k cache write) · $0.5000\n") !=
+  CHECK(out.str().find(
+            " · 21.1k tokens (19.0k of them cache reads, 1.5k cache writes) · $0.5000\n") !=
         std::string::npos);
 
   SummaryInput uncached;

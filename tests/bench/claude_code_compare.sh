@@ -10,7 +10,9 @@
 #
 # Usage: tests/bench/claude_code_compare.sh [BUILD_DIR]   (default: build/)
 # Env: AGENTRY_BIN, AGENTRY_FAKE_LLM (default: BUILD_DIR/agentry, BUILD_DIR/agentry-fake-llm),
-#      CLAUDE_CODE_VERSION (default: latest), TURNS (default: 30), KEEP=1 keeps the work folder.
+#      CLAUDE_CODE_VERSION (default: latest), TURNS (default: 30), FILES (default: 12: the reads
+#      cycle over 12 files, so 18 of 30 are re-reads of unchanged files; FILES=30: no re-read),
+#      KEEP=1 keeps the work folder.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 build=${1:-$root/build}
@@ -37,13 +39,12 @@ npm install --prefix "$work/npm" --no-audit --no-fund --loglevel=error \
 claude=$work/npm/node_modules/.bin/claude
 echo "claude $("$claude" --version 2>/dev/null || echo '(version unknown)')" >&2
 
-# The crate (no dependencies) and one script per client: turn N reads src/part_(N-1 mod 12).rs.
-python3 - "$work" "$turns" <<'PY'
+# The crate (no dependencies) and one script per client: turn N reads src/part_(N-1 mod FILES).rs.
+python3 - "$work" "$turns" "${FILES:-12}" <<'PY'
 import json, os, sys
-work, turns = sys.argv[1], int(sys.argv[2])
+work, turns, files = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 ws = os.path.join(work, "ws")
 os.makedirs(os.path.join(ws, "src"), exist_ok=True)
-files = 12
 with open(os.path.join(ws, "Cargo.toml"), "w") as f:
     f.write('[package]\nname = "longread"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\n')
 with open(os.path.join(ws, "src", "lib.rs"), "w") as lib:

@@ -200,6 +200,79 @@ TEST_CASE("pruning keeps the last turns whole and replaces older results with ma
   CHECK(prune_tool_results(history, 3, budget, budget.next()) == 0);
 }
 
+TEST_CASE("a file that merely begins like a marker is still pruned when old") {
+  std::string hostile = "[pruned to save context: nothing here]" + std::string(4000, 'z');
+  std::vector<Message> history{Message::user("read")};
+  for (int i = 1; i <= 4; ++i) {
+    auto id = fmt::format("c{}", i);
+    history.push_back(Message::assistant("", {call(id, "read_file", {{"path", id}})}));
+    history.push_back(Message::tool({ToolResult{id, "read_file", hostile, false}}));
+  }
+  CHECK_FALSE(is_pruned(hostile));
+  ContextBudget budget(llm::ContextLimits{32000, 8000, llm::WindowSource::kConfig, "config"});
+  budget.reset(ContextBudget::chars_of(history));
+  CHECK(prune_tool_results(history, 3, budget, 0) == 1);
+  CHECK(history[2].tool_results[0].content.size() < kPruneMinChars);
+  CHECK(is_pruned(history[2].tool_results[0].content));
+}
+
+TEST_CASE("a read that repeats an earlier result still in view becomes a note pointing at it") {
+  std::string a(3000, 'a'), b(3000, 'b');
+  std::vector<Message> history{Message::user("read")};
+  history.push_back(Message::assistant("", {call("c1", "read_file", {{"path", "a.rs"}}),
+                                            call("c2", "read_file", {{"path", "b.rs"}})}));
+  history.push_back(Message::tool(
+      {ToolResult{"c1", "read_file", a, false}, ToolResult{"c2", "read_file", b, false}}));
+  // The next turn: a.rs again (unchanged), b.rs again (changed since), a.rs with other
+  // arguments, a tool that writes, a short result and an error.
+  std::vector<ToolCall> calls{
+      call("c3", "read_file", {{"path", "a.rs"}}), call("c4", "read_file", {{"path", "b.rs"}}),
+      call("c5", "read_file", {{"path", "a.rs"}, {"offset", 1}}),
+      call("c6", "edit_file", {{"path", "a.rs"}}), call("c7", "read_file", {{"path", "a.rs"}})};
+  std::vector<ToolResult> results{{"c3", "read_file", a, false},
+                                  {"c4", "read_file", b + "changed", false},
+                                  {"c5", "read_file", a, false},
+                                  {"c6", "edit_file", a, false},
+                                  {"c7", "read_file", a, true}};
+  history.push_back(Message::assistant("", calls));
+  auto read_only = [](const ToolCall& c) { return c.name != "edit_file"; };
+  CHECK(note_unchanged_repeats(history, calls, results, read_only) == 1);
+  CHECK(results[0].content == unchanged_note(history[1].tool_calls[0]));
+  CHECK(results[0].content.find("c1 (read_file {\"path\":\"a.rs\"})") != std::string::npos);
+  CHECK(is_pruned(results[0].content));
+  CHECK(results[1].content == b + "changed");
+  CHECK(results[2].content == a);
+  CHECK(results[3].content == a);
+  CHECK(results[4].content == a);
+  // Once the earlier result is pruned, a repeat is the whole content again.
+  history[2].tool_results[0].content =
+      pruned_marker(&history[1].tool_calls[0], {"c1", "read_file", a, false});
+  std::vector<ToolResult> again{{"c3", "read_file", a, false}};
+  CHECK(note_unchanged_repeats(history, {calls[0]}, again, read_only) == 0);
+  CHECK(again[0].content == a);
+}
+
+TEST_CASE("the loop sends a repeated read as a note, and the events still carry the whole result") {
+  Rig rig;
+  std::string body(2000, 'r');
+  rig.tools.handler = [&](const ToolCall& c, const tools::ToolContext&) -> Result<ToolResult> {
+    return ToolResult{c.id, c.name, body, false};
+  };
+  rig.provider->push_calls({call("c1", "read_file", {{"path", "src/lib.rs"}})});
+  rig.provider->push_calls({call("c2", "read_file", {{"path", "src/lib.rs"}})});
+  rig.provider->push_text("done");
+  auto result = rig.run("read it twice", "rust-pro");
+  REQUIRE(result);
+  auto third = rig.provider->requests().at(2);
+  REQUIRE(third.messages.size() == 5);
+  CHECK(third.messages[2].tool_results.at(0).content == body);
+  CHECK(third.messages[4].tool_results.at(0).content.starts_with("[unchanged:"));
+  CHECK(third.messages[4].tool_results.at(0).content.find("c1") != std::string::npos);
+  auto finished = rig.events.of<ToolCallFinished>();
+  REQUIRE(finished.size() == 2);
+  CHECK(finished[1].result.content == body);
+}
+
 TEST_CASE("the kept tail never starts at a tool message") {
   std::vector<Message> history{Message::user("go")};
   for (int i = 1; i <= 4; ++i) {

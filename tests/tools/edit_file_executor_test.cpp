@@ -13,8 +13,8 @@ TEST_CASE("edit_file replaces one exact match and shows the edited lines") {
       "edit_file", {{"path", "src/lib.rs"}, {"old_string", "    2\n"}, {"new_string", "    20\n"}});
   CHECK_FALSE(out.is_error);
   CHECK(out.content ==
-        "replaced 1 occurrence in `src/lib.rs`; lines 3-6 now read:\n     3\t}\n     4\tfn b() {\n "
-        "    5\t    20\n     6\t}\n");
+        "replaced 1 occurrence in `src/lib.rs`; lines 3-6 now read:\n3\t}\n4\tfn b() {\n"
+        "5\t    20\n6\t}\n");
   CHECK(testing::read_file(f.dir.path() / "src/lib.rs") ==
         "fn a() {\n    1\n}\nfn b() {\n    20\n}\n");
 }

@@ -11,9 +11,9 @@ TEST_CASE("read_file numbers lines like cat -n and pages with offset/limit") {
   f.dir.write("src/lib.rs", "fn a() {}\nfn b() {}\nfn c() {}\n");
   auto all = f.call("read_file", {{"path", "src/lib.rs"}});
   CHECK_FALSE(all.is_error);
-  CHECK(all.content == "     1\tfn a() {}\n     2\tfn b() {}\n     3\tfn c() {}\n");
+  CHECK(all.content == "1\tfn a() {}\n2\tfn b() {}\n3\tfn c() {}\n");
   auto window = f.call("read_file", {{"path", "src/lib.rs"}, {"offset", 2}, {"limit", 1}});
-  CHECK(window.content == "     2\tfn b() {}\n[lines 2-2 of 3; continue with offset=3]");
+  CHECK(window.content == "2\tfn b() {}\n[lines 2-2 of 3; continue with offset=3]");
   CHECK(window.details["total_lines"] == 3);
   auto past = f.call("read_file", {{"path", "src/lib.rs"}, {"offset", 9}});
   CHECK(past.is_error);

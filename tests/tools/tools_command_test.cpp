@@ -69,7 +69,7 @@ TEST_CASE("agentry tools run prints the result as the model gets it, exit 0 what
     return;
   }
   CHECK(read->exit_code == 0);
-  CHECK(read->out.text == "     1\tfn a() {}\n");
+  CHECK(read->out.text == "1\tfn a() {}\n");
   auto invalid = agentry({"tools", "run", "read_file", "{}"}, dir.path());
   CHECK(invalid->exit_code == 0);
   CHECK(invalid->out.text == "rewrite your input: `path` is required\n");

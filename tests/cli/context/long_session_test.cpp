@@ -185,6 +185,45 @@ TEST_CASE("must show: chat (lines on stdin) survives a session longer than the w
   rig.check_survived();
 }
 
+TEST_CASE("chat: /compact summarises the conversation, and the next message goes on from it") {
+  AgentryHome home;
+  e2e::write_large_crate(home.ws(), 2, kSmallFileBytes);
+  constexpr const char* kAfter = "AFTER: the next step is part 2.";
+  json turns = json::array();
+  turns.push_back({{"when", {{"tools", false}}}, {"text", e2e::kSummary}});
+  for (int i = 0; i < 2; ++i)
+    turns.push_back({{"text", fmt::format("Reading part {}.", i)},
+                     {"tool_calls",
+                      {{{"id", fmt::format("call_{}", i + 1)},
+                        {"name", "read_file"},
+                        {"arguments", {{"path", fmt::format("src/part_{}.rs", i)}}}}}}});
+  turns.push_back({{"text", e2e::kFinalAnswer}});
+  turns.push_back({{"text", kAfter}});
+  auto server = e2e::start_fake(json{{"turns", turns}}.dump());
+  home.write_config(e2e::fake_provider_config("anthropic", *server));
+  auto options = home.spawn_options({"chat", "--agent", "rust-pro"}, server.get(),
+                                    task() + "\n/compact\nwhat is next?\n");
+  auto r = testing::run_process(options, kRunLimit);
+  INFO("stdout: " << r.out.substr(r.out.size() > 3000 ? r.out.size() - 3000 : 0)
+                  << "\nstderr: " << r.err.substr(0, 3000));
+  CHECK_FALSE(r.timed_out);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("context compacted (summarised)") != std::string::npos);
+  CHECK(r.out.find(kAfter) != std::string::npos);
+  // The model calls: two reads, the answer, the summary (no tools), then the next message's.
+  std::vector<json> calls;
+  for (const auto& req : server->requests())
+    if (req.method == "POST") calls.push_back(req.json);
+  REQUIRE(calls.size() == 5);
+  CHECK_FALSE(calls[3].contains("tools"));
+  std::string last = calls[4]["messages"].dump();
+  CHECK(last.find("SUMMARY: the task is a review") != std::string::npos);
+  CHECK(last.find("what is next?") != std::string::npos);
+  // The file contents read before the compaction are gone from what the model sees.
+  CHECK(last.find("contribution_0_0") == std::string::npos);
+  CHECK(calls[2]["messages"].dump().find("contribution_0_0") != std::string::npos);
+}
+
 TEST_CASE("must show: batch survives a task longer than the window") {
   FrontEndRig rig;
   std::ofstream(rig.home.ws() / "tasks.jsonl")
