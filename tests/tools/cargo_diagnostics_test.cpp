@@ -83,9 +83,9 @@ std::string sample() {
   s += message_line("warning", nullptr, "2 warnings emitted", json::array());
   // A ptr_arg suggestion that is only Unspecified: no fix.
   s += message_line("warning", code("clippy::ptr_arg"), "writing `&Vec` instead of `&[_]`",
-                    {span("src/a.rs", 3, 10, 19, true, "fn f(v: &Vec<i32>) {}")},
+                    {span("src/a.rs", 3, 9, 18, true, "fn f(v: &Vec<i32>) {}")},
                     {child("help", "change this to",
-                           {span("src/a.rs", 3, 10, 19, true, "fn f(v: &Vec<i32>) {}", nullptr,
+                           {span("src/a.rs", 3, 9, 18, true, "fn f(v: &Vec<i32>) {}", nullptr,
                                  "&[i32]", "Unspecified")})});
   s += R"({"reason":"compiler-artifact","fresh":true})"
        "\n";
@@ -119,9 +119,13 @@ TEST_CASE("cargo's JSON becomes deduplicated diagnostics, errors first") {
   REQUIRE(borrow.related.size() == 1);
   CHECK(borrow.related[0].line == 2);
   CHECK(borrow.related[0].label == "value moved here");
-  CHECK(borrow.notes ==
-        std::vector<std::string>{
-            "help: consider cloning the value if the performance cost is acceptable"});
+  // A suggestion that is only MaybeIncorrect is kept, with the line as it would read.
+  CHECK(borrow.notes.empty());
+  REQUIRE(borrow.suggestions.size() == 1);
+  CHECK(borrow.suggestions[0].applicability == "MaybeIncorrect");
+  CHECK(borrow.suggestions[0].help_line() ==
+        "consider cloning the value if the performance cost is acceptable (line 2): `let moved = "
+        "names.clone();`");
   CHECK_FALSE(borrow.fix);
 
   const auto& ptr_arg = report.diagnostics[2];
@@ -139,26 +143,65 @@ TEST_CASE("cargo's JSON becomes deduplicated diagnostics, errors first") {
   CHECK(ret.notes.empty());
 }
 
-TEST_CASE("the compact rendering groups by lint and keeps every location") {
+TEST_CASE("the compact rendering keeps every location and suggestion, without headers for one") {
   auto report = parse_cargo_messages(sample());
   CHECK(render_diagnostics(report, 10000) ==
-        "error: unexpected panic\n"
-        "  (no location)\n"
-        "error[E0382]: borrow of moved value: `names`\n"
-        "  src/lib.rs:4:13 value borrowed here after move\n"
-        "    src/lib.rs:2:17 value moved here\n"
-        "    help: consider cloning the value if the performance cost is acceptable\n"
-        "warning[clippy::ptr_arg]: writing `&Vec` instead of `&[_]`\n"
-        "  src/a.rs:3:10\n"
-        "warning[clippy::needless_return]: unneeded `return` statement\n"
-        "  src/lib.rs:5:5 fix: `return p;` -> `p`\n");
+        "(no location): error: unexpected panic\n"
+        "src/lib.rs:4:13: error[E0382]: borrow of moved value: `names` (value borrowed here after "
+        "move)\n"
+        "  src/lib.rs:2:17 value moved here\n"
+        "  help: consider cloning the value if the performance cost is acceptable (line 2): `let "
+        "moved = names.clone();`\n"
+        "src/a.rs:3: clippy::ptr_arg: writing `&Vec` instead of `&[_]`\n"
+        "  help: `fn f(v: &[i32]) {}`\n"
+        "src/lib.rs:5: clippy::needless_return: unneeded `return` statement\n"
+        "  help: `p`\n");
+}
+
+TEST_CASE("a lint seen more than once has one header, and the help they share is said once") {
+  std::string s;
+  for (int line : {3, 9})
+    s += message_line("warning", code("clippy::len_zero"), "length comparison to zero",
+                      {span("src/lib.rs", line, 8, 20, true, "    if v.len() == 0 {")},
+                      {child("help", "using `is_empty` is clearer",
+                             {span("src/lib.rs", line, 8, 20, true, "    if v.len() == 0 {",
+                                   nullptr, "v.is_empty()", "MachineApplicable")})});
+  s += message_line("warning", code("clippy::len_zero"), "length comparison to zero",
+                    {span("src/lib.rs", 12, 5, 17, true, "    v.len() == 0")});
+  auto report = parse_cargo_messages(s);
+  CHECK(render_diagnostics(report, 10000) ==
+        "clippy::len_zero: length comparison to zero (3x)\n"
+        "  src/lib.rs:3\n"
+        "    help: `if v.is_empty() {`\n"
+        "  src/lib.rs:9\n"
+        "    help: `if v.is_empty() {`\n"
+        "  src/lib.rs:12\n");
+  report.diagnostics.pop_back();
+  CHECK(render_diagnostics(report, 10000) ==
+        "clippy::len_zero: length comparison to zero (2x); help:\n"
+        "  src/lib.rs:3 `if v.is_empty() {`\n"
+        "  src/lib.rs:9 `if v.is_empty() {`\n");
+}
+
+TEST_CASE("a suggestion's line is cut only at spaces, around the change, when it is long") {
+  std::string line =
+      "    let total = first_value_of_the_list + second_value_of_the_list + third.len() == 0;";
+  int col = static_cast<int>(line.find("third")) + 1;
+  auto report = parse_cargo_messages(
+      message_line("warning", code("clippy::len_zero"), "length comparison to zero",
+                   {span("src/lib.rs", 1, col, col + 16, true, line)},
+                   {child("help", "use",
+                          {span("src/lib.rs", 1, col, col + 16, true, line, nullptr,
+                                "third.is_empty()", "MachineApplicable")})}));
+  REQUIRE(report.diagnostics[0].suggestions.size() == 1);
+  CHECK(report.diagnostics[0].suggestions[0].help_line() ==
+        "`... second_value_of_the_list + third.is_empty();`");
 }
 
 TEST_CASE("what does not fit the budget is counted, not dropped silently") {
   auto report = parse_cargo_messages(sample());
   CHECK(render_diagnostics(report, 150) ==
-        "error: unexpected panic\n"
-        "  (no location)\n"
+        "(no location): error: unexpected panic\n"
         "[... 3 more not shown: 1 errors, 2 warnings; fix the ones above and run again]\n");
 }
 
@@ -170,6 +213,8 @@ TEST_CASE("paths go through the mapper and details keep everything") {
   CHECK(j["fix"]["edits"][0]["replacement"] == "p");
   CHECK(j["fix"]["edits"][0]["file"] == "crate/src/lib.rs");
   CHECK(j["code"] == "clippy::needless_return");
+  CHECK(j["suggestions"][0]["applicability"] == "MachineApplicable");
+  CHECK(j["suggestions"][0]["shown"] == json::array({"help: `p`"}));
 }
 
 TEST_CASE("rendered_text joins cargo's own rendering") {
