@@ -190,6 +190,10 @@ std::string window(const std::string& before, const std::string& after) {
   auto [pre, suf] = common_ends(before, after);
   std::size_t from = pre > kShownContext ? pre - kShownContext : 0;
   std::size_t to = std::min(after.size(), after.size() - suf + kShownContext);
+  if (before == after) {  // nothing to centre on: the start
+    from = 0;
+    to = kMaxShownLine;
+  }
   while (from > 0 && after[from - 1] != ' ')
     --from;
   while (to < after.size() && after[to] != ' ')
@@ -226,6 +230,7 @@ std::optional<Hunk> hunk_of(const std::vector<const SpanEdit*>& cluster) {
   int last = h.first;
   std::map<int, std::string> text;
   for (const auto* e : cluster) {
+    if (e->edit.line_end < e->edit.line_start) return std::nullopt;  // not a span cargo gives
     h.first = std::min(h.first, e->edit.line_start);
     last = std::max(last, e->edit.line_end);
     text.insert(e->lines.begin(), e->lines.end());
@@ -365,7 +370,7 @@ void show_suggestion(Suggestion& s, const std::vector<SpanEdit>& edits,
       // No source text to show the line with: the replacement alone.
       std::string replacement = trim(edits.front().edit.replacement);
       bool shown = !replacement.empty() && replacement.find('\n') == std::string::npos;
-      s.shown = {shown ? code_span(clip(replacement)) : std::string()};
+      s.shown = {shown ? code_span(window(replacement, replacement)) : std::string()};
       if (s.summary.empty() && !shown) s.summary = head;
       return;
     }
@@ -671,7 +676,8 @@ std::string render_diagnostics(const CargoReport& report, std::size_t budget) {
         if (shared) {
           // The header said "help: ...:"; the location shows its change.
           const Suggestion& s = d->suggestions[0];
-          entry += fmt::format(" {}\n", s.help_line(false));
+          std::string help = s.help_line(false);
+          entry += help.empty() ? "\n" : fmt::format(" {}\n", help);
           for (std::size_t i = 1; i < s.shown.size(); ++i)
             entry += fmt::format("    {}\n", s.shown[i]);
         } else {

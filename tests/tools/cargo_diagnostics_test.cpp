@@ -198,6 +198,60 @@ TEST_CASE("a suggestion's line is cut only at spaces, around the change, when it
         "`... second_value_of_the_list + third.is_empty();`");
 }
 
+TEST_CASE("an inserted `;` shows the statement it ends, not an empty span") {
+  auto report = parse_cargo_messages(
+      message_line("warning", code("clippy::semicolon_if_nothing_returned"),
+                   "consider adding a `;` to the last statement for consistent formatting",
+                   {span("src/lib.rs", 4, 5, 18, true, "    v.push(x + 1)")},
+                   {child("help", "add a `;` here",
+                          {span("src/lib.rs", 4, 18, 18, true, "    v.push(x + 1)", nullptr, ";",
+                                "MachineApplicable")})}));
+  CHECK(render_diagnostics(report, 10000) ==
+        "src/lib.rs:4: clippy::semicolon_if_nothing_returned: consider adding a `;` to the last "
+        "statement for consistent formatting\n"
+        "  help: `v.push(x + 1);`\n");
+}
+
+TEST_CASE("edits in many places are spelled out up to 4, the rest counted") {
+  json spans = json::array();
+  for (int line = 1; line <= 6; ++line)
+    spans.push_back(span("src/lib.rs", line * 10, 5, 11, true, "    self.x", nullptr, "self.y",
+                         "MaybeIncorrect"));
+  auto report =
+      parse_cargo_messages(message_line("warning", code("renamed"), "a field was renamed",
+                                        {span("src/lib.rs", 10, 5, 9, true, "    self.x")},
+                                        {child("help", "use the new name", spans)}));
+  CHECK(render_diagnostics(report, 10000) ==
+        "src/lib.rs:10: renamed: a field was renamed\n"
+        "  help: use the new name (6 edits)\n"
+        "    line 10: `self.y`\n"
+        "    line 20: `self.y`\n"
+        "    line 30: `self.y`\n"
+        "    line 40: `self.y`\n"
+        "    ... and 2 more edits\n");
+}
+
+TEST_CASE("a group whose fixes are all diffs says the help once, each diff under its line") {
+  std::string s;
+  for (int line : {4, 9}) {
+    json insert = span("src/lib.rs", line, 1, 1, true, "pub fn f() -> u32 {", nullptr,
+                       "#[must_use]\n", "MachineApplicable");
+    s += message_line("warning", code("clippy::must_use_candidate"),
+                      "this function could have a `#[must_use]` attribute",
+                      {span("src/lib.rs", line, 8, 9, true, "pub fn f() -> u32 {")},
+                      {child("help", "add the attribute", {insert})});
+  }
+  CHECK(render_diagnostics(parse_cargo_messages(s), 10000) ==
+        "clippy::must_use_candidate: this function could have a `#[must_use]` attribute (2x); "
+        "help: add the attribute:\n"
+        "  src/lib.rs:4\n"
+        "    + #[must_use]\n"
+        "      pub fn f() -> u32 {\n"
+        "  src/lib.rs:9\n"
+        "    + #[must_use]\n"
+        "      pub fn f() -> u32 {\n");
+}
+
 TEST_CASE("what does not fit the budget is counted, not dropped silently") {
   auto report = parse_cargo_messages(sample());
   CHECK(render_diagnostics(report, 150) ==
