@@ -46,12 +46,19 @@ class ClippyFixTool final : public SpecTool {
     auto before = FileSnapshot::take(*ws, *root.dir, show);
     // One pass of cargo fix skips suggestions that overlap and cannot see the lints its own
     // fixes reveal: run it again while it changes something and machine-applicable fixes are
-    // left, so what is listed as left is what clippy_fix cannot do.
+    // left (within the tool's time), so what is listed as left is what clippy_fix cannot do.
     auto last = before;
     std::optional<ProcessResult> result;
     CargoReport remaining;
     int passes = 0;  // the ones that changed something
     for (int pass = 1; pass <= kMaxPasses; ++pass) {
+      if (pass > 1) {
+        // The code changed: what the next pass would compile and write is checked again, as
+        // before the first one; when it may not run, the passes so far are the result.
+        auto again = check_before_fixing(*ws, *root.dir, flags, context);
+        if (!again) return tl::make_unexpected(again.error());
+        if (*again) break;
+      }
       auto ran = run_logged(*services_, cargo_request(*services_, spec_, *ws, *root.dir, argv),
                             context.stop);
       if (!ran) return tl::make_unexpected(ran.error());
@@ -61,8 +68,7 @@ class ClippyFixTool final : public SpecTool {
       last = std::move(now);
       remaining = parse_cargo_messages(result->out.text, cargo_path_mapper(*ws, *root.dir));
       passes += changed_now ? 1 : 0;
-      if (!changed_now || !result->succeeded() || remaining.fixable() == 0 ||
-          context.stop.stop_requested())
+      if (!changed_now || !result->succeeded() || remaining.fixable() == 0 || context.out_of_time())
         break;
     }
     auto changed = before.changed(last);
