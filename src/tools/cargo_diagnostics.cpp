@@ -157,6 +157,7 @@ constexpr std::size_t kMaxShownLine = 64;  ///< a fixed line longer than this is
 constexpr std::size_t kShownContext = 20;  ///< bytes kept either side of the change
 constexpr std::size_t kMaxDiffLines = 6;   ///< per side of a multi-line suggestion
 constexpr std::size_t kMaxHunks = 4;       ///< places of one suggestion spelled out
+constexpr int kMaxLine = 100000000;        ///< above any real source file's line count
 
 /// One replacement with the source lines cargo quoted for it (`spans[].text[]`).
 struct SpanEdit {
@@ -230,7 +231,10 @@ std::optional<Hunk> hunk_of(const std::vector<const SpanEdit*>& cluster) {
   int last = h.first;
   std::map<int, std::string> text;
   for (const auto* e : cluster) {
-    if (e->edit.line_end < e->edit.line_start) return std::nullopt;  // not a span cargo gives
+    // Not a span cargo gives: reversed, or lines no source file has.
+    if (e->edit.line_end < e->edit.line_start || e->edit.line_start < 1 ||
+        e->edit.line_end >= kMaxLine)
+      return std::nullopt;
     h.first = std::min(h.first, e->edit.line_start);
     last = std::max(last, e->edit.line_end);
     text.insert(e->lines.begin(), e->lines.end());
@@ -491,9 +495,11 @@ std::optional<Diagnostic> parse_diagnostic(const json& msg, const PathMapper& ma
                       span["suggested_replacement"].get<std::string>()},
                      {}};
           if (auto text = span.find("text"); text != span.end() && text->is_array()) {
-            int line = e.edit.line_start;
+            // Lines are numbered from line_start; a number no source has ends the list.
+            long long line = e.edit.line_start;
             for (const auto& t : *text)
-              if (t.is_object()) e.lines.emplace(line++, str(t, "text"));
+              if (t.is_object() && line >= 1 && line < kMaxLine)
+                e.lines.emplace(static_cast<int>(line++), str(t, "text"));
           }
           edits.push_back(std::move(e));
         }

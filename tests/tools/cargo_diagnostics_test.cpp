@@ -252,6 +252,20 @@ TEST_CASE("a group whose fixes are all diffs says the help once, each diff under
         "      pub fn f() -> u32 {\n");
 }
 
+TEST_CASE("suggestion spans with impossible lines fall back to the replacement, no crash") {
+  for (auto [start, end] : {std::pair{2147483647, 2147483647}, std::pair{-5, 3}, std::pair{9, 2},
+                            std::pair{1, 2147483647}}) {
+    json edit = span("src/lib.rs", start, 1, 3, true, "ab", nullptr, "x", "MachineApplicable");
+    edit["line_end"] = end;
+    edit["text"].push_back({{"text", "cd"}, {"highlight_start", 1}, {"highlight_end", 1}});
+    auto report = parse_cargo_messages(message_line("warning", code("w"), "m",
+                                                    {span("src/lib.rs", 1, 1, 2, true, "ab")},
+                                                    {child("help", "h", {edit})}));
+    REQUIRE(report.diagnostics.size() == 1);
+    CHECK(report.diagnostics[0].suggestions[0].help_line() == "h: `x`");
+  }
+}
+
 TEST_CASE("what does not fit the budget is counted, not dropped silently") {
   auto report = parse_cargo_messages(sample());
   CHECK(render_diagnostics(report, 150) ==
