@@ -70,9 +70,9 @@ class CargoTool final : public SpecTool {
                     report.warnings(), report.warnings() == 1 ? "" : "s");
     if (report.diagnostics.empty()) counts = "no errors or warnings";
     std::string line = fmt::format("{}: {}, {}", command, success ? "ok" : "failed", counts);
-    if (report.fixable() > 0)
-      line += fmt::format(" ({} with a machine-applicable fix; clippy_fix applies them)",
-                          report.fixable());
+    // clippy_fix cannot run while the crate does not compile, so it is named only when it does.
+    if (success && report.errors() == 0 && report.fixable() > 0)
+      line += fmt::format(" ({} fixable by clippy_fix)", report.fixable());
     return line + "\n";
   }
 

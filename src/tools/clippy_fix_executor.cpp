@@ -44,16 +44,39 @@ class ClippyFixTool final : public SpecTool {
     if (*refusal) return std::move(**refusal);
     auto show = [&](const fs::path& p) { return ws->display(p.lexically_normal()); };
     auto before = FileSnapshot::take(*ws, *root.dir, show);
-    auto result = run_logged(*services_, cargo_request(*services_, spec_, *ws, *root.dir, argv),
-                             context.stop);
-    if (!result) return tl::make_unexpected(result.error());
-    auto after = FileSnapshot::take(*ws, *root.dir, show);
-    auto changed = before.changed(after);
+    // One pass of cargo fix skips suggestions that overlap and cannot see the lints its own
+    // fixes reveal: run it again while it changes something and machine-applicable fixes are
+    // left (within the tool's time), so what is listed as left is what clippy_fix cannot do.
+    auto last = before;
+    std::optional<ProcessResult> result;
+    CargoReport remaining;
+    int passes = 0;  // the ones that changed something
+    for (int pass = 1; pass <= kMaxPasses; ++pass) {
+      if (pass > 1) {
+        // The code changed: what the next pass would compile and write is checked again, as
+        // before the first one; when it may not run, the passes so far are the result.
+        auto again = check_before_fixing(*ws, *root.dir, flags, context);
+        if (!again) return tl::make_unexpected(again.error());
+        if (*again) break;
+      }
+      auto ran = run_logged(*services_, cargo_request(*services_, spec_, *ws, *root.dir, argv),
+                            context.stop);
+      if (!ran) return tl::make_unexpected(ran.error());
+      result = std::move(*ran);
+      auto now = FileSnapshot::take(*ws, *root.dir, show);
+      bool changed_now = !last.changed(now).empty();
+      last = std::move(now);
+      remaining = parse_cargo_messages(result->out.text, cargo_path_mapper(*ws, *root.dir));
+      passes += changed_now ? 1 : 0;
+      if (!changed_now || !result->succeeded() || remaining.fixable() == 0 || context.out_of_time())
+        break;
+    }
+    auto changed = before.changed(last);
     std::size_t budget = output_budget();
 
-    auto remaining = parse_cargo_messages(result->out.text, cargo_path_mapper(*ws, *root.dir));
     auto details = details_of(argv, *result, remaining);
     details["changed"] = changed;
+    details["passes"] = passes;
     std::string changed_so_far = fmt::format("files changed so far: {}", fmt::join(changed, ", "));
     if (auto abnormal = abnormal_end(*result, "clippy_fix", spec_); !abnormal.empty())
       return model_error(abnormal + (changed.empty() ? "" : "; " + changed_so_far), details);
@@ -65,22 +88,26 @@ class ClippyFixTool final : public SpecTool {
       if (!changed.empty()) out += changed_so_far + "\n";
     } else {
       out = changed.empty() ? "clippy_fix: no machine-applicable fixes; nothing changed\n"
-                            : fmt::format("clippy_fix: changed {} file{}: {}\n", changed.size(),
-                                          changed.size() == 1 ? "" : "s", fmt::join(changed, ", "));
+                            : fmt::format("clippy_fix: changed {} file{}{}: {}\n", changed.size(),
+                                          changed.size() == 1 ? "" : "s",
+                                          passes > 1 ? fmt::format(" in {} passes", passes) : "",
+                                          fmt::join(changed, ", "));
       if (remaining.diagnostics.empty()) {
         out += "left: no errors or warnings\n";
       } else {
-        out += fmt::format("left: {} errors, {} warnings (fix these by hand):\n",
-                           remaining.errors(), remaining.warnings());
+        out += fmt::format("left: {} error{}, {} warning{} (fix these by hand):\n",
+                           remaining.errors(), remaining.errors() == 1 ? "" : "s",
+                           remaining.warnings(), remaining.warnings() == 1 ? "" : "s");
         out += render_diagnostics(remaining, budget / 2);
       }
     }
-    if (!changed.empty())
-      out += cap_text(before.diff(after), budget - std::min(budget, out.size()));
+    if (!changed.empty()) out += cap_text(before.diff(last), budget - std::min(budget, out.size()));
     return ToolOutput{std::move(out), !ok, std::move(details)};
   }
 
  private:
+  static constexpr int kMaxPasses = 4;
+
   std::size_t output_budget() const {
     return spec_.limits.output_cap > 512 ? spec_.limits.output_cap - 512 : 512;
   }

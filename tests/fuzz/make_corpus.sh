@@ -78,7 +78,8 @@ printf '%s\n' '{"jsonrpc":"2.0","id":9,"method":"server/discover"}' "$init" \
 if command -v cargo >/dev/null 2>&1; then
   work=$(mktemp -d)
   trap 'rm -rf "$work"' EXIT
-  for crate in type_error borrow_error clippy_lint many_warnings workspace; do
+  for crate in type_error borrow_error clippy_lint many_warnings workspace hand_suggestions \
+    multiline_fix lifetime_fix doc_markdown errors_and_fixes; do
     cp -r "$fixtures/crates/$crate" "$work/$crate"
     (cd "$work/$crate" && cargo clippy --quiet --message-format=json 2>/dev/null || true) |
       sed "s|$work|/work|g" |

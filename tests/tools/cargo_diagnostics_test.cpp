@@ -83,9 +83,9 @@ std::string sample() {
   s += message_line("warning", nullptr, "2 warnings emitted", json::array());
   // A ptr_arg suggestion that is only Unspecified: no fix.
   s += message_line("warning", code("clippy::ptr_arg"), "writing `&Vec` instead of `&[_]`",
-                    {span("src/a.rs", 3, 10, 19, true, "fn f(v: &Vec<i32>) {}")},
+                    {span("src/a.rs", 3, 9, 18, true, "fn f(v: &Vec<i32>) {}")},
                     {child("help", "change this to",
-                           {span("src/a.rs", 3, 10, 19, true, "fn f(v: &Vec<i32>) {}", nullptr,
+                           {span("src/a.rs", 3, 9, 18, true, "fn f(v: &Vec<i32>) {}", nullptr,
                                  "&[i32]", "Unspecified")})});
   s += R"({"reason":"compiler-artifact","fresh":true})"
        "\n";
@@ -119,9 +119,13 @@ TEST_CASE("cargo's JSON becomes deduplicated diagnostics, errors first") {
   REQUIRE(borrow.related.size() == 1);
   CHECK(borrow.related[0].line == 2);
   CHECK(borrow.related[0].label == "value moved here");
-  CHECK(borrow.notes ==
-        std::vector<std::string>{
-            "help: consider cloning the value if the performance cost is acceptable"});
+  // A suggestion that is only MaybeIncorrect is kept, with the line as it would read.
+  CHECK(borrow.notes.empty());
+  REQUIRE(borrow.suggestions.size() == 1);
+  CHECK(borrow.suggestions[0].applicability == "MaybeIncorrect");
+  CHECK(borrow.suggestions[0].help_line() ==
+        "consider cloning the value if the performance cost is acceptable (line 2): `let moved = "
+        "names.clone();`");
   CHECK_FALSE(borrow.fix);
 
   const auto& ptr_arg = report.diagnostics[2];
@@ -139,26 +143,133 @@ TEST_CASE("cargo's JSON becomes deduplicated diagnostics, errors first") {
   CHECK(ret.notes.empty());
 }
 
-TEST_CASE("the compact rendering groups by lint and keeps every location") {
+TEST_CASE("the compact rendering keeps every location and suggestion, without headers for one") {
   auto report = parse_cargo_messages(sample());
   CHECK(render_diagnostics(report, 10000) ==
-        "error: unexpected panic\n"
-        "  (no location)\n"
-        "error[E0382]: borrow of moved value: `names`\n"
-        "  src/lib.rs:4:13 value borrowed here after move\n"
-        "    src/lib.rs:2:17 value moved here\n"
-        "    help: consider cloning the value if the performance cost is acceptable\n"
-        "warning[clippy::ptr_arg]: writing `&Vec` instead of `&[_]`\n"
-        "  src/a.rs:3:10\n"
-        "warning[clippy::needless_return]: unneeded `return` statement\n"
-        "  src/lib.rs:5:5 fix: `return p;` -> `p`\n");
+        "(no location): error: unexpected panic\n"
+        "src/lib.rs:4:13: error[E0382]: borrow of moved value: `names` (value borrowed here after "
+        "move)\n"
+        "  src/lib.rs:2:17 value moved here\n"
+        "  help: consider cloning the value if the performance cost is acceptable (line 2): `let "
+        "moved = names.clone();`\n"
+        "src/a.rs:3: clippy::ptr_arg: writing `&Vec` instead of `&[_]`\n"
+        "  help: `fn f(v: &[i32]) {}`\n"
+        "src/lib.rs:5: clippy::needless_return: unneeded `return` statement\n"
+        "  help: `p`\n");
+}
+
+TEST_CASE("a lint seen more than once has one header, and the help they share is said once") {
+  std::string s;
+  for (int line : {3, 9})
+    s += message_line("warning", code("clippy::len_zero"), "length comparison to zero",
+                      {span("src/lib.rs", line, 8, 20, true, "    if v.len() == 0 {")},
+                      {child("help", "using `is_empty` is clearer",
+                             {span("src/lib.rs", line, 8, 20, true, "    if v.len() == 0 {",
+                                   nullptr, "v.is_empty()", "MachineApplicable")})});
+  s += message_line("warning", code("clippy::len_zero"), "length comparison to zero",
+                    {span("src/lib.rs", 12, 5, 17, true, "    v.len() == 0")});
+  auto report = parse_cargo_messages(s);
+  CHECK(render_diagnostics(report, 10000) ==
+        "clippy::len_zero: length comparison to zero (3x)\n"
+        "  src/lib.rs:3\n"
+        "    help: `if v.is_empty() {`\n"
+        "  src/lib.rs:9\n"
+        "    help: `if v.is_empty() {`\n"
+        "  src/lib.rs:12\n");
+  report.diagnostics.pop_back();
+  CHECK(render_diagnostics(report, 10000) ==
+        "clippy::len_zero: length comparison to zero (2x); help:\n"
+        "  src/lib.rs:3 `if v.is_empty() {`\n"
+        "  src/lib.rs:9 `if v.is_empty() {`\n");
+}
+
+TEST_CASE("a suggestion's line is cut only at spaces, around the change, when it is long") {
+  std::string line =
+      "    let total = first_value_of_the_list + second_value_of_the_list + third.len() == 0;";
+  int col = static_cast<int>(line.find("third")) + 1;
+  auto report = parse_cargo_messages(
+      message_line("warning", code("clippy::len_zero"), "length comparison to zero",
+                   {span("src/lib.rs", 1, col, col + 16, true, line)},
+                   {child("help", "use",
+                          {span("src/lib.rs", 1, col, col + 16, true, line, nullptr,
+                                "third.is_empty()", "MachineApplicable")})}));
+  REQUIRE(report.diagnostics[0].suggestions.size() == 1);
+  CHECK(report.diagnostics[0].suggestions[0].help_line() ==
+        "`... second_value_of_the_list + third.is_empty();`");
+}
+
+TEST_CASE("an inserted `;` shows the statement it ends, not an empty span") {
+  auto report = parse_cargo_messages(
+      message_line("warning", code("clippy::semicolon_if_nothing_returned"),
+                   "consider adding a `;` to the last statement for consistent formatting",
+                   {span("src/lib.rs", 4, 5, 18, true, "    v.push(x + 1)")},
+                   {child("help", "add a `;` here",
+                          {span("src/lib.rs", 4, 18, 18, true, "    v.push(x + 1)", nullptr, ";",
+                                "MachineApplicable")})}));
+  CHECK(render_diagnostics(report, 10000) ==
+        "src/lib.rs:4: clippy::semicolon_if_nothing_returned: consider adding a `;` to the last "
+        "statement for consistent formatting\n"
+        "  help: `v.push(x + 1);`\n");
+}
+
+TEST_CASE("edits in many places are spelled out up to 4, the rest counted") {
+  json spans = json::array();
+  for (int line = 1; line <= 6; ++line)
+    spans.push_back(span("src/lib.rs", line * 10, 5, 11, true, "    self.x", nullptr, "self.y",
+                         "MaybeIncorrect"));
+  auto report =
+      parse_cargo_messages(message_line("warning", code("renamed"), "a field was renamed",
+                                        {span("src/lib.rs", 10, 5, 9, true, "    self.x")},
+                                        {child("help", "use the new name", spans)}));
+  CHECK(render_diagnostics(report, 10000) ==
+        "src/lib.rs:10: renamed: a field was renamed\n"
+        "  help: use the new name (6 edits)\n"
+        "    line 10: `self.y`\n"
+        "    line 20: `self.y`\n"
+        "    line 30: `self.y`\n"
+        "    line 40: `self.y`\n"
+        "    ... and 2 more edits\n");
+}
+
+TEST_CASE("a group whose fixes are all diffs says the help once, each diff under its line") {
+  std::string s;
+  for (int line : {4, 9}) {
+    json insert = span("src/lib.rs", line, 1, 1, true, "pub fn f() -> u32 {", nullptr,
+                       "#[must_use]\n", "MachineApplicable");
+    s += message_line("warning", code("clippy::must_use_candidate"),
+                      "this function could have a `#[must_use]` attribute",
+                      {span("src/lib.rs", line, 8, 9, true, "pub fn f() -> u32 {")},
+                      {child("help", "add the attribute", {insert})});
+  }
+  CHECK(render_diagnostics(parse_cargo_messages(s), 10000) ==
+        "clippy::must_use_candidate: this function could have a `#[must_use]` attribute (2x); "
+        "help: add the attribute:\n"
+        "  src/lib.rs:4\n"
+        "    + #[must_use]\n"
+        "      pub fn f() -> u32 {\n"
+        "  src/lib.rs:9\n"
+        "    + #[must_use]\n"
+        "      pub fn f() -> u32 {\n");
+}
+
+TEST_CASE("suggestion spans with impossible lines fall back to the replacement, no crash") {
+  for (auto [start, end] : {std::pair{2147483647, 2147483647}, std::pair{-5, 3}, std::pair{9, 2},
+                            std::pair{1, 2147483647}}) {
+    json edit = span("src/lib.rs", start, 1, 3, true, "ab", nullptr, "x", "MachineApplicable");
+    edit["line_end"] = end;
+    edit["text"].push_back({{"text", "cd"}, {"highlight_start", 1}, {"highlight_end", 1}});
+    auto report = parse_cargo_messages(message_line("warning", code("w"), "m",
+                                                    {span("src/lib.rs", 1, 1, 2, true, "ab")},
+                                                    {child("help", "h", {edit})}));
+    REQUIRE(report.diagnostics.size() == 1);
+    CHECK(report.diagnostics[0].suggestions[0].help_line() == "h: `x`");
+  }
 }
 
 TEST_CASE("what does not fit the budget is counted, not dropped silently") {
   auto report = parse_cargo_messages(sample());
   CHECK(render_diagnostics(report, 150) ==
-        "error: unexpected panic\n"
-        "  (no location)\n"
+        "(no location): error: unexpected panic\n"
         "[... 3 more not shown: 1 errors, 2 warnings; fix the ones above and run again]\n");
 }
 
@@ -170,6 +281,8 @@ TEST_CASE("paths go through the mapper and details keep everything") {
   CHECK(j["fix"]["edits"][0]["replacement"] == "p");
   CHECK(j["fix"]["edits"][0]["file"] == "crate/src/lib.rs");
   CHECK(j["code"] == "clippy::needless_return");
+  CHECK(j["suggestions"][0]["applicability"] == "MachineApplicable");
+  CHECK(j["suggestions"][0]["shown"] == json::array({"help: `p`"}));
 }
 
 TEST_CASE("rendered_text joins cargo's own rendering") {

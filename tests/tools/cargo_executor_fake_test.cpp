@@ -230,8 +230,8 @@ TEST_CASE(
   CHECK(out.content ==
         "clippy_fix did not run: the crate does not compile (cargo clippy exit 101, 1 error, 0 "
         "warnings); clippy fixes only code that compiles: fix these errors by hand, then call "
-        "clippy_fix again:\nerror[E0308]: mismatched types\n  src/lib.rs:2:18 expected `i32`, "
-        "found `&str`\n");
+        "clippy_fix again:\nsrc/lib.rs:2:18: error[E0308]: mismatched types (expected `i32`, "
+        "found `&str`)\n");
   CHECK(out.details["build_success"] == false);
   CHECK(out.details["exit_code"] == 101);
   CHECK(out.details["errors"] == 1);
@@ -248,7 +248,7 @@ TEST_CASE("clippy_fix whose fix run fails reports the build failure, never 'no f
   CHECK(out.is_error);
   CHECK(out.content.starts_with(
       "clippy_fix: the crate does not compile (cargo clippy --fix exit 101, 1 error, 0 warnings)"));
-  CHECK(out.content.find("error[E0308]: mismatched types\n  src/main.rs:7:3") != std::string::npos);
+  CHECK(out.content.find("\nsrc/main.rs:7:3: error[E0308]: mismatched types") != std::string::npos);
   CHECK(out.content.find("nothing changed") == std::string::npos);
   CHECK(out.content.find("no machine-applicable") == std::string::npos);
   CHECK(out.details["build_success"] == false);

@@ -11,27 +11,7 @@ namespace agentry::tools {
 using nlohmann::json;
 using testing_support::copy_crate;
 
-namespace {
-
-/// One temporary folder holding the crate and a shared CARGO_TARGET_DIR.
-struct RealCargo {
-  testing::TempDir dir{"agentry-cargo"};
-  PosixProcessRunner runner;
-  ToolRegistry registry = testing_support::registry_with(runner, [&] {
-    auto s = testing_support::services_with(runner);
-    s.cargo_target_dir = dir.path() / "target";
-    return s;
-  }());
-
-  ToolOutput run(const std::string& tool, const std::filesystem::path& workspace,
-                 const json& args = json::object()) {
-    auto out = registry.find(tool)->run(args, ToolContext{workspace, {}});
-    REQUIRE_MESSAGE(out, (out ? "" : out.error().to_string()));
-    return *out;
-  }
-};
-
-}  // namespace
+using testing_support::RealCargo;
 
 TEST_CASE("cargo_check reports a type error with code, file, line and label") {
   RealCargo cargo;
@@ -47,9 +27,8 @@ TEST_CASE("cargo_check reports a type error with code, file, line and label") {
   CHECK(d["label"] == "expected `i32`, found `&str`");
   CHECK(out.content ==
         "cargo check: failed, 1 error, 0 warnings\n"
-        "error[E0308]: mismatched types\n"
-        "  src/main.rs:6:18 expected `i32`, found `&str`\n"
-        "    src/main.rs:6:12 expected due to this\n");
+        "src/main.rs:6:18: error[E0308]: mismatched types (expected `i32`, found `&str`)\n"
+        "  src/main.rs:6:12 expected due to this\n");
 }
 
 TEST_CASE("cargo_check reports a borrow-checker error with where the value moved") {
@@ -84,36 +63,24 @@ TEST_CASE("in a two-member workspace, paths are relative to the workspace and -p
 }
 
 TEST_CASE(
-    "cargo_clippy on 50 warnings: compact, <= 25% of cargo's rendering, every lint, file and line "
-    "kept") {
+    "cargo_clippy on 50 warnings: compact, <= 25% of cargo's rendering, every lint, file, line and "
+    "suggestion kept") {
   RealCargo cargo;
   auto crate = copy_crate("many_warnings", cargo.dir.path());
   // The raw JSON stream, once, to know what cargo itself would have printed.
-  ProcessRequest req;
-  req.argv = {"cargo", "clippy", "--message-format=json", "--color", "never"};
-  req.cwd = crate;
-  req.environment = child_environment(testing_support::environment_with_cargo());
-  req.environment.set("CARGO_TARGET_DIR", (cargo.dir.path() / "target").string());
-  auto raw = cargo.runner.run(req, {});
-  REQUIRE(raw);
-  std::string rendered = rendered_text(raw->out.text);
-  auto report = parse_cargo_messages(raw->out.text);
+  auto [rendered, report] = cargo.raw_json("clippy", crate);
   REQUIRE(report.diagnostics.size() == 50);
 
   auto out = cargo.run("cargo_clippy", crate);
   CHECK_FALSE(out.is_error);
   CHECK(out.details["warnings"] == 50);
   CHECK(out.content.starts_with(
-      "cargo clippy: ok, 0 errors, 50 warnings (36 with a machine-applicable fix"));
+      "cargo clippy: ok, 0 errors, 50 warnings (36 fixable by clippy_fix)\n"));
   MESSAGE("compact " << out.content.size() << " bytes, cargo's rendering " << rendered.size()
                      << " bytes");
   CHECK(out.content.size() * 4 <= rendered.size());
   CHECK(out.content.find("more not shown") == std::string::npos);
-  for (const auto& d : report.diagnostics) {
-    std::string where = fmt::format("  {}:{}:{}", d.file, d.line, d.column);
-    CHECK_MESSAGE(out.content.find(where) != std::string::npos, where);
-    CHECK_MESSAGE(out.content.find(d.code) != std::string::npos, d.code);
-  }
+  testing_support::check_every_diagnostic_kept(report, out.content);
 }
 
 }  // namespace agentry::tools

@@ -99,8 +99,8 @@ TEST_CASE("clippy_fix on a crate that does not compile says the build failed, wi
   CHECK(out->is_error);
   CHECK(out->content.starts_with(
       "clippy_fix did not run: the crate does not compile (cargo clippy exit 101, 1 error"));
-  CHECK(out->content.find("\nerror[E0308]: mismatched types\n  src/lib.rs:2:18 expected `i32`, "
-                          "found `&str`\n") != std::string::npos);
+  CHECK(out->content.find("\nsrc/lib.rs:2:18: error[E0308]: mismatched types (expected `i32`, "
+                          "found `&str`)\n") != std::string::npos);
   CHECK(out->content.find("nothing changed") == std::string::npos);
   CHECK(out->content.find("no machine-applicable") == std::string::npos);
   CHECK(out->details["build_success"] == false);

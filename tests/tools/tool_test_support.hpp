@@ -8,9 +8,11 @@
 #include <vector>
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include "core/build_paths.hpp"
 #include "support/temp_dir.hpp"
+#include "tools/cargo_diagnostics.hpp"
 #include "tools/process_runner.hpp"
 #include "tools/tool_registry.hpp"
 #include "tools/tool_spec_loader.hpp"
@@ -80,6 +82,55 @@ inline std::filesystem::path copy_crate(const std::string& name, const std::file
   std::filesystem::copy(testing::fixtures_dir() / "crates" / name, to,
                         std::filesystem::copy_options::recursive);
   return to;
+}
+
+/// Real cargo on a fixture crate: one temporary folder holding the crate and a shared
+/// CARGO_TARGET_DIR, and the tool registry with real services.
+struct RealCargo {
+  testing::TempDir dir{"agentry-cargo"};
+  PosixProcessRunner runner;
+  ToolRegistry registry = registry_with(runner, [&] {
+    auto s = services_with(runner);
+    s.cargo_target_dir = dir.path() / "target";
+    return s;
+  }());
+
+  ToolOutput run(const std::string& tool, const std::filesystem::path& workspace,
+                 const nlohmann::json& args = nlohmann::json::object()) {
+    auto out = registry.find(tool)->run(args, ToolContext{workspace, {}});
+    REQUIRE_MESSAGE(out, (out ? "" : out.error().to_string()));
+    return *out;
+  }
+
+  /// `cargo SUBCOMMAND --message-format=json` in `crate`, outside the tools: what cargo itself
+  /// would have printed and what the diagnostics are.
+  struct Raw {
+    std::string rendered;  ///< rendered_text(): cargo's own text for the same diagnostics
+    CargoReport report;
+  };
+  Raw raw_json(const std::string& subcommand, const std::filesystem::path& crate) {
+    ProcessRequest req;
+    req.argv = {"cargo", subcommand, "--message-format=json", "--color", "never"};
+    req.cwd = crate;
+    req.environment = child_environment(environment_with_cargo());
+    req.environment.set("CARGO_TARGET_DIR", (dir.path() / "target").string());
+    auto raw = runner.run(req, {});
+    REQUIRE(raw);
+    return {rendered_text(raw->out.text), parse_cargo_messages(raw->out.text)};
+  }
+};
+
+/// Every diagnostic's lint, file and line, and every suggestion's fixed line or diff, is in
+/// `text`.
+inline void check_every_diagnostic_kept(const CargoReport& report, const std::string& text) {
+  for (const auto& d : report.diagnostics) {
+    std::string where = fmt::format("{}:{}", d.file, d.line);
+    CHECK_MESSAGE(text.find(where) != std::string::npos, where);
+    CHECK_MESSAGE(text.find(d.code) != std::string::npos, d.code);
+    for (const auto& s : d.suggestions)
+      for (std::size_t i = 0; i < s.shown.size(); ++i)
+        CHECK_MESSAGE(text.find(s.shown[i]) != std::string::npos, s.shown[i]);
+  }
 }
 
 }  // namespace agentry::tools::testing_support
