@@ -189,3 +189,60 @@ TEST_CASE("the last turn, or every turn from one on: turns are the user's messag
 }
 
 }  // namespace agentry::engine
+
+namespace agentry::engine {
+
+namespace {
+
+/// Records the journal calls the engine makes, in order.
+class RecordingJournal : public ChangeJournal {
+ public:
+  Result<void> before(const std::string& session_id, const ToolCall& call,
+                      const std::filesystem::path&) override {
+    std::lock_guard lock(mutex);
+    seen.push_back("before " + call.id + " " + session_id);
+    return fail(ErrorCode::kIo, "disk full");  // a failure loses the record, not the call
+  }
+  Result<void> after(const std::string& session_id, const ToolCall& call) override {
+    std::lock_guard lock(mutex);
+    seen.push_back("after " + call.id + " " + session_id);
+    return {};
+  }
+  std::mutex mutex;
+  std::vector<std::string> seen;
+};
+
+}  // namespace
+
+TEST_CASE("the engine journals writing calls only, each under the session that makes it") {
+  testing::Rig rig;
+  RecordingJournal journal;
+  rig.catalog.add(
+      testing::agent("lead", agents::AgentMode::kPrimary, std::vector<std::string>{"*"}));
+  rig.provider->push_calls(
+      {testing::call(
+           "t1", "task",
+           {{"description", "edit"}, {"prompt", "edit it"}, {"subagent_type", "rust-pro"}}),
+       testing::call("w1", "write_file", {{"path", "a.rs"}, {"content", "x"}})});
+  rig.provider->push_calls({testing::call("r1", "read_file", {{"path", "a.rs"}}),
+                            testing::call("e1", "edit_file", {{"path", "a.rs"}})});
+  rig.provider->push_text("edited");  // rust-pro
+  rig.provider->push_text("done");    // lead
+  rig.make().set_change_journal(&journal);
+  RunRequest request;
+  request.agent = "lead";
+  request.task = "edit";
+  request.cwd = std::filesystem::temp_directory_path();
+  auto result = rig.engine->run(request, {});
+  REQUIRE(result);
+  std::string child;
+  for (const auto& e : rig.events.of<SubagentStarted>())
+    child = e.child_session_id;
+  REQUIRE_FALSE(child.empty());
+  CHECK(journal.seen == std::vector<std::string>{"before e1 " + child, "after e1 " + child,
+                                                 "before w1 " + result->session_id,
+                                                 "after w1 " + result->session_id});
+  CHECK(rig.tools.calls.size() == 3);  // the journal's failure did not stop the write
+}
+
+}  // namespace agentry::engine

@@ -66,10 +66,10 @@ TEST_CASE("opening creates the directories and a WAL database at the current sch
   auto db = sqlite::Database::open(path);
   REQUIRE(db);
   CHECK(*db->query_text("PRAGMA journal_mode") == "wal");
-  CHECK(*db->query_int("SELECT max(version) FROM schema_version") == 2);
+  CHECK(*db->query_int("SELECT max(version) FROM schema_version") == 3);
   // Reopening an existing store works and does not migrate again.
   auto again = open_store(path, clock);
-  CHECK(*db->query_int("SELECT count(*) FROM schema_version") == 2);
+  CHECK(*db->query_int("SELECT count(*) FROM schema_version") == 3);
 }
 
 TEST_CASE("closing the store leaves its log for the next process, which sees every commit") {
