@@ -200,10 +200,15 @@ Result<UndoPlan> Undo::plan(const std::string& session_id, const UndoScope& scop
   }
   for (const auto& path : order) {
     const auto& [first, last] = by_path[path];
-    if (!beneath(path, info->cwd))
-      return fail(ErrorCode::kPermission,
-                  fmt::format("a recorded change is outside the session's directory {}", info->cwd),
-                  path, "undo it by hand");
+    // Recorded beneath the workspace, and still there now: a folder swapped for a symlink since
+    // would lead the write elsewhere.
+    std::error_code ec;
+    auto real = fs::weakly_canonical(path, ec);
+    if (!beneath(path, info->cwd) || ec || !beneath(real, fs::weakly_canonical(info->cwd, ec)))
+      return fail(
+          ErrorCode::kPermission,
+          fmt::format("this file is outside the session's directory {} (a symlink?)", info->cwd),
+          path, "undo it by hand");
     UndoFile file;
     file.path = path;
     file.shown = shown_path(path, info->cwd);

@@ -246,3 +246,27 @@ TEST_CASE("the engine journals writing calls only, each under the session that m
 }
 
 }  // namespace agentry::engine
+
+namespace agentry::engine {
+
+TEST_CASE("undo never writes through a folder swapped for a symlink leading out") {
+  UndoRig rig;
+  write_bytes(rig.ws / "src/a.rs", "before");
+  rig.user_turn("task");
+  rig.call(rig.root, "c1", {{"path", "src/a.rs"}},
+           [&] { write_bytes(rig.ws / "src/a.rs", "after"); });
+  auto outside = rig.dir.path() / "outside";
+  fs::create_directories(outside);
+  write_bytes(outside / "a.rs", "after");
+  fs::remove_all(rig.ws / "src");
+  fs::create_directory_symlink(outside, rig.ws / "src");
+
+  Undo undo(rig.store);
+  auto plan = undo.plan(rig.root, {});
+  REQUIRE_FALSE(plan);
+  CHECK(plan.error().code == ErrorCode::kPermission);
+  CHECK(plan.error().message.find("outside the session's directory") != std::string::npos);
+  CHECK(read_bytes(outside / "a.rs") == "after");
+}
+
+}  // namespace agentry::engine
