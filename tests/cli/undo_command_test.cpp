@@ -166,4 +166,38 @@ TEST_CASE("must show: chat /undo (lines on stdin) restores a subagent's edits, t
         std::string::npos);
 }
 
+// Two messages, each rewriting notes.rs; /rewind 0 shows the diff and asks first.
+constexpr const char* kRewindScript = R"(
+turns:
+  - tool_calls:
+      - {id: call_1, name: write_file, arguments: {path: src/notes.rs, content: "// one\n"}}
+  - text: "Wrote one."
+  - tool_calls:
+      - {id: call_2, name: write_file, arguments: {path: src/notes.rs, content: "// two\n"}}
+  - text: "Wrote two."
+)";
+
+TEST_CASE("chat /rewind lists the turns, shows the diff and asks before putting files back") {
+  AgentryHome home;
+  write_crate(home);
+  std::ofstream(home.ws() / "src" / "notes.rs") << "// zero\n";
+  auto server = e2e::start_fake(kRewindScript);
+  auto options = home.spawn_options(
+      {"chat", "--agent", "rust-pro", "--permission-mode", "accept-edits"}, server.get(),
+      "Write one\nWrite two\n/rewind\n/rewind 2\nn\n/rewind 0\ny\n");
+  auto r = testing::run_process(options);
+  INFO("stdout: " << r.out << "\nstderr: " << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("turn 0: Write one — src/notes.rs") != std::string::npos);
+  CHECK(r.out.find("turn 2: Write two — src/notes.rs") != std::string::npos);
+  CHECK(r.out.find("put back 1 file as before turn 2? [y/N]") != std::string::npos);
+  CHECK(r.out.find("nothing changed") != std::string::npos);
+  CHECK(r.out.find("+// zero") != std::string::npos);
+  CHECK(r.out.find("undid the changes of turns 0 to 2: restored src/notes.rs") !=
+        std::string::npos);
+  std::ifstream in(home.ws() / "src" / "notes.rs");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(text == "// zero\n");
+}
+
 }  // namespace agentry::cli
