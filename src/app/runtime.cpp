@@ -5,6 +5,7 @@
 
 #include "app/approvers.hpp"
 #include "engine/registry_tool_host.hpp"
+#include "engine/store_change_journal.hpp"
 #include "engine/store_session_log.hpp"
 
 namespace agentry::app {
@@ -31,6 +32,9 @@ class RealTaskRunner final : public engine::TaskRunner {
     engine::RegistryToolHost host(*tools_, policy_, &approver);
     engine::StoreSessionLog log(*store_);
     engine::Engine engine(*catalog_, *models_, host, &log, *prompts_, events, limits_, ctx_.log);
+    // What the writing calls change is kept in the store, for /undo and `agentry undo`.
+    engine::StoreChangeJournal journal(*store_);
+    engine.set_change_journal(&journal);
     engine::RunRequest run;
     run.agent = request.agent;
     run.task = request.task;

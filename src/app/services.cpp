@@ -181,6 +181,15 @@ Result<store::SessionStore*> Services::existing_session_store() {
   return session_store();
 }
 
+Result<engine::Undo> Services::undo() {
+  auto store = existing_session_store();
+  if (!store) return tl::make_unexpected(store.error());
+  if (*store == nullptr)
+    return fail(ErrorCode::kNotFound, "no session to undo: agentry has not run here yet", "",
+                "undo works on the sessions of `agentry run` and `agentry chat`");
+  return engine::Undo(**store);
+}
+
 Result<engine::PromptBuilder*> Services::prompt_builder() {
   return prompts_.get([this]() -> Result<std::unique_ptr<engine::PromptBuilder>> {
     auto runner = tool_runner();

@@ -26,6 +26,7 @@
 #include "engine/ports.hpp"
 #include "engine/prompt_builder.hpp"
 #include "engine/task_runner.hpp"
+#include "engine/undo.hpp"
 #include "fakellm/fake_llm_server.hpp"
 #include "llm/curl_global.hpp"
 #include "store/session_store.hpp"
@@ -123,6 +124,10 @@ class Services {
   [[nodiscard]] Result<store::SessionStore*> session_store();
   /// The same, but null when no store file exists yet (read-only commands never create it).
   [[nodiscard]] Result<store::SessionStore*> existing_session_store();
+
+  /// Undo of the agents' file changes (`agentry undo`, chat's /undo and /rewind), over the
+  /// session store. kNotFound when no store exists yet (so nothing was ever changed).
+  [[nodiscard]] Result<engine::Undo> undo();
 
   // ---- the rest of a task
   /// The system prompts, probing toolchain versions through tool_runner().

@@ -98,6 +98,8 @@ class Engine::Session {
   Result<ToolResult> run_one(const ToolCall& call);
   Result<ToolResult> run_task(const ToolCall& call);
   void record(std::vector<Message> messages, const Usage& usage);
+  /// Logs a change journal failure: the call goes on without a record for undo.
+  void keep(const Result<void>& journaled);
   void finish(StopReason reason, const std::string& text);
   std::optional<double> session_cost() const;
 
@@ -196,6 +198,12 @@ void Engine::Session::record(std::vector<Message> messages, const Usage& usage) 
     e_.log_->error("session {}: cannot record turn: {}", origin_.session_id,
                    ok.error().to_string());
   }
+}
+
+void Engine::Session::keep(const Result<void>& journaled) {
+  if (!journaled)
+    e_.log_->warn("session {}: this change cannot be undone: {}", origin_.session_id,
+                  journaled.error().to_string());
 }
 
 void Engine::Session::finish(StopReason reason, const std::string& text) {
@@ -443,7 +451,10 @@ Result<ToolResult> Engine::Session::run_one(const ToolCall& call) {
       result = run_task(call);
     } else {
       tools::ToolContext context{request_.cwd, stop_};
+      bool journaled = e_.changes_ != nullptr && e_.tools_.writes(call);
+      if (journaled) keep(e_.changes_->before(origin_.session_id, call, request_.cwd));
       result = e_.tools_.execute(agent_, call, context);
+      if (journaled) keep(e_.changes_->after(origin_.session_id, call));
     }
   } catch (...) {
     result = ToolResult{call.id, call.name,

@@ -70,6 +70,9 @@ class Engine {
   /// what was done); a failed model call returns its error.
   [[nodiscard]] Result<RunResult> run(const RunRequest& request, std::stop_token stop);
 
+  /// Records the changes of writing tool calls (for undo); null (the default): no record.
+  void set_change_journal(ChangeJournal* journal) { changes_ = journal; }
+
   /// The agent a request goes to: the named one, or the default primary agent.
   [[nodiscard]] Result<const agents::AgentDefinition*> pick_agent(const std::string& name) const;
 
@@ -91,6 +94,7 @@ class Engine {
   ModelResolver& models_;
   ToolHost& tools_;
   SessionLog* sessions_;
+  ChangeJournal* changes_ = nullptr;
   PromptBuilder& prompts_;
   EventSink& events_;
   EngineLimits limits_;

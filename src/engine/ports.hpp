@@ -1,6 +1,7 @@
 #pragma once
 /// The services the agent loop needs, as small interfaces: the composition root (app) wires the
 /// real ones (providers from config, the tools layer, the SQLite store); tests wire fakes.
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -55,6 +56,20 @@ class ToolHost {
   /// apply) or when that cannot be told (an unknown tool, arguments that do not parse). The
   /// engine runs such calls one at a time in the order the model gave them.
   virtual bool writes(const ToolCall& call) const = 0;
+};
+
+/// Keeps what writing tool calls change, so that a person can undo it (`/undo`, `agentry undo`).
+/// The engine calls before() and after() around every call ToolHost::writes() says writes, with
+/// the session that makes the call (a subagent's own). Failures only lose the record: the engine
+/// logs them and the call runs anyway.
+class ChangeJournal {
+ public:
+  virtual ~ChangeJournal() = default;
+  /// Snapshots the files `call` may touch (in `workspace`), before it runs.
+  [[nodiscard]] virtual Result<void> before(const std::string& session_id, const ToolCall& call,
+                                            const std::filesystem::path& workspace) = 0;
+  /// Records the files the call changed (compared with before()'s snapshot).
+  [[nodiscard]] virtual Result<void> after(const std::string& session_id, const ToolCall& call) = 0;
 };
 
 /// The agents the engine may run.

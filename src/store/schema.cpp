@@ -74,7 +74,35 @@ CREATE TABLE compactions (
 );
 )sql";
 
-constexpr std::array<std::string_view, 2> kMigrations = {kVersion1, kVersion2};
+// Version 3 (issue 18): undo. `blobs` holds file contents by their SHA-256 (hex), each stored
+// once however many snapshots share it. `file_changes` holds one row per file a writing tool
+// call changed: its content before and after as blob hashes, or 'absent' when the file did not
+// exist (created, or deleted). `turn` is the turn of the top-level session (`root_id`) during
+// which the call ran, subagents' calls included; `reverted_at` is set once the change is undone.
+constexpr std::string_view kVersion3 = R"sql(
+CREATE TABLE blobs (
+  hash TEXT PRIMARY KEY NOT NULL,
+  size INTEGER NOT NULL,
+  data BLOB NOT NULL
+);
+
+CREATE TABLE file_changes (
+  id          INTEGER PRIMARY KEY,
+  session_id  TEXT NOT NULL REFERENCES sessions(id),
+  root_id     TEXT NOT NULL REFERENCES sessions(id),
+  turn        INTEGER NOT NULL,
+  call_id     TEXT NOT NULL,
+  path        TEXT NOT NULL,
+  before_hash TEXT NOT NULL,
+  after_hash  TEXT NOT NULL,
+  created_at  INTEGER NOT NULL,
+  reverted_at INTEGER
+);
+CREATE INDEX file_changes_by_session ON file_changes(session_id, id);
+CREATE INDEX file_changes_by_root ON file_changes(root_id, turn);
+)sql";
+
+constexpr std::array<std::string_view, 3> kMigrations = {kVersion1, kVersion2, kVersion3};
 
 }  // namespace
 

@@ -98,6 +98,37 @@ struct CompactionRecord {
   bool operator==(const CompactionRecord&) const = default;
 };
 
+/// One file a writing tool call changed, as the caller saw it before and after the call:
+/// contents (nullopt: the file did not exist). The store keeps the contents by hash.
+struct NewFileChange {
+  std::string call_id;
+  std::string path;  ///< absolute
+  std::optional<std::string> before;
+  std::optional<std::string> after;
+};
+
+/// What file_changes and before_hash/after_hash say for a file that did not exist.
+inline constexpr std::string_view kAbsent = "absent";
+
+/// One recorded file change.
+struct FileChange {
+  std::int64_t id = 0;  ///< in the order they were recorded
+  std::string session_id;
+  std::string root_id;    ///< the top-level session of session_id
+  std::int64_t turn = 0;  ///< the root's turn during which the call ran
+  std::string call_id;
+  std::string path;
+  std::string before_hash;  ///< SHA-256 hex of the content, or kAbsent
+  std::string after_hash;   ///< SHA-256 hex of the content, or kAbsent
+  std::int64_t created_at_ms = 0;
+  bool reverted = false;
+  /// The root's turn that holds the user's message this change answered (the turn the message
+  /// was recorded with; `turn` itself when it cannot be told) and that message's text.
+  std::int64_t prompt_turn = 0;
+  std::string prompt;
+  bool operator==(const FileChange&) const = default;
+};
+
 /// Sums over turns (of one session or a tree of them).
 struct UsageTotals {
   Usage tokens;

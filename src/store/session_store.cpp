@@ -9,6 +9,7 @@
 #include "core/paths.hpp"
 #include "store/session_id.hpp"
 #include "store/session_rows.hpp"
+#include "store/sha256.hpp"
 #include "store/sqlite.hpp"
 #include "store/store_database.hpp"
 
@@ -451,6 +452,128 @@ Result<Transcript> SessionStore::load_transcript(std::string_view session_id) co
   if (!children) return pass(children);
   out.children = std::move(*children);
   return out;
+}
+
+namespace {
+
+/// The columns of a FileChange as file_changes() selects them from the CTE `c`.
+FileChange read_file_change(const Statement& s) {
+  FileChange c;
+  c.id = s.column_int(0);
+  c.session_id = s.column_text(1);
+  c.root_id = s.column_text(2);
+  c.turn = s.column_int(3);
+  c.call_id = s.column_text(4);
+  c.path = s.column_text(5);
+  c.before_hash = s.column_text(6);
+  c.after_hash = s.column_text(7);
+  c.created_at_ms = s.column_int(8);
+  c.reverted = s.column_int(9) != 0;
+  c.prompt_turn = s.column_int(10);
+  c.prompt = s.column_text(11);
+  return c;
+}
+
+}  // namespace
+
+Result<std::int64_t> SessionStore::record_file_change(std::string_view session_id,
+                                                      const NewFileChange& change) {
+  std::lock_guard lock(impl_->mutex);
+  auto& db = impl_->db;
+  auto tx = Transaction::begin(db, Transaction::Mode::kImmediate);
+  if (!tx) return pass(tx);
+  auto found = impl_->get(session_id);
+  if (!found) return pass(found);
+  auto root = db.cached(
+      "WITH RECURSIVE up(id, parent) AS (SELECT id, parent_id FROM sessions WHERE id = ?1 "
+      "UNION ALL SELECT s.id, s.parent_id FROM sessions s JOIN up ON s.id = up.parent) "
+      "SELECT id FROM up WHERE parent IS NULL");
+  if (!root) return pass(root);
+  root->bind(1, session_id);
+  auto row = root->step();
+  if (!row) return pass(row);
+  std::string root_id = *row ? root->column_text(0) : std::string(session_id);
+  auto next = impl_->next_seq_and_turn(root_id);
+  if (!next) return pass(next);
+
+  auto store_content = [&](const std::optional<std::string>& content) -> Result<std::string> {
+    if (!content) return std::string(kAbsent);
+    std::string hash = sha256_hex(*content);
+    auto put = db.cached("INSERT OR IGNORE INTO blobs (hash, size, data) VALUES (?1, ?2, ?3)");
+    if (!put) return pass(put);
+    put->bind(1, hash).bind(2, static_cast<std::int64_t>(content->size())).bind_blob(3, *content);
+    auto ok = put->run();
+    if (!ok) return pass(ok);
+    return hash;
+  };
+  auto before = store_content(change.before);
+  if (!before) return pass(before);
+  auto after = store_content(change.after);
+  if (!after) return pass(after);
+  auto insert = db.cached(
+      "INSERT INTO file_changes (session_id, root_id, turn, call_id, path, before_hash, "
+      "after_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+  if (!insert) return pass(insert);
+  insert->bind(1, session_id).bind(2, root_id).bind(3, next->second).bind(4, change.call_id);
+  insert->bind(5, change.path).bind(6, *before).bind(7, *after).bind(8, impl_->now_ms());
+  auto inserted = insert->run();
+  if (!inserted) return pass(inserted);
+  auto committed = tx->commit();
+  if (!committed) return pass(committed);
+  return next->second;
+}
+
+Result<std::vector<FileChange>> SessionStore::file_changes(std::string_view session_id) const {
+  std::lock_guard lock(impl_->mutex);
+  auto found = impl_->get(session_id);
+  if (!found) return pass(found);
+  // A turn starting with a user message is where a task (or a note) came in; a change belongs
+  // to the latest such turn at or before its own.
+  auto stmt = impl_->db.cached(
+      "WITH RECURSIVE scope(id) AS (SELECT ?1 UNION ALL "
+      "  SELECT s.id FROM sessions s JOIN scope ON s.parent_id = scope.id), "
+      "c AS (SELECT f.*, coalesce((SELECT max(t.turn) FROM turns t JOIN messages m "
+      "  ON m.session_id = t.session_id AND m.seq = t.first_seq WHERE t.session_id = f.root_id "
+      "  AND t.turn <= f.turn AND t.message_count > 0 AND m.role = 'user'), f.turn) AS pturn "
+      "  FROM file_changes f WHERE f.session_id IN (SELECT id FROM scope)) "
+      "SELECT c.id, c.session_id, c.root_id, c.turn, c.call_id, c.path, c.before_hash, "
+      "c.after_hash, c.created_at, c.reverted_at IS NOT NULL, c.pturn, "
+      "coalesce((SELECT m.text FROM turns t JOIN messages m ON m.session_id = t.session_id "
+      "  AND m.seq = t.first_seq WHERE t.session_id = c.root_id AND t.turn = c.pturn "
+      "  AND t.message_count > 0 AND m.role = 'user'), '') "
+      "FROM c ORDER BY c.id");
+  if (!stmt) return pass(stmt);
+  stmt->bind(1, session_id);
+  return collect<FileChange>(*stmt, read_file_change);
+}
+
+Result<std::string> SessionStore::blob(std::string_view hash) const {
+  std::lock_guard lock(impl_->mutex);
+  auto stmt = impl_->db.cached("SELECT data FROM blobs WHERE hash = ?1");
+  if (!stmt) return pass(stmt);
+  stmt->bind(1, hash);
+  auto row = stmt->step();
+  if (!row) return pass(row);
+  if (!*row) {
+    return fail(ErrorCode::kNotFound, fmt::format("no stored content with hash {}", hash),
+                impl_->db.path().string(), "the session store lost a snapshot; undo by hand");
+  }
+  return stmt->column_blob(0);
+}
+
+Result<void> SessionStore::mark_reverted(std::span<const std::int64_t> change_ids) {
+  std::lock_guard lock(impl_->mutex);
+  auto tx = Transaction::begin(impl_->db, Transaction::Mode::kImmediate);
+  if (!tx) return pass(tx);
+  auto stmt = impl_->db.cached(
+      "UPDATE file_changes SET reverted_at = ?1 WHERE id = ?2 AND reverted_at IS NULL");
+  if (!stmt) return pass(stmt);
+  for (auto id : change_ids) {
+    stmt->bind(1, impl_->now_ms()).bind(2, id);
+    auto ok = stmt->run();
+    if (!ok) return ok;
+  }
+  return tx->commit();
 }
 
 }  // namespace agentry::store

@@ -141,6 +141,24 @@ class SessionStore {
   /// Session, messages, turns and children in one consistent read, for export.
   [[nodiscard]] Result<Transcript> load_transcript(std::string_view session_id) const;
 
+  // ---- undo (schema v3): what writing tool calls changed, content-addressed.
+
+  /// Records that a tool call of `session_id` changed `change.path`, storing its content before
+  /// (and after) by hash, in one transaction. The change belongs to the current turn of the
+  /// session's top-level session (the turn not yet appended: the one whose tool calls run now).
+  /// Returns that turn. kNotFound for an unknown session.
+  [[nodiscard]] Result<std::int64_t> record_file_change(std::string_view session_id,
+                                                        const NewFileChange& change);
+
+  /// Every file change of `session_id` and of its subagent sessions, in the order recorded.
+  [[nodiscard]] Result<std::vector<FileChange>> file_changes(std::string_view session_id) const;
+
+  /// The content stored under `hash`; kNotFound when there is none.
+  [[nodiscard]] Result<std::string> blob(std::string_view hash) const;
+
+  /// Marks changes as undone (a second undo skips them).
+  [[nodiscard]] Result<void> mark_reverted(std::span<const std::int64_t> change_ids);
+
  private:
   struct Impl;
   explicit SessionStore(std::unique_ptr<Impl> impl);

@@ -96,6 +96,8 @@ class Statement {
   Statement& bind(int index, const std::optional<std::string>& value);
   Statement& bind(int index, const std::optional<double>& value);
   Statement& bind_null(int index);
+  /// Binds bytes as a BLOB, by copy (file contents: any bytes, not necessarily UTF-8).
+  Statement& bind_blob(int index, std::string_view bytes);
 
   /// Advances: true when a row is available, false when done.
   [[nodiscard]] Result<bool> step();
@@ -111,6 +113,8 @@ class Statement {
   std::string column_text(int column) const;
   std::optional<std::string> column_optional_text(int column) const;
   std::optional<double> column_optional_double(int column) const;
+  /// A BLOB column's bytes ("" for NULL or an empty blob).
+  std::string column_blob(int column) const;
 
  private:
   friend class Database;

@@ -1,7 +1,9 @@
 // The chat's slash commands (see slash_commands.hpp for the table and parsing).
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <optional>
+#include <sstream>
 
 #include <fmt/format.h>
 
@@ -75,6 +77,10 @@ bool ChatLoop::run_command(const SlashCommand& command) {
     }
   } else if (name == "diff") {
     show_diff();
+  } else if (name == "undo") {
+    undo(args);
+  } else if (name == "rewind") {
+    rewind(args);
   } else if (name == "last") {
     show_last();
   } else {
@@ -329,6 +335,116 @@ void ChatLoop::show_diff() {
     return;
   }
   screen_->print(approval_preview_text(diff, color_, 100000) + "\n");
+}
+
+namespace {
+
+/// "--force" among the words of `args`, and the other words.
+bool take_force(std::string& args) {
+  std::istringstream words(args);
+  std::string rest;
+  bool force = false;
+  for (std::string word; words >> word;) {
+    if (word == "--force") {
+      force = true;
+    } else {
+      rest += rest.empty() ? word : " " + word;
+    }
+  }
+  args = rest;
+  return force;
+}
+
+}  // namespace
+
+void ChatLoop::undo(const std::string& args) {
+  std::string rest = args;
+  bool force = take_force(rest);
+  if (!rest.empty()) {
+    warn("/undo takes no argument but --force; /rewind TURN goes further back");
+    return;
+  }
+  undo_changes({engine::UndoScope::Kind::kLastTurn, 0}, force, false);
+}
+
+void ChatLoop::rewind(const std::string& args) {
+  std::string rest = args;
+  bool force = take_force(rest);
+  if (session_id_.empty()) {
+    note("nothing to rewind: no conversation yet");
+    return;
+  }
+  if (!rest.empty()) {
+    std::int64_t turn = -1;
+    auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), turn);
+    if (ec != std::errc() || end != rest.data() + rest.size() || turn < 0) {
+      warn(fmt::format("/rewind takes a turn number, not '{}'; /rewind lists them", rest));
+      return;
+    }
+    undo_changes({engine::UndoScope::Kind::kFromTurn, turn}, force, true);
+    return;
+  }
+  auto undo = services_.undo();
+  auto turns = undo.and_then([&](engine::Undo& u) { return u.turns(session_id_); });
+  if (!turns) {
+    warn(turns.error().to_string());
+    return;
+  }
+  if (turns->empty()) {
+    note("no turn of this conversation changed files");
+    return;
+  }
+  std::string out;
+  int width = screen_->columns();
+  for (const auto& t : *turns) {
+    std::string line = fmt::format("  turn {}{}: {} — {}", t.turn, t.undone ? " (undone)" : "",
+                                   first_line(terminal_safe(t.prompt)), fmt::join(t.files, ", "));
+    out += term::truncate_to_width(line, width - 1) + "\n";
+  }
+  screen_->print(out +
+                 "/rewind TURN shows the diff, then puts back every change from that turn on\n");
+}
+
+void ChatLoop::undo_changes(const engine::UndoScope& scope, bool force, bool confirm) {
+  if (session_id_.empty()) {
+    note("nothing to undo: no conversation yet");
+    return;
+  }
+  auto undo = services_.undo();
+  if (!undo) {
+    warn(undo.error().to_string());
+    return;
+  }
+  auto plan = undo->plan(session_id_, scope);
+  if (!plan) {
+    warn(plan.error().to_string());
+    return;
+  }
+  if (!plan->nothing.empty()) {
+    note(plan->nothing);
+    return;
+  }
+  auto diff = engine::Undo::diff(*plan);
+  if (!diff.empty()) screen_->print(approval_preview_text(diff, color_, 100000) + "\n");
+  if (confirm) {
+    say(fmt::format("put back {} file{} as before {}? [y/N]", plan->files.size(),
+                    plan->files.size() == 1 ? "" : "s", plan->what));
+    auto answer = next_line();
+    if (!answer || (trim(*answer) != "y" && trim(*answer) != "yes")) {
+      note("nothing changed");
+      return;
+    }
+  }
+  auto applied = undo->apply(*plan, force);
+  if (!applied) {
+    warn(applied.error().to_string());
+    return;
+  }
+  std::string done;
+  for (const auto& f : plan->files)
+    done += fmt::format("{}{} {}", done.empty() ? "" : ", ", f.target ? "restored" : "deleted",
+                        f.shown);
+  note(fmt::format("undid the changes of {}: {} (the agent is told)", plan->what, done));
 }
 
 void ChatLoop::show_last() {

@@ -69,6 +69,10 @@ class ChatLoop {
   void show_sessions();
   void resume(const std::string& id, bool quiet_if_missing);
   void show_diff();
+  void undo(const std::string& args);
+  void rewind(const std::string& args);
+  /// Shows what `scope` puts back, asks when `confirm`, and undoes it.
+  void undo_changes(const engine::UndoScope& scope, bool force, bool confirm);
   void show_last();
   std::vector<std::string> model_names();
   std::vector<std::string> recent_session_ids();

@@ -59,6 +59,9 @@ const std::vector<SlashCommandSpec>& slash_commands() {
       {"sessions", "", "recent conversations in this directory"},
       {"resume", "ID", "continue an earlier conversation (an id prefix is enough)"},
       {"diff", "", "what the agent changed in the workspace"},
+      {"undo", "[--force]", "put back the files the last turn changed (subagents' included)"},
+      {"rewind", "[TURN] [--force]",
+       "list the turns that changed files, or put back every change from TURN on"},
       {"last", "", "the full output of the last tool call"},
       {"exit", "", "quit (also Ctrl-D)"},
   };

@@ -22,7 +22,7 @@ TEST_CASE("parsing slash commands") {
 
 TEST_CASE("every command the issue names is in the table") {
   for (auto name : {"help", "agents", "agent", "model", "tools", "clear", "compact", "cost",
-                    "sessions", "resume", "diff", "last", "exit"}) {
+                    "sessions", "resume", "diff", "undo", "rewind", "last", "exit"}) {
     CAPTURE(name);
     CHECK(find_slash_command(name) != nullptr);
   }
