@@ -13,6 +13,23 @@ namespace fs = std::filesystem;
 
 namespace {
 
+/// The engine's EditCheck over the tools layer's checker.
+class ToolsEditCheck final : public engine::EditCheck {
+ public:
+  explicit ToolsEditCheck(tools::EditChecker& checker) : checker_(checker) {}
+  std::string after_edits(const std::string& session_id, const std::vector<ToolCall>& calls,
+                          const tools::ToolContext& context,
+                          std::filesystem::file_time_type since) override {
+    std::vector<tools::EditedCall> edited;
+    for (const auto& call : calls)
+      edited.push_back({call.name, call.arguments});
+    return checker_.check(session_id, edited, context, since);
+  }
+
+ private:
+  tools::EditChecker& checker_;
+};
+
 class RealTaskRunner final : public engine::TaskRunner {
  public:
   static Result<std::unique_ptr<RealTaskRunner>> build(Services& services, HttpLoading http);
@@ -31,6 +48,8 @@ class RealTaskRunner final : public engine::TaskRunner {
     engine::RegistryToolHost host(*tools_, policy_, &approver);
     engine::StoreSessionLog log(*store_);
     engine::Engine engine(*catalog_, *models_, host, &log, *prompts_, events, limits_, ctx_.log);
+    ToolsEditCheck edit_check(*edit_checker_);
+    engine.set_edit_check(&edit_check);
     engine::RunRequest run;
     run.agent = request.agent;
     run.task = request.task;
@@ -86,6 +105,7 @@ class RealTaskRunner final : public engine::TaskRunner {
   bool loaded_ = false;
   std::optional<Error> load_error_;
   tools::ToolRegistry* tools_ = nullptr;
+  tools::EditChecker* edit_checker_ = nullptr;
   store::SessionStore* store_ = nullptr;
   engine::PromptBuilder* prompts_ = nullptr;
 };
@@ -121,6 +141,9 @@ Result<void> RealTaskRunner::finish_loading() {
   auto tools = services_.tool_registry();
   if (!tools) return failed(tools.error());
   tools_ = *tools;
+  auto checker = services_.edit_checker();
+  if (!checker) return failed(checker.error());
+  edit_checker_ = *checker;
   auto store = services_.session_store();
   if (!store) return failed(store.error());
   store_ = *store;
