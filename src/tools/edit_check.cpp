@@ -9,6 +9,7 @@
 #include "core/text.hpp"
 #include "tools/cargo_diagnostics.hpp"
 #include "tools/cargo_invocation.hpp"
+#include "tools/executors.hpp"
 #include "tools/file_walk.hpp"
 
 namespace agentry::tools {
@@ -62,6 +63,16 @@ std::set<fs::path> touched_files(const Workspace& ws, const std::vector<EditedCa
   return files;
 }
 
+/// True when plain `cargo check` would not compile (all of) `file` of `package`: a test,
+/// example, bench or build script, or a source with unit tests. Those need --all-targets.
+bool needs_all_targets(const Workspace& ws, const fs::path& package, const fs::path& file) {
+  auto relative = file.lexically_relative(package);
+  if (relative.empty() || *relative.begin() != "src") return true;
+  auto text = read_workspace_file(ws, file, kMaxWholeFileBytes);
+  return text && (text->find("#[cfg(test)]") != std::string::npos ||
+                  text->find("#[test]") != std::string::npos);
+}
+
 std::string warning_key(const Diagnostic& d) {
   return fmt::format("{}\x1f{}\x1f{}", d.file, d.code, d.message);
 }
@@ -85,9 +96,12 @@ std::string EditChecker::check(const std::string& session, const std::vector<Edi
   if (!ws) return {};
   auto files = touched_files(*ws, calls, since);
   std::map<fs::path, std::set<std::string>> packages;  // package folder -> touched files shown
+  std::set<fs::path> all_targets;                      // packages that need --all-targets
   for (const auto& file : files) {
-    if (auto package = package_of(*ws, file); !package.empty())
-      packages[package].insert(ws->display(file));
+    auto package = package_of(*ws, file);
+    if (package.empty()) continue;
+    packages[package].insert(ws->display(file));
+    if (needs_all_targets(*ws, package, file)) all_targets.insert(package);
   }
   if (packages.empty()) return {};
 
@@ -107,6 +121,7 @@ std::string EditChecker::check(const std::string& session, const std::vector<Edi
     spec.schema.name = "cargo_check";
     spec.limits.timeout = left;
     std::vector<std::string> argv = {"cargo", "check", "--message-format=json", "--color", "never"};
+    if (all_targets.count(package) > 0) argv.push_back("--all-targets");
     ProcessRequest request = cargo_request(services_, spec, *ws, package, argv);
     request.kill_grace = std::chrono::milliseconds(500);
     auto result = run_logged(services_, request, context.stop);

@@ -3,9 +3,11 @@
 /// (apply) touched `.rs` files of a cargo package, `cargo check --message-format=json` runs for
 /// that package (the nearest Cargo.toml above the file, within the workspace; the cargo tools'
 /// CARGO_TARGET_DIR, so it is incremental; through the services' runner, so sandboxed when the
-/// sandbox is on) within a time budget, and the model reads the errors and the new warnings (not
-/// seen by an earlier check of the session) in the touched files, rendered compactly. A check
-/// past its budget is stopped (its process group killed) and leaves a one-line note.
+/// sandbox is on; with --all-targets when a touched file is a test, example, bench or build
+/// script, or holds unit tests, which plain `cargo check` does not compile) within a time budget,
+/// and the model reads the errors and the new warnings (not seen by an earlier check of the
+/// session) in the touched files, rendered compactly. A check past its budget is stopped (its
+/// process group killed) and leaves a one-line note.
 #include <chrono>
 #include <filesystem>
 #include <map>

@@ -147,6 +147,24 @@ TEST_CASE("after clippy_fix or rustfmt apply, the files changed since the turn b
   CHECK(text.find("src/shapes.rs:3:21") != std::string::npos);
 }
 
+TEST_CASE("an edit of a unit test or an integration test is checked with the tests compiled") {
+  CheckRig rig;
+  rig.write(
+      "src/shapes.rs",
+      shapes("u32", "    side * side\n") +
+          "\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn four() {\n"
+          "        let n: u32 = \"four\";\n        assert_eq!(super::area(2), n);\n    }\n}\n");
+  std::string unit = untimed(rig.edited("src/shapes.rs"));
+  CHECK(unit.starts_with("\n\ncargo check after this edit: 1 error in the edited files\n"));
+  CHECK(unit.find("src/shapes.rs:10:22") != std::string::npos);
+  rig.write("src/shapes.rs", kShapes);
+  rig.write("tests/area.rs",
+            "#[test]\nfn area() {\n    let n: u32 = edit_check::area(\"2\");\n}\n");
+  std::string integration = untimed(rig.edited("tests/area.rs"));
+  CHECK(integration.starts_with("\n\ncargo check after this edit: 1 error"));
+  CHECK(integration.find("tests/area.rs:3:35") != std::string::npos);
+}
+
 TEST_CASE("an edit in a workspace member checks that member and says which") {
   testing::TempDir dir{"agentry-edit-check-ws"};
   PosixProcessRunner runner;
