@@ -22,6 +22,9 @@ struct AgentDefinition {
                       ///< empty: inherit the caller's
   std::optional<double> temperature;
   std::optional<int> max_steps;  ///< `steps` / `maxSteps` / `max_steps`
+  /// `check_after_edit: on | off` (true/false too): run `cargo check` after each edit of Rust
+  /// files and show the model what broke; nullopt: the config's `check_after_edit` (default off).
+  std::optional<bool> check_after_edit;
   /// agentry tool names the agent may use; nullopt: every default tool (no `tools` key, or an
   /// opencode map that only disables some). Names agentry does not have are kept here too.
   std::optional<std::vector<std::string>> tools;

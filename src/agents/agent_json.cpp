@@ -16,6 +16,8 @@ nlohmann::ordered_json to_json(const AgentDefinition& def, bool full,
   if (!full) return out;
   out["temperature"] = def.temperature ? nlohmann::ordered_json(*def.temperature) : nullptr;
   out["max_steps"] = def.max_steps ? nlohmann::ordered_json(*def.max_steps) : nullptr;
+  out["check_after_edit"] =
+      def.check_after_edit ? nlohmann::ordered_json(*def.check_after_edit) : nullptr;
   out["disabled_tools"] = def.disabled_tools;
   out["enabled_tools"] = def.enabled_tools;
   out["permission"] = def.permission;

@@ -93,6 +93,8 @@ class DefinitionBuilder {
       apply_steps(key, value);
     } else if (k == "tools") {
       apply_tools(value);
+    } else if (k == "check_after_edit") {
+      apply_on_off(key, value, def_.check_after_edit);
     } else if (k == "disallowedTools") {
       add_all(def_.disabled_tools, written_tools(value));
     } else if (k == "permission") {
@@ -173,6 +175,20 @@ class DefinitionBuilder {
     }
   }
 
+  /// `on` / `off` (or true / false); null leaves `slot` unset.
+  void apply_on_off(const YamlValue& key, const YamlValue& value, std::optional<bool>& slot) {
+    if (value.kind == YamlValue::Kind::kNull) return;
+    if (auto b = as_bool(value)) {
+      slot = *b;
+    } else if (value.is_scalar() && (value.text == "on" || value.text == "off")) {
+      slot = value.text == "on";
+    } else {
+      report(Severity::kError, value,
+             fmt::format("'{}' must be on or off, not '{}'", key.text,
+                         value.is_scalar() ? value.text : type_name(value)));
+    }
+  }
+
   /// The names of a comma-separated string or a list.
   std::vector<WrittenTool> written_tools(const YamlValue& value) {
     std::vector<WrittenTool> out;
@@ -207,9 +223,10 @@ class DefinitionBuilder {
     const YamlValue& at = *tool.at;
     if (mapped.kind == ToolNameKind::kShell) {
       report(Severity::kInfo, at,
-             fmt::format("tool '{}' maps to the toolchain tools ({}): agentry has no shell tool, "
-                         "its cargo tools cover what a Rust agent uses a shell for",
-                         tool.name, fmt::join(kToolchainTools, ", ")));
+             fmt::format("tool '{}' maps to bash and the toolchain tools ({}), which give cargo's "
+                         "diagnostics compact{}",
+                         tool.name, fmt::join(kToolchainTools, ", "),
+                         mapped.dropped_arguments ? "; argument patterns are not supported" : ""));
     } else if (mapped.dropped_arguments) {
       report(Severity::kInfo, at,
              fmt::format("tool '{}' is read as '{}': argument patterns are not supported",

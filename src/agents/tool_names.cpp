@@ -9,11 +9,11 @@ namespace {
 
 struct Alias {
   std::string_view written;
-  std::string_view agentry;  ///< empty: the shell
+  std::string_view agentry;
 };
 
 // Claude Code names (capitalised) and opencode names (lowercase).
-constexpr std::array<Alias, 18> kAliases = {{
+constexpr std::array<Alias, 16> kAliases = {{
     {"Read", "read_file"},
     {"Write", "write_file"},
     {"Edit", "edit_file"},
@@ -23,14 +23,12 @@ constexpr std::array<Alias, 18> kAliases = {{
     {"LS", "list_files"},
     {"Task", "task"},
     {"Agent", "task"},
-    {"Bash", ""},
     {"read", "read_file"},
     {"write", "write_file"},
     {"edit", "edit_file"},
     {"multiedit", "edit_file"},
     {"patch", "edit_file"},
     {"list", "list_files"},
-    {"bash", ""},
     {"ls", "list_files"},
 }};
 
@@ -48,6 +46,12 @@ MappedTool map_tool_name(std::string_view written) {
     base = written.substr(0, open);
     out.dropped_arguments = true;
   }
+  if (base == "bash" || base == "Bash") {
+    out.kind = ToolNameKind::kShell;
+    out.names.emplace_back("bash");
+    out.names.insert(out.names.end(), kToolchainTools.begin(), kToolchainTools.end());
+    return out;
+  }
   if (is_agentry_tool(base)) {
     out.kind = ToolNameKind::kAgentry;
     out.names.emplace_back(base);
@@ -55,13 +59,8 @@ MappedTool map_tool_name(std::string_view written) {
   }
   for (const auto& alias : kAliases) {
     if (alias.written != base) continue;
-    if (alias.agentry.empty()) {
-      out.kind = ToolNameKind::kShell;
-      out.names.assign(kToolchainTools.begin(), kToolchainTools.end());
-    } else {
-      out.kind = ToolNameKind::kMapped;
-      out.names.emplace_back(alias.agentry);
-    }
+    out.kind = ToolNameKind::kMapped;
+    out.names.emplace_back(alias.agentry);
     return out;
   }
   out.dropped_arguments = false;

@@ -9,19 +9,20 @@
 namespace agentry::agents {
 
 /// agentry's tools, as the tool registry names them.
-inline constexpr std::array<std::string_view, 13> kAgentryTools = {
+inline constexpr std::array<std::string_view, 14> kAgentryTools = {
     "read_file",   "write_file", "edit_file",    "list_files", "glob",    "grep", "cargo_check",
-    "cargo_build", "cargo_test", "cargo_clippy", "clippy_fix", "rustfmt", "task"};
+    "cargo_build", "cargo_test", "cargo_clippy", "clippy_fix", "rustfmt", "bash", "task"};
 
-/// What a shell tool stands for: agentry has no shell, and its toolchain tools cover what a Rust
-/// agent runs a shell for.
+/// The toolchain tools: an agent offered one is told about the toolchain and the crate. A shell
+/// (`Bash`, `bash`) brings them along: what a Rust agent runs a shell for is mostly cargo, and
+/// these give it cargo's diagnostics compact.
 inline constexpr std::array<std::string_view, 6> kToolchainTools = {
     "cargo_check", "cargo_build", "cargo_test", "cargo_clippy", "clippy_fix", "rustfmt"};
 
 enum class ToolNameKind {
   kAgentry,  ///< already an agentry name
   kMapped,   ///< a Claude Code or opencode name with an agentry equivalent
-  kShell,    ///< Bash / bash: mapped onto the toolchain tools
+  kShell,    ///< Bash / bash: the `bash` tool and the toolchain tools
   kPattern,  ///< a wildcard such as `mcp_*`: kept as written
   kUnknown,  ///< agentry has no such tool: kept as written
 };

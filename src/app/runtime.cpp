@@ -14,6 +14,23 @@ namespace fs = std::filesystem;
 
 namespace {
 
+/// The engine's EditCheck over the tools layer's checker.
+class ToolsEditCheck final : public engine::EditCheck {
+ public:
+  explicit ToolsEditCheck(tools::EditChecker& checker) : checker_(checker) {}
+  std::string after_edits(const std::string& session_id, const std::vector<ToolCall>& calls,
+                          const tools::ToolContext& context,
+                          std::filesystem::file_time_type since) override {
+    std::vector<tools::EditedCall> edited;
+    for (const auto& call : calls)
+      edited.push_back({call.name, call.arguments});
+    return checker_.check(session_id, edited, context, since);
+  }
+
+ private:
+  tools::EditChecker& checker_;
+};
+
 class RealTaskRunner final : public engine::TaskRunner {
  public:
   static Result<std::unique_ptr<RealTaskRunner>> build(Services& services, HttpLoading http);
@@ -35,6 +52,8 @@ class RealTaskRunner final : public engine::TaskRunner {
     // What the writing calls change is kept in the store, for /undo and `agentry undo`.
     engine::StoreChangeJournal journal(*store_);
     engine.set_change_journal(&journal);
+    ToolsEditCheck edit_check(*edit_checker_);
+    engine.set_edit_check(&edit_check);
     engine::RunRequest run;
     run.agent = request.agent;
     run.task = request.task;
@@ -90,6 +109,7 @@ class RealTaskRunner final : public engine::TaskRunner {
   bool loaded_ = false;
   std::optional<Error> load_error_;
   tools::ToolRegistry* tools_ = nullptr;
+  tools::EditChecker* edit_checker_ = nullptr;
   store::SessionStore* store_ = nullptr;
   engine::PromptBuilder* prompts_ = nullptr;
 };
@@ -125,6 +145,9 @@ Result<void> RealTaskRunner::finish_loading() {
   auto tools = services_.tool_registry();
   if (!tools) return failed(tools.error());
   tools_ = *tools;
+  auto checker = services_.edit_checker();
+  if (!checker) return failed(checker.error());
+  edit_checker_ = *checker;
   auto store = services_.session_store();
   if (!store) return failed(store.error());
   store_ = *store;

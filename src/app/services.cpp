@@ -108,19 +108,35 @@ Result<std::vector<tools::ToolSpec>> Services::tool_specs() const {
   return tools::load_tool_specs(ctx_.data_dir / "tools");
 }
 
+Result<tools::ToolServices> Services::tool_services() {
+  auto settings = this->settings();
+  if (!settings) return tl::make_unexpected(settings.error());
+  auto runner = tool_runner();
+  if (!runner) return tl::make_unexpected(runner.error());
+  tools::ToolServices services;
+  services.runner = *runner;
+  services.environment = ctx_.env;
+  services.log = ctx_.log;
+  services.redactor = ctx_.redactor;
+  services.cargo_target_dir = (*settings)->cargo_target_dir.value;
+  return services;
+}
+
 Result<tools::ToolRegistry*> Services::tool_registry() {
   return tools_.get([this]() -> Result<std::unique_ptr<tools::ToolRegistry>> {
-    auto settings = this->settings();
-    if (!settings) return tl::make_unexpected(settings.error());
-    auto runner = tool_runner();
-    if (!runner) return tl::make_unexpected(runner.error());
-    tools::ToolServices services;
-    services.runner = *runner;
-    services.environment = ctx_.env;
-    services.log = ctx_.log;
-    services.redactor = ctx_.redactor;
-    services.cargo_target_dir = (*settings)->cargo_target_dir.value;
-    return owned(tools::ToolRegistry::load(ctx_.data_dir / "tools", std::move(services)));
+    auto services = tool_services();
+    if (!services) return tl::make_unexpected(services.error());
+    return owned(tools::ToolRegistry::load(ctx_.data_dir / "tools", std::move(*services)));
+  });
+}
+
+Result<tools::EditChecker*> Services::edit_checker() {
+  return edit_checker_.get([this]() -> Result<std::unique_ptr<tools::EditChecker>> {
+    auto services = tool_services();
+    if (!services) return tl::make_unexpected(services.error());
+    tools::EditCheckOptions options;
+    options.budget = (*settings())->check_after_edit_budget.value;
+    return std::make_unique<tools::EditChecker>(std::move(*services), options);
   });
 }
 

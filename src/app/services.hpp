@@ -30,6 +30,7 @@
 #include "fakellm/fake_llm_server.hpp"
 #include "llm/curl_global.hpp"
 #include "store/session_store.hpp"
+#include "tools/edit_check.hpp"
 #include "tools/process_runner.hpp"
 #include "tools/tool.hpp"
 #include "tools/tool_registry.hpp"
@@ -112,6 +113,10 @@ class Services {
   /// Every tool bound to its executor, over tool_runner(), with cargo_target_dir, the
   /// environment, the log and the redactor.
   [[nodiscard]] Result<tools::ToolRegistry*> tool_registry();
+  /// The check after edits (check_after_edit), over the same runner, target folder and
+  /// environment as the cargo tools, with the configured budget; one per process, so that a
+  /// session's warnings stay known across its runs.
+  [[nodiscard]] Result<tools::EditChecker*> edit_checker();
   /// Runs one tool call as `agentry tools run` does: the person typing it is the approver, so
   /// nothing is asked; everything else as for the model (schema, workspace, sandbox).
   [[nodiscard]] Result<tools::ToolOutput> run_tool_by_hand(const ToolCall& call,
@@ -144,6 +149,8 @@ class Services {
 
  private:
   [[nodiscard]] Result<store::SessionStore*> wait_for_store();
+  /// What every tool executor and the edit check run with.
+  [[nodiscard]] Result<tools::ToolServices> tool_services();
 
   AppContext& ctx_;
   Lazy<Settings> settings_;
@@ -157,6 +164,7 @@ class Services {
   tools::PosixProcessRunner posix_runner_;
   Lazy<tools::ProcessRunner> sandboxed_runner_;
   Lazy<tools::ToolRegistry> tools_;
+  Lazy<tools::EditChecker> edit_checker_;
   Lazy<engine::PromptBuilder> prompts_;
 
   std::mutex store_mutex_;

@@ -1,5 +1,7 @@
 #include "app/settings.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "app/config_settings.hpp"
@@ -68,6 +70,35 @@ Result<void> check_trusted_projects(const Config& config) {
                                          "`trusted_projects: [~/src/mycrate]`"));
 }
 
+/// `check_after_edit`: on, off, true or false.
+Result<Setting<bool>> read_check_after_edit(const Config& config) {
+  const json* value = set_value(config, "/check_after_edit");
+  if (value == nullptr) return Setting<bool>{false, kDefaultOrigin};
+  if (value->is_boolean())
+    return Setting<bool>{value->get<bool>(), config.where("/check_after_edit")};
+  if (value->is_string() && (*value == "on" || *value == "off"))
+    return Setting<bool>{*value == "on", config.where("/check_after_edit")};
+  return tl::make_unexpected(
+      wrong_shape(config, "check_after_edit", *value,
+                  "write `check_after_edit: on` or `check_after_edit: off`"));
+}
+
+/// `check_after_edit_budget`: seconds, more than 0 and at most an hour.
+Result<Setting<std::chrono::milliseconds>> read_check_budget(const Config& config) {
+  const json* value = set_value(config, "/check_after_edit_budget");
+  if (value == nullptr) return Setting<std::chrono::milliseconds>{std::chrono::seconds(20)};
+  if (value->is_number()) {
+    double seconds = value->get<double>();
+    if (seconds > 0 && seconds <= 3600)
+      return Setting<std::chrono::milliseconds>{std::chrono::milliseconds(std::max<std::int64_t>(
+                                                    1, static_cast<std::int64_t>(seconds * 1000))),
+                                                config.where("/check_after_edit_budget")};
+  }
+  return tl::make_unexpected(wrong_shape(config, "check_after_edit_budget", *value,
+                                         "write the seconds the check may take, e.g. "
+                                         "`check_after_edit_budget: 20`"));
+}
+
 }  // namespace
 
 fs::path expand_home(const std::string& text, const Environment& env) {
@@ -83,6 +114,7 @@ engine::EngineLimits Settings::engine_limits() const {
   limits.max_steps = max_steps.value;
   limits.max_depth = max_depth.value;
   limits.default_agent = default_agent.value;
+  limits.check_after_edit = check_after_edit.value;
   return limits;
 }
 
@@ -104,6 +136,13 @@ Result<Settings> read_settings(const Config& config, const AppContext& ctx) {
     if (!value) return tl::make_unexpected(value.error());
     *slot = *value;
   }
+
+  auto check = read_check_after_edit(config);
+  if (!check) return tl::make_unexpected(check.error());
+  settings.check_after_edit = *check;
+  auto budget = read_check_budget(config);
+  if (!budget) return tl::make_unexpected(budget.error());
+  settings.check_after_edit_budget = *budget;
 
   settings.default_agent.value = engine::EngineLimits{}.default_agent;
   auto agent = text_setting(config, "default_agent",

@@ -6,6 +6,7 @@
 /// lots`, `cargo_target_dir: 5`) is an ErrorCode::kConfig error naming the file:line:col that
 /// set it and what is expected: never a silent default. Every command reads its config through
 /// these (app::Services::settings()), so no two of them can read one value two ways.
+#include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -36,6 +37,12 @@ struct Settings {
   Setting<std::optional<std::filesystem::path>> cargo_target_dir;
   Setting<int> max_steps;
   Setting<int> max_depth;
+  /// `check_after_edit: on | off`: `cargo check` after each edit of Rust files, for agents
+  /// whose file does not say (rust-pro's says on). Default off.
+  Setting<bool> check_after_edit;
+  /// `check_after_edit_budget`: seconds the check may take (a number, fractions allowed;
+  /// default 20); over it the check is stopped and the model gets a one-line note.
+  Setting<std::chrono::milliseconds> check_after_edit_budget{std::chrono::seconds(20)};
   /// The agent a task goes to when none is named.
   Setting<std::string> default_agent;
   /// The config's `permissions` over the tools' defaults.

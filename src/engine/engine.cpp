@@ -94,8 +94,16 @@ class Engine::Session {
   Result<void> recover(const Error& overflow);
   void note_compaction(const std::string& how, std::int64_t before);
   Result<RunResult> compact_only();
+  /// The writing calls of a turn that succeeded so far, for the edit check.
+  struct TurnEdits {
+    std::vector<ToolCall> calls;
+    std::filesystem::file_time_type since = std::filesystem::file_time_type::clock::now();
+  };
   Result<std::vector<ToolResult>> run_tools(const std::vector<ToolCall>& calls);
-  Result<ToolResult> run_one(const ToolCall& call);
+  /// `edits` is given for the turn's last writing call when the agent checks after edits: its
+  /// result gets the check of every edit of the turn.
+  Result<ToolResult> run_one(const ToolCall& call, TurnEdits* edits = nullptr);
+  void check_edits(const ToolCall& call, ToolResult& result, TurnEdits& edits);
   Result<ToolResult> run_task(const ToolCall& call);
   void record(std::vector<Message> messages, const Usage& usage);
   /// Logs a change journal failure: the call goes on without a record for undo.
@@ -437,7 +445,21 @@ Result<ToolResult> Engine::Session::run_task(const ToolCall& call) {
   return ToolResult{call.id, call.name, format_task_result(*outcome), false};
 }
 
-Result<ToolResult> Engine::Session::run_one(const ToolCall& call) {
+void Engine::Session::check_edits(const ToolCall& call, ToolResult& result, TurnEdits& edits) {
+  if (!result.is_error) edits.calls.push_back(call);
+  if (edits.calls.empty() || stop_.stop_requested()) return;
+  std::string text;
+  try {
+    text = e_.edit_check_->after_edits(origin_.session_id, edits.calls,
+                                       tools::ToolContext{request_.cwd, stop_}, edits.since);
+  } catch (const std::exception& ex) {
+    e_.log_->error("session {}: the check after the edits failed: {}", origin_.session_id,
+                   ex.what());
+  }
+  result.content += text;
+}
+
+Result<ToolResult> Engine::Session::run_one(const ToolCall& call, TurnEdits* edits) {
   auto start = Clock::now();
   e_.events_.on_event(ToolCallStarted{origin_, call});
   Result<ToolResult> result = ToolResult{};
@@ -464,6 +486,7 @@ Result<ToolResult> Engine::Session::run_one(const ToolCall& call) {
   if (!result) return result;
   result->call_id = call.id;
   result->name = call.name;
+  if (edits != nullptr) check_edits(call, *result, *edits);
   auto duration = ms_since(start);
   e_.events_.on_event(ToolCallFinished{origin_, call, *result, duration});
   std::lock_guard lock(mutex_);
@@ -495,10 +518,24 @@ Result<std::vector<ToolResult>> Engine::Session::run_tools(const std::vector<Too
   // Calls that only read run side by side; a call that writes runs alone, after everything the
   // model asked for before it and before everything after it, so that two edits of one file (or
   // an edit and the check that follows it) see each other in the order the model gave them.
+  auto writes = [&](std::size_t i) {
+    return calls[i].name != kTaskToolName && e_.tools_.writes(calls[i]);
+  };
+  // Diagnostics after every edit: the turn's last writing call gets the check of them all.
+  TurnEdits edits;
+  std::size_t last_write = calls.size();
+  if (e_.edit_check_ != nullptr && agent_.check_after_edit.value_or(e_.limits_.check_after_edit)) {
+    for (auto i : to_run)
+      if (writes(i)) last_write = i;
+  }
   std::vector<std::size_t> group;
   auto run_group = [&] {
     if (group.size() == 1) {
-      results[group[0]] = run_one(calls[group[0]]);
+      auto i = group[0];
+      results[i] = run_one(calls[i], i == last_write ? &edits : nullptr);
+      if (last_write < calls.size() && i != last_write && writes(i) && results[i] &&
+          !results[i]->is_error)
+        edits.calls.push_back(calls[i]);
     } else if (!group.empty()) {
       std::vector<std::jthread> workers;
       workers.reserve(group.size());
@@ -513,10 +550,10 @@ Result<std::vector<ToolResult>> Engine::Session::run_tools(const std::vector<Too
       skipped = true;
       break;
     }
-    bool writes = calls[i].name != kTaskToolName && e_.tools_.writes(calls[i]);
-    if (writes) run_group();
+    bool writing = writes(i);
+    if (writing) run_group();
     group.push_back(i);
-    if (writes) run_group();
+    if (writing) run_group();
   }
   run_group();
   if (skipped) return fail(ErrorCode::kCancelled, "cancelled", agent_.name);

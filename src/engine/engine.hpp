@@ -58,6 +58,8 @@ struct EngineLimits {
   int max_depth = 3;     ///< how deep `task` may nest
   int repeat_limit = 3;  ///< identical consecutive tool calls before refusing
   std::string default_agent = "orchestrator";
+  /// `check_after_edit` for agents whose file does not say (the config's; default off).
+  bool check_after_edit = false;
 };
 
 class Engine {
@@ -72,6 +74,10 @@ class Engine {
 
   /// Records the changes of writing tool calls (for undo); null (the default): no record.
   void set_change_journal(ChangeJournal* journal) { changes_ = journal; }
+
+  /// Checks the crate after the writing calls of each turn of agents with check_after_edit on
+  /// (EditCheck); null (the default): never. `check` must outlive the engine.
+  void set_edit_check(EditCheck* check) { edit_check_ = check; }
 
   /// The agent a request goes to: the named one, or the default primary agent.
   [[nodiscard]] Result<const agents::AgentDefinition*> pick_agent(const std::string& name) const;
@@ -99,6 +105,7 @@ class Engine {
   EventSink& events_;
   EngineLimits limits_;
   std::shared_ptr<spdlog::logger> log_;
+  EditCheck* edit_check_ = nullptr;
 };
 
 }  // namespace agentry::engine

@@ -72,6 +72,21 @@ class ChangeJournal {
   [[nodiscard]] virtual Result<void> after(const std::string& session_id, const ToolCall& call) = 0;
 };
 
+/// Diagnostics after every edit: once a turn's writing calls have run, what the model should
+/// read about the state of the crate they edited (`cargo check` of its package, the errors and
+/// new warnings in the touched files). Implemented over the tools layer (tools::EditChecker);
+/// the engine asks only for agents with check_after_edit on.
+class EditCheck {
+ public:
+  virtual ~EditCheck() = default;
+  /// The text to append to the result of the last of `calls` (the writing calls of one turn of
+  /// `session_id` that succeeded, in order; `since`: taken before the first of them ran), or
+  /// empty. Never fails: a check that cannot run says so in its text.
+  virtual std::string after_edits(const std::string& session_id, const std::vector<ToolCall>& calls,
+                                  const tools::ToolContext& context,
+                                  std::filesystem::file_time_type since) = 0;
+};
+
 /// The agents the engine may run.
 class AgentCatalog {
  public:

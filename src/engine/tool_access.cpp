@@ -76,7 +76,7 @@ tools::Permission ToolAccess::decide(const tools::PermissionPolicy& rules,
   if (!offers(spec.schema.name)) return tools::Permission::kDeny;
   tools::Permission rule = rules.decide(spec, arguments, writes_settings);
   if (rule == tools::Permission::kAsk &&
-      tools::mode_approves(session, tools::call_writes(spec, arguments), writes_settings))
+      tools::mode_approves(session, tools::call_edits(spec, arguments), writes_settings))
     return tools::Permission::kAllow;
   return rule;
 }

@@ -62,6 +62,9 @@ std::string call_preview(const ToolSpec& spec, const nlohmann::json& arguments,
     text = fmt::format(
         "run `{}` in {}: applies clippy's machine-applicable suggestions to the crate's files",
         call_command(spec, arguments), workspace.root().string());
+  } else if (name == "bash") {
+    text = fmt::format("run in {} (bash -c, timeout {} s):\n{}", workspace.root().string(),
+                       arguments.value("timeout", 120), arguments.value("command", std::string()));
   } else if (name == "rustfmt" && call_writes(spec, arguments)) {
     text = fmt::format("run `cargo fmt --all` in {}: rewrites every file rustfmt would format",
                        workspace.root().string());

@@ -34,6 +34,7 @@ Result<std::unique_ptr<Tool>> make_executor(ToolSpec spec, SharedServices servic
       {"cargo_test", make_cargo_test_tool},
       {"clippy_fix", make_clippy_fix_tool},
       {"rustfmt", make_rustfmt_tool},
+      {"bash", make_bash_tool},
   };
   auto it = kFactories.find(spec.schema.name);
   if (it == kFactories.end())

@@ -42,6 +42,8 @@ std::unique_ptr<Tool> make_cargo_tool(ToolSpec spec, SharedServices services);
 std::unique_ptr<Tool> make_cargo_test_tool(ToolSpec spec, SharedServices services);
 std::unique_ptr<Tool> make_clippy_fix_tool(ToolSpec spec, SharedServices services);
 std::unique_ptr<Tool> make_rustfmt_tool(ToolSpec spec, SharedServices services);
+/// bash: a command line under /bin/bash -c (the one shell the model gets).
+std::unique_ptr<Tool> make_bash_tool(ToolSpec spec, SharedServices services);
 
 /// A result the model should react to (is_error = true).
 ToolOutput model_error(std::string text, nlohmann::json details = nlohmann::json::object());

@@ -15,14 +15,14 @@ using nlohmann::json;
 namespace {
 
 bool is_process_tool(std::string_view name) {
-  return name.starts_with("cargo_") || name == "clippy_fix" || name == "rustfmt";
+  return name.starts_with("cargo_") || name == "clippy_fix" || name == "rustfmt" || name == "bash";
 }
 
 /// The opencode / Claude Code group names that cover `spec` for this call.
 std::vector<std::string> groups_of(const ToolSpec& spec, const json& args) {
   const std::string& name = spec.schema.name;
   std::vector<std::string> groups;
-  if (call_writes(spec, args)) groups.push_back("edit");
+  if (call_edits(spec, args)) groups.push_back("edit");
   if (name == "write_file") groups.push_back("write");
   if (is_process_tool(name)) groups.push_back("bash");
   if (name == "read_file") groups.push_back("read");
@@ -90,6 +90,10 @@ bool call_writes(const ToolSpec& spec, const json& arguments) {
   return true;
 }
 
+bool call_edits(const ToolSpec& spec, const json& arguments) {
+  return spec.schema.name != "bash" && call_writes(spec, arguments);
+}
+
 bool call_writes_settings(const ToolSpec& spec, const json& arguments, const Workspace* workspace) {
   if (!call_writes(spec, arguments) || !arguments.is_object()) return false;
   auto path = arguments.find("path");
@@ -107,6 +111,9 @@ std::string call_command(const ToolSpec& spec, const json& arguments) {
   if (name.starts_with("cargo_")) return "cargo " + name.substr(6);
   if (name == "clippy_fix") return "cargo clippy --fix";
   if (name == "rustfmt") return call_writes(spec, arguments) ? "cargo fmt" : "cargo fmt --check";
+  if (name == "bash" && arguments.is_object())
+    if (auto c = arguments.find("command"); c != arguments.end() && c->is_string())
+      return c->get<std::string>();
   return {};
 }
 
@@ -196,7 +203,9 @@ Permission PermissionPolicy::decide(const ToolSpec& spec, const json& arguments,
     if (from_groups) result = *from_groups;
   }
 
-  result = apply_agent_mode(mode_, result, writes);
+  // acceptEdits approves edits, not command lines: `bash` keeps its rule.
+  if (mode_ != AgentPermissionMode::kAcceptEdits || call_edits(spec, arguments))
+    result = apply_agent_mode(mode_, result, writes);
   if (result == Permission::kAllow && writes_settings) result = Permission::kAsk;
   return result;
 }

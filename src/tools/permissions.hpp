@@ -31,6 +31,11 @@ std::optional<Permission> parse_permission(std::string_view text);
 /// True when this call changes the workspace: a `writes` tool, except rustfmt in check mode.
 bool call_writes(const ToolSpec& spec, const nlohmann::json& arguments);
 
+/// True when this call writes as a file edit does: call_writes, except `bash` (a command line
+/// may do anything). What accept-edits modes approve and opencode's `edit` group covers; `bash`
+/// is always asked about unless a rule allows it (or the session bypasses permissions).
+bool call_edits(const ToolSpec& spec, const nlohmann::json& arguments);
+
 /// True when this call writes a file that steers later runs: anything under a folder named
 /// `.agentry`, `.claude`, `.opencode` or `.git` (config, agent files, hooks). Such a write is
 /// never allowed without a person saying yes: no config or agent rule and no accept-edits mode
@@ -47,7 +52,8 @@ bool call_writes_settings(const ToolSpec& spec, const nlohmann::json& arguments,
                           const Workspace* workspace = nullptr);
 
 /// The command line a process tool runs, as opencode's `bash` patterns see it ("cargo test",
-/// "cargo clippy --fix", "cargo fmt --check"); empty for tools that start no process.
+/// "cargo clippy --fix", "cargo fmt --check"; the `bash` tool's own `command`); empty for tools
+/// that start no process.
 std::string call_command(const ToolSpec& spec, const nlohmann::json& arguments);
 
 class PermissionPolicy {
@@ -88,7 +94,7 @@ struct ApprovalRequest {
   std::string tool;
   nlohmann::json arguments;
   std::string preview;    ///< the diff to be written, or the command to be run
-  bool writes = false;    ///< the call changes the workspace (call_writes)
+  bool writes = false;    ///< the call edits the workspace (call_edits: not `bash`)
   bool settings = false;  ///< it writes agentry's or a peer's settings (call_writes_settings)
 };
 

@@ -74,7 +74,7 @@ Result<ToolOutput> ToolInvoker::invoke(const ToolCall& call, const ToolContext& 
       if (ws == nullptr) return tl::make_unexpected(open_workspace(context, spec).error());
       Approval answer =
           approver_->approve({call.name, arguments, call_preview(spec, arguments, *ws),
-                              call_writes(spec, arguments), settings},
+                              call_edits(spec, arguments), settings},
                              context.stop);
       if (context.stop.stop_requested())
         return fail(ErrorCode::kCancelled, "cancelled while asking for approval", call.name);

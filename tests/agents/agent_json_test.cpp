@@ -29,7 +29,10 @@ TEST_CASE("the full form adds everything, prompt included") {
   auto j = to_json(def, true, {"read_file", "task"});
   CHECK(j["temperature"] == 0.5);
   CHECK(j["max_steps"].is_null());
+  CHECK(j["check_after_edit"].is_null());
   CHECK(j["prompt"] == "Be brief.");
+  def.check_after_edit = true;
+  CHECK(to_json(def, true, {})["check_after_edit"] == true);
   CHECK(j["extra"]["emoji"] == "x");
   CHECK(j["tools_default"] == true);
   CHECK(j["tools"] == nlohmann::ordered_json::array({"read_file", "task"}));

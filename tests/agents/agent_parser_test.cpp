@@ -58,8 +58,8 @@ Diagnostic only_error(const Parsed& parsed) {
   return errors[0];
 }
 
-const Names kToolchain{"cargo_check",  "cargo_build", "cargo_test",
-                       "cargo_clippy", "clippy_fix",  "rustfmt"};
+const Names kShell{"bash",         "cargo_check", "cargo_build", "cargo_test",
+                   "cargo_clippy", "clippy_fix",  "rustfmt"};
 
 }  // namespace
 
@@ -149,7 +149,7 @@ TEST_CASE("a comma-separated tools string becomes one normalised list") {
   Parsed p = parse_fixture("good/tools_string.md");
   REQUIRE(p.def);
   Names expected{"read_file", "write_file", "edit_file", "glob", "grep", "list_files"};
-  expected.insert(expected.end(), kToolchain.begin(), kToolchain.end());
+  expected.insert(expected.end(), kShell.begin(), kShell.end());
   expected.insert(expected.end(), {"task", "WebSearch", "mcp__github__create_issue"});
   CHECK(p.def->tools == expected);
   auto warnings = p.of(Severity::kWarning);
@@ -159,9 +159,10 @@ TEST_CASE("a comma-separated tools string becomes one normalised list") {
   CHECK(warnings[0].message ==
         "unknown tools 'WebSearch', 'mcp__github__create_issue': agentry has no such tool (kept "
         "in the list)");
+  // Claude Code's `Bash` is agentry's `bash`, with the toolchain tools.
   auto infos = p.of(Severity::kInfo);
   REQUIRE(infos.size() == 1);
-  CHECK(infos[0].message.find("tool 'Bash' maps to the toolchain tools") == 0);
+  CHECK(infos[0].message.find("tool 'Bash' maps to bash and the toolchain tools") == 0);
   CHECK(p.of(Severity::kError).empty());
 }
 
@@ -169,7 +170,7 @@ TEST_CASE("a YAML list of opencode names") {
   Parsed p = parse_fixture("good/tools_list.md");
   REQUIRE(p.def);
   Names expected{"read_file", "edit_file"};
-  expected.insert(expected.end(), kToolchain.begin(), kToolchain.end());
+  expected.insert(expected.end(), kShell.begin(), kShell.end());
   expected.push_back("TodoWrite");
   CHECK(p.def->tools == expected);
   auto warnings = p.of(Severity::kWarning);
@@ -183,7 +184,7 @@ TEST_CASE("an opencode map of name -> bool disables on top of the defaults") {
   REQUIRE(p.def);
   CHECK_FALSE(p.def->tools.has_value());
   Names disabled{"write_file"};
-  disabled.insert(disabled.end(), kToolchain.begin(), kToolchain.end());
+  disabled.insert(disabled.end(), kShell.begin(), kShell.end());
   disabled.push_back("mcp_*");
   CHECK(p.def->disabled_tools == disabled);
   CHECK(p.def->enabled_tools == Names{"read_file", "mcp_github"});
@@ -276,6 +277,25 @@ TEST_CASE("max_steps and steps spellings") {
   CHECK_FALSE(b.def);
   REQUIRE(b.of(Severity::kError).size() == 1);
   CHECK(b.of(Severity::kError)[0].line == 3);
+}
+
+TEST_CASE("check_after_edit: on, off, true, false, and unset means the config decides") {
+  for (auto [text, on] : {std::pair{"on", true}, std::pair{"off", false}, std::pair{"true", true},
+                          std::pair{"false", false}}) {
+    Parsed p = parse_text(fmt::format("---\ndescription: d\ncheck_after_edit: {}\n---\nb\n", text));
+    REQUIRE(p.def);
+    CHECK(p.def->check_after_edit == on);
+    CHECK(p.diagnostics.empty());
+  }
+  Parsed unset = parse_text("---\ndescription: d\n---\nb\n");
+  REQUIRE(unset.def);
+  CHECK_FALSE(unset.def->check_after_edit.has_value());
+  Parsed bad = parse_text("---\ndescription: d\ncheck_after_edit: sometimes\n---\nb\n");
+  CHECK_FALSE(bad.def);
+  REQUIRE(bad.of(Severity::kError).size() == 1);
+  CHECK(bad.of(Severity::kError)[0].message ==
+        "'check_after_edit' must be on or off, not 'sometimes'");
+  CHECK(bad.of(Severity::kError)[0].line == 3);
 }
 
 TEST_CASE("missing description and empty prompt are warnings, not errors") {

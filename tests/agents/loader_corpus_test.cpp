@@ -66,8 +66,9 @@ TEST_CASE("corpus: a comma-separated tools string becomes a list") {
   CHECK(def.name == "rust-engineer");
   CHECK(def.model == "sonnet");
   CHECK(def.mode == AgentMode::kAll);
-  CHECK(def.tools == Names{"read_file", "write_file", "edit_file", "cargo_check", "cargo_build",
-                           "cargo_test", "cargo_clippy", "clippy_fix", "rustfmt", "glob", "grep"});
+  CHECK(def.tools == Names{"read_file", "write_file", "edit_file", "bash", "cargo_check",
+                           "cargo_build", "cargo_test", "cargo_clippy", "clippy_fix", "rustfmt",
+                           "glob", "grep"});
   CHECK(def.description.rfind("Use when building Rust systems where memory safety", 0) == 0);
 }
 

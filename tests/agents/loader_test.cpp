@@ -1,5 +1,6 @@
 #include "agents/loader.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -126,6 +127,22 @@ TEST_CASE("paths may be files or folders, a missing one is an error") {
   REQUIRE(result.diagnostics.size() == 1);
   CHECK(result.diagnostics[0].severity == Severity::kError);
   CHECK(result.diagnostics[0].file == dir.path() / "missing.md");
+}
+
+TEST_CASE(
+    "the built-in agents: rust-pro checks after edits and gets no bash, the others do not say") {
+  LoadResult builtin =
+      load_paths({testing::fixtures_dir().parent_path().parent_path() / "agents"}, "builtin");
+  CHECK(builtin.error_count() == 0);
+  const AgentDefinition* rust_pro = find(builtin, "rust-pro");
+  REQUIRE(rust_pro != nullptr);
+  CHECK(rust_pro->check_after_edit == true);
+  REQUIRE(rust_pro->tools.has_value());
+  CHECK(std::find(rust_pro->tools->begin(), rust_pro->tools->end(), "bash") ==
+        rust_pro->tools->end());
+  const AgentDefinition* orchestrator = find(builtin, "orchestrator");
+  REQUIRE(orchestrator != nullptr);
+  CHECK_FALSE(orchestrator->check_after_edit.has_value());
 }
 
 TEST_CASE("the fixtures: every tolerance loads, every error is reported") {

@@ -34,14 +34,16 @@ TEST_CASE("opencode names map too, and agentry names pass through") {
   CHECK(map_tool_name("cargo_clippy").names == Names{"cargo_clippy"});
 }
 
-TEST_CASE("a shell maps onto the toolchain tools") {
-  Names toolchain{"cargo_check",  "cargo_build", "cargo_test",
-                  "cargo_clippy", "clippy_fix",  "rustfmt"};
+TEST_CASE("Claude Code's Bash and opencode's bash are the bash tool, with the toolchain tools") {
+  Names shell{"bash",         "cargo_check", "cargo_build", "cargo_test",
+              "cargo_clippy", "clippy_fix",  "rustfmt"};
   CHECK(map_tool_name("Bash").kind == ToolNameKind::kShell);
-  CHECK(map_tool_name("Bash").names == toolchain);
-  CHECK(map_tool_name("bash").names == toolchain);
+  CHECK(map_tool_name("Bash").names == shell);
+  CHECK(map_tool_name("bash").names == shell);
+  CHECK(is_agentry_tool("bash"));
   MappedTool pattern = map_tool_name("Bash(cargo test:*)");
   CHECK(pattern.kind == ToolNameKind::kShell);
+  CHECK(pattern.names == shell);
   CHECK(pattern.dropped_arguments);
 }
 

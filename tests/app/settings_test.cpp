@@ -3,6 +3,7 @@
 #include "app/settings.hpp"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include "cli/support/logged_context.hpp"
 #include "support/temp_dir.hpp"
@@ -103,6 +104,10 @@ TEST_CASE("settings: a value of the wrong type is a config error naming file:lin
       {"cargo_target_dir: 5", "cargo_target_dir", "directory"},
       {"cargo_target_dir: ''", "cargo_target_dir", "directory"},
       {"cargo_target_dir: {path: /tmp}", "cargo_target_dir", "directory"},
+      {"check_after_edit: maybe", "check_after_edit", "check_after_edit: on"},
+      {"check_after_edit: 1", "check_after_edit", "check_after_edit: on"},
+      {"check_after_edit_budget: 0", "check_after_edit_budget", "seconds"},
+      {"check_after_edit_budget: soon", "check_after_edit_budget", "seconds"},
       {"default_agent: [a]", "default_agent", "agent's name"},
       {"default_agent: 7", "default_agent", "agent's name"},
       {"default_agent: true", "default_agent", "agent's name"},
@@ -167,6 +172,25 @@ TEST_CASE("settings: every value with where it was set, and agentry's defaults o
   CHECK(limits.max_steps == 12);
   CHECK(limits.max_depth == 1);
   CHECK(limits.default_agent == "rust-pro");
+}
+
+TEST_CASE(
+    "settings: check_after_edit is on or off (default off), its budget seconds (default 20)") {
+  SettingsHome defaults("");
+  auto d = defaults.read();
+  CHECK_FALSE(d.check_after_edit.value);
+  CHECK_FALSE(d.engine_limits().check_after_edit);
+  CHECK(d.check_after_edit_budget.value == std::chrono::seconds(20));
+  for (const char* on : {"on", "true"}) {
+    SettingsHome h(fmt::format("check_after_edit: {}\ncheck_after_edit_budget: 2.5\n", on));
+    auto s = h.read();
+    CHECK(s.check_after_edit.value);
+    CHECK(s.check_after_edit.origin.starts_with(h.user_file() + ":1:"));
+    CHECK(s.engine_limits().check_after_edit);
+    CHECK(s.check_after_edit_budget.value == std::chrono::milliseconds(2500));
+  }
+  SettingsHome off("check_after_edit: off\n");
+  CHECK_FALSE(off.read().check_after_edit.value);
 }
 
 TEST_CASE("settings: what an untrusted project sets is read after the trust rules applied") {

@@ -54,10 +54,10 @@ TEST_CASE("bad arguments go back to the model as text, never a crash") {
   auto broken = invoker.invoke(call("read_file", nullptr, "{\"path\": "), f.context, policy);
   CHECK(broken->content ==
         "rewrite your input: the arguments of `read_file` are not valid JSON: {\"path\": ");
-  auto unknown = invoker.invoke(call("bash", json::object()), f.context, policy);
+  auto unknown = invoker.invoke(call("shell", json::object()), f.context, policy);
   CHECK(unknown->is_error);
   CHECK(unknown->content.starts_with(
-      "there is no tool `bash`; the tools are: cargo_build, cargo_check"));
+      "there is no tool `shell`; the tools are: bash, cargo_build, cargo_check"));
 }
 
 TEST_CASE("arguments nested 100000 levels deep go back to the model unparsed") {

@@ -16,7 +16,7 @@ TEST_CASE("every shipped tool file loads, with the parameter names of the contra
   std::vector<std::string> names;
   for (const auto& s : *specs)
     names.push_back(s.schema.name);
-  CHECK(names == std::vector<std::string>{"cargo_build", "cargo_check", "cargo_clippy",
+  CHECK(names == std::vector<std::string>{"bash", "cargo_build", "cargo_check", "cargo_clippy",
                                           "cargo_test", "clippy_fix", "edit_file", "glob", "grep",
                                           "list_files", "read_file", "rustfmt", "write_file"});
   auto props = [&](const std::string& name) {
@@ -39,9 +39,11 @@ TEST_CASE("every shipped tool file loads, with the parameter names of the contra
   CHECK(props("cargo_test") ==
         std::vector<std::string>{"all_targets", "features", "package", "test_name"});
   CHECK(props("rustfmt") == std::vector<std::string>{"mode"});
+  CHECK(props("bash") == std::vector<std::string>{"command", "timeout"});
   for (const auto& s : *specs) {
     bool writer = s.schema.name == "write_file" || s.schema.name == "edit_file" ||
-                  s.schema.name == "clippy_fix" || s.schema.name == "rustfmt";
+                  s.schema.name == "clippy_fix" || s.schema.name == "rustfmt" ||
+                  s.schema.name == "bash";
     CHECK_MESSAGE(s.writes == writer, s.schema.name);
   }
 }

@@ -44,18 +44,20 @@ TEST_CASE("agentry tools list, list --json and show print what the model sees") 
 
   auto json = agentry({"tools", "list", "--json"}, dir.path());
   auto parsed = nlohmann::json::parse(json->out.text);
-  REQUIRE(parsed.size() == 12);
-  CHECK(parsed[0]["name"] == "cargo_build");
-  CHECK(parsed[0]["parameters"] == testing_support::spec_named("cargo_build").schema.parameters);
-  CHECK(parsed[0]["default_permission"] == "allow");
+  REQUIRE(parsed.size() == 13);
+  CHECK(parsed[0]["name"] == "bash");
+  CHECK(parsed[0]["default_permission"] == "ask");
+  CHECK(parsed[1]["name"] == "cargo_build");
+  CHECK(parsed[1]["parameters"] == testing_support::spec_named("cargo_build").schema.parameters);
+  CHECK(parsed[1]["default_permission"] == "allow");
 
   auto show = agentry({"tools", "show", "edit_file"}, dir.path());
   CHECK(show->exit_code == 0);
   CHECK(show->out.text.starts_with("edit_file\n\nReplaces an exact piece of text in a file."));
   CHECK(show->out.text.find("default permission: ask") != std::string::npos);
-  auto unknown = agentry({"tools", "show", "bash"}, dir.path());
+  auto unknown = agentry({"tools", "show", "shell"}, dir.path());
   CHECK(unknown->exit_code == 2);
-  CHECK(unknown->err.text.find("no tool named `bash`") != std::string::npos);
+  CHECK(unknown->err.text.find("no tool named `shell`") != std::string::npos);
 }
 
 TEST_CASE("agentry tools run prints the result as the model gets it, exit 0 whatever it found") {
