@@ -74,7 +74,13 @@ CREATE TABLE compactions (
 );
 )sql";
 
-constexpr std::array<std::string_view, 2> kMigrations = {kVersion1, kVersion2};
+// Version 3 (issue 19): an assistant message's reasoning (Message::thinking, a JSON array; NULL
+// when it has none), stored with its turn and exported, never part of the answer.
+constexpr std::string_view kVersion3 = R"sql(
+ALTER TABLE messages ADD COLUMN thinking TEXT;
+)sql";
+
+constexpr std::array<std::string_view, 3> kMigrations = {kVersion1, kVersion2, kVersion3};
 
 }  // namespace
 

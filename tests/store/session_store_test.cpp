@@ -189,6 +189,13 @@ TEST_CASE("every Message field round-trips exactly, nothing but the message is s
   both.tool_results = {{"x", "y", "", false}};  // odd, but it must survive as written
   messages.push_back(both);
   messages.push_back(Message::user(""));
+  Message thought = Message::assistant("After thinking.", {nested});
+  thought.thinking = {
+      {"Step one.", "anthropic",
+       nlohmann::json{{"type", "thinking"}, {"thinking", "Step one."}, {"signature", "c2ln"}}},
+      {"", "anthropic", nlohmann::json{{"type", "redacted_thinking"}, {"data", "b3BhcXVl"}}},
+      {"Shown only.", "openai", nullptr}};
+  messages.push_back(thought);
 
   CHECK(append(store, id, messages, usage(10, 5, 0.5)) == 0);
   auto loaded = store.load_messages(id);
