@@ -195,6 +195,7 @@ Result<Turn> parse_turn(const json& j, const std::string& where) {
     u.output_tokens = usage->value("output", std::int64_t{0});
     u.cache_read_tokens = usage->value("cache_read", std::int64_t{0});
     u.cache_write_tokens = usage->value("cache_write", std::int64_t{0});
+    u.reasoning_tokens = usage->value("reasoning", std::int64_t{0});
     t.usage = u;
   }
   Shape& s = t.shape;

@@ -67,6 +67,8 @@
 /// /props has `default_generation_settings.n_ctx`; POST /v1/messages/count_tokens answers
 /// Anthropic's `{"input_tokens": N}`.
 ///
+/// A scripted `usage:` takes input, output, cache_read, cache_write and reasoning (OpenAI's
+/// completion_tokens_details.reasoning_tokens).
 /// Usage: unless a turn scripts `usage:` (which then is reported as given), the server reports
 /// its own count: Anthropic `input_tokens` (the uncached rest), `cache_read_input_tokens`,
 /// `cache_creation_input_tokens`; OpenAI `prompt_tokens` with
