@@ -81,12 +81,12 @@ TEST_CASE("a database from a newer agentry is refused") {
   testing::TempDir dir;
   auto db = open_db(dir.path() / "s.db");
   REQUIRE(migrate(db, session_store_migrations(), 1));
-  REQUIRE(db.exec("INSERT INTO schema_version VALUES (3, 5)"));
+  REQUIRE(db.exec("INSERT INTO schema_version VALUES (4, 5)"));
   auto version = migrate(db, session_store_migrations(), 6);
   REQUIRE_FALSE(version);
   CHECK(version.error().code == ErrorCode::kConfig);
   CHECK(version.error().message ==
-        "session store has schema version 3, this agentry knows up to 2");
+        "session store has schema version 4, this agentry knows up to 3");
   CHECK(version.error().where == (dir.path() / "s.db").string());
 }
 

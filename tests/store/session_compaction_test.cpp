@@ -187,7 +187,7 @@ TEST_CASE("a store written before compactions existed opens, keeps its sessions 
   CHECK(resumed(store, id) == std::vector{Message::user("summary"), Message::user("more")});
   auto db = sqlite::Database::open(path);
   REQUIRE(db);
-  CHECK(*db->query_int("SELECT max(version) FROM schema_version") == 2);
+  CHECK(*db->query_int("SELECT max(version) FROM schema_version") == 3);
 }
 
 TEST_CASE_FIXTURE(CompactionStore, "exports mark each compaction where it happened") {

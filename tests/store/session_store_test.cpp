@@ -66,10 +66,10 @@ TEST_CASE("opening creates the directories and a WAL database at the current sch
   auto db = sqlite::Database::open(path);
   REQUIRE(db);
   CHECK(*db->query_text("PRAGMA journal_mode") == "wal");
-  CHECK(*db->query_int("SELECT max(version) FROM schema_version") == 2);
+  CHECK(*db->query_int("SELECT max(version) FROM schema_version") == 3);
   // Reopening an existing store works and does not migrate again.
   auto again = open_store(path, clock);
-  CHECK(*db->query_int("SELECT count(*) FROM schema_version") == 2);
+  CHECK(*db->query_int("SELECT count(*) FROM schema_version") == 3);
 }
 
 TEST_CASE("closing the store leaves its log for the next process, which sees every commit") {
@@ -112,7 +112,7 @@ TEST_CASE("a store written by a newer agentry is refused with a hint") {
   auto store = SessionStore::open(path);
   REQUIRE_FALSE(store);
   CHECK(store.error().code == ErrorCode::kConfig);
-  CHECK(store.error().message == "session store has schema version 9, this agentry knows up to 2");
+  CHECK(store.error().message == "session store has schema version 9, this agentry knows up to 3");
   CHECK(store.error().hint == "upgrade agentry, or point it at another session store file");
 }
 
