@@ -75,7 +75,7 @@ Thinking thinking_of(const json& block) {
 std::optional<ThinkingPlan> anthropic_thinking(const CompletionRequest& request,
                                                const AnthropicOptions& options) {
   auto reasoning = options.reasoning.for_request(request);
-  if (!reasoning) return std::nullopt;
+  if (!reasoning || !anthropic_takes_thinking(request.model)) return std::nullopt;
   return plan_thinking(*reasoning, request.max_tokens.value_or(options.default_max_tokens));
 }
 
@@ -263,6 +263,13 @@ Result<std::string> AnthropicWire::continuation_body(const CompletionRequest& re
   if (request.model.empty()) {
     return fail(ErrorCode::kConfig, "no model given", "",
                 "set `model:` for the provider or pass --model");
+  }
+  if (options_.log && options_.reasoning.for_request(request) &&
+      !anthropic_takes_thinking(request.model)) {
+    options_.log->debug(
+        "model {}: no extended thinking in this model family; the effort is not "
+        "sent",
+        request.model);
   }
   if (auto thinking = anthropic_thinking(request, options_); thinking && options_.log) {
     if (request.temperature && *request.temperature != 1.0 && !warned_temperature_.exchange(true))

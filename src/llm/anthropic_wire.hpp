@@ -14,7 +14,8 @@
 /// Extended thinking (reasoning.hpp): a request with reasoning (its own, or the provider's
 /// configured `effort`) sends `thinking: {type: enabled, budget_tokens}` with max_tokens above
 /// the budget and the `anthropic-beta: interleaved-thinking-2025-05-14` header, so the model
-/// thinks between tool calls too. Thinking allows only temperature 1: another temperature is
+/// thinks between tool calls too (not to the Claude 2 and 3 families, which have no thinking: a
+/// debug line says so). Thinking allows only temperature 1: another temperature is
 /// not sent (a warning says so once). agentry never forces tool_choice.
 ///
 /// Prompt caching (AnthropicOptions::cache, on unless the provider says `cache: off`): each

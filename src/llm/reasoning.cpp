@@ -27,6 +27,15 @@ ThinkingPlan plan_thinking(const Reasoning& reasoning, int max_tokens) {
   return plan;
 }
 
+bool anthropic_takes_thinking(std::string_view model) {
+  std::string id = ascii_lower(std::string(model.substr(model.rfind('/') + 1)));
+  for (std::string_view old : {"claude-instant", "claude-2", "claude-3-opus", "claude-3-sonnet",
+                               "claude-3-haiku", "claude-3-5-", "claude-3.5-"}) {
+    if (id.starts_with(old)) return false;
+  }
+  return true;
+}
+
 std::string openai_effort(const Reasoning& reasoning) {
   const std::string& e = reasoning.effort;
   if (e == "low" || e == "medium") return e;

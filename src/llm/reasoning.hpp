@@ -36,6 +36,10 @@ struct ThinkingPlan {
 };
 ThinkingPlan plan_thinking(const Reasoning& reasoning, int max_tokens);
 
+/// Whether an Anthropic model takes extended thinking: every model but the Claude 2 and 3 (not
+/// 3.7) families, which refuse the `thinking` parameter.
+bool anthropic_takes_thinking(std::string_view model);
+
 /// The `reasoning_effort` value for `reasoning`: low | medium | high.
 std::string openai_effort(const Reasoning& reasoning);
 

@@ -135,6 +135,23 @@ TEST_CASE("anthropic request: effort levels map to thinking budgets below max_to
   CHECK(plan_thinking(Reasoning{"", 5000}, 20000).budget_tokens == 5000);
 }
 
+TEST_CASE("anthropic request: models without extended thinking are not asked for it") {
+  AnthropicOptions options;
+  for (auto [model, takes] :
+       std::initializer_list<std::pair<const char*, bool>>{{"claude-3-5-sonnet-20241022", false},
+                                                           {"claude-3-haiku-20240307", false},
+                                                           {"claude-3-opus-latest", false},
+                                                           {"claude-3-7-sonnet-20250219", true},
+                                                           {"claude-sonnet-4-5", true},
+                                                           {"claude-opus-4-1", true},
+                                                           {"anthropic/claude-3.5-haiku", false}}) {
+    CAPTURE(model);
+    auto request = thinking_request("high");
+    request.model = model;
+    CHECK(anthropic_request_json(request, options).contains("thinking") == takes);
+  }
+}
+
 TEST_CASE("anthropic request: thinking drops the temperature and adds the interleaved beta") {
   AnthropicOptions options;
   AnthropicWire wire(options);
