@@ -21,6 +21,11 @@ struct AgentDefinition {
   std::string model;  ///< as written: alias (sonnet, opus, haiku, inherit), id or provider/model;
                       ///< empty: inherit the caller's
   std::optional<double> temperature;
+  /// `effort: low | medium | high | xhigh | max` (Claude Code's key): how hard the model thinks;
+  /// "" = not asked for.
+  std::string effort;
+  /// `thinking: {budget_tokens: N}`: an explicit thinking budget (wins over effort on Anthropic).
+  std::optional<int> thinking_budget;
   std::optional<int> max_steps;  ///< `steps` / `maxSteps` / `max_steps`
   /// `check_after_edit: on | off` (true/false too): run `cargo check` after each edit of Rust
   /// files and show the model what broke; nullopt: the config's `check_after_edit` (default off).

@@ -18,6 +18,10 @@ nlohmann::ordered_json to_json(const AgentDefinition& def, bool full,
   out["max_steps"] = def.max_steps ? nlohmann::ordered_json(*def.max_steps) : nullptr;
   out["check_after_edit"] =
       def.check_after_edit ? nlohmann::ordered_json(*def.check_after_edit) : nullptr;
+  out["effort"] =
+      def.effort.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(def.effort);
+  out["thinking_budget"] =
+      def.thinking_budget ? nlohmann::ordered_json(*def.thinking_budget) : nullptr;
   out["disabled_tools"] = def.disabled_tools;
   out["enabled_tools"] = def.enabled_tools;
   out["permission"] = def.permission;

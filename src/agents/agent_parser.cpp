@@ -13,6 +13,7 @@
 #include "agents/text_cleanup.hpp"
 #include "agents/tool_names.hpp"
 #include "agents/yaml_reader.hpp"
+#include "core/effort.hpp"
 #include "core/text.hpp"
 
 namespace agentry::agents {
@@ -89,6 +90,10 @@ class DefinitionBuilder {
       apply_model(key, value);
     } else if (k == "temperature") {
       apply_temperature(value);
+    } else if (k == "effort") {
+      apply_effort(value);
+    } else if (k == "thinking") {
+      apply_thinking(value);
     } else if (k == "steps" || k == "maxSteps" || k == "max_steps") {
       apply_steps(key, value);
     } else if (k == "tools") {
@@ -152,6 +157,44 @@ class DefinitionBuilder {
     } else {
       def_.temperature = *t;
     }
+  }
+
+  void apply_effort(const YamlValue& value) {
+    if (value.kind == YamlValue::Kind::kNull) return;
+    std::string level = value.is_scalar() ? std::string(trim(value.text)) : std::string();
+    if (!is_effort_level(level)) {
+      report(Severity::kWarning, value,
+             fmt::format("effort must be {}, not '{}'; no effort is asked for", kEffortChoices,
+                         value.is_scalar() ? value.text : type_name(value)));
+      return;
+    }
+    def_.effort = std::move(level);
+  }
+
+  /// `thinking: {budget_tokens: N}` (N ≥ 1024, Anthropic's minimum).
+  void apply_thinking(const YamlValue& value) {
+    if (value.kind == YamlValue::Kind::kNull) return;
+    const YamlValue* budget = nullptr;
+    if (value.kind == YamlValue::Kind::kMapping) {
+      for (const auto& [k, v] : value.entries) {
+        if (k.text == "budget_tokens") {
+          budget = &v;
+        } else {
+          report(Severity::kWarning, k,
+                 fmt::format("unknown key '{}' in thinking: only budget_tokens is read", k.text));
+        }
+      }
+    }
+    auto n = budget != nullptr ? as_number(*budget) : std::nullopt;
+    if (!n || *n < 1024 || *n > 1e6 || std::floor(*n) != *n) {
+      const YamlValue& at = budget != nullptr ? *budget : value;
+      report(Severity::kWarning, at,
+             fmt::format("thinking must be {{budget_tokens: N}} with N a whole number of at "
+                         "least 1024, not '{}'; no thinking budget is set",
+                         at.is_scalar() ? at.text : type_name(at)));
+      return;
+    }
+    def_.thinking_budget = static_cast<int>(*n);
   }
 
   void apply_steps(const YamlValue& key, const YamlValue& value) {

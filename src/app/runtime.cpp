@@ -62,6 +62,7 @@ class RealTaskRunner final : public engine::TaskRunner {
     std::error_code ec;
     run.cwd = fs::weakly_canonical(request.cwd.empty() ? ctx_.cwd : request.cwd, ec);
     run.max_steps = request.max_steps;
+    run.effort = request.effort;
     run.compact_only = request.compact_only;
     if (!run.resume_session.empty()) {
       auto full = store_->resolve_id(run.resume_session);

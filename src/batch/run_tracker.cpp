@@ -19,6 +19,7 @@ void RunTracker::on_event(const engine::Event& event) {
       if (e.origin.depth == 0) ++self.top_.num_turns;
     }
     void operator()(const engine::TextDelta&) {}
+    void operator()(const engine::ThinkingDelta&) {}
     void operator()(const engine::ToolCallStarted&) {}
     void operator()(const engine::ToolCallFinished&) {}
     void operator()(const engine::UsageUpdated& e) {

@@ -26,6 +26,7 @@ struct BatchTask {
   std::string agent;  ///< empty: the dispatcher's default primary agent
   std::string model;  ///< empty: the agent's
   std::optional<int> max_steps;
+  std::string effort;  ///< low | medium | high | xhigh | max; "" = the agent's
   std::optional<std::chrono::milliseconds> timeout;
   std::vector<CheckCommand> check;  ///< all must exit 0; empty: no check
   std::filesystem::path cwd;        ///< absolute, lexically normal

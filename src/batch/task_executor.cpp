@@ -93,6 +93,7 @@ TaskOutcome TaskExecutor::execute(const BatchTask& task, std::stop_token stop) {
   request.cwd = cwd;
   request.model = task.model;
   request.max_steps = task.max_steps;
+  request.effort = task.effort;
   request.permission_mode = options_.permission_mode;
   auto result = runner_.run(request, tracker, task_stop.get_token());
   bool timed_out = timer && timer->fired();

@@ -7,11 +7,11 @@
 ///       - {id: fix-a, prompt: "Fix the clippy warnings", cwd: crates/a}
 /// JSONL — one task object per line, and optionally a first line {"defaults": {...}}.
 ///
-/// Task fields: id, prompt, agent, cwd (relative to the task file), model, max_steps, timeout
-/// ("90s", "10m", "1h30m"), check (one command string, or a list of strings and/or argv arrays).
-/// Defaults may set every field but id. The file is validated whole before any work: every
-/// problem (unknown or mistyped field, duplicate id, missing prompt, bad timeout, missing cwd)
-/// is listed with its line, and no task runs while there is one.
+/// Task fields: id, prompt, agent, cwd (relative to the task file), model, max_steps, effort
+/// (low | medium | high | xhigh | max), timeout ("90s", "10m", "1h30m"), check (one command string,
+/// or a list of strings and/or argv arrays). Defaults may set every field but id. The file is
+/// validated whole before any work: every problem (unknown or mistyped field, duplicate id, missing
+/// prompt, bad timeout, missing cwd) is listed with its line, and no task runs while there is one.
 ///
 /// Bounds (TaskFileLimits): a file larger than max_bytes is not read, and one holding more than
 /// max_tasks tasks (or, JSONL, more than max_json_values values; YAML has the budget of every YAML

@@ -9,6 +9,7 @@
 #include "batch/duration.hpp"
 #include "batch/raw_task.hpp"
 #include "core/edit_distance.hpp"
+#include "core/effort.hpp"
 #include "store/batch_journal.hpp"
 
 namespace agentry::batch {
@@ -18,8 +19,8 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-constexpr std::string_view kFields[] = {"id",    "prompt",    "agent",   "cwd",
-                                        "model", "max_steps", "timeout", "check"};
+constexpr std::string_view kFields[] = {"id",        "prompt",  "agent", "cwd",   "model",
+                                        "max_steps", "timeout", "check", "effort"};
 
 /// A value quoted in a problem. YAML text is not checked for UTF-8, so a strict dump could throw.
 std::string quoted(const json& value) {
@@ -33,6 +34,7 @@ struct Fields {
   std::optional<std::string> agent;
   std::optional<std::string> model;
   std::optional<int> max_steps;
+  std::optional<std::string> effort;
   std::optional<std::chrono::milliseconds> timeout;
   std::optional<std::vector<CheckCommand>> check;
   std::optional<std::string> cwd;  ///< as written, lexically normal
@@ -50,7 +52,7 @@ std::string unknown_field_message(const std::string& name) {
   }
   std::string message = fmt::format("unknown field \"{}\"", name);
   if (!best.empty()) return message + fmt::format(" (did you mean \"{}\"?)", best);
-  return message + " (known: id, prompt, agent, cwd, model, max_steps, timeout, check)";
+  return message + " (known: id, prompt, agent, cwd, model, max_steps, effort, timeout, check)";
 }
 
 class Validator {
@@ -74,6 +76,8 @@ class Validator {
         f.model = read_text(field, true);
       } else if (n == "max_steps") {
         f.max_steps = read_max_steps(field);
+      } else if (n == "effort") {
+        f.effort = read_effort(field);
       } else if (n == "timeout") {
         f.timeout = read_timeout(field);
       } else if (n == "check") {
@@ -127,6 +131,13 @@ class Validator {
     if (v.is_number_integer() && v.get<long long>() >= 1 && v.get<long long>() <= 10'000)
       return static_cast<int>(v.get<long long>());
     problem(field.pos, "`max_steps` must be a whole number from 1 to 10000");
+    return std::nullopt;
+  }
+
+  std::optional<std::string> read_effort(const RawField& field) {
+    const json& v = field.value;
+    if (v.is_string() && is_effort_level(v.get<std::string>())) return v.get<std::string>();
+    problem(field.pos, fmt::format("`effort` must be {}, not {}", kEffortChoices, quoted(v)));
     return std::nullopt;
   }
 
@@ -231,6 +242,7 @@ json definition_of(const BatchTask& t) {
   if (!t.agent.empty()) d["agent"] = t.agent;
   if (!t.model.empty()) d["model"] = t.model;
   if (t.max_steps) d["max_steps"] = *t.max_steps;
+  if (!t.effort.empty()) d["effort"] = t.effort;
   if (t.timeout) d["timeout_ms"] = t.timeout->count();
   if (!t.check.empty()) d["check"] = t.check;
   return d;
@@ -277,6 +289,7 @@ void validate_tasks(const RawTaskFile& raw, const fs::path& base_dir, TaskFile& 
     t.agent = pick(own.agent, defaults.agent).value_or("");
     t.model = pick(own.model, defaults.model).value_or("");
     t.max_steps = pick(own.max_steps, defaults.max_steps);
+    t.effort = pick(own.effort, defaults.effort).value_or("");
     t.timeout = pick(own.timeout, defaults.timeout);
     t.check = pick(own.check, defaults.check).value_or(std::vector<CheckCommand>{});
     t.cwd_as_written = pick(own.cwd, defaults.cwd).value_or(".");

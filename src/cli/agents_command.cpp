@@ -168,6 +168,9 @@ void run_show(const app::Services& services, const AgentsOptions& opts) {
   field("model:", def->model.empty() ? "(the caller's)" : def->model);
   if (def->temperature) field("temperature:", fmt::format("{}", *def->temperature));
   if (def->max_steps) field("max steps:", std::to_string(*def->max_steps));
+  if (!def->effort.empty()) field("effort:", def->effort);
+  if (def->thinking_budget)
+    field("thinking:", fmt::format("budget_tokens {}", *def->thinking_budget));
   field("tools:",
         fmt::format("{}", fmt::join(agent_tools(*def), ", ")) + (def->tools ? "" : " (default)"));
   field("disabled tools:", fmt::format("{}", fmt::join(def->disabled_tools, ", ")));

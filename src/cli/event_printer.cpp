@@ -88,6 +88,8 @@ void EventPrinter::on_event(const engine::Event& event) {
   struct Visitor {
     EventPrinter& p;
     void operator()(const engine::TurnStarted&) const {}
+    // Reasoning is not printed: `run` prints the answer, and chat shows it itself (/thinking).
+    void operator()(const engine::ThinkingDelta&) const {}
     void operator()(const engine::TextDelta& e) const {
       p.header(e.origin);
       std::string text = p.filters_[e.origin.session_id].feed(e.text);

@@ -103,6 +103,7 @@ struct RunOptions {
   std::string resume;
   bool continue_last = false;
   std::optional<int> max_steps;
+  std::string effort;
 };
 
 int run_task(app::Services& services, const RunOptions& opts) {
@@ -113,6 +114,7 @@ int run_task(app::Services& services, const RunOptions& opts) {
   request.model = opts.model;
   request.cwd = ctx.cwd;
   request.max_steps = opts.max_steps;
+  request.effort = opts.effort;
   auto mode = tools::parse_permission_mode(opts.permission_mode);
   if (!mode) throw CommandError(mode.error());
   request.permission_mode = *mode;
@@ -199,6 +201,10 @@ void set_run_command(CLI::App& app, app::Services& services) {
       ->check(CLI::IsMember({"ask", "accept-edits", "bypass"}));
   cmd->add_option("--max-steps", opts->max_steps, "Model turns before the agent must answer")
       ->check(CLI::PositiveNumber);
+  cmd->add_option("--effort", opts->effort,
+                  "How hard the model thinks: low | medium | high | xhigh | max (default: the "
+                  "agent's effort, else none)")
+      ->check(CLI::IsMember({"low", "medium", "high", "xhigh", "max"}));
   auto* resume = cmd->add_option("--resume,-r", opts->resume, "Continue the session with this id");
   cmd->add_flag("--continue,-c", opts->continue_last,
                 "Continue the latest session of this directory")

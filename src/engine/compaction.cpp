@@ -140,7 +140,17 @@ std::vector<Message> compacted_view(const std::string& summary, std::vector<Mess
   }
   view.insert(view.end(), std::make_move_iterator(tail.begin()),
               std::make_move_iterator(tail.end()));
+  drop_earlier_thinking(view);
   return view;
+}
+
+void drop_earlier_thinking(std::vector<Message>& history) {
+  bool last = true;
+  for (auto it = history.rbegin(); it != history.rend(); ++it) {
+    if (it->role != Role::kAssistant) continue;
+    if (!last) it->thinking.clear();
+    last = false;
+  }
 }
 
 }  // namespace agentry::engine

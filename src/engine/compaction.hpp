@@ -53,8 +53,14 @@ std::size_t tail_start(const std::vector<Message>& history, const ContextBudget&
 /// user note that the earlier part is left out (for a compaction call that would not fit).
 std::vector<Message> newer_half(const std::vector<Message>& transcript);
 
+/// Drops the reasoning (Message::thinking) of every assistant message but the last: the APIs
+/// need only the last assistant turn's thinking back (Anthropic, in the tool loop), and the
+/// earlier thinking would only fill the window.
+void drop_earlier_thinking(std::vector<Message>& history);
+
 /// The history after a compaction: the summary as a user message, clearly marked, then `tail`
-/// (merged into the tail's first message when that is a plain user message).
+/// (merged into the tail's first message when that is a plain user message); only the last
+/// assistant turn keeps its thinking (drop_earlier_thinking).
 std::vector<Message> compacted_view(const std::string& summary, std::vector<Message> tail);
 
 }  // namespace agentry::engine

@@ -80,6 +80,8 @@ class Engine::Session {
  private:
   Result<void> prepare();
   Result<llm::Completion> model_turn(bool with_tools);
+  /// The run's `effort`, else the agent's `effort` / `thinking`; none: the provider decides.
+  std::optional<llm::Reasoning> reasoning() const;
   /// One model call. `of_history`: the request is the history as the budget counts it, so its
   /// reported size calibrates the budget (not so for a summary request).
   Result<llm::Completion> send(const llm::CompletionRequest& request, bool of_history);
@@ -234,8 +236,12 @@ void Engine::Session::finish(StopReason reason, const std::string& text) {
 Result<llm::Completion> Engine::Session::send(const llm::CompletionRequest& request,
                                               bool of_history) {
   auto sink = [this, of_history](const llm::StreamEvent& event) {
-    if (const auto* delta = std::get_if<llm::TextDelta>(&event); delta && of_history)
+    if (!of_history) return;
+    if (const auto* delta = std::get_if<llm::TextDelta>(&event)) {
       e_.events_.on_event(TextDelta{origin_, delta->text});
+    } else if (const auto* thinking = std::get_if<llm::ThinkingDelta>(&event)) {
+      e_.events_.on_event(ThinkingDelta{origin_, thinking->text});
+    }
   };
   auto completion = binding_.provider->complete(request, sink, stop_);
   if (!completion) return completion;
@@ -244,6 +250,14 @@ Result<llm::Completion> Engine::Session::send(const llm::CompletionRequest& requ
   own_usage_ += u;
   e_.events_.on_event(UsageUpdated{origin_, u, own_usage_, session_cost()});
   return completion;
+}
+
+std::optional<llm::Reasoning> Engine::Session::reasoning() const {
+  if (frame_.depth == 0 && !request_.effort.empty())
+    return llm::Reasoning{request_.effort, std::nullopt};
+  if (!agent_.effort.empty() || agent_.thinking_budget)
+    return llm::Reasoning{agent_.effort, agent_.thinking_budget};
+  return std::nullopt;
 }
 
 Result<llm::Completion> Engine::Session::model_turn(bool with_tools) {
@@ -258,6 +272,7 @@ Result<llm::Completion> Engine::Session::model_turn(bool with_tools) {
     req.temperature = agent_.temperature;
     req.max_tokens = budget_->limits().output_budget;
     req.cache_key = origin_.session_id;
+    req.reasoning = reasoning();
     auto completion = send(req, true);
     if (completion) {
       ++result_.num_turns;

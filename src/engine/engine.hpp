@@ -28,6 +28,9 @@ struct RunRequest {
   std::string resume_session;  ///< continue this session (its history is sent again)
   std::filesystem::path cwd;   ///< the workspace
   std::optional<int> max_steps;
+  /// How hard the top-level agent thinks (`--effort`): low | medium | high | xhigh | max; empty:
+  /// the agent's `effort` / `thinking`, else the provider's configured effort, else none.
+  std::string effort;
   /// Only summarise `resume_session` to fit less of the window (chat's /compact): no task, no
   /// turn; the session's next run goes on from the summary. `task` is ignored.
   bool compact_only = false;

@@ -48,6 +48,11 @@ json event_to_json(const engine::Event& event) {
       j["text"] = e.text;
       return j;
     }
+    json operator()(const engine::ThinkingDelta& e) const {
+      auto j = origin_fields(e.origin, "thinking.delta");
+      j["text"] = e.text;
+      return j;
+    }
     json operator()(const engine::ToolCallStarted& e) const {
       auto j = origin_fields(e.origin, "tool.started");
       j["call"] = tool_call_json(e.call);

@@ -27,6 +27,11 @@ struct TextDelta {
   Origin origin;
   std::string text;
 };
+/// Reasoning text as the model streams it (issue 19): shown, never part of the answer.
+struct ThinkingDelta {
+  Origin origin;
+  std::string text;
+};
 struct ToolCallStarted {
   Origin origin;
   ToolCall call;
@@ -78,9 +83,9 @@ struct ErrorOccurred {
   Error error;
 };
 
-using Event =
-    std::variant<TurnStarted, TextDelta, ToolCallStarted, ToolCallFinished, UsageUpdated,
-                 SubagentStarted, SubagentFinished, ContextCompacted, Done, ErrorOccurred>;
+using Event = std::variant<TurnStarted, TextDelta, ThinkingDelta, ToolCallStarted, ToolCallFinished,
+                           UsageUpdated, SubagentStarted, SubagentFinished, ContextCompacted, Done,
+                           ErrorOccurred>;
 
 /// Receives events. Called from several threads when tools or subagents run in parallel:
 /// implementations must be thread-safe and quick.

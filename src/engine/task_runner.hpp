@@ -27,6 +27,7 @@ struct TaskRequest {
   std::string session_id;  ///< continue this session
   std::string model;       ///< overrides the agent's model
   std::optional<int> max_steps;
+  std::string effort;  ///< `--effort` / a batch task's `effort`; "" = the agent's or none
   PermissionMode permission_mode = PermissionMode::kAsk;
   /// Answers `ask` tools in kAsk/kAcceptEdits mode instead of a fresh terminal prompt (chat
   /// passes one that pauses its spinner and keeps "always" for the whole chat); null: default.

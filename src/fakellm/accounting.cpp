@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "fakellm/thinking_rules.hpp"
+
 namespace agentry::fakellm {
 
 using nlohmann::json;
@@ -233,6 +235,14 @@ std::optional<std::string> service_info(const ServerSettings& s, std::string_vie
 
 std::optional<Refusal> Accountant::check(Protocol protocol, const Prompt& prompt, const json& body,
                                          int request_number) const {
+  if (settings_.thinking_rules && protocol == Protocol::kAnthropic) {
+    if (auto error = anthropic_thinking_error(body))
+      return anthropic_refusal(std::move(*error), request_number);
+  }
+  if (settings_.thinking_rules && protocol == Protocol::kOpenAi) {
+    if (auto error = openai_reasoning_error(body))
+      return openai_refusal(std::move(*error), "messages", "invalid_request_error", request_number);
+  }
   return protocol == Protocol::kAnthropic ? check_anthropic(settings_, prompt, body, request_number)
                                           : check_openai(settings_, prompt, body, request_number);
 }

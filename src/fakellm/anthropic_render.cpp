@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "fakellm/render.hpp"
+#include "fakellm/thinking_rules.hpp"
 
 namespace agentry::fakellm {
 
@@ -19,12 +20,25 @@ json input_of(const ScriptToolCall& call) {
   return parsed.is_discarded() ? json::object() : parsed;
 }
 
-/// The blocks sent before the text: the thinking block, then the script's server blocks.
-json leading_blocks(const Turn& turn) {
+/// The blocks sent before the text: the thinking block (with thinking_rules: only when the
+/// request enabled thinking, always then, after a redacted block every few turns), then the
+/// script's server blocks.
+json leading_blocks(const Turn& turn, const RequestView& request) {
   json blocks = json::array();
-  if (!turn.thinking.empty()) {
-    blocks.push_back(
-        {{"type", "thinking"}, {"thinking", turn.thinking}, {"signature", "fake-signature"}});
+  std::string thinking = turn.thinking;
+  if (request.thinking_rules) {
+    if (!request.thinking_enabled) thinking.clear();
+    if (request.thinking_enabled && thinking.empty())
+      thinking = fmt::format("Turn {}: what does the task need next?", request.turn_number);
+    if (request.thinking_enabled && request.redacted) {
+      blocks.push_back(
+          {{"type", "redacted_thinking"}, {"data", redacted_data(request.turn_number)}});
+    }
+  }
+  if (!thinking.empty()) {
+    blocks.push_back({{"type", "thinking"},
+                      {"thinking", thinking},
+                      {"signature", thinking_signature(thinking)}});
   }
   for (const auto& b : turn.server_blocks)
     blocks.push_back(b);
@@ -34,7 +48,7 @@ json leading_blocks(const Turn& turn) {
 class AnthropicRenderer final : public Renderer {
  public:
   std::string whole_body(const Turn& turn, const RequestView& request) const override {
-    json content = leading_blocks(turn);
+    json content = leading_blocks(turn, request);
     if (!turn.text.empty()) content.push_back({{"type", "text"}, {"text", turn.text}});
     for (const auto& c : turn.tool_calls) {
       content.push_back(
@@ -86,7 +100,7 @@ class AnthropicRenderer final : public Renderer {
         stop(i);
       }
     };
-    for (const auto& block : leading_blocks(turn)) {
+    for (const auto& block : leading_blocks(turn, request)) {
       // As the API streams them: thinking and signature, and tool input, come as deltas.
       json start = block;
       std::vector<json> deltas;

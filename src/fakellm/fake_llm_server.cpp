@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "fakellm/thinking_rules.hpp"
+
 namespace agentry::fakellm {
 
 using nlohmann::json;
@@ -302,6 +304,13 @@ void FakeLlmServer::handle(const HttpRequestData& request, ResponseWriter& write
   } else {
     Usage usage{rec.tokens.input, rec.tokens.output, rec.tokens.cache_read, rec.tokens.cache_write};
     RequestView view{rec.json, rec.number, usage};
+    const ServerSettings& server = accountant_.settings();
+    if (server.thinking_rules && protocol == Protocol::kAnthropic) {
+      view.thinking_rules = true;
+      view.thinking_enabled = anthropic_thinking_enabled(rec.json);
+      view.turn_number = renderer->assistant_messages(rec.json) + 1;
+      view.redacted = server.redacted_every > 0 && view.turn_number % server.redacted_every == 0;
+    }
     answer(*renderer, script_.turns[static_cast<std::size_t>(selection.turn)], selection.fault,
            view, writer);
   }

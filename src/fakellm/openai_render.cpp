@@ -19,6 +19,8 @@ json usage_json(const Usage& u) {
             {"completion_tokens", u.output_tokens},
             {"total_tokens", u.input_tokens + u.cache_read_tokens + u.output_tokens}};
   j["prompt_tokens_details"] = {{"cached_tokens", u.cache_read_tokens}};
+  if (u.reasoning_tokens > 0)
+    j["completion_tokens_details"] = {{"reasoning_tokens", u.reasoning_tokens}};
   return j;
 }
 

@@ -17,6 +17,12 @@ struct RequestView {
   const nlohmann::json& body;  ///< the parsed request (an object)
   int request_number = 0;      ///< 1-based, for unique ids
   Usage usage;                 ///< the server's count, reported unless the turn scripts usage
+  /// With thinking_rules (Anthropic): whether the request enabled thinking (else no thinking
+  /// blocks are sent), and whether this answer holds a redacted_thinking block.
+  bool thinking_rules = false;
+  bool thinking_enabled = false;
+  int turn_number = 0;  ///< assistant messages in the request + 1
+  bool redacted = false;
   std::string model() const;
   bool include_usage() const;  ///< OpenAI: stream_options.include_usage
 };

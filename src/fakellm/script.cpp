@@ -195,6 +195,7 @@ Result<Turn> parse_turn(const json& j, const std::string& where) {
     u.output_tokens = usage->value("output", std::int64_t{0});
     u.cache_read_tokens = usage->value("cache_read", std::int64_t{0});
     u.cache_write_tokens = usage->value("cache_write", std::int64_t{0});
+    u.reasoning_tokens = usage->value("reasoning", std::int64_t{0});
     t.usage = u;
   }
   Shape& s = t.shape;
@@ -245,7 +246,8 @@ Result<ServerSettings> parse_server(const json& j) {
   ServerSettings s;
   AGENTRY_TRY(r.check_keys({"context_window", "max_output", "context_error", "cache_min_tokens",
                             "cache_lookback_blocks", "cache_max_breakpoints", "cache_ttl_ms",
-                            "prefix_cache", "prefix_cache_step", "served_model"}));
+                            "prefix_cache", "prefix_cache_step", "served_model", "thinking_rules",
+                            "redacted_every"}));
   AGENTRY_TRY(r.get("context_window", s.context_window));
   AGENTRY_TRY(r.get("max_output", s.max_output));
   AGENTRY_TRY(r.get("context_error", s.context_error));
@@ -256,10 +258,13 @@ Result<ServerSettings> parse_server(const json& j) {
   AGENTRY_TRY(r.get("prefix_cache", s.prefix_cache));
   AGENTRY_TRY(r.get("prefix_cache_step", s.prefix_cache_step));
   AGENTRY_TRY(r.get("served_model", s.served_model));
+  AGENTRY_TRY(r.get("thinking_rules", s.thinking_rules));
+  AGENTRY_TRY(r.get("redacted_every", s.redacted_every));
   if (s.context_error != "openai" && s.context_error != "vllm" && s.context_error != "llamacpp")
     return tl::make_unexpected(r.error("context_error", "must be openai, vllm or llamacpp"));
   if (s.context_window < 0 || s.max_output < 0 || s.cache_min_tokens < 0 ||
-      s.cache_lookback_blocks < 0 || s.cache_max_breakpoints < 0 || s.cache_ttl_ms < 0)
+      s.cache_lookback_blocks < 0 || s.cache_max_breakpoints < 0 || s.cache_ttl_ms < 0 ||
+      s.redacted_every < 0)
     return fail(ErrorCode::kConfig, "server: token counts, limits and times must not be negative");
   if (s.prefix_cache_step < 1)
     return tl::make_unexpected(r.error("prefix_cache_step", "must be at least 1"));

@@ -58,12 +58,17 @@
 ///     prefix_cache: true        # OpenAI route: automatic prefix caching (cached_tokens)
 ///     prefix_cache_step: 128    # OpenAI: cache hits grow in steps of this many tokens
 ///     served_model: fake-model  # the id GET /v1/models lists
+///     thinking_rules: true      # Anthropic's extended-thinking rules and DeepSeek's refusal of
+///                               # reasoning_content sent back (thinking_rules.hpp)
+///     redacted_every: 3         # with thinking_rules: a redacted_thinking block every N turns
 ///
 /// What the service tells about itself (never a turn): GET /v1/models lists `served_model`
 /// (with context_error vllm and a window, with vLLM's `max_model_len`); with llamacpp, GET
 /// /props has `default_generation_settings.n_ctx`; POST /v1/messages/count_tokens answers
 /// Anthropic's `{"input_tokens": N}`.
 ///
+/// A scripted `usage:` takes input, output, cache_read, cache_write and reasoning (OpenAI's
+/// completion_tokens_details.reasoning_tokens).
 /// Usage: unless a turn scripts `usage:` (which then is reported as given), the server reports
 /// its own count: Anthropic `input_tokens` (the uncached rest), `cache_read_input_tokens`,
 /// `cache_creation_input_tokens`; OpenAI `prompt_tokens` with
@@ -159,6 +164,8 @@ struct ServerSettings {
   bool prefix_cache = true;
   std::int64_t prefix_cache_step = 128;
   std::string served_model = "fake-model";
+  bool thinking_rules = false;  ///< enforce the reasoning APIs' rules (thinking_rules.hpp)
+  int redacted_every = 3;       ///< with thinking_rules: a redacted_thinking block every N turns
 };
 
 struct Script {

@@ -107,6 +107,12 @@ Result<void> AnthropicStreamDecoder::on_event(const SseEvent& event, const Strea
         delivered_ = true;
         sink(TextDelta{std::move(initial)});
       }
+    } else if (b.type == "thinking") {
+      std::string initial = str(block, "thinking");
+      if (!initial.empty()) {
+        delivered_ = true;
+        sink(ThinkingDelta{std::move(initial)});
+      }
     }
   } else if (type == "content_block_delta") {
     const json delta = object_member(data, "delta");
@@ -125,7 +131,13 @@ Result<void> AnthropicStreamDecoder::on_event(const SseEvent& event, const Strea
       b.json += str(delta, "partial_json");
       arguments_size_ += b.json.size() - before;
     } else if (delta_type == "thinking_delta") {
-      append_member(b.raw, "thinking", str(delta, "thinking"));
+      std::string thinking = str(delta, "thinking");
+      append_member(b.raw, "thinking", thinking);
+      thinking_size_ += thinking.size();
+      if (!thinking.empty()) {
+        delivered_ = true;
+        sink(ThinkingDelta{std::move(thinking)});
+      }
     } else if (delta_type == "signature_delta") {
       append_member(b.raw, "signature", str(delta, "signature"));
     } else if (delta_type == "citations_delta" && b.raw.is_object()) {
@@ -185,6 +197,10 @@ Completion AnthropicStreamDecoder::finish(const StreamSink& sink) {
   for (const auto& [index, block] : blocks_)
     text += block.text;
   c.message = Message::assistant(std::move(text), calls_);
+  json raws = json::array();
+  for (const auto& [index, block] : blocks_)
+    raws.push_back(block.raw);
+  c.message.thinking = anthropic_thinking_blocks(raws);
   c.finish = anthropic_finish_reason(stop_reason_, !calls_.empty());
   if (stop_reason_ == kPauseTurn) c.paused_content = paused_content();
   c.usage = usage_;

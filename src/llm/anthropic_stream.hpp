@@ -7,6 +7,9 @@
 /// stop reason arrives (not with max_tokens: they may be cut off). `ping` and unknown events are
 /// ignored; `event: error` ends the call with the server's message. Whole at `message_stop`.
 ///
+/// Thinking streams as ThinkingDelta events (thinking_delta); thinking and redacted_thinking
+/// blocks end in Message::thinking as received, signature_delta applied.
+///
 /// Every block is also kept as received (its content_block_start object with its text, thinking,
 /// signature, citations and input deltas applied, unknown types verbatim) so that a paused turn
 /// (`pause_turn`) can be sent back whole in Completion::paused_content.
@@ -24,7 +27,7 @@ class AnthropicStreamDecoder final : public StreamDecoder {
   bool complete() const override { return stopped_; }
   bool delivered() const override { return delivered_; }
   std::size_t text_size() const override { return text_size_; }
-  std::size_t arguments_size() const override { return arguments_size_; }
+  std::size_t arguments_size() const override { return arguments_size_ + thinking_size_; }
   Completion finish(const StreamSink& sink) override;
 
  private:
@@ -54,6 +57,7 @@ class AnthropicStreamDecoder final : public StreamDecoder {
   bool delivered_ = false;
   std::size_t text_size_ = 0;
   std::size_t arguments_size_ = 0;
+  std::size_t thinking_size_ = 0;  ///< counted with the arguments against max_output_bytes
 };
 
 }  // namespace agentry::llm

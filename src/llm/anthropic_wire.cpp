@@ -28,26 +28,65 @@ json ephemeral() {
   return {{"type", "ephemeral"}};
 }
 
-void mark_breakpoint(json& block, int& left) {
-  if (left <= 0 || !block.is_object()) return;
-  block["cache_control"] = ephemeral();
-  --left;
+bool is_thinking_block(const json& block) {
+  if (!block.is_object()) return false;
+  auto type = block.find("type");
+  return type != block.end() && (*type == "thinking" || *type == "redacted_thinking");
+}
+
+/// Marks the last block of `content` that may carry cache_control (thinking blocks may not,
+/// and must stay byte for byte as received).
+void mark_breakpoint(json& content, int& left) {
+  if (left <= 0 || !content.is_array()) return;
+  for (std::size_t i = content.size(); i-- > 0;) {
+    if (is_thinking_block(content[i])) continue;
+    if (!content[i].is_object()) return;
+    content[i]["cache_control"] = ephemeral();
+    --left;
+    return;
+  }
 }
 
 /// Breakpoints 3 and 4 (see the header): the newest message's last block, and the last block of
 /// the user message before it.
 void mark_message_breakpoints(json& messages, int& left) {
   if (messages.empty()) return;
-  mark_breakpoint(messages.back()["content"].back(), left);
+  mark_breakpoint(messages.back()["content"], left);
   for (std::size_t i = messages.size() - 1; i-- > 0;) {
     if (messages[i]["role"] == "user") {
-      mark_breakpoint(messages[i]["content"].back(), left);
+      mark_breakpoint(messages[i]["content"], left);
       return;
     }
   }
 }
 
+/// A content block kept in Message::thinking: Anthropic's, as received.
+Thinking thinking_of(const json& block) {
+  Thinking t;
+  t.wire = "anthropic";
+  if (auto it = block.find("thinking"); it != block.end() && it->is_string())
+    t.text = it->get<std::string>();
+  t.raw = block;
+  return t;
+}
+
 }  // namespace
+
+std::optional<ThinkingPlan> anthropic_thinking(const CompletionRequest& request,
+                                               const AnthropicOptions& options) {
+  auto reasoning = options.reasoning.for_request(request);
+  if (!reasoning || !anthropic_takes_thinking(request.model)) return std::nullopt;
+  return plan_thinking(*reasoning, request.max_tokens.value_or(options.default_max_tokens));
+}
+
+std::vector<Thinking> anthropic_thinking_blocks(const json& content) {
+  std::vector<Thinking> out;
+  if (!content.is_array()) return out;
+  for (const auto& block : content) {
+    if (is_thinking_block(block)) out.push_back(thinking_of(block));
+  }
+  return out;
+}
 
 json anthropic_request_json(const CompletionRequest& request, const AnthropicOptions& options,
                             const json& paused_content) {
@@ -60,6 +99,10 @@ json anthropic_request_json(const CompletionRequest& request, const AnthropicOpt
         push_blocks(messages, "user", std::move(blocks));
         break;
       case Role::kAssistant:
+        // Its thinking first, exactly as received (the signature proves it unaltered).
+        for (const auto& t : m.thinking) {
+          if (t.wire == "anthropic" && is_thinking_block(t.raw)) blocks.push_back(t.raw);
+        }
         if (!m.text.empty()) blocks.push_back({{"type", "text"}, {"text", m.text}});
         for (const auto& call : m.tool_calls) {
           blocks.push_back({{"type", "tool_use"},
@@ -88,9 +131,14 @@ json anthropic_request_json(const CompletionRequest& request, const AnthropicOpt
     mark_message_breakpoints(messages, left);
   }
   if (paused_content.is_array()) push_blocks(messages, "assistant", paused_content);
+  auto thinking = anthropic_thinking(request, options);
   json body = {{"model", request.model},
-               {"max_tokens", request.max_tokens.value_or(options.default_max_tokens)},
+               {"max_tokens", thinking ? thinking->max_tokens
+                                       : request.max_tokens.value_or(options.default_max_tokens)},
                {"messages", std::move(messages)}};
+  if (thinking) {
+    body["thinking"] = {{"type", "enabled"}, {"budget_tokens", thinking->budget_tokens}};
+  }
   if (!request.system.empty()) {
     body["system"] =
         options.cache
@@ -111,7 +159,8 @@ json anthropic_request_json(const CompletionRequest& request, const AnthropicOpt
     if (options.cache) tools.back()["cache_control"] = ephemeral();
     body["tools"] = std::move(tools);
   }
-  if (request.temperature) body["temperature"] = *request.temperature;
+  // Thinking allows only temperature 1, the default: another one is not sent.
+  if (request.temperature && !thinking) body["temperature"] = *request.temperature;
   body["stream"] = request.stream;
   return body;
 }
@@ -164,6 +213,8 @@ Result<Completion> parse_anthropic_response(const json& body) {
     std::string type = member_text(block, "type");
     if (type == "text") {
       c.message.text += member_text(block, "text");
+    } else if (type == "thinking" || type == "redacted_thinking") {
+      c.message.thinking.push_back(thinking_of(block));
     } else if (type == "tool_use") {
       json input = block.value("input", json::object());
       ToolCall call;
@@ -195,6 +246,14 @@ std::vector<std::pair<std::string, std::string>> AnthropicWire::headers() const 
   return h;
 }
 
+std::vector<std::pair<std::string, std::string>> AnthropicWire::request_headers(
+    const CompletionRequest& request) const {
+  auto h = headers();
+  if (anthropic_thinking(request, options_))
+    h.emplace_back("anthropic-beta", std::string(kInterleavedThinkingBeta));
+  return h;
+}
+
 Result<std::string> AnthropicWire::request_body(const CompletionRequest& request) const {
   return continuation_body(request, nullptr);
 }
@@ -204,6 +263,23 @@ Result<std::string> AnthropicWire::continuation_body(const CompletionRequest& re
   if (request.model.empty()) {
     return fail(ErrorCode::kConfig, "no model given", "",
                 "set `model:` for the provider or pass --model");
+  }
+  if (options_.log && options_.reasoning.for_request(request) &&
+      !anthropic_takes_thinking(request.model)) {
+    options_.log->debug(
+        "model {}: no extended thinking in this model family; the effort is not "
+        "sent",
+        request.model);
+  }
+  if (auto thinking = anthropic_thinking(request, options_); thinking && options_.log) {
+    if (request.temperature && *request.temperature != 1.0 && !warned_temperature_.exchange(true))
+      options_.log->warn(
+          "model {}: extended thinking allows only temperature 1; the agent's temperature {} is "
+          "not sent",
+          request.model, *request.temperature);
+    if (thinking->lowered)
+      options_.log->debug("model {}: thinking budget lowered to {} tokens to fit max_tokens {}",
+                          request.model, thinking->budget_tokens, thinking->max_tokens);
   }
   return anthropic_request_json(request, options_, paused_content)
       .dump(-1, ' ', false, json::error_handler_t::replace);

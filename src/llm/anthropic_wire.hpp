@@ -4,10 +4,19 @@
 ///
 /// Mapping: the system prompt goes to `system`; a core tool message becomes a user message of
 /// tool_result blocks (text after them); consecutive messages of one role are merged, since the
-/// API wants a tool_result user turn right after the assistant's tool_use turn. Thinking and
-/// other unknown blocks of answers are not kept in the Message (it has no place for them), except
-/// in a paused turn (`pause_turn`): there the whole content is kept verbatim in
-/// Completion::paused_content and continuation_body() sends it back, as Anthropic documents.
+/// API wants a tool_result user turn right after the assistant's tool_use turn. `thinking` and
+/// `redacted_thinking` blocks of answers are kept verbatim (signature, data included) in
+/// Message::thinking and sent back unchanged, first in their assistant message, as the API
+/// requires in the tool loop. Other unknown blocks are not kept, except in a paused turn
+/// (`pause_turn`): there the whole content is kept verbatim in Completion::paused_content and
+/// continuation_body() sends it back, as Anthropic documents.
+///
+/// Extended thinking (reasoning.hpp): a request with reasoning (its own, or the provider's
+/// configured `effort`) sends `thinking: {type: enabled, budget_tokens}` with max_tokens above
+/// the budget and the `anthropic-beta: interleaved-thinking-2025-05-14` header, so the model
+/// thinks between tool calls too (not to the Claude 2 and 3 families, which have no thinking: a
+/// debug line says so). Thinking allows only temperature 1: another temperature is
+/// not sent (a warning says so once). agentry never forces tool_choice.
 ///
 /// Prompt caching (AnthropicOptions::cache, on unless the provider says `cache: off`): each
 /// request marks `cache_control: {"type":"ephemeral"}` breakpoints — at most kMaxCacheBreakpoints,
@@ -21,12 +30,16 @@
 /// A prefix shorter than the model's minimum (1,024 tokens for Sonnet and Opus, 2,048 for Haiku)
 /// is simply not cached; the breakpoint costs nothing then. Nothing else in the body depends on
 /// the turn, so identical inputs give identical bytes.
+#include <atomic>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+#include <spdlog/logger.h>
 
+#include "llm/reasoning.hpp"
 #include "llm/tool_call_parts.hpp"
 #include "llm/wire_format.hpp"
 
@@ -36,10 +49,19 @@ struct AnthropicOptions {
   std::string base_url;  ///< e.g. https://api.anthropic.com ("/v1" is added unless present)
   std::string api_key;   ///< sent as x-api-key; empty: no header
   std::vector<std::pair<std::string, std::string>> extra_headers;
-  std::string version = "2023-06-01";  ///< the anthropic-version header
-  int default_max_tokens = 4096;       ///< max_tokens is required by the API
-  bool cache = true;                   ///< mark cache_control breakpoints (see above)
+  std::string version = "2023-06-01";   ///< the anthropic-version header
+  int default_max_tokens = 4096;        ///< max_tokens is required by the API
+  bool cache = true;                    ///< mark cache_control breakpoints (see above)
+  ReasoningDefaults reasoning;          ///< the configured effort, for requests that ask none
+  std::shared_ptr<spdlog::logger> log;  ///< for the once-only temperature warning; may be null
 };
+
+/// The beta header that lets Claude think between tool calls.
+inline constexpr std::string_view kInterleavedThinkingBeta = "interleaved-thinking-2025-05-14";
+
+/// The thinking a request gets (its reasoning, else the configured one), or none.
+std::optional<ThinkingPlan> anthropic_thinking(const CompletionRequest& request,
+                                               const AnthropicOptions& options);
 
 /// Anthropic accepts at most this many cache_control breakpoints in one request.
 inline constexpr int kMaxCacheBreakpoints = 4;
@@ -49,6 +71,9 @@ inline constexpr int kMaxCacheBreakpoints = 4;
 nlohmann::json anthropic_request_json(const CompletionRequest& request,
                                       const AnthropicOptions& options,
                                       const nlohmann::json& paused_content = nullptr);
+
+/// The thinking and redacted_thinking blocks of `content`, as received.
+std::vector<Thinking> anthropic_thinking_blocks(const nlohmann::json& content);
 
 /// The stop_reason of a turn the server paused and that must be continued.
 inline constexpr std::string_view kPauseTurn = "pause_turn";
@@ -67,6 +92,8 @@ class AnthropicWire final : public WireFormat {
   explicit AnthropicWire(AnthropicOptions options) : options_(std::move(options)) {}
   std::string url() const override;
   std::vector<std::pair<std::string, std::string>> headers() const override;
+  std::vector<std::pair<std::string, std::string>> request_headers(
+      const CompletionRequest& request) const override;
   [[nodiscard]] Result<std::string> request_body(const CompletionRequest& request) const override;
   [[nodiscard]] Result<std::string> continuation_body(
       const CompletionRequest& request, const nlohmann::json& paused_content) const override;
@@ -75,6 +102,7 @@ class AnthropicWire final : public WireFormat {
 
  private:
   AnthropicOptions options_;
+  mutable std::atomic<bool> warned_temperature_{false};
 };
 
 }  // namespace agentry::llm

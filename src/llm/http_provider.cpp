@@ -20,6 +20,9 @@ bool is_success(long status) {
 }  // namespace
 
 void emit_completion(const Completion& completion, const StreamSink& sink) {
+  for (const auto& thinking : completion.message.thinking) {
+    if (!thinking.text.empty()) sink(ThinkingDelta{thinking.text});
+  }
   if (!completion.message.text.empty()) sink(TextDelta{completion.message.text});
   if (completion.finish != FinishReason::kLength) {
     for (const auto& call : completion.message.tool_calls)
@@ -197,7 +200,8 @@ Result<Completion> HttpProvider::complete(const CompletionRequest& request, cons
                                           std::stop_token stop) {
   auto body = wire_->request_body(request);
   if (!body) return tl::make_unexpected(decorate(body.error(), wire_->url()));
-  auto whole = exchange(std::move(*body), request.stream, sink, stop);
+  auto headers = wire_->request_headers(request);
+  auto whole = exchange(std::move(*body), headers, request.stream, sink, stop);
   if (!whole || whole->paused_content.is_null()) return whole;
   nlohmann::json paused = std::move(whole->paused_content);
   whole->paused_content = nullptr;
@@ -205,9 +209,11 @@ Result<Completion> HttpProvider::complete(const CompletionRequest& request, cons
     if (log_) log_->debug("provider '{}': the server paused the turn; continuing it", name_);
     auto next_body = wire_->continuation_body(request, paused);
     if (!next_body) return tl::make_unexpected(decorate(next_body.error(), wire_->url()));
-    auto next = exchange(std::move(*next_body), request.stream, sink, stop);
+    auto next = exchange(std::move(*next_body), headers, request.stream, sink, stop);
     if (!next) return next;
     whole->message.text += next->message.text;
+    for (auto& thinking : next->message.thinking)
+      whole->message.thinking.push_back(std::move(thinking));
     for (auto& call : next->message.tool_calls)
       whole->message.tool_calls.push_back(std::move(call));
     whole->usage += next->usage;
@@ -226,9 +232,9 @@ Result<Completion> HttpProvider::complete(const CompletionRequest& request, cons
               "delivered — ask again, or narrow the question");
 }
 
-Result<Completion> HttpProvider::exchange(std::string body, bool stream, const StreamSink& sink,
-                                          std::stop_token stop) {
-  HttpRequest http_request{wire_->url(), wire_->headers(), std::move(body)};
+Result<Completion> HttpProvider::exchange(std::string body, const Headers& headers, bool stream,
+                                          const StreamSink& sink, std::stop_token stop) {
+  HttpRequest http_request{wire_->url(), headers, std::move(body)};
   const std::string shown_url = redact_url(http_request.url);
 
   for (int attempt = 0;; ++attempt) {

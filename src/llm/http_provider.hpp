@@ -75,8 +75,9 @@ class HttpProvider final : public Provider {
   Attempt attempt_once(const HttpRequest& http_request, bool stream, const StreamSink& sink,
                        std::stop_token stop);
   /// One request body sent (retried per the policy) until it yields a completion or an error.
-  [[nodiscard]] Result<Completion> exchange(std::string body, bool stream, const StreamSink& sink,
-                                            std::stop_token stop);
+  using Headers = std::vector<std::pair<std::string, std::string>>;
+  [[nodiscard]] Result<Completion> exchange(std::string body, const Headers& headers, bool stream,
+                                            const StreamSink& sink, std::stop_token stop);
   Error decorate(Error error, const std::string& url) const;
   Error limit_error(std::string_view what, std::uint64_t limit, std::string_view key,
                     std::size_t text, std::size_t arguments) const;

@@ -86,9 +86,11 @@ Result<void> OpenAiStreamDecoder::on_event(const SseEvent& event, const StreamSi
   for (const auto& choice : *choices) {
     if (!choice.is_object() || !is_first_choice(choice)) continue;
     if (auto delta = choice.find("delta"); delta != choice.end() && delta->is_object()) {
+      think(openai_reasoning_fields(*delta), sink);
       if (auto content = delta->find("content"); content != delta->end()) {
         auto parts = openai_content(*content);
         if (!parts) return tl::make_unexpected(parts.error());
+        think(std::move(parts->reasoning), sink);
         if (!parts->text.empty()) {
           text_ += parts->text;
           delivered_ = true;
@@ -107,6 +109,13 @@ Result<void> OpenAiStreamDecoder::on_event(const SseEvent& event, const StreamSi
     }
   }
   return {};
+}
+
+void OpenAiStreamDecoder::think(std::string text, const StreamSink& sink) {
+  if (text.empty()) return;
+  reasoning_ += text;
+  delivered_ = true;
+  sink(ThinkingDelta{std::move(text)});
 }
 
 void OpenAiStreamDecoder::deliver_calls(const StreamSink& sink) {
@@ -128,6 +137,7 @@ Completion OpenAiStreamDecoder::finish(const StreamSink& sink) {
   Completion c;
   c.model = model_;
   c.message = Message::assistant(text_, built_);
+  if (!reasoning_.empty()) c.message.thinking.push_back({reasoning_, "openai", nullptr});
   c.finish = finish_seen_ ? openai_finish_reason(finish_reason_, !built_.empty())
                           : (built_.empty() ? FinishReason::kStop : FinishReason::kToolCalls);
   c.usage = usage_;

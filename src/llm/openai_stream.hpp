@@ -10,6 +10,8 @@
 /// `[DONE]` are fine. `{"error":…}` payloads end the call with the server's message.
 /// `delta.content` is read by openai_content(): a string or a list of typed parts (Magistral);
 /// thinking parts stay out of the answer, and a shape it cannot read ends the call with an error.
+/// Reasoning (`reasoning_content` / `reasoning` fields, thinking parts) streams as ThinkingDelta
+/// and ends in Message::thinking, never in the answer.
 #include <map>
 #include <string>
 
@@ -24,7 +26,7 @@ class OpenAiStreamDecoder final : public StreamDecoder {
   bool complete() const override { return done_ || finish_seen_; }
   bool delivered() const override { return delivered_; }
   std::size_t text_size() const override { return text_.size(); }
-  std::size_t arguments_size() const override { return arguments_size_; }
+  std::size_t arguments_size() const override { return arguments_size_ + reasoning_.size(); }
   Completion finish(const StreamSink& sink) override;
 
  private:
@@ -35,8 +37,11 @@ class OpenAiStreamDecoder final : public StreamDecoder {
   };
   void apply_tool_delta(const nlohmann::json& delta, std::size_t position);
   void deliver_calls(const StreamSink& sink);
+  /// Reasoning text: kept, and streamed as ThinkingDelta.
+  void think(std::string text, const StreamSink& sink);
 
   std::string text_;
+  std::string reasoning_;
   std::size_t arguments_size_ = 0;
   std::string model_;
   std::map<int, PartialCall> calls_;

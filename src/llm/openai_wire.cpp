@@ -44,6 +44,16 @@ std::string arguments_from_wire(const json& function) {
 
 }  // namespace
 
+std::string openai_reasoning_fields(const json& message) {
+  std::string out;
+  if (!message.is_object()) return out;
+  for (const char* key : {"reasoning_content", "reasoning"}) {
+    if (auto it = message.find(key); it != message.end() && it->is_string())
+      out += it->get_ref<const std::string&>();
+  }
+  return out;
+}
+
 Result<ContentParts> openai_content(const json& content) {
   ContentParts out;
   if (content.is_null()) return out;
@@ -128,6 +138,21 @@ json openai_request_json(const CompletionRequest& request, const OpenAiOptions& 
     body["tools"] = std::move(tools);
   }
   if (request.temperature) body["temperature"] = *request.temperature;
+  if (auto reasoning = options.reasoning.for_request(request)) {
+    switch (resolve_reasoning_style(options.reasoning_style, options.base_url, request.model)) {
+      case ReasoningStyle::kEffort:
+        body["reasoning_effort"] = openai_effort(*reasoning);
+        break;
+      case ReasoningStyle::kOpenRouter:
+        body["reasoning"] = reasoning->budget_tokens && reasoning->effort.empty()
+                                ? json{{"max_tokens", thinking_budget(*reasoning)}}
+                                : json{{"effort", openai_effort(*reasoning)}};
+        break;
+      case ReasoningStyle::kAuto:
+      case ReasoningStyle::kNone:
+        break;
+    }
+  }
   if (options.send_cache_key && !request.cache_key.empty()) {
     body["prompt_cache_key"] = request.cache_key;
   }
@@ -167,6 +192,9 @@ Usage openai_usage(const json& usage) {
   u.cache_read_tokens = cached;
   u.input_tokens = prompt - std::min(prompt, cached);
   u.output_tokens = number(usage, "completion_tokens");
+  if (auto it = usage.find("completion_tokens_details"); it != usage.end() && it->is_object()) {
+    u.reasoning_tokens = number(*it, "reasoning_tokens");
+  }
   return u;
 }
 
@@ -193,6 +221,8 @@ Result<Completion> parse_openai_response(const json& body, ToolCallIdSource& ids
   auto content = openai_content(message.value("content", json()));
   if (!content) return tl::make_unexpected(content.error());
   c.message.text = std::move(content->text);
+  std::string reasoning = openai_reasoning_fields(message) + content->reasoning;
+  if (!reasoning.empty()) c.message.thinking.push_back({std::move(reasoning), "openai", nullptr});
   if (auto calls = message.find("tool_calls"); calls != message.end() && calls->is_array()) {
     for (const auto& call : *calls) {
       if (!call.is_object()) continue;
@@ -225,6 +255,15 @@ Result<std::string> OpenAiWire::request_body(const CompletionRequest& request) c
   if (request.model.empty()) {
     return fail(ErrorCode::kConfig, "no model given", "",
                 "set `model:` for the provider or pass --model");
+  }
+  if (options_.log && options_.reasoning.for_request(request) &&
+      resolve_reasoning_style(options_.reasoning_style, options_.base_url, request.model) ==
+          ReasoningStyle::kNone) {
+    options_.log->debug(
+        "model {}: no known reasoning control (reasoning_effort or OpenRouter's reasoning); the "
+        "effort is not sent (set `reasoning: effort` or `openrouter` in the provider's config if "
+        "the server takes one)",
+        request.model);
   }
   return openai_request_json(request, options_)
       .dump(-1, ' ', false, json::error_handler_t::replace);

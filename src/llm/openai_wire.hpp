@@ -9,15 +9,24 @@
 ///
 /// Usage is normalised across APIs: input_tokens counts uncached prompt tokens
 /// (prompt_tokens − prompt_tokens_details.cached_tokens) and cache_read_tokens the cached ones,
-/// as Anthropic reports them. Reasoning text (`reasoning`, `reasoning_content`, and `thinking`
-/// content parts) is never part of the answer; it is not kept (core Message has no place for it).
+/// as Anthropic reports them; reasoning_tokens is completion_tokens_details.reasoning_tokens.
+///
+/// Reasoning (issue 19): a request with reasoning (its own, or the provider's configured
+/// `effort`) sends `reasoning_effort` or OpenRouter's `reasoning` (reasoning.hpp) where the model
+/// takes it, else nothing (a debug line says so). Reasoning text that comes back — the
+/// `reasoning_content` and `reasoning` fields of a message or delta, `thinking` and `reasoning`
+/// content parts — is never part of the answer: it streams as ThinkingDelta and is kept in
+/// Message::thinking (wire "openai", raw null) but never sent back (DeepSeek refuses an assistant
+/// message carrying `reasoning_content`).
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+#include <spdlog/logger.h>
 
+#include "llm/reasoning.hpp"
 #include "llm/tool_call_parts.hpp"
 #include "llm/wire_format.hpp"
 
@@ -36,7 +45,14 @@ struct OpenAiOptions {
   /// key to the same prompt cache). Other servers may reject unknown fields, so only where the
   /// provider allows it: api.openai.com, or `prompt_cache_key: true` in its config.
   bool send_cache_key = false;
+  ReasoningDefaults reasoning;  ///< the configured effort, for requests that ask none
+  ReasoningStyle reasoning_style = ReasoningStyle::kAuto;  ///< how the server takes it
+  std::shared_ptr<spdlog::logger> log;  ///< for the debug line when reasoning is not sent
 };
+
+/// The reasoning text of a message or stream delta: its `reasoning_content` and `reasoning`
+/// string fields.
+std::string openai_reasoning_fields(const nlohmann::json& message);
 
 /// The JSON request for `request`. Tool-call arguments are replayed byte for byte as received.
 nlohmann::json openai_request_json(const CompletionRequest& request, const OpenAiOptions& options);

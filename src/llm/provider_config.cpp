@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "core/effort.hpp"
 #include "core/text.hpp"
 
 namespace agentry::llm {
@@ -30,7 +31,9 @@ const std::set<std::string, std::less<>> kProviderKeys = {"kind",
                                                           "max_output_bytes",
                                                           "context_window",
                                                           "cache",
-                                                          "prompt_cache_key"};
+                                                          "prompt_cache_key",
+                                                          "effort",
+                                                          "reasoning"};
 
 /// Reads one provider entry, with every error located by `config.where`.
 class EntryReader {
@@ -194,6 +197,31 @@ Result<void> read_context_window(const EntryReader& r, ProviderConfig& p) {
   return {};
 }
 
+/// `effort: LEVEL`, or per model `effort: {model-id: LEVEL}`.
+Result<void> read_effort(const EntryReader& r, ProviderConfig& p) {
+  const json* v = r.get("effort");
+  if (v == nullptr || v->is_null()) return {};
+  auto level = [&](const std::string& at, const json& value) -> Result<std::string> {
+    if (value.is_string() && is_effort_level(value.get<std::string>()))
+      return value.get<std::string>();
+    return tl::make_unexpected(
+        r.error(at, fmt::format("`effort` must be {}", kEffortChoices),
+                "e.g. effort: medium, or per model: {claude-sonnet-4-5: high}"));
+  };
+  if (v->is_object()) {
+    for (const auto& [model, value] : v->items()) {
+      auto l = level("effort/" + json_pointer_segment(model), value);
+      if (!l) return tl::make_unexpected(l.error());
+      p.reasoning.per_model[model] = *l;
+    }
+    return {};
+  }
+  auto l = level("effort", *v);
+  if (!l) return tl::make_unexpected(l.error());
+  p.reasoning.effort = *l;
+  return {};
+}
+
 /// `key: true|false` (YAML may also say on/off, yes/no, as strings).
 Result<std::optional<bool>> switch_value(const EntryReader& r, std::string_view key) {
   const json* v = r.get(key);
@@ -220,7 +248,7 @@ Result<ProviderConfig> read_provider(const Config& config, const std::string& na
                   "known keys: kind, base_url, model, models, api_key_env, "
                   "headers, timeouts, max_retries, max_tokens, "
                   "max_tokens_field, aliases, prices, max_response_bytes, max_output_bytes, "
-                  "context_window, cache, prompt_cache_key"));
+                  "context_window, cache, prompt_cache_key, effort, reasoning"));
     }
   }
   ProviderConfig p;
@@ -294,6 +322,16 @@ Result<ProviderConfig> read_provider(const Config& config, const std::string& na
   if (!cache_key) return tl::make_unexpected(cache_key.error());
   p.prompt_cache_key = *cache_key;
   if (auto pr = read_prices(r, p); !pr) return tl::make_unexpected(pr.error());
+  if (auto e = read_effort(r, p); !e) return tl::make_unexpected(e.error());
+  auto style = r.string("reasoning");
+  if (!style) return tl::make_unexpected(style.error());
+  if (*style) {
+    auto parsed = parse_reasoning_style(**style);
+    if (!parsed)
+      return tl::make_unexpected(
+          r.error("reasoning", "`reasoning` must be auto, effort, openrouter or none"));
+    p.reasoning_style = *parsed;
+  }
   return p;
 }
 

@@ -33,6 +33,10 @@
 ///       cache: off                   # no prompt-caching hints (Anthropic cache_control,
 ///                                    # OpenAI prompt_cache_key); default on
 ///       prompt_cache_key: true       # send prompt_cache_key (default: only to api.openai.com)
+///       effort: medium               # reasoning when the agent and run ask none (low | medium |
+///                                    # high | xhigh | max), or per model: {o4-mini: high}
+///       reasoning: auto              # OpenAI kind: effort (reasoning_effort) | openrouter |
+///                                    # none; auto guesses from the host and model (reasoning.hpp)
 ///
 /// A price that sets only input and output gets the cache rates of its kind: Anthropic
 /// cache_read 0.1 × input and cache_write 1.25 × input (its published multipliers for 5-minute
@@ -56,6 +60,7 @@
 #include "llm/context_window.hpp"
 #include "llm/http_client.hpp"
 #include "llm/http_provider.hpp"
+#include "llm/reasoning.hpp"
 #include "llm/retry.hpp"
 
 namespace agentry::llm {
@@ -89,6 +94,8 @@ struct ProviderConfig {
   ContextSettings context;               ///< context_window (and max_tokens as the output budget)
   bool cache = true;                     ///< `cache: off` turns prompt-caching hints off
   std::optional<bool> prompt_cache_key;  ///< unset: send it only to api.openai.com
+  ReasoningDefaults reasoning;           ///< `effort:` (one level or per model)
+  ReasoningStyle reasoning_style = ReasoningStyle::kAuto;  ///< `reasoning:` (OpenAI kind)
   std::string source;  ///< file:line:col of its config entry, or "environment (VAR, VAR)"
 };
 

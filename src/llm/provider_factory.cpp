@@ -44,6 +44,8 @@ Result<std::unique_ptr<Provider>> make_provider(const ProviderConfig& config,
     o.extra_headers = config.headers;
     if (config.max_tokens) o.default_max_tokens = *config.max_tokens;
     o.cache = config.cache;
+    o.reasoning = config.reasoning;
+    o.log = services.log;
     wire = std::make_unique<AnthropicWire>(std::move(o));
   } else {
     OpenAiOptions o;
@@ -57,6 +59,9 @@ Result<std::unique_ptr<Provider>> make_provider(const ProviderConfig& config,
                          : openai_itself                  ? "max_completion_tokens"
                                                           : "max_tokens";
     o.send_cache_key = sends_prompt_cache_key(config);
+    o.reasoning = config.reasoning;
+    o.reasoning_style = config.reasoning_style;
+    o.log = services.log;
     wire = std::make_unique<OpenAiWire>(std::move(o));
   }
   HttpClientOptions http_options;

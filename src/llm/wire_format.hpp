@@ -73,6 +73,12 @@ class WireFormat {
   virtual std::string url() const = 0;
   /// Every request header, credentials included (HttpClient redacts them in logs).
   virtual std::vector<std::pair<std::string, std::string>> headers() const = 0;
+  /// The headers of one request: headers() plus what this request needs (a beta header).
+  virtual std::vector<std::pair<std::string, std::string>> request_headers(
+      const CompletionRequest& request) const {
+    (void)request;
+    return headers();
+  }
   /// The JSON request body.
   [[nodiscard]] virtual Result<std::string> request_body(
       const CompletionRequest& request) const = 0;

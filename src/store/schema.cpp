@@ -102,7 +102,14 @@ CREATE INDEX file_changes_by_session ON file_changes(session_id, id);
 CREATE INDEX file_changes_by_root ON file_changes(root_id, turn);
 )sql";
 
-constexpr std::array<std::string_view, 3> kMigrations = {kVersion1, kVersion2, kVersion3};
+// Version 4 (issue 19): an assistant message's reasoning (Message::thinking, a JSON array; NULL
+// when it has none), stored with its turn and exported, never part of the answer.
+constexpr std::string_view kVersion4 = R"sql(
+ALTER TABLE messages ADD COLUMN thinking TEXT;
+)sql";
+
+constexpr std::array<std::string_view, 4> kMigrations = {kVersion1, kVersion2, kVersion3,
+                                                         kVersion4};
 
 }  // namespace
 

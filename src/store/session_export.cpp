@@ -95,6 +95,13 @@ void write_message(std::ostream& out, const Message& m) {
       out << "## Tool results\n\n";
       break;
   }
+  // The model's reasoning, folded away: it is never the answer.
+  for (const auto& t : m.thinking) {
+    out << "<details>\n<summary>Thinking" << (t.text.empty() ? " (redacted)" : "")
+        << "</summary>\n\n";
+    if (!t.text.empty()) write_block(out, "text", t.text);
+    out << "</details>\n\n";
+  }
   if (!m.text.empty()) out << m.text << (m.text.back() == '\n' ? "\n" : "\n\n");
   for (const auto& call : m.tool_calls) {
     out << "**Tool call** `" << call.name << "` · `" << call.id << "`\n\n";

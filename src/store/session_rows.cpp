@@ -130,6 +130,11 @@ void bind_message(sqlite::Statement& stmt, const Message& message) {
   } else {
     stmt.bind(7, dump(message.tool_results));
   }
+  if (message.thinking.empty()) {
+    stmt.bind_null(8);
+  } else {
+    stmt.bind(8, dump(message.thinking));
+  }
 }
 
 Result<StoredMessage> read_message(const sqlite::Statement& stmt, std::string_view session_id) {
@@ -147,6 +152,8 @@ Result<StoredMessage> read_message(const sqlite::Statement& stmt, std::string_vi
       out.message.tool_calls = json::parse(*calls).get<std::vector<ToolCall>>();
     if (auto results = stmt.column_optional_text(5))
       out.message.tool_results = json::parse(*results).get<std::vector<ToolResult>>();
+    if (auto thinking = stmt.column_optional_text(6))
+      out.message.thinking = json::parse(*thinking).get<std::vector<Thinking>>();
   } catch (const json::exception& e) {
     return fail(ErrorCode::kParse,
                 fmt::format("damaged tool data in the session store: {}", e.what()), where(),

@@ -92,7 +92,7 @@ struct SessionStore::Impl {
   Result<std::vector<StoredMessage>> messages(std::string_view id,
                                               std::int64_t from_seq = 0) const {
     auto stmt = db.cached(
-        "SELECT seq, turn, role, text, tool_calls, tool_results FROM messages "
+        "SELECT seq, turn, role, text, tool_calls, tool_results, thinking FROM messages "
         "WHERE session_id = ?1 AND seq >= ?2 ORDER BY seq");
     if (!stmt) return pass(stmt);
     stmt->bind(1, id).bind(2, from_seq);
@@ -277,8 +277,8 @@ Result<std::int64_t> SessionStore::append_turn(std::string_view session_id,
         if (!turn_inserted) return pass(turn_inserted);
 
         auto insert = impl_->db.cached(
-            "INSERT INTO messages (session_id, seq, turn, role, text, tool_calls, tool_results) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+            "INSERT INTO messages (session_id, seq, turn, role, text, tool_calls, tool_results, "
+            "thinking) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
         if (!insert) return pass(insert);
         for (std::size_t i = 0; i < messages.size(); ++i) {
           insert->bind(1, session_id).bind(2, record.first_seq + static_cast<std::int64_t>(i));

@@ -10,6 +10,7 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
+#include "core/build_paths.hpp"
 #include "support/temp_dir.hpp"
 #include "support/yaml_bomb.hpp"
 
@@ -456,6 +457,57 @@ TEST_CASE("100k keys just under 1 MiB parse in linear time, duplicates still fou
           }) == 1);
     // Quadratic, this took minutes (38 s in a release build); linear, well under a second.
     CHECK(seconds < 30);
+  }
+}
+
+}  // namespace agentry::agents
+
+namespace agentry::agents {
+
+TEST_CASE("effort and thinking: Claude Code's levels and an explicit budget") {
+  Parsed p =
+      parse_text("---\ndescription: d\neffort: high\nthinking:\n  budget_tokens: 12000\n---\nb\n");
+  REQUIRE(p.def);
+  CHECK(p.diagnostics.empty());
+  CHECK(p.def->effort == "high");
+  CHECK(p.def->thinking_budget == 12000);
+  for (const char* level : {"low", "medium", "high", "xhigh", "max"}) {
+    Parsed l = parse_text(fmt::format("---\ndescription: d\neffort: {}\n---\nb\n", level));
+    REQUIRE(l.def);
+    CHECK(l.def->effort == level);
+  }
+  Parsed none = parse_text("---\ndescription: d\n---\nb\n");
+  REQUIRE(none.def);
+  CHECK(none.def->effort.empty());
+  CHECK_FALSE(none.def->thinking_budget.has_value());
+}
+
+TEST_CASE("effort and thinking: bad values are warnings at their line, and ask for nothing") {
+  Parsed p =
+      parse_text("---\ndescription: d\neffort: extreme\nthinking: {budget_tokens: 100}\n---\nb\n");
+  REQUIRE(p.def);
+  auto warnings = p.of(Severity::kWarning);
+  REQUIRE(warnings.size() == 2);
+  CHECK(warnings[0].line == 3);
+  CHECK(warnings[0].message ==
+        "effort must be low, medium, high, xhigh or max, not 'extreme'; no effort is asked for");
+  CHECK(warnings[1].line == 4);
+  CHECK(warnings[1].message.starts_with("thinking must be {budget_tokens: N}"));
+  CHECK(p.def->effort.empty());
+  CHECK_FALSE(p.def->thinking_budget.has_value());
+  Parsed odd = parse_text("---\ndescription: d\nthinking: {budget: 2000}\n---\nb\n");
+  REQUIRE(odd.def);
+  CHECK(odd.of(Severity::kWarning).size() == 2);  // the unknown key, and no budget
+}
+
+TEST_CASE("the shipped agents: rust-pro asks for effort medium, the orchestrator for none") {
+  for (auto [name, effort] : std::initializer_list<std::pair<const char*, const char*>>{
+           {"rust-pro", "medium"}, {"orchestrator", ""}}) {
+    fs::path file = fs::path(AGENTRY_SOURCE_DIR) / "agents" / (std::string(name) + ".md");
+    Diagnostics diagnostics;
+    auto def = parse_agent(testing::read_file(file), file, name, "builtin", diagnostics);
+    REQUIRE(def);
+    CHECK(def->effort == effort);
   }
 }
 

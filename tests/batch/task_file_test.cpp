@@ -110,7 +110,7 @@ TEST_CASE("every problem of a bad JSONL file is listed with its line") {
   auto got = messages_at(*file);
   REQUIRE(got.size() == 7);
   CHECK(got[0] ==
-        "1: unknown field \"colour\" (known: id, prompt, agent, cwd, model, max_steps, "
+        "1: unknown field \"colour\" (known: id, prompt, agent, cwd, model, max_steps, effort, "
         "timeout, check)");
   CHECK(got[1] == "2: duplicate id \"one\" (first used on line 1)");
   CHECK(got[2] == "3: task \"three\" has no `prompt` (and `defaults` gives none)");
@@ -375,6 +375,28 @@ TEST_CASE("a JSONL task file has a budget of values over all its lines") {
   CHECK(messages_at(file)[0] ==
         "2: the file holds more than 13 JSON values (keys included), the most a task file may "
         "have: split it");
+}
+
+TEST_CASE("a task's effort (or the defaults') reaches the task and its definition") {
+  TempDir dir;
+  auto file = parse_task_file(
+      "{\"defaults\": {\"effort\": \"medium\"}}\n"
+      "{\"id\": \"a\", \"prompt\": \"p\"}\n"
+      "{\"id\": \"b\", \"prompt\": \"p\", \"effort\": \"max\"}\n"
+      "{\"id\": \"c\", \"prompt\": \"p\", \"effort\": \"hard\"}\n",
+      dir.path() / "tasks.jsonl", TaskFileFormat::kJsonl);
+  auto got = messages_at(file);
+  REQUIRE(got.size() == 1);
+  CHECK(got[0] == "4: `effort` must be low, medium, high, xhigh or max, not \"hard\"");
+  auto ok = parse_task_file(
+      "{\"defaults\": {\"effort\": \"medium\"}}\n"
+      "{\"id\": \"a\", \"prompt\": \"p\"}\n"
+      "{\"id\": \"b\", \"prompt\": \"p\", \"effort\": \"max\"}\n",
+      dir.path() / "tasks.jsonl", TaskFileFormat::kJsonl);
+  REQUIRE(ok.ok());
+  CHECK(ok.tasks[0].effort == "medium");
+  CHECK(ok.tasks[1].effort == "max");
+  CHECK(ok.tasks[1].definition["effort"] == "max");
 }
 
 }  // namespace agentry::batch

@@ -237,7 +237,8 @@ TEST_CASE("pause_turn: the turn is continued with the paused content sent back v
   usage: {input: 150, output: 10}
 )";
   const json paused = json::parse(R"([
-    {"type": "thinking", "thinking": "I should search.", "signature": "fake-signature"},
+    {"type": "thinking", "thinking": "I should search.",
+     "signature": "fakesig_137f6d392338285018503588928cd891"},
     {"type": "server_tool_use", "id": "srvtoolu_1", "name": "web_search",
      "input": {"query": "rust 1.80"}},
     {"type": "web_search_tool_result", "tool_use_id": "srvtoolu_1",

@@ -86,6 +86,7 @@ struct Collected {
 /// What a fresh `Decoder` made of a whole SSE stream, fed to it the way HttpProvider does.
 struct DecodedStream {
   std::string text;                 ///< the TextDelta events, joined
+  std::string thinking;             ///< the ThinkingDelta events, joined
   std::vector<Usage> usage;         ///< every UsageReport
   Completion completion;            ///< finish()'s answer
   std::vector<std::string> errors;  ///< the messages of the events the decoder refused
@@ -97,6 +98,7 @@ DecodedStream decode_sse(std::string_view stream) {
   DecodedStream out;
   StreamSink sink = [&](const StreamEvent& e) {
     if (const auto* t = std::get_if<TextDelta>(&e)) out.text += t->text;
+    if (const auto* t = std::get_if<ThinkingDelta>(&e)) out.thinking += t->text;
     if (const auto* u = std::get_if<UsageReport>(&e)) out.usage.push_back(u->usage);
   };
   SseParser parser;

@@ -32,8 +32,8 @@ TEST_CASE("a new database gets every migration once, and a second run applies no
   auto db = open_db(dir.path() / "s.db");
   auto version = migrate(db, session_store_migrations(), 1000);
   REQUIRE(version);
-  CHECK(*version == 3);
-  CHECK(recorded_versions(db) == std::vector<std::int64_t>{1, 2, 3});
+  CHECK(*version == 4);
+  CHECK(recorded_versions(db) == std::vector<std::int64_t>{1, 2, 3, 4});
   CHECK(*db.query_int("SELECT max(applied_at) FROM schema_version") == 1000);
   CHECK(*db.query_int("SELECT count(*) FROM sqlite_master WHERE name IN "
                       "('sessions', 'turns', 'messages', 'compactions', 'blobs', "
@@ -41,8 +41,8 @@ TEST_CASE("a new database gets every migration once, and a second run applies no
 
   auto again = migrate(db, session_store_migrations(), 2000);
   REQUIRE(again);
-  CHECK(*again == 3);
-  CHECK(recorded_versions(db) == std::vector<std::int64_t>{1, 2, 3});
+  CHECK(*again == 4);
+  CHECK(recorded_versions(db) == std::vector<std::int64_t>{1, 2, 3, 4});
 }
 
 TEST_CASE("a version 1 database is upgraded by the migrations after it, in order") {
@@ -82,12 +82,12 @@ TEST_CASE("a database from a newer agentry is refused") {
   testing::TempDir dir;
   auto db = open_db(dir.path() / "s.db");
   REQUIRE(migrate(db, session_store_migrations(), 1));
-  REQUIRE(db.exec("INSERT INTO schema_version VALUES (4, 5)"));
+  REQUIRE(db.exec("INSERT INTO schema_version VALUES (5, 5)"));
   auto version = migrate(db, session_store_migrations(), 6);
   REQUIRE_FALSE(version);
   CHECK(version.error().code == ErrorCode::kConfig);
   CHECK(version.error().message ==
-        "session store has schema version 4, this agentry knows up to 3");
+        "session store has schema version 5, this agentry knows up to 4");
   CHECK(version.error().where == (dir.path() / "s.db").string());
 }
 

@@ -66,10 +66,10 @@ TEST_CASE("opening creates the directories and a WAL database at the current sch
   auto db = sqlite::Database::open(path);
   REQUIRE(db);
   CHECK(*db->query_text("PRAGMA journal_mode") == "wal");
-  CHECK(*db->query_int("SELECT max(version) FROM schema_version") == 3);
+  CHECK(*db->query_int("SELECT max(version) FROM schema_version") == 4);
   // Reopening an existing store works and does not migrate again.
   auto again = open_store(path, clock);
-  CHECK(*db->query_int("SELECT count(*) FROM schema_version") == 3);
+  CHECK(*db->query_int("SELECT count(*) FROM schema_version") == 4);
 }
 
 TEST_CASE("closing the store leaves its log for the next process, which sees every commit") {
@@ -189,6 +189,13 @@ TEST_CASE("every Message field round-trips exactly, nothing but the message is s
   both.tool_results = {{"x", "y", "", false}};  // odd, but it must survive as written
   messages.push_back(both);
   messages.push_back(Message::user(""));
+  Message thought = Message::assistant("After thinking.", {nested});
+  thought.thinking = {
+      {"Step one.", "anthropic",
+       nlohmann::json{{"type", "thinking"}, {"thinking", "Step one."}, {"signature", "c2ln"}}},
+      {"", "anthropic", nlohmann::json{{"type", "redacted_thinking"}, {"data", "b3BhcXVl"}}},
+      {"Shown only.", "openai", nullptr}};
+  messages.push_back(thought);
 
   CHECK(append(store, id, messages, usage(10, 5, 0.5)) == 0);
   auto loaded = store.load_messages(id);

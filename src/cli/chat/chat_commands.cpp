@@ -10,6 +10,7 @@
 #include "cli/chat/chat_loop.hpp"
 #include "cli/chat/slash_commands.hpp"
 #include "cli/commands.hpp"
+#include "core/effort.hpp"
 #include "core/text.hpp"
 #include "engine/task_tool.hpp"
 #include "engine/tool_access.hpp"
@@ -59,6 +60,10 @@ bool ChatLoop::run_command(const SlashCommand& command) {
     switch_agent(args);
   } else if (name == "model") {
     choose_model(args);
+  } else if (name == "effort") {
+    choose_effort(args);
+  } else if (name == "thinking") {
+    toggle_thinking();
   } else if (name == "tools") {
     show_tools();
   } else if (name == "clear") {
@@ -167,6 +172,28 @@ void ChatLoop::choose_model(const std::string& model) {
   }
   model_ = model == "default" ? "" : model;
   note(model_.empty() ? "model: each agent's own" : fmt::format("model: {} from now on", model_));
+}
+
+void ChatLoop::choose_effort(const std::string& level) {
+  if (level.empty()) {
+    say(effort_.empty()
+            ? fmt::format("effort: {}'s own; /effort LEVEL sets {}", agent_, kEffortChoices)
+            : fmt::format("effort: {} (for every agent; /effort default undoes it)", effort_));
+    return;
+  }
+  if (level != "default" && !is_effort_level(level)) {
+    warn(fmt::format("no effort '{}': use {}, or default", level, kEffortChoices));
+    return;
+  }
+  effort_ = level == "default" ? "" : level;
+  note(effort_.empty() ? "effort: each agent's own"
+                       : fmt::format("effort: {} from now on", effort_));
+}
+
+void ChatLoop::toggle_thinking() {
+  bool on = !sink_->show_thinking();
+  sink_->set_show_thinking(on);
+  note(on ? "thinking: shown (dimmed, one line per turn); /thinking hides it" : "thinking: hidden");
 }
 
 void ChatLoop::show_tools() {

@@ -62,6 +62,8 @@ class ChatLoop {
   void show_agents();
   void switch_agent(const std::string& name);
   void choose_model(const std::string& model);
+  void choose_effort(const std::string& level);
+  void toggle_thinking();
   void show_tools();
   void clear_conversation();
   void compact();
@@ -103,6 +105,7 @@ class ChatLoop {
 
   std::string agent_;
   std::string model_;
+  std::string effort_;  ///< /effort; "" = the agent's own
   std::string session_id_;
   std::string shared_context_;  ///< `!!cmd` outputs waiting for the next message
 };

@@ -221,6 +221,7 @@ engine::TaskRequest ChatLoop::request_for(std::string task) const {
   request.cwd = ctx_.cwd;
   request.session_id = session_id_;
   request.model = model_;
+  request.effort = effort_;
   request.permission_mode = options_.permission_mode;
   request.approver = approver_.get();
   return request;

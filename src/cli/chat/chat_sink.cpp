@@ -67,7 +67,8 @@ ChatSink::Stream& ChatSink::stream(const engine::Origin& origin) {
                                                 origin.agent,
                                                 origin.depth,
                                                 false,
-                                                TerminalTextFilter()})
+                                                TerminalTextFilter(),
+                                                {}})
              .first;
   }
   return it->second;
@@ -92,6 +93,48 @@ void ChatSink::emit_line(const std::string& session, Stream& s, const std::strin
   screen_.print(out);
 }
 
+std::string ChatSink::reasoning_row(const Stream& s) const {
+  constexpr std::string_view kMark = "✻ ";
+  int room = std::max(10, screen_.columns() - 2 * s.depth - 4);
+  std::string_view text = s.reasoning;
+  std::string shown;
+  if (term::display_width(text) <= room) {
+    shown = std::string(text);
+  } else {
+    // The end of it: what the model thinks now.
+    std::size_t from = text.size();
+    int width = 1;  // the ellipsis
+    while (from > 0) {
+      std::size_t before = term::previous_boundary(text, from);
+      int w = term::display_width(text.substr(before, from - before));
+      if (width + w > room) break;
+      width += w;
+      from = before;
+    }
+    shown = "…" + std::string(text.substr(from));
+  }
+  std::string row = std::string(kMark) + shown;
+  return pad_for(s.depth) + (color_ ? fmt::format("[2m{}[22m", row) : row);
+}
+
+void ChatSink::fold_reasoning(const std::string& session, Stream& s) {
+  if (s.reasoning.empty()) return;
+  header({session, s.agent, s.depth});
+  screen_.print(reasoning_row(s) + "\n");
+  s.reasoning.clear();
+  if (partial_owner_ == session) screen_.set_partial({});
+}
+
+void ChatSink::set_show_thinking(bool on) {
+  std::lock_guard lock(mutex_);
+  show_thinking_ = on;
+}
+
+bool ChatSink::show_thinking() const {
+  std::lock_guard lock(mutex_);
+  return show_thinking_;
+}
+
 void ChatSink::update_partial(const std::string& session, Stream& s) {
   if (s.pending.empty() || (!s.started && is_blank(s.pending, " \t\r"))) {
     if (partial_owner_ == session) screen_.set_partial({});
@@ -113,6 +156,7 @@ void ChatSink::update_partial(const std::string& session, Stream& s) {
 void ChatSink::flush(const std::string& session) {
   auto it = streams_.find(session);
   if (it == streams_.end()) return;
+  fold_reasoning(session, it->second);
   if (!it->second.pending.empty()) {
     std::string line = std::move(it->second.pending);
     it->second.pending.clear();
@@ -155,6 +199,7 @@ void ChatSink::show(const engine::Event& event) {
     }
     void operator()(const engine::TextDelta& e) const {
       auto& st = s.stream(e.origin);
+      s.fold_reasoning(e.origin.session_id, st);
       std::size_t from = st.pending.size();  // what came before holds no newline
       st.pending += st.filter.feed(e.text);
       for (auto nl = st.pending.find('\n', from); nl != std::string::npos;
@@ -164,6 +209,23 @@ void ChatSink::show(const engine::Event& event) {
         s.emit_line(e.origin.session_id, st, line);
       }
       s.update_partial(e.origin.session_id, st);
+    }
+    void operator()(const engine::ThinkingDelta& e) const {
+      if (!s.show_thinking_) return;
+      auto& st = s.stream(e.origin);
+      // Folded: every run of whitespace (newlines too) becomes one space.
+      for (char c : terminal_safe(e.text)) {
+        bool blank = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+        if (!blank) {
+          st.reasoning += c;
+        } else if (!st.reasoning.empty() && st.reasoning.back() != ' ') {
+          st.reasoning += ' ';
+        }
+      }
+      if (st.reasoning.empty()) return;
+      s.header(e.origin);
+      s.partial_owner_ = e.origin.session_id;
+      s.screen_.set_partial(s.reasoning_row(st));
     }
     void operator()(const engine::ToolCallStarted& e) const {
       s.flush(e.origin.session_id);

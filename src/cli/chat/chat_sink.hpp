@@ -51,6 +51,12 @@ class ChatSink final : public engine::EventSink {
   /// The full last tool output (/last).
   std::string last_tool_output() const { return printer_.last_tool_output(); }
 
+  /// Whether the model's reasoning shows (/thinking; off by default): dimmed, folded to one line
+  /// per turn — the live area follows it while it streams, and the line stays when the answer
+  /// or a tool call begins.
+  void set_show_thinking(bool on);
+  bool show_thinking() const;
+
   /// Prints `text` (whole lines) above the live area.
   void print(std::string_view text) { screen_.print(text); }
   bool color() const { return color_; }
@@ -63,6 +69,7 @@ class ChatSink final : public engine::EventSink {
     int depth = 0;
     bool started = false;       ///< a non-blank line was shown
     TerminalTextFilter filter;  ///< escapes cut between deltas are still recognised
+    std::string reasoning;      ///< this turn's thinking not yet folded, whitespace collapsed
   };
 
   void account(const engine::Event& event);
@@ -74,6 +81,10 @@ class ChatSink final : public engine::EventSink {
   void finish(const std::string& session);
   void update_partial(const std::string& session, Stream& s);
   void update_status();
+  /// The one dimmed row that shows `s`'s reasoning: its end, fitted to the screen.
+  std::string reasoning_row(const Stream& s) const;
+  /// Prints the reasoning shown so far as its one line, and clears it.
+  void fold_reasoning(const std::string& session, Stream& s);
 
   term::ChatScreen& screen_;
   bool color_;
@@ -92,6 +103,7 @@ class ChatSink final : public engine::EventSink {
   std::map<std::string, std::optional<double>> costs_;  ///< session -> cost this turn
   std::optional<double> settled_cost_;                  ///< earlier turns
   bool error_shown_ = false;
+  bool show_thinking_ = false;
   int approvals_ = 0;
   std::vector<engine::Event> held_;
 };

@@ -52,6 +52,10 @@ const std::vector<SlashCommandSpec>& slash_commands() {
       {"agents", "", "list the agents you can talk to"},
       {"agent", "NAME", "talk to another agent (the conversation goes on)"},
       {"model", "[MODEL]", "show the model, or use MODEL from now on (`default`: the agent's)"},
+      {"effort", "[LEVEL]",
+       "show how hard the model thinks, or set low|medium|high|xhigh|max (`default`: the "
+       "agent's)"},
+      {"thinking", "", "show or hide the model's reasoning (dimmed, one line per turn)"},
       {"tools", "", "the tools the current agent may call"},
       {"clear", "", "start a new conversation"},
       {"compact", "", "summarise the conversation and continue from the summary"},

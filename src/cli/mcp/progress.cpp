@@ -30,6 +30,7 @@ void ProgressReporter::on_event(const engine::Event& event) {
     ProgressReporter& self;
     void operator()(const engine::TurnStarted&) const {}
     void operator()(const engine::TextDelta&) const {}
+    void operator()(const engine::ThinkingDelta&) const {}
     void operator()(const engine::ToolCallStarted& e) const {
       self.send(fmt::format("{}: {}", e.origin.agent, describe(e.call)));
     }

@@ -66,6 +66,29 @@ TEST_CASE("streamed text is rendered line by line as markdown, with who speaks")
   CHECK(sink.top_session() == "s1");
 }
 
+TEST_CASE("thinking is hidden by default, and /thinking shows it dimmed, one line per turn") {
+  for (bool shown : {false, true}) {
+    CAPTURE(shown);
+    Captured out;
+    term::ChatScreen screen(out.file(), false, false, 40, -1);
+    ChatSink sink(screen, false);
+    CHECK_FALSE(sink.show_thinking());
+    sink.set_show_thinking(shown);
+    sink.begin_turn("orchestrator", {});
+    sink.on_event(engine::TurnStarted{top(), 1});
+    sink.on_event(engine::ThinkingDelta{top(), "The user wants\n\nthe file "});
+    sink.on_event(engine::ThinkingDelta{top(), "read, then a summary of what it says."});
+    sink.on_event(engine::TextDelta{top(), "It says hello.\n"});
+    sink.on_event(engine::Done{top(), engine::StopReason::kCompleted, ""});
+    sink.end_turn();
+    // 40 columns: the folded line keeps the end of the thinking, cut to fit.
+    std::string expected =
+        shown ? "\n● orchestrator\n✻ …ad, then a summary of what it says.\nIt says hello.\n"
+              : "\n● orchestrator\nIt says hello.\n";
+    CHECK(out.text() == expected);
+  }
+}
+
 TEST_CASE("tool lines, subagents and accounts") {
   Captured out;
   term::ChatScreen screen(out.file(), false, false, 80, -1);
