@@ -243,9 +243,10 @@ Result<ServerSettings> parse_server(const json& j) {
   if (!j.is_object()) return fail(ErrorCode::kConfig, "`server` must be a mapping");
   Reader r(j, "server");
   ServerSettings s;
-  AGENTRY_TRY(r.check_keys({"context_window", "max_output", "context_error", "cache_min_tokens",
-                            "cache_lookback_blocks", "cache_max_breakpoints", "cache_ttl_ms",
-                            "prefix_cache", "prefix_cache_step", "served_model"}));
+  AGENTRY_TRY(
+      r.check_keys({"context_window", "max_output", "context_error", "cache_min_tokens",
+                    "cache_lookback_blocks", "cache_max_breakpoints", "cache_ttl_ms",
+                    "prefix_cache", "prefix_cache_step", "served_model", "thinking_rules"}));
   AGENTRY_TRY(r.get("context_window", s.context_window));
   AGENTRY_TRY(r.get("max_output", s.max_output));
   AGENTRY_TRY(r.get("context_error", s.context_error));
@@ -256,6 +257,7 @@ Result<ServerSettings> parse_server(const json& j) {
   AGENTRY_TRY(r.get("prefix_cache", s.prefix_cache));
   AGENTRY_TRY(r.get("prefix_cache_step", s.prefix_cache_step));
   AGENTRY_TRY(r.get("served_model", s.served_model));
+  AGENTRY_TRY(r.get("thinking_rules", s.thinking_rules));
   if (s.context_error != "openai" && s.context_error != "vllm" && s.context_error != "llamacpp")
     return tl::make_unexpected(r.error("context_error", "must be openai, vllm or llamacpp"));
   if (s.context_window < 0 || s.max_output < 0 || s.cache_min_tokens < 0 ||

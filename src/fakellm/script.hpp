@@ -58,6 +58,8 @@
 ///     prefix_cache: true        # OpenAI route: automatic prefix caching (cached_tokens)
 ///     prefix_cache_step: 128    # OpenAI: cache hits grow in steps of this many tokens
 ///     served_model: fake-model  # the id GET /v1/models lists
+///     thinking_rules: true      # the reasoning APIs' rules; on the Responses route, reasoning
+///                               # items required before their function calls (responses_rules.hpp)
 ///
 /// What the service tells about itself (never a turn): GET /v1/models lists `served_model`
 /// (with context_error vllm and a window, with vLLM's `max_model_len`); with llamacpp, GET
@@ -159,6 +161,7 @@ struct ServerSettings {
   bool prefix_cache = true;
   std::int64_t prefix_cache_step = 128;
   std::string served_model = "fake-model";
+  bool thinking_rules = false;  ///< enforce the reasoning APIs' rules (responses_rules.hpp)
 };
 
 struct Script {
