@@ -46,6 +46,16 @@ bool is_rate_limit(const ServerError& server) {
 
 }  // namespace
 
+bool responses_reasoning_model(std::string_view model) {
+  std::string id = ascii_lower(std::string(model.substr(model.rfind('/') + 1)));
+  for (std::string_view family : {"o1", "o3", "o4", "gpt-5", "codex-mini", "gpt-oss"}) {
+    if (id.starts_with(family) &&
+        (id.size() == family.size() || id[family.size()] == '-' || id[family.size()] == '.'))
+      return true;
+  }
+  return false;
+}
+
 std::string responses_effort(std::string_view level) {
   if (level == "low" || level == "medium" || level == "high") return std::string(level);
   if (level == "xhigh" || level == "max") return "high";
@@ -99,8 +109,9 @@ json responses_request_json(const CompletionRequest& request, const ResponsesOpt
   }
   body["store"] = false;
   body["include"] = json::array({"reasoning.encrypted_content"});
-  if (request.reasoning) {
-    body["reasoning"] = {{"effort", responses_effort(request.reasoning->effort)}};
+  if (responses_reasoning_model(request.model)) {
+    if (request.reasoning)
+      body["reasoning"] = {{"effort", responses_effort(request.reasoning->effort)}};
   } else if (request.temperature) {
     body["temperature"] = *request.temperature;
   }
@@ -220,6 +231,12 @@ Result<std::string> ResponsesWire::request_body(const CompletionRequest& request
   if (request.model.empty()) {
     return fail(ErrorCode::kConfig, "no model given", "",
                 "set `model:` for the provider or pass --model");
+  }
+  if (options_.log && request.reasoning && !responses_reasoning_model(request.model)) {
+    options_.log->debug(
+        "model {}: not a known reasoning model (o-series, gpt-5, codex-mini, "
+        "gpt-oss); the effort is not sent",
+        request.model);
   }
   return responses_request_json(request, options_)
       .dump(-1, ' ', false, json::error_handler_t::replace);

@@ -13,9 +13,10 @@
 /// call reaches it again in the next request; the API refuses a function_call sent back without
 /// its reasoning item ("… was provided without its required 'reasoning' item …").
 ///
-/// A request with reasoning (CompletionRequest::reasoning) sends `reasoning: {effort}` (low,
-/// medium, high; xhigh and max send high) and no temperature (reasoning models refuse one).
-/// max_tokens goes to `max_output_tokens`.
+/// Reasoning models (responses_reasoning_model: the o-series, gpt-5, codex-mini, gpt-oss) get
+/// `reasoning: {effort}` when the request asks for reasoning (low, medium, high; xhigh and max
+/// send high) and never a temperature (they refuse one). Other models get the temperature and no
+/// reasoning (a debug line says so). max_tokens goes to `max_output_tokens`.
 ///
 /// Usage is normalised as on the other wires: input_tokens is the uncached rest of
 /// usage.input_tokens (input_tokens_details.cached_tokens go to cache_read_tokens);
@@ -26,6 +27,7 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+#include <spdlog/logger.h>
 
 #include "llm/wire_format.hpp"
 
@@ -40,7 +42,12 @@ struct ResponsesOptions {
   std::vector<std::pair<std::string, std::string>> extra_headers;
   std::optional<int> default_max_tokens;  ///< max_output_tokens when a request sets none
   bool send_cache_key = false;            ///< CompletionRequest::cache_key as prompt_cache_key
+  std::shared_ptr<spdlog::logger> log;    ///< for the debug line when reasoning is not sent
 };
+
+/// Whether `model` (an id, maybe with a "vendor/" prefix) takes `reasoning.effort` and refuses
+/// `temperature`: the o1, o3, o4, gpt-5, codex-mini and gpt-oss families.
+bool responses_reasoning_model(std::string_view model);
 
 /// The `reasoning.effort` value for an effort level: low | medium | high ("" gives medium).
 std::string responses_effort(std::string_view level);

@@ -51,6 +51,7 @@ Message responses_results_for(const Message& answer) {
 TEST_CASE("a tool loop over the Responses API: reasoning items go back verbatim, none refused") {
   ResponsesFixture f(kResponsesToolLoop);
   CompletionRequest request = simple_request("fix the crate");
+  request.model = "gpt-5-codex";
   request.system = "You are rust-pro.";
   request.tools.push_back(ToolSchema{"cargo_check", "Runs cargo check.", json::object()});
   request.reasoning = Reasoning{"medium", std::nullopt};
@@ -58,7 +59,7 @@ TEST_CASE("a tool loop over the Responses API: reasoning items go back verbatim,
     Collected got;
     auto c = f.provider->complete(request, got.sink(), {});
     REQUIRE_MESSAGE(c.has_value(), (c ? "" : c.error().to_string()));
-    CHECK(c->model == "fake-model");
+    CHECK(c->model == "gpt-5-codex");
     if (turn == 0) {
       CHECK(c->message.text == "Checking.");
       REQUIRE(c->message.tool_calls.size() == 2);

@@ -304,15 +304,16 @@ TEST_CASE("request: instructions, input items with the reasoning item verbatim b
   CHECK(body == expected);
 }
 
-TEST_CASE("request: reasoning effort, no temperature with it, max_output_tokens, cache key") {
-  CompletionRequest r = tool_loop_request();
+TEST_CASE(
+    "request: a reasoning model gets the effort and never a temperature, others the reverse") {
+  CompletionRequest r = tool_loop_request();  // gpt-5-codex
   r.temperature = 0.2;
   r.max_tokens = 2048;
   r.cache_key = "01JSESSION";
   ResponsesOptions o;
   o.send_cache_key = true;
   json plain = responses_request_json(r, o);
-  CHECK(plain["temperature"] == 0.2);
+  CHECK_FALSE(plain.contains("temperature"));
   CHECK_FALSE(plain.contains("reasoning"));
   CHECK(plain["max_output_tokens"] == 2048);
   CHECK(plain["prompt_cache_key"] == "01JSESSION");
@@ -324,13 +325,28 @@ TEST_CASE("request: reasoning effort, no temperature with it, max_output_tokens,
     CHECK(body["reasoning"] == json{{"effort", sent}});
     CHECK_FALSE(body.contains("temperature"));
   }
+  r.model = "gpt-4.1";
+  json other = responses_request_json(r, o);
+  CHECK_FALSE(other.contains("reasoning"));
+  CHECK(other["temperature"] == 0.2);
   r.max_tokens.reset();
   o.default_max_tokens = 999;
   CHECK(responses_request_json(r, o)["max_output_tokens"] == 999);
 }
 
+TEST_CASE("reasoning models by id") {
+  for (const char* id :
+       {"o1", "o3-mini", "o4-mini-2025-04-16", "gpt-5", "gpt-5-codex", "gpt-5.1-codex-max",
+        "codex-mini-latest", "openai/gpt-oss-120b", "GPT-5"}) {
+    CHECK_MESSAGE(responses_reasoning_model(id), id);
+  }
+  for (const char* id : {"gpt-4.1", "gpt-4o-mini", "o10", "gpt-50", "fake-model", ""}) {
+    CHECK_FALSE_MESSAGE(responses_reasoning_model(id), id);
+  }
+}
+
 TEST_CASE("non-streamed response: reasoning, text, calls, usage, and a failed one is an error") {
-  ResponsesWire wire(ResponsesOptions{"https://api.openai.com/v1/", "k", {}, {}, false});
+  ResponsesWire wire(ResponsesOptions{"https://api.openai.com/v1/", "k", {}, {}, false, nullptr});
   CHECK(wire.url() == "https://api.openai.com/v1/responses");
   std::string s = responses_fixture("responses_reasoning_tools.sse");
   auto at = s.find("event: response.completed\ndata: ");
