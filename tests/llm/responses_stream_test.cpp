@@ -130,6 +130,7 @@ TEST_CASE("a stream without response.completed is not complete") {
   CHECK_FALSE(d.complete);
   CHECK(d.got.calls().empty());  // announced only at response.completed
   CHECK(d.completion.finish == FinishReason::kUnknown);
+  CHECK(d.completion.model == "gpt-5-codex");  // from response.created
 }
 
 TEST_CASE("a message item that only arrives whole (no text deltas) still gives its text") {
