@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "fakellm/responses_rules.hpp"
 #include "fakellm/thinking_rules.hpp"
 
 namespace agentry::fakellm {
@@ -139,6 +140,7 @@ FakeLlmServer::FakeLlmServer(Script script, FakeLlmOptions options)
       options_(std::move(options)),
       openai_(make_openai_renderer()),
       anthropic_(make_anthropic_renderer()),
+      responses_(make_responses_renderer()),
       fault_uses_(script_.turns.size(), 0),
       consumed_(script_.turns.size(), false),
       accountant_(options_.server.value_or(script_.server)) {}
@@ -232,12 +234,16 @@ void FakeLlmServer::handle(const HttpRequestData& request, ResponseWriter& write
   } else if (request.path == "/v1/messages" || request.path == "/messages") {
     renderer = anthropic_.get();
     protocol = Protocol::kAnthropic;
+  } else if (request.path == "/v1/responses" || request.path == "/responses") {
+    renderer = responses_.get();  // accounted as OpenAI (Protocol::kOpenAi)
   }
+  const bool responses = renderer != nullptr && renderer == responses_.get();
   const bool model_call = renderer != nullptr && request.method == "POST" && rec.json.is_object();
   // Counted outside the lock: a long history takes a while.
   Prompt prompt;
   if (model_call) {
     prompt = protocol == Protocol::kAnthropic ? anthropic_prompt(request.body)
+             : responses                      ? responses_prompt(request.body)
                                               : openai_prompt(request.body);
   }
   rec.tokens.prompt = prompt.token_count();
@@ -247,6 +253,11 @@ void FakeLlmServer::handle(const HttpRequestData& request, ResponseWriter& write
     std::lock_guard lock(mu_);
     rec.number = static_cast<int>(++request_count_);
     if (model_call) refusal = accountant_.check(protocol, prompt, rec.json, rec.number);
+    if (model_call && !refusal && responses && accountant_.settings().thinking_rules) {
+      std::string message;
+      if (auto body = ledger_.refusal(rec.json, message))
+        refusal = Refusal{400, message, *body, {}};
+    }
     if (refusal) {
       rec.refused = true;
       rec.refusal = refusal->message;
@@ -264,6 +275,12 @@ void FakeLlmServer::handle(const HttpRequestData& request, ResponseWriter& write
     if (reaches_model) {
       rec.tokens = accountant_.serve(protocol, prompt, rec.json);
       const Turn& turn = script_.turns[static_cast<std::size_t>(selection.turn)];
+      if (responses && selection.fault == nullptr) {
+        std::vector<std::string> call_ids;
+        for (const auto& call : turn.tool_calls)
+          call_ids.push_back(call.id);
+        ledger_.issued(rec.number, call_ids);
+      }
       rec.tokens.output = turn.usage ? turn.usage->output_tokens : output_tokens(turn);
       ++totals_.requests;
       totals_.prompt += rec.tokens.prompt;

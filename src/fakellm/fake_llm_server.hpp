@@ -21,6 +21,7 @@
 #include "core/error.hpp"
 #include "fakellm/accounting.hpp"
 #include "fakellm/render.hpp"
+#include "fakellm/responses_rules.hpp"
 #include "fakellm/script.hpp"
 #include "fakellm/socket_server.hpp"
 
@@ -123,6 +124,7 @@ class FakeLlmServer {
   FakeLlmOptions options_;
   std::unique_ptr<Renderer> openai_;
   std::unique_ptr<Renderer> anthropic_;
+  std::unique_ptr<Renderer> responses_;
   mutable std::mutex mu_;
   std::vector<int> fault_uses_;  // per turn
   std::vector<bool> consumed_;   // per turn without `when`
@@ -131,6 +133,7 @@ class FakeLlmServer {
   Accountant accountant_;
   TokenTotals totals_;
   std::vector<RequestCount> counts_;
+  ReasoningLedger ledger_;  // the Responses route's function calls and their reasoning items
   std::unique_ptr<SocketServer> server_;  // last: stopped and destroyed first
 };
 

@@ -186,15 +186,7 @@ class OpenAiRenderer final : public Renderer {
   std::string last_message_text(const json& body) const override {
     json messages = body.value("messages", json::array());
     if (!messages.is_array() || messages.empty() || !messages.back().is_object()) return {};
-    const json content = messages.back().value("content", json());
-    if (content.is_string()) return content.get<std::string>();
-    std::string out;
-    if (content.is_array()) {
-      for (const auto& part : content) {
-        if (part.is_object()) out += part.value("text", "");
-      }
-    }
-    return out;
+    return content_text(messages.back().value("content", json()));
   }
 
  private:

@@ -265,4 +265,35 @@ Prompt openai_prompt(std::string_view body) {
   return std::move(b).finish();
 }
 
+Prompt responses_prompt(std::string_view body) {
+  const ordered doc = parse_object(body);
+  Builder b = with_tools(doc);
+  if (const ordered& instructions = member(doc, "instructions"); instructions.is_string()) {
+    b.marker("system");
+    b.text(instructions.get_ref<const std::string&>());
+    b.end_block(false);
+  }
+  const ordered& input = member(doc, "input");
+  if (input.is_string()) {
+    b.marker("user");
+    b.text(input.get_ref<const std::string&>());
+    b.end_block(false);
+  }
+  if (input.is_array()) {
+    for (const auto& item : input) {
+      std::string_view type = string_at(item, "type");
+      b.marker(type.empty() || type == "message" ? string_at(item, "role") : type);
+      b.parts(member(item, "content"));
+      b.text(string_at(item, "call_id"));
+      b.text(string_at(item, "name"));
+      b.text(string_at(item, "arguments"));
+      b.json(member(item, "output"));
+      b.text(string_at(item, "encrypted_content"));
+      b.marker("end");
+      b.end_block(false);
+    }
+  }
+  return std::move(b).finish();
+}
+
 }  // namespace agentry::fakellm

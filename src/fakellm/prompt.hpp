@@ -43,6 +43,8 @@ struct Prompt {
 /// A body that is not a JSON object gives an empty prompt.
 Prompt anthropic_prompt(std::string_view body);
 Prompt openai_prompt(std::string_view body);
+/// The prompt of an OpenAI Responses request body: tools, `instructions`, then `input` items.
+Prompt responses_prompt(std::string_view body);
 
 /// Mixes `value` into `seed` (64-bit; for prefix and cache-key hashes).
 std::uint64_t hash_mix(std::uint64_t seed, std::uint64_t value);

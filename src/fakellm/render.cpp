@@ -12,6 +12,17 @@ bool RequestView::include_usage() const {
   return it != body.end() && it->is_object() && it->value("include_usage", false);
 }
 
+std::string content_text(const nlohmann::json& content) {
+  if (content.is_string()) return content.get<std::string>();
+  std::string out;
+  if (content.is_array()) {
+    for (const auto& part : content) {
+      if (part.is_object()) out += part.value("text", "");
+    }
+  }
+  return out;
+}
+
 std::string sse_event(const Shape& shape, std::string_view event, std::string_view data) {
   std::string out;
   const char* sep = shape.sse_no_space ? ":" : ": ";

@@ -49,6 +49,10 @@ class Renderer {
 
 std::unique_ptr<Renderer> make_openai_renderer();
 std::unique_ptr<Renderer> make_anthropic_renderer();
+std::unique_ptr<Renderer> make_responses_renderer();  ///< OpenAI Responses (/v1/responses)
+
+/// The text of a message `content`: a string, or the `text` of each part of a list.
+std::string content_text(const nlohmann::json& content);
 
 /// One SSE event: an optional `event:` line and one `data:` line, ended per `shape`.
 std::string sse_event(const Shape& shape, std::string_view event, std::string_view data);

@@ -59,7 +59,9 @@
 ///     prefix_cache_step: 128    # OpenAI: cache hits grow in steps of this many tokens
 ///     served_model: fake-model  # the id GET /v1/models lists
 ///     thinking_rules: true      # Anthropic's extended-thinking rules and DeepSeek's refusal of
-///                               # reasoning_content sent back (thinking_rules.hpp)
+///                               # reasoning_content sent back (thinking_rules.hpp); on the
+///                               # Responses route, reasoning items required before their
+///                               # function calls (responses_rules.hpp)
 ///     redacted_every: 3         # with thinking_rules: a redacted_thinking block every N turns
 ///
 /// What the service tells about itself (never a turn): GET /v1/models lists `served_model`
@@ -164,7 +166,8 @@ struct ServerSettings {
   bool prefix_cache = true;
   std::int64_t prefix_cache_step = 128;
   std::string served_model = "fake-model";
-  bool thinking_rules = false;  ///< enforce the reasoning APIs' rules (thinking_rules.hpp)
+  bool thinking_rules = false;  ///< enforce the reasoning APIs' rules (thinking_rules.hpp,
+                                ///< responses_rules.hpp)
   int redacted_every = 3;       ///< with thinking_rules: a redacted_thinking block every N turns
 };
 

@@ -6,6 +6,7 @@
 #include "core/text.hpp"
 #include "llm/anthropic_wire.hpp"
 #include "llm/error_body.hpp"
+#include "llm/stream_event_json.hpp"
 #include "llm/tool_call_parts.hpp"
 
 namespace agentry::llm {
@@ -61,16 +62,9 @@ void AnthropicStreamDecoder::close_block(int index) {
 }
 
 Result<void> AnthropicStreamDecoder::on_event(const SseEvent& event, const StreamSink& sink) {
-  if (json_too_deep(event.data)) {
-    return tl::make_unexpected(payload_too_deep(fmt::format("stream event '{}'", event.type)));
-  }
-  json data = json::parse(event.data.begin(), event.data.end(), nullptr, false);
-  if (data.is_discarded() || !data.is_object()) {
-    Error error(ErrorCode::kParse,
-                fmt::format("malformed stream event '{}': {}", event.type, excerpt(event.data)));
-    error.retryable = true;
-    return tl::make_unexpected(std::move(error));
-  }
+  auto parsed = stream_event_json(event);
+  if (!parsed) return tl::make_unexpected(std::move(parsed.error()));
+  json data = std::move(*parsed);
   std::string type = event.type == "message" ? str(data, "type") : event.type;
   if (type == "error") {
     ServerError server = parse_server_error(data);

@@ -82,8 +82,10 @@ Result<ProviderKind> parse_kind(const EntryReader& r) {
   }
   if (**kind == "openai") return ProviderKind::kOpenAi;
   if (**kind == "anthropic") return ProviderKind::kAnthropic;
+  if (**kind == "openai-responses") return ProviderKind::kOpenAiResponses;
   return tl::make_unexpected(r.error("kind", fmt::format("unknown provider kind '{}'", **kind),
-                                     "use openai (any OpenAI-compatible server) or anthropic"));
+                                     "use openai (any OpenAI-compatible server), anthropic or "
+                                     "openai-responses (OpenAI's Responses API)"));
 }
 
 Result<void> read_string_map(const EntryReader& r, std::string_view key,
@@ -337,6 +339,7 @@ Result<ProviderConfig> read_provider(const Config& config, const std::string& na
 
 std::optional<ProviderConfig> from_environment(const Environment& env, ProviderKind kind) {
   std::string prefix = kind == ProviderKind::kAnthropic ? "ANTHROPIC" : "OPENAI";
+  // The Responses API on the same server and key as "openai".
   auto key = env.get(prefix + "_API_KEY");
   auto base = env.get(prefix + "_BASE_URL");
   bool has_key = key && !key->empty();
@@ -358,7 +361,15 @@ std::optional<ProviderConfig> from_environment(const Environment& env, ProviderK
 }  // namespace
 
 const char* to_string(ProviderKind kind) {
-  return kind == ProviderKind::kAnthropic ? "anthropic" : "openai";
+  switch (kind) {
+    case ProviderKind::kAnthropic:
+      return "anthropic";
+    case ProviderKind::kOpenAiResponses:
+      return "openai-responses";
+    case ProviderKind::kOpenAi:
+      break;
+  }
+  return "openai";
 }
 
 std::string default_base_url(ProviderKind kind) {
@@ -367,6 +378,7 @@ std::string default_base_url(ProviderKind kind) {
 }
 
 std::string default_model(ProviderKind kind) {
+  if (kind == ProviderKind::kOpenAiResponses) return "gpt-5-codex";
   return kind == ProviderKind::kAnthropic ? "claude-sonnet-4-5" : "gpt-5-mini";
 }
 
@@ -396,11 +408,13 @@ Result<LlmConfig> load_llm_config(const Config& config, const Environment& env) 
     for (auto kind : {ProviderKind::kAnthropic, ProviderKind::kOpenAi}) {
       if (auto p = from_environment(env, kind)) out.providers.push_back(std::move(*p));
     }
+    const std::size_t pairs = out.providers.size();
+    if (auto p = from_environment(env, ProviderKind::kOpenAiResponses))
+      out.providers.push_back(std::move(*p));
     if (!out.providers.empty()) {
       out.default_provider = out.providers.front().name;
-      out.default_source = out.providers.size() > 1
-                               ? "both ANTHROPIC_* and OPENAI_* are set: anthropic wins"
-                               : out.providers.front().source;
+      out.default_source = pairs > 1 ? "both ANTHROPIC_* and OPENAI_* are set: anthropic wins"
+                                     : out.providers.front().source;
     }
   }
   std::sort(out.providers.begin(), out.providers.end(),

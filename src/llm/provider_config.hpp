@@ -6,6 +6,8 @@
 ///   ANTHROPIC_API_KEY / ANTHROPIC_BASE_URL (/ ANTHROPIC_MODEL)  -> provider "anthropic"
 ///   OPENAI_API_KEY / OPENAI_BASE_URL (/ OPENAI_MODEL)           -> provider "openai"
 ///
+/// The OPENAI_* pair also gives provider "openai-responses" (the same server and key over OpenAI's
+/// Responses API, responses_wire.hpp), never the default: `--model openai-responses/MODEL`.
 /// Either variable of a pair is enough (a local server needs no key). When both pairs are set,
 /// "anthropic" is the default: agent files use the sonnet/opus/haiku aliases, which name
 /// Anthropic models natively; `--model openai/...` or `default_provider:` picks the other.
@@ -15,7 +17,7 @@
 ///   default_provider: local
 ///   providers:
 ///     local:
-///       kind: openai                 # openai | anthropic
+///       kind: openai                 # openai | anthropic | openai-responses
 ///       base_url: http://127.0.0.1:11434/v1
 ///       model: qwen2.5-coder         # the default model
 ///       models: [llama3.1]           # more models to list
@@ -65,7 +67,7 @@
 
 namespace agentry::llm {
 
-enum class ProviderKind { kOpenAi, kAnthropic };
+enum class ProviderKind { kOpenAi, kAnthropic, kOpenAiResponses };
 const char* to_string(ProviderKind kind);
 
 /// USD per million tokens.

@@ -6,6 +6,7 @@
 #include "llm/http_provider.hpp"
 #include "llm/openai_wire.hpp"
 #include "llm/proxy_settings.hpp"
+#include "llm/responses_wire.hpp"
 
 namespace agentry::llm {
 
@@ -47,6 +48,15 @@ Result<std::unique_ptr<Provider>> make_provider(const ProviderConfig& config,
     o.reasoning = config.reasoning;
     o.log = services.log;
     wire = std::make_unique<AnthropicWire>(std::move(o));
+  } else if (config.kind == ProviderKind::kOpenAiResponses) {
+    ResponsesOptions o;
+    o.base_url = config.base_url;
+    o.api_key = std::move(key);
+    o.extra_headers = config.headers;
+    o.default_max_tokens = config.max_tokens;
+    o.send_cache_key = sends_prompt_cache_key(config);
+    o.log = services.log;
+    wire = std::make_unique<ResponsesWire>(std::move(o));
   } else {
     OpenAiOptions o;
     o.base_url = config.base_url;

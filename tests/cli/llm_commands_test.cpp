@@ -98,7 +98,7 @@ TEST_CASE(
   REQUIRE(j.exit_code == 0);
   json doc = json::parse(j.out);
   CHECK(doc["default_provider"] == "anthropic");
-  REQUIRE(doc["providers"].size() == 2);
+  REQUIRE(doc["providers"].size() == 3);  // anthropic, openai, openai-responses
   CHECK(doc["providers"][0]["name"] == "anthropic");
   CHECK(doc["providers"][0]["api_key_set"] == true);
   CHECK(doc["providers"][0]["aliases"]["haiku"] == "claude-haiku-4-5");

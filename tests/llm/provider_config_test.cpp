@@ -18,7 +18,7 @@ TEST_CASE("no config, only OPENAI_BASE_URL: one keyless openai provider, the def
   env.set("OPENAI_BASE_URL", "http://127.0.0.1:11434/v1");
   auto c = load_llm_config(Config{}, env);
   REQUIRE(c.has_value());
-  REQUIRE(c->providers.size() == 1);
+  REQUIRE(c->providers.size() == 2);  // and openai-responses, never the default
   const auto& p = c->providers[0];
   CHECK(p.name == "openai");
   CHECK(p.kind == ProviderKind::kOpenAi);
@@ -36,7 +36,7 @@ TEST_CASE("no config, both pairs set: both providers, anthropic is the default")
   env.set("ANTHROPIC_MODEL", "claude-opus-4-1");
   auto c = load_llm_config(Config{}, env);
   REQUIRE(c.has_value());
-  REQUIRE(c->providers.size() == 2);
+  REQUIRE(c->providers.size() == 3);
   CHECK(c->default_provider == "anthropic");
   const auto* a = c->find("anthropic");
   REQUIRE(a != nullptr);
@@ -45,6 +45,44 @@ TEST_CASE("no config, both pairs set: both providers, anthropic is the default")
   CHECK(a->model == "claude-opus-4-1");
   CHECK(c->find("openai")->base_url == "https://api.openai.com/v1");
   CHECK(c->default_source == "both ANTHROPIC_* and OPENAI_* are set: anthropic wins");
+}
+
+TEST_CASE("the OPENAI_* pair also gives openai-responses: --model openai-responses/MODEL") {
+  Environment env;
+  env.set("OPENAI_API_KEY", "sk-o");
+  env.set("OPENAI_BASE_URL", "https://api.openai.com/v1");
+  auto c = load_llm_config(Config{}, env);
+  REQUIRE(c.has_value());
+  CHECK(c->default_provider == "openai");
+  CHECK(c->default_source == "environment (OPENAI_API_KEY, OPENAI_BASE_URL)");
+  const auto* r = c->find("openai-responses");
+  REQUIRE(r != nullptr);
+  CHECK(r->kind == ProviderKind::kOpenAiResponses);
+  CHECK(std::string(to_string(r->kind)) == "openai-responses");
+  CHECK(r->base_url == "https://api.openai.com/v1");
+  CHECK(r->api_key_env == "OPENAI_API_KEY");
+  CHECK(r->model == "gpt-5-codex");  // OPENAI_MODEL, else the kind's default
+  auto s = select_model(*c, "openai-responses/gpt-5-codex");
+  REQUIRE(s.has_value());
+  CHECK(*s == ModelSelection{"openai-responses", "gpt-5-codex"});
+  CHECK(select_model(*c, "openai-responses/opus")->model == "gpt-5");
+  CHECK(select_model(*c, "openai/gpt-5")->provider == "openai");
+  Environment none;
+  none.set("ANTHROPIC_API_KEY", "sk-a");
+  CHECK(load_llm_config(Config{}, none)->find("openai-responses") == nullptr);
+}
+
+TEST_CASE("kind: openai-responses in the config") {
+  auto c = load_llm_config(yaml("providers:\n  codex:\n    kind: openai-responses\n"
+                                "    api_key_env: OPENAI_API_KEY\n"),
+                           Environment{});
+  REQUIRE_MESSAGE(c.has_value(), (c ? "" : c.error().to_string()));
+  const auto* p = c->find("codex");
+  REQUIRE(p != nullptr);
+  CHECK(p->kind == ProviderKind::kOpenAiResponses);
+  CHECK(p->base_url == "https://api.openai.com/v1");
+  CHECK(p->model == "gpt-5-codex");
+  CHECK(c->default_provider == "codex");
 }
 
 TEST_CASE("nothing at all: no providers, no default") {
