@@ -27,6 +27,10 @@ std::size_t ContextBudget::chars_of(const Message& message) {
   }
   for (const auto& result : message.tool_results)
     n += kCallOverhead + result.call_id.size() + result.content.size();
+  // Thinking that goes back to the provider (signed blocks, encrypted reasoning items) takes
+  // room in the prompt; what is never sent back (raw null) takes none.
+  for (const auto& thinking : message.thinking)
+    if (!thinking.raw.is_null()) n += kCallOverhead + thinking.raw.dump().size();
   return n;
 }
 

@@ -56,6 +56,7 @@ Result<std::unique_ptr<Provider>> make_provider(const ProviderConfig& config,
     o.default_max_tokens = config.max_tokens;
     o.send_cache_key = sends_prompt_cache_key(config);
     o.log = services.log;
+    o.reasoning = config.reasoning;
     wire = std::make_unique<ResponsesWire>(std::move(o));
   } else {
     OpenAiOptions o;

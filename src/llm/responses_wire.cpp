@@ -110,8 +110,10 @@ json responses_request_json(const CompletionRequest& request, const ResponsesOpt
   body["store"] = false;
   body["include"] = json::array({"reasoning.encrypted_content"});
   if (responses_reasoning_model(request.model)) {
-    if (request.reasoning)
-      body["reasoning"] = {{"effort", responses_effort(request.reasoning->effort)}};
+    // `summary: auto` as Codex asks: without it the model's reasoning arrives encrypted only,
+    // and nothing of it can be shown.
+    if (auto reasoning = options.reasoning.for_request(request))
+      body["reasoning"] = {{"effort", responses_effort(reasoning->effort)}, {"summary", "auto"}};
   } else if (request.temperature) {
     body["temperature"] = *request.temperature;
   }
@@ -232,7 +234,8 @@ Result<std::string> ResponsesWire::request_body(const CompletionRequest& request
     return fail(ErrorCode::kConfig, "no model given", "",
                 "set `model:` for the provider or pass --model");
   }
-  if (options_.log && request.reasoning && !responses_reasoning_model(request.model)) {
+  if (options_.log && options_.reasoning.for_request(request) &&
+      !responses_reasoning_model(request.model)) {
     options_.log->debug(
         "model {}: not a known reasoning model (o-series, gpt-5, codex-mini, "
         "gpt-oss); the effort is not sent",

@@ -29,6 +29,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/logger.h>
 
+#include "llm/reasoning.hpp"
 #include "llm/wire_format.hpp"
 
 namespace agentry::llm {
@@ -43,6 +44,7 @@ struct ResponsesOptions {
   std::optional<int> default_max_tokens;  ///< max_output_tokens when a request sets none
   bool send_cache_key = false;            ///< CompletionRequest::cache_key as prompt_cache_key
   std::shared_ptr<spdlog::logger> log;    ///< for the debug line when reasoning is not sent
+  ReasoningDefaults reasoning;            ///< the configured effort, for requests that ask none
 };
 
 /// Whether `model` (an id, maybe with a "vendor/" prefix) takes `reasoning.effort` and refuses

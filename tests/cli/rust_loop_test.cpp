@@ -109,8 +109,8 @@ TEST_CASE("check after edit: an edit that breaks the crate names the error, the 
   INFO("fix: " << results["call_fix"]);
   const std::string& broke = results["call_break"];
   CHECK(broke.find("\n\ncargo check after this edit (") != std::string::npos);
-  CHECK(broke.find("): 1 error in the edited files\nerror[E0308]: mismatched types\n"
-                   "  src/shapes.rs:3:21 expected `u32`, found `&str`") != std::string::npos);
+  CHECK(broke.find("): 1 error in the edited files\nsrc/shapes.rs:3:21: error[E0308]: mismatched "
+                   "types (expected `u32`, found `&str`)") != std::string::npos);
   const std::string& fixed = results["call_fix"];
   CHECK(fixed.find("\n\ncargo check after this edit (") != std::string::npos);
   CHECK(fixed.ends_with("): the crate checks clean"));

@@ -170,6 +170,19 @@ TEST_CASE("the budget starts conservative and calibrates on the reported prompt 
   CHECK(budget.chars_per_token() >= ContextBudget::kMinCharsPerToken);
 }
 
+TEST_CASE("thinking sent back counts toward the prompt, thinking never sent back does not") {
+  Message plain = Message::assistant("answer");
+  Message signed_block = plain;
+  signed_block.thinking.push_back(
+      Thinking{std::string(3000, 't'),
+               "anthropic",
+               {{"type", "thinking"}, {"thinking", std::string(3000, 't')}, {"signature", "s"}}});
+  Message shown_only = plain;
+  shown_only.thinking.push_back(Thinking{std::string(3000, 't'), "openai", nullptr});
+  CHECK(ContextBudget::chars_of(signed_block) > ContextBudget::chars_of(plain) + 3000);
+  CHECK(ContextBudget::chars_of(shown_only) == ContextBudget::chars_of(plain));
+}
+
 TEST_CASE("pruning keeps the last turns whole and replaces older results with markers") {
   std::vector<Message> history{Message::user("read everything")};
   for (int i = 1; i <= 6; ++i) {

@@ -90,7 +90,7 @@ TEST_CASE("a tool loop over the Responses API: reasoning items go back verbatim,
     CHECK(r.header("authorization") == "Bearer sk-test-SECRET-123");
     CHECK(r.json["store"] == false);
     CHECK(r.json["include"] == json::array({"reasoning.encrypted_content"}));
-    CHECK(r.json["reasoning"] == json{{"effort", "medium"}});
+    CHECK(r.json["reasoning"] == json{{"effort", "medium"}, {"summary", "auto"}});
     CHECK(r.json["instructions"] == "You are rust-pro.");
     CHECK(r.json["tools"][0] == json{{"type", "function"},
                                      {"name", "cargo_check"},

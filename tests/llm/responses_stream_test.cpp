@@ -323,9 +323,15 @@ TEST_CASE(
         std::pair{"xhigh", "high"}, std::pair{"max", "high"}}) {
     r.reasoning = Reasoning{level, std::nullopt};
     json body = responses_request_json(r, o);
-    CHECK(body["reasoning"] == json{{"effort", sent}});
+    CHECK(body["reasoning"] == json{{"effort", sent}, {"summary", "auto"}});
     CHECK_FALSE(body.contains("temperature"));
   }
+  // The provider's configured effort, for a request that asks none.
+  r.reasoning.reset();
+  o.reasoning.effort = "low";
+  CHECK(responses_request_json(r, o)["reasoning"] == json{{"effort", "low"}, {"summary", "auto"}});
+  o.reasoning.effort.clear();
+  r.reasoning = Reasoning{"high", std::nullopt};
   r.model = "gpt-4.1";
   json other = responses_request_json(r, o);
   CHECK_FALSE(other.contains("reasoning"));
@@ -347,7 +353,8 @@ TEST_CASE("reasoning models by id") {
 }
 
 TEST_CASE("non-streamed response: reasoning, text, calls, usage, and a failed one is an error") {
-  ResponsesWire wire(ResponsesOptions{"https://api.openai.com/v1/", "k", {}, {}, false, nullptr});
+  ResponsesWire wire(
+      ResponsesOptions{"https://api.openai.com/v1/", "k", {}, {}, false, nullptr, {}});
   CHECK(wire.url() == "https://api.openai.com/v1/responses");
   std::string s = responses_fixture("responses_reasoning_tools.sse");
   auto at = s.find("event: response.completed\ndata: ");

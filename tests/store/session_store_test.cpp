@@ -112,7 +112,7 @@ TEST_CASE("a store written by a newer agentry is refused with a hint") {
   auto store = SessionStore::open(path);
   REQUIRE_FALSE(store);
   CHECK(store.error().code == ErrorCode::kConfig);
-  CHECK(store.error().message == "session store has schema version 9, this agentry knows up to 3");
+  CHECK(store.error().message == "session store has schema version 9, this agentry knows up to 4");
   CHECK(store.error().hint == "upgrade agentry, or point it at another session store file");
 }
 

@@ -74,9 +74,8 @@ TEST_CASE("an edit that breaks the crate gets the error with file:line, the fix 
   rig.write("src/shapes.rs", kShapesBroken);
   CHECK(untimed(rig.edited("src/shapes.rs")) ==
         "\n\ncargo check after this edit: 1 error in the edited files\n"
-        "error[E0308]: mismatched types\n"
-        "  src/shapes.rs:3:21 expected `u32`, found `&str`\n"
-        "    src/shapes.rs:3:15 expected due to this");
+        "src/shapes.rs:3:21: error[E0308]: mismatched types (expected `u32`, found `&str`)\n"
+        "  src/shapes.rs:3:15 expected due to this");
   rig.write("src/shapes.rs", kShapes);
   CHECK(untimed(rig.edited("src/shapes.rs")) ==
         "\n\ncargo check after this edit: the crate checks clean");
@@ -88,7 +87,7 @@ TEST_CASE("warnings are shown once per session, and only in the touched files") 
   std::string first = untimed(rig.edited("src/shapes.rs"));
   CHECK(first.starts_with("\n\ncargo check after this edit: 1 new warning in the edited files\n"));
   CHECK(first.find("unused variable: `unused`") != std::string::npos);
-  CHECK(first.find("src/shapes.rs:3:9") != std::string::npos);
+  CHECK(first.find("src/shapes.rs:3: unused_variables") != std::string::npos);
   // The same warning again, in the same session: nothing new.
   CHECK(untimed(rig.edited("src/shapes.rs")) ==
         "\n\ncargo check after this edit: no errors (1 warning, none new in the edited files)");
