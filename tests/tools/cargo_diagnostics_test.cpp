@@ -198,7 +198,7 @@ TEST_CASE("a suggestion's line is cut only at spaces, around the change, when it
         "`... second_value_of_the_list + third.is_empty();`");
 }
 
-TEST_CASE("an inserted `;` shows the statement it ends, not an empty span") {
+TEST_CASE("an inserted semicolon shows the statement it ends, not an empty span") {
   auto report = parse_cargo_messages(
       message_line("warning", code("clippy::semicolon_if_nothing_returned"),
                    "consider adding a `;` to the last statement for consistent formatting",
