@@ -83,6 +83,10 @@ CallResult render_call_result(const json& result, std::size_t output_cap) {
         structured_shown = true;
     }
   }
+  // Or wrap the text in a one-member object ({"content": TEXT}, as server-filesystem does).
+  if (has_structured && structured->is_object() && structured->size() == 1 &&
+      structured->begin()->is_string() && structured->begin()->get<std::string>() == text)
+    structured_shown = true;
   if (has_structured && !structured_shown) {
     if (!text.empty()) text += "\n";
     text += structured->dump(-1, ' ', false, json::error_handler_t::replace);

@@ -1,6 +1,7 @@
 #pragma once
 /// What the model reads of a tools/call result: `text` content as is; `structuredContent` as
-/// compact JSON (when no text carries it already); `image` and `audio` as a short note (their
+/// compact JSON (unless the text already says it: a text item that is the same JSON, or a
+/// one-member object whose string is the whole text); `image` and `audio` as a short note (their
 /// type and size, not their bytes); `resource_link` and embedded `resource`s as their URI and
 /// text; `isError` makes the whole an error result. The text is cut to the output cap.
 #include <cstddef>

@@ -136,6 +136,13 @@ TEST_CASE("render_call_result: structured content repeated as text is said once"
   json result{{"content", {{{"type", "text"}, {"text", "{\n  \"t\": 3\n}"}}}},
               {"structuredContent", {{"t", 3}}}};
   CHECK(render_call_result(result, kDefaultOutputCap).text == "{\n  \"t\": 3\n}");
+  json wrapped{{"content", {{{"type", "text"}, {"text", "[FILE] a"}}}},
+               {"structuredContent", {{"content", "[FILE] a"}}}};
+  CHECK(render_call_result(wrapped, kDefaultOutputCap).text == "[FILE] a");
+  json different{{"content", {{{"type", "text"}, {"text", "[FILE] a"}}}},
+                 {"structuredContent", {{"content", "[FILE] b"}}}};
+  CHECK(render_call_result(different, kDefaultOutputCap).text ==
+        "[FILE] a\n{\"content\":\"[FILE] b\"}");
 }
 
 TEST_CASE("render_call_result: isError, wrong shapes and the output cap") {
