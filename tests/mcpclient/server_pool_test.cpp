@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <sstream>
 #include <thread>
 
 #include <doctest/doctest.h>
@@ -301,6 +302,76 @@ TEST_CASE("pool: a command that does not exist is a clear error") {
   CHECK_MESSAGE(
       result.text.find("program `agentry-no-such-program` not found") != std::string::npos,
       result.text);
+}
+
+}  // namespace agentry::mcpclient
+
+namespace agentry::mcpclient {
+
+TEST_CASE(
+    "pool: Streamable HTTP sends the session headers, resumes a broken stream, renews a "
+    "session") {
+  testing::TempDir dir("agentry-mcp-pyhttp");
+  int port = testing::free_port();
+  fs::path log = dir.path() / "requests.jsonl";
+  testing::SpawnOptions spawn;
+  spawn.argv = {"/usr/bin/env", "python3",
+                (fs::path(AGENTRY_TEST_FIXTURES) / "mcp" / "http_server.py").string(),
+                std::to_string(port), log.string()};
+  spawn.env = {
+      {"PATH", "/usr/local/bin:/usr/bin:/bin"},
+      {"HOME", dir.path().string()},
+      {"PYENV_ROOT", std::getenv("PYENV_ROOT") != nullptr ? std::getenv("PYENV_ROOT") : ""}};
+  if (const char* path = std::getenv("PATH")) spawn.env["PATH"] = path;
+  testing::SpawnedProcess server(spawn);
+  REQUIRE(testing::wait_for_port(port));
+  llm::CurlGlobal curl;
+  ServerConfig config;
+  config.name = "py";
+  config.origin = "test";
+  config.transport = TransportKind::kHttp;
+  config.url = fmt::format("http://127.0.0.1:{}/mcp", port);
+  config.headers = {{"X-Team", "blue"}};
+  config.timeout = std::chrono::seconds(20);
+  ServerPool pool({config}, {}, "", pool_options(dir.path(), &curl));
+
+  std::vector<Progress> seen;
+  auto flaky =
+      pool.call("py", "flaky", json::object(), {}, [&](const Progress& p) { seen.push_back(p); });
+  CHECK_MESSAGE(!flaky.is_error, flaky.text);
+  CHECK(flaky.text == "resumed");
+  CHECK(seen.size() == 1);
+
+  auto expired = pool.call("py", "expire", json::object(), {});
+  CHECK(expired.is_error);
+  CHECK_MESSAGE(expired.text.find("ended the session") != std::string::npos, expired.text);
+  auto renewed = pool.call("py", "echo", json{{"text", "new session"}}, {});
+  CHECK_MESSAGE(!renewed.is_error, renewed.text);
+  CHECK(renewed.text == "new session");
+  pool.stop_all();
+
+  std::vector<json> requests;
+  std::istringstream lines(testing::read_file(log));
+  for (std::string line; std::getline(lines, line);)
+    requests.push_back(json::parse(line));
+  int initializes = 0;
+  bool resumed = false;
+  for (const auto& r : requests) {
+    CAPTURE(r.dump());
+    const json& body = r["body"];
+    if (body.is_object() && body.value("method", "") == "initialize") {
+      ++initializes;
+      CHECK(r["session"].is_null());
+      CHECK(body["params"]["protocolVersion"] == "2025-11-25");
+      continue;
+    }
+    // Every later request carries the session and the negotiated version.
+    CHECK(r["session"].is_string());
+    CHECK(r["version"] == "2025-06-18");
+    if (r["method"] == "GET" && r["last_event_id"] == "ev-1") resumed = true;
+  }
+  CHECK(initializes == 2);
+  CHECK(resumed);
 }
 
 }  // namespace agentry::mcpclient
