@@ -375,3 +375,30 @@ TEST_CASE(
 }
 
 }  // namespace agentry::mcpclient
+
+namespace agentry::mcpclient {
+
+TEST_CASE("pool: a stdio server gets no secret of agentry's environment unless its env names it") {
+  auto servers = testing::real_mcp_servers();
+  if (!servers) return;
+  testing::TempDir dir("agentry-mcp-env");
+  auto options = pool_options(dir.path());
+  options.env.set("OPENAI_API_KEY", "sk-agentry-provider-key");
+  options.env.set("TEAM_LLM_PASS", "marked-secret-value");
+  options.env.mark_secret("TEAM_LLM_PASS");
+  options.env.set("GITHUB_TOKEN", "ghp-not-for-servers");
+  options.env.set("PLAIN_SETTING", "visible");
+  auto config = stdio_server("everything", servers->node,
+                             {servers->script("server-everything"), "stdio", dir.path().string()});
+  config.env = {{"SERVER_OWN_TOKEN", "given-on-purpose"}};
+  ServerPool pool({config}, {}, "", std::move(options));
+  auto env = pool.call("everything", "get-env", json::object(), {});
+  REQUIRE_FALSE_MESSAGE(env.is_error, env.text);
+  CHECK(env.text.find("visible") != std::string::npos);
+  CHECK(env.text.find("given-on-purpose") != std::string::npos);
+  for (const char* secret :
+       {"sk-agentry-provider-key", "marked-secret-value", "ghp-not-for-servers"})
+    CHECK_MESSAGE(env.text.find(secret) == std::string::npos, secret);
+}
+
+}  // namespace agentry::mcpclient
