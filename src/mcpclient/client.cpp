@@ -97,21 +97,29 @@ void Client::on_message(std::string_view text) {
     const json& params = note->params;
     if (note->method == "notifications/progress" && params.is_object()) {
       json token = params.value("progressToken", json());
-      ProgressFn callback;
-      {
-        std::lock_guard lock(mutex_);
-        for (auto& [id, pending] : pending_) {
-          if (token.is_string() && token.get<std::string>() == pending.progress_token)
-            callback = pending.on_progress;
-        }
+      Pending* target = nullptr;
+      std::unique_lock lock(mutex_);
+      for (auto& [id, pending] : pending_) {
+        if (token.is_string() && pending.on_progress &&
+            token.get<std::string>() == pending.progress_token)
+          target = &pending;
       }
-      if (callback && params.contains("progress") && params["progress"].is_number()) {
-        Progress progress{params["progress"].get<double>(), std::nullopt,
-                          params.value("message", std::string())};
-        if (params.contains("total") && params["total"].is_number())
-          progress.total = params["total"].get<double>();
-        callback(progress);
-      }
+      if (target == nullptr || !params.contains("progress") || !params["progress"].is_number())
+        return;
+      Progress progress{params["progress"].get<double>(), std::nullopt,
+                        params.value("message", std::string())};
+      if (params.contains("total") && params["total"].is_number())
+        progress.total = params["total"].get<double>();
+      // Called without the lock (it may take long, print, emit events); request() waits for it
+      // before it returns, so the entry and what the callback captured stay alive.
+      ++target->callbacks_running;
+      ProgressFn callback = target->on_progress;
+      lock.unlock();
+      callback(progress);
+      lock.lock();
+      --target->callbacks_running;
+      lock.unlock();
+      changed_.notify_all();
     } else if (note->method == "notifications/tools/list_changed") {
       std::lock_guard lock(mutex_);
       tools_changed_ = true;
@@ -174,6 +182,7 @@ Result<json> Client::request(const std::string& method, json params,
   bool done = changed_.wait_until(lock, stop, deadline, [&] {
     return pending->result || pending->error || closed_.has_value();
   });
+  changed_.wait(lock, [&] { return pending->callbacks_running == 0; });
   Pending finished = std::move(*pending);
   pending_.erase(id);
   std::string garbage = garbage_note();

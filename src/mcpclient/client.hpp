@@ -91,6 +91,8 @@ class Client {
     std::optional<nlohmann::json> error;
     ProgressFn on_progress;
     std::string progress_token;
+    int callbacks_running = 0;  ///< request() returns only once this is 0 (the callback's
+                                ///< captures live in the caller's frame)
   };
 
   [[nodiscard]] Result<nlohmann::json> request(const std::string& method, nlohmann::json params,

@@ -89,7 +89,7 @@ void HttpTransport::answer_with_error(const json& id, const std::string& message
 
 void HttpTransport::closed(const std::string& reason) {
   if (closed_.load() || close_reported_.exchange(true)) return;
-  if (log_) log_->warn("mcp {}: {}", config_.name, reason);
+  if (log_) log_->warn("mcp {}: the server {}", config_.name, reason);
   events_.on_closed(reason);
 }
 
@@ -185,8 +185,9 @@ void HttpTransport::post(const json& message, std::stop_token stop) {
     if (initializing) session_id_ = response->header("mcp-session-id");
   }
   if (response->status == 404 && had_session) {
+    // Closed first: the pool must see the client dead by the time the call returns.
+    closed("ended the session (HTTP 404)");
     answer_with_error(stream.want_id, "the server ended the session (HTTP 404)");
-    closed("the server ended the session (HTTP 404); a new one starts on the next call");
     return;
   }
   if (response->status < 200 || response->status >= 300) {
@@ -271,7 +272,7 @@ void HttpTransport::listen(std::stop_token stop) {
       return;
     }
     if (response && response->status == 404) {
-      closed("the server ended the session (HTTP 404); a new one starts on the next call");
+      closed("ended the session (HTTP 404)");
       return;
     }
     bool ok = response && response->status >= 200 && response->status < 300;

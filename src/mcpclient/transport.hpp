@@ -16,7 +16,8 @@ namespace agentry::mcpclient {
 struct TransportEvents {
   /// One message from the server, as its JSON text.
   std::function<void(std::string_view)> on_message;
-  /// The server is gone (exited, stream ended, session expired): called once, with why.
+  /// The server is gone (exited, stream ended, session expired): called once, with why, as a
+  /// verb phrase ("exited with status 3", "ended the session (HTTP 404)").
   std::function<void(const std::string&)> on_closed;
 };
 

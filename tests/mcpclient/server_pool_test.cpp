@@ -344,7 +344,7 @@ TEST_CASE(
 
   auto expired = pool.call("py", "expire", json::object(), {});
   CHECK(expired.is_error);
-  CHECK_MESSAGE(expired.text.find("ended the session") != std::string::npos, expired.text);
+  CHECK_MESSAGE(expired.text.find("ended the session (HTTP 404)") != std::string::npos, expired.text);
   auto renewed = pool.call("py", "echo", json{{"text", "new session"}}, {});
   CHECK_MESSAGE(!renewed.is_error, renewed.text);
   CHECK(renewed.text == "new session");
