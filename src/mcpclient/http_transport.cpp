@@ -20,9 +20,9 @@ constexpr int kMaxResumes = 3;
 constexpr int kMaxListenFailures = 5;
 constexpr std::chrono::milliseconds kDefaultRetry{1000};
 
-llm::HttpClientOptions client_options(const ServerConfig& config) {
+llm::HttpClientOptions client_options(const ServerConfig& config, llm::ProxyEnvironment proxy) {
   llm::HttpClientOptions options;
-  options.proxy = llm::ProxyEnvironment{};
+  options.proxy = std::move(proxy);
   // A POST lives as long as its call may, plus a margin for the answer to the cancellation.
   options.timeouts.total = config.timeout + std::chrono::seconds(30);
   options.timeouts.low_speed = std::chrono::seconds(600);
@@ -46,8 +46,10 @@ struct HttpTransport::Stream {
 };
 
 HttpTransport::HttpTransport(ServerConfig config, llm::CurlGlobal& curl,
-                             std::shared_ptr<spdlog::logger> log)
-    : config_(std::move(config)), log_(log), http_(curl, client_options(config_), std::move(log)) {}
+                             llm::ProxyEnvironment proxy, std::shared_ptr<spdlog::logger> log)
+    : config_(std::move(config)),
+      log_(log),
+      http_(curl, client_options(config_, std::move(proxy)), std::move(log)) {}
 
 HttpTransport::~HttpTransport() {
   close();

@@ -31,7 +31,9 @@ namespace agentry::mcpclient {
 
 class HttpTransport final : public Transport {
  public:
-  HttpTransport(ServerConfig config, llm::CurlGlobal& curl, std::shared_ptr<spdlog::logger> log);
+  /// `proxy`: the proxy variables of agentry's environment (https_proxy, no_proxy, …).
+  HttpTransport(ServerConfig config, llm::CurlGlobal& curl, llm::ProxyEnvironment proxy,
+                std::shared_ptr<spdlog::logger> log);
   ~HttpTransport() override;
   HttpTransport(const HttpTransport&) = delete;
   HttpTransport& operator=(const HttpTransport&) = delete;

@@ -156,7 +156,8 @@ Result<std::shared_ptr<Client>> ServerPool::connect(Entry& entry, std::stop_toke
     case TransportKind::kHttp:
       if (options_.curl == nullptr)
         return fail(ErrorCode::kInternal, "no HTTP client for an HTTP server", where);
-      transport = std::make_unique<HttpTransport>(entry.config, *options_.curl, options_.log);
+      transport = std::make_unique<HttpTransport>(
+          entry.config, *options_.curl, llm::ProxyEnvironment::from(options_.env), options_.log);
       break;
     case TransportKind::kSse:
       entry.state = ServerState::kFailed;

@@ -344,7 +344,8 @@ TEST_CASE(
 
   auto expired = pool.call("py", "expire", json::object(), {});
   CHECK(expired.is_error);
-  CHECK_MESSAGE(expired.text.find("ended the session (HTTP 404)") != std::string::npos, expired.text);
+  CHECK_MESSAGE(expired.text.find("ended the session (HTTP 404)") != std::string::npos,
+                expired.text);
   auto renewed = pool.call("py", "echo", json{{"text", "new session"}}, {});
   CHECK_MESSAGE(!renewed.is_error, renewed.text);
   CHECK(renewed.text == "new session");
@@ -399,6 +400,27 @@ TEST_CASE("pool: a stdio server gets no secret of agentry's environment unless i
   for (const char* secret :
        {"sk-agentry-provider-key", "marked-secret-value", "ghp-not-for-servers"})
     CHECK_MESSAGE(env.text.find(secret) == std::string::npos, secret);
+}
+
+}  // namespace agentry::mcpclient
+
+namespace agentry::mcpclient {
+
+TEST_CASE("pool: tools are listed again, every page, after notifications/tools/list_changed") {
+  testing::TempDir dir("agentry-mcp-changing");
+  ServerPool pool({stdio_server("changing", "python3", {bad_server(), "changing"})}, {}, "",
+                  pool_options(dir.path()));
+  auto first = pool.tools("changing", {});
+  REQUIRE_MESSAGE(first, (first ? "" : first.error().to_string()));
+  CHECK(first->size() == 1);
+  CHECK(pool.tools("changing", {})->size() == 1);  // cached: nothing changed
+  CHECK(pool.ping("changing", {}).has_value());
+  CHECK(pool.call("changing", "work", json::object(), {}).text == "worked");
+  auto second = pool.tools("changing", {});
+  REQUIRE(second);
+  REQUIRE(second->size() == 2);
+  CHECK((*second)[1].name == "more");
+  CHECK((*second)[1].description == "Appeared later");
 }
 
 }  // namespace agentry::mcpclient
