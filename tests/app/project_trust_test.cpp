@@ -320,7 +320,7 @@ TEST_CASE("mcp_servers: an untrusted project's are dropped with a warning, a tru
   }
 }
 
-TEST_CASE("mcp_servers: .mcp.json applies to a trusted project only; the config wins a name") {
+TEST_CASE("mcp_servers: .mcp.json applies to a trusted project only, and the config wins a name") {
   for (bool trust : {false, true}) {
     CAPTURE(trust);
     Loaded l("mcp_servers:\n  both: {command: node}\n", "{}\n", trust);
