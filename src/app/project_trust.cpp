@@ -261,6 +261,8 @@ std::vector<std::string> restrict_untrusted_project(Config& project, const Confi
          "a project may not unset your settings");
   }
   drop("/providers", "`providers`", "it would choose the servers that get your requests and keys");
+  drop("/mcp_servers", "`mcp_servers`",
+       "it would start programs, or send requests, that the project chooses");
   drop("/cargo_target_dir", "`cargo_target_dir`",
        "it would make tools write to a directory outside the workspace");
   if (auto sandbox = sandbox_setting(project); !sandbox) {

@@ -15,7 +15,8 @@
 ///   - `sandbox`: may turn it on, never off;
 ///   - limits (`max_steps`, `max_depth`): may lower them, not raise them above the user's value
 ///     (or agentry's default);
-///   - `providers` and `cargo_target_dir`: ignored (so a provider's `api_key_env` names nothing).
+///   - `providers` and `cargo_target_dir`: ignored (so a provider's `api_key_env` names nothing);
+///   - `mcp_servers`, and the project's `.mcp.json` (app/mcp_settings.hpp): never started.
 /// Every value dropped gives one warning naming the file:line:col that set it.
 #include <filesystem>
 #include <string>

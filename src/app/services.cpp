@@ -2,6 +2,7 @@
 
 #include <system_error>
 
+#include "app/mcp_settings.hpp"
 #include "app/runtime.hpp"
 #include "engine/llm_model_resolver.hpp"
 #include "fakellm/script.hpp"
@@ -204,6 +205,24 @@ Result<engine::Undo> Services::undo() {
     return fail(ErrorCode::kNotFound, "no session to undo: agentry has not run here yet", "",
                 "undo works on the sessions of `agentry run` and `agentry chat`");
   return engine::Undo(**store);
+}
+
+Result<mcpclient::ServerPool*> Services::mcp_pool() {
+  return mcp_pool_.get([this]() -> Result<std::unique_ptr<mcpclient::ServerPool>> {
+    auto settings = this->settings();
+    if (!settings) return tl::make_unexpected(settings.error());
+    auto servers = mcp_servers(**settings, ctx_);
+    if (!servers) return tl::make_unexpected(servers.error());
+    if (!servers->blocked.empty() && ctx_.log) ctx_.log->warn("{}", servers->blocked_reason);
+    mcpclient::PoolOptions options;
+    options.env = ctx_.env;
+    options.cwd = ctx_.cwd;
+    options.log = ctx_.log;
+    options.curl = &curl_;
+    return std::make_unique<mcpclient::ServerPool>(
+        std::move(servers->servers), std::move(servers->blocked),
+        std::move(servers->blocked_reason), std::move(options));
+  });
 }
 
 Result<engine::PromptBuilder*> Services::prompt_builder() {

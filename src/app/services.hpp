@@ -29,6 +29,7 @@
 #include "engine/undo.hpp"
 #include "fakellm/fake_llm_server.hpp"
 #include "llm/curl_global.hpp"
+#include "mcpclient/server_pool.hpp"
 #include "store/session_store.hpp"
 #include "tools/edit_check.hpp"
 #include "tools/process_runner.hpp"
@@ -122,6 +123,13 @@ class Services {
   [[nodiscard]] Result<tools::ToolOutput> run_tool_by_hand(const ToolCall& call,
                                                            std::stop_token stop);
 
+  // ---- MCP servers
+  /// The MCP servers of the config and of a trusted project's .mcp.json (mcp_settings.hpp), none
+  /// started yet: each starts on its first use. Building it warns (stderr) when an untrusted
+  /// project's .mcp.json has servers, which stay blocked. The pool ends every server with the
+  /// services.
+  [[nodiscard]] Result<mcpclient::ServerPool*> mcp_pool();
+
   // ---- sessions
   /// Starts opening the session store on a thread (it mostly waits on the disk).
   void start_opening_session_store();
@@ -166,6 +174,8 @@ class Services {
   Lazy<tools::ToolRegistry> tools_;
   Lazy<tools::EditChecker> edit_checker_;
   Lazy<engine::PromptBuilder> prompts_;
+  // After curl_, so that it is destroyed (ending every server) before curl_ is.
+  Lazy<mcpclient::ServerPool> mcp_pool_;
 
   std::mutex store_mutex_;
   std::future<Result<store::SessionStore>> opening_store_;

@@ -101,6 +101,27 @@ Result<Setting<std::chrono::milliseconds>> read_check_budget(const Config& confi
 
 }  // namespace
 
+Result<std::vector<mcpclient::ServerConfig>> read_mcp_servers(const Config& config,
+                                                              const Environment& env) {
+  std::vector<mcpclient::ServerConfig> servers;
+  const json* section = set_value(config, "/mcp_servers");
+  if (section == nullptr) return servers;
+  if (!section->is_object())
+    return tl::make_unexpected(wrong_shape(config, "mcp_servers", *section,
+                                           "write a mapping of server names to their settings, "
+                                           "e.g. `mcp_servers: {memory: {command: npx, args: "
+                                           "[-y, \"@modelcontextprotocol/server-memory\"]}}`"));
+  for (const auto& [name, entry] : section->items()) {
+    const std::string base = fmt::format("/mcp_servers/{}", json_pointer_segment(name));
+    auto server = mcpclient::parse_server_config(name, entry, env, [&](std::string_view pointer) {
+      return config.where(fmt::format("{}{}", base, pointer));
+    });
+    if (!server) return tl::make_unexpected(server.error());
+    servers.push_back(std::move(*server));
+  }
+  return servers;
+}
+
 fs::path expand_home(const std::string& text, const Environment& env) {
   if (text == "~" || text.starts_with("~/")) {
     if (auto home = env.get("HOME"); home && !home->empty())
@@ -160,6 +181,10 @@ Result<Settings> read_settings(const Config& config, const AppContext& ctx) {
   auto llm = llm::load_llm_config(config, ctx.env);
   if (!llm) return tl::make_unexpected(llm.error());
   settings.llm = std::move(*llm);
+
+  auto mcp = read_mcp_servers(config, ctx.env);
+  if (!mcp) return tl::make_unexpected(mcp.error());
+  settings.mcp_servers = std::move(*mcp);
 
   if (auto trusted = check_trusted_projects(config); !trusted)
     return tl::make_unexpected(trusted.error());

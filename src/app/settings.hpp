@@ -10,12 +10,14 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "app/app_context.hpp"
 #include "core/config.hpp"
 #include "core/error.hpp"
 #include "engine/engine.hpp"
 #include "llm/provider_config.hpp"
+#include "mcpclient/server_config.hpp"
 #include "tools/permissions.hpp"
 
 namespace agentry::app {
@@ -49,12 +51,19 @@ struct Settings {
   Setting<tools::PermissionPolicy> permissions;
   /// The model providers (each ProviderConfig says where it was configured).
   llm::LlmConfig llm;
+  /// The MCP servers of `mcp_servers:` (user config; a trusted project's too), by name.
+  std::vector<mcpclient::ServerConfig> mcp_servers;
   /// The SQLite session store: --session-db, else the default under the user's data folder.
   Setting<std::filesystem::path> session_db;
 
   /// The engine's limits from these settings.
   engine::EngineLimits engine_limits() const;
 };
+
+/// The `mcp_servers:` mapping of `config` (mcpclient/server_config.hpp); a bad entry is a
+/// kConfig error naming the file:line:col of the value.
+[[nodiscard]] Result<std::vector<mcpclient::ServerConfig>> read_mcp_servers(const Config& config,
+                                                                            const Environment& env);
 
 /// `~` and `~/…` from $HOME; any other path as written.
 std::filesystem::path expand_home(const std::string& text, const Environment& env);

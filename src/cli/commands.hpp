@@ -39,6 +39,8 @@ void set_batch_command(CLI::App& app, app::Services& services);
 void set_run_command(CLI::App& app, app::Services& services);
 void set_demo_command(CLI::App& app, app::Services& services);
 void set_mcp_command(CLI::App& app, app::Services& services);
+/// `agentry mcp list|tools|call` beside the MCP server mode of `agentry mcp` alone.
+void add_mcp_client_commands(CLI::App& mcp, app::Services& services);
 void set_models_command(CLI::App& app, app::Services& services);
 void set_ping_command(CLI::App& app, app::Services& services);
 void set_sessions_command(CLI::App& app, app::Services& services);

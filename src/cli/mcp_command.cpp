@@ -82,7 +82,9 @@ int serve(app::Services& services, const McpOptions& opts) {
 void set_mcp_command(CLI::App& app, app::Services& services) {
   auto opts = std::make_shared<McpOptions>();
   auto* cmd = app.add_subcommand(
-      "mcp", "Serve agents as MCP tools over stdio, for parent agents (Claude Code, Codex, …)");
+      "mcp",
+      "Serve agents as MCP tools over stdio, for parent agents (Claude Code, Codex, …); with "
+      "list, tools or call: use the MCP servers of the config");
   cmd->add_option("--agent", opts->agents,
                   "Offer this agent as a tool (repeatable; default: every subagent)");
   cmd->add_option("--root", opts->roots,
@@ -97,7 +99,9 @@ void set_mcp_command(CLI::App& app, app::Services& services) {
   cmd->add_option("--max-concurrent", opts->max_concurrent,
                   "Calls that run at once; more wait (default: 4)")
       ->check(CLI::Range(1, 64));
-  cmd->callback([&services, opts] {
+  add_mcp_client_commands(*cmd, services);
+  cmd->callback([&services, opts, cmd] {
+    if (!cmd->get_subcommands().empty()) return;  // list, tools or call ran
     int code = serve(services, *opts);
     if (code != kExitOk) throw CommandExit(code);
   });

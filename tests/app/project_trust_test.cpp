@@ -7,6 +7,7 @@
 
 #include "app/app_context.hpp"
 #include "app/config_settings.hpp"
+#include "app/mcp_settings.hpp"
 #include "app/settings.hpp"
 #include "cli/support/logged_context.hpp"
 #include "support/temp_dir.hpp"
@@ -294,6 +295,63 @@ TEST_CASE("an untrusted agent's permissionMode that does not parse is dropped, n
   REQUIRE(warnings.size() == 2);
   CHECK(warnings[0].find("ignored `permissionMode: 3`") != std::string::npos);
   CHECK(warnings[1].find("ignored `permissionMode: yolo`") != std::string::npos);
+}
+
+}  // namespace agentry::app
+
+namespace agentry::app {
+
+TEST_CASE("mcp_servers: an untrusted project's are dropped with a warning, a trusted one's kept") {
+  const std::string project = "mcp_servers:\n  proj: {command: python3, args: [evil.py]}\n";
+  for (bool trust : {false, true}) {
+    CAPTURE(trust);
+    Loaded l("mcp_servers:\n  mine: {command: node, args: [mine.js]}\n", project, trust);
+    auto settings = read_settings(l.ctx);
+    REQUIRE(settings);
+    std::vector<std::string> names;
+    for (const auto& server : settings->mcp_servers)
+      names.push_back(server.name);
+    CHECK(names ==
+          (trust ? std::vector<std::string>{"mine", "proj"} : std::vector<std::string>{"mine"}));
+    if (!trust) {
+      l.check_warnings(1);
+      CHECK(l.warnings().front().find("`mcp_servers`") != std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("mcp_servers: .mcp.json applies to a trusted project only, and the config wins a name") {
+  for (bool trust : {false, true}) {
+    CAPTURE(trust);
+    Loaded l("mcp_servers:\n  both: {command: node}\n", "{}\n", trust);
+    l.dir.write("project/.mcp.json",
+                R"({"mcpServers": {"both": {"command": "python3"},
+                    "web": {"type": "http", "url": "http://127.0.0.1:9/mcp",
+                            "headers": {"Authorization": "Bearer ${NO_SUCH_VAR:-none}"}}}})");
+    auto settings = read_settings(l.ctx);
+    REQUIRE(settings);
+    auto servers = mcp_servers(*settings, l.ctx);
+    REQUIRE_MESSAGE(servers, (servers ? "" : servers.error().to_string()));
+    REQUIRE(servers->servers.size() == (trust ? 2u : 1u));
+    CHECK(servers->servers[0].command == "node");
+    if (trust) {
+      CHECK(servers->servers[1].url == "http://127.0.0.1:9/mcp");
+      CHECK(servers->servers[1].headers.front().second == "Bearer none");
+      CHECK(servers->blocked.empty());
+    } else {
+      REQUIRE(servers->blocked.size() == 1);
+      CHECK(servers->blocked[0].name == "web");
+      CHECK(servers->blocked_reason.find("is not trusted") != std::string::npos);
+      CHECK(servers->blocked_reason.find("(web)") != std::string::npos);
+    }
+  }
+  Loaded bad("{}\n", "{}\n", true);
+  bad.dir.write("project/.mcp.json", R"({"mcpServers": {"x": {"command": ["no"]}}})");
+  auto settings = read_settings(bad.ctx);
+  REQUIRE(settings);
+  auto servers = mcp_servers(*settings, bad.ctx);
+  REQUIRE_FALSE(servers);
+  CHECK(servers.error().where.find(".mcp.json: mcpServers.x.command") != std::string::npos);
 }
 
 }  // namespace agentry::app

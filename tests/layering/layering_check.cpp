@@ -14,7 +14,7 @@ namespace fs = std::filesystem;
 namespace {
 
 // Bottom to top. Each row lists what the layer links in src/CMakeLists.txt, nothing implied.
-const std::array<Layer, 11> kLayers = {{
+const std::array<Layer, 12> kLayers = {{
     {"core", {}},
     {"agents", {"core"}},
     {"llm", {"core"}},
@@ -22,7 +22,8 @@ const std::array<Layer, 11> kLayers = {{
     {"store", {"core"}},
     {"fakellm", {"core"}},
     {"term", {"core"}},
-    {"engine", {"agents", "llm", "tools", "store"}},
+    {"mcpclient", {"llm", "tools"}},
+    {"engine", {"agents", "llm", "tools", "store", "mcpclient"}},
     {"batch", {"engine"}},
     {"app", {"engine", "fakellm"}},
     {"cli", {"app", "batch", "term"}},
@@ -37,7 +38,7 @@ struct Built {
   std::vector<std::string_view> factories;
 };
 
-const std::array<Built, 12> kBuilt = {{
+const std::array<Built, 13> kBuilt = {{
     {"a provider", "", {"make_provider"}},
     {"a provider", "HttpProvider", {}},
     {"a model resolver (it builds providers)", "LlmModelResolver", {}},
@@ -50,6 +51,7 @@ const std::array<Built, 12> kBuilt = {{
     {"a sandbox", "SandboxedRunner", {}},
     {"a prompt builder", "PromptBuilder", {}},
     {"an engine", "Engine", {}},
+    {"an MCP server pool", "ServerPool", {}},
 }};
 
 struct Pattern {

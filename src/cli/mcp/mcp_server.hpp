@@ -23,13 +23,15 @@
 #include <spdlog/logger.h>
 
 #include "cli/mcp/call_pool.hpp"
-#include "cli/mcp/jsonrpc.hpp"
 #include "cli/mcp/mcp_tools.hpp"
 #include "core/error.hpp"
 #include "engine/task_runner.hpp"
+#include "mcpclient/jsonrpc.hpp"
 #include "tools/workspace.hpp"
 
 namespace agentry::cli::mcp {
+
+using namespace mcpclient::jsonrpc;  // NOLINT: the protocol's vocabulary, shared with the client
 
 /// Protocol revisions served, newest first. A client asking for another gets the first.
 inline constexpr std::string_view kProtocolVersions[] = {"2025-11-25", "2025-06-18", "2025-03-26",

@@ -9,10 +9,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cli/mcp/jsonrpc.hpp"
 #include "engine/events.hpp"
+#include "mcpclient/jsonrpc.hpp"
 
 namespace agentry::cli::mcp {
+
+using namespace mcpclient::jsonrpc;  // NOLINT: the protocol's vocabulary, shared with the client
 
 class ProgressReporter final : public engine::EventSink {
  public:

@@ -1,8 +1,8 @@
-#include "cli/mcp/jsonrpc.hpp"
+#include "mcpclient/jsonrpc.hpp"
 
 #include "core/json_depth.hpp"
 
-namespace agentry::cli::mcp {
+namespace agentry::mcpclient::jsonrpc {
 
 using nlohmann::json;
 
@@ -50,7 +50,13 @@ Incoming parse_message(std::string_view line) {
 
   auto method = message.find("method");
   if (method == message.end()) {
-    if (has_id && (message.contains("result") || message.contains("error"))) return Response{id};
+    if (has_id && message.contains("error")) {
+      const json& error = message["error"];
+      if (!error.is_object())
+        return Invalid{id, kInvalidRequest, "Invalid Request: \"error\" must be an object"};
+      return Response{id, nullptr, error};
+    }
+    if (has_id && message.contains("result")) return Response{id, message["result"], nullptr};
     return Invalid{id, kInvalidRequest, "Invalid Request: missing \"method\""};
   }
   if (!method->is_string())
@@ -91,4 +97,4 @@ bool MessageWriter::send(const json& message) {
   return static_cast<bool>(out_);
 }
 
-}  // namespace agentry::cli::mcp
+}  // namespace agentry::mcpclient::jsonrpc

@@ -1,10 +1,10 @@
-#include "cli/mcp/jsonrpc.hpp"
+#include "mcpclient/jsonrpc.hpp"
 
 #include <sstream>
 
 #include <doctest/doctest.h>
 
-namespace agentry::cli::mcp {
+namespace agentry::mcpclient::jsonrpc {
 
 using nlohmann::json;
 
@@ -30,6 +30,17 @@ TEST_CASE("parse_message: notifications and responses") {
   auto r = parse_message(R"({"jsonrpc":"2.0","id":3,"result":{}})");
   REQUIRE(std::holds_alternative<Response>(r));
   CHECK(std::get<Response>(r).id == json(3));
+  CHECK(std::get<Response>(r).result == json::object());
+  CHECK(std::get<Response>(r).error.is_null());
+
+  auto e = parse_message(R"({"jsonrpc":"2.0","id":"k","error":{"code":-32601,"message":"no"}})");
+  REQUIRE(std::holds_alternative<Response>(e));
+  CHECK(std::get<Response>(e).error["code"] == -32601);
+  CHECK(std::get<Response>(e).result.is_null());
+
+  auto bad = parse_message(R"({"jsonrpc":"2.0","id":4,"error":"boom"})");
+  REQUIRE(std::holds_alternative<Invalid>(bad));
+  CHECK(std::get<Invalid>(bad).id == json(4));
 }
 
 TEST_CASE("parse_message: malformed JSON is a parse error with a null id") {
@@ -97,4 +108,4 @@ TEST_CASE("MessageWriter reports a failed stream") {
   CHECK_FALSE(writer.send(json::object()));
 }
 
-}  // namespace agentry::cli::mcp
+}  // namespace agentry::mcpclient::jsonrpc

@@ -1,8 +1,9 @@
 #pragma once
-/// JSON-RPC 2.0 as MCP uses it over stdio: one message per line. This file classifies an input
-/// line (request, notification, response, or an invalid message with the error to answer), builds
-/// outgoing messages, and writes them: one writer, one mutex, one compact line each, flushed, so
-/// messages from concurrent tool calls never interleave on stdout.
+/// JSON-RPC 2.0 as MCP uses it, for both sides: `agentry mcp` serving agents (cli/mcp) and the MCP
+/// client (mcpclient). This file classifies an input message (request, notification, response,
+/// or an invalid message with the error to answer), builds outgoing messages, and writes them:
+/// one writer, one mutex, one compact line each, flushed, so messages from concurrent tool calls
+/// never interleave on a stream.
 #include <mutex>
 #include <ostream>
 #include <string>
@@ -11,7 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace agentry::cli::mcp {
+namespace agentry::mcpclient::jsonrpc {
 
 /// JSON-RPC 2.0 error codes (MCP uses the standard ones).
 enum RpcCode : int {
@@ -35,9 +36,12 @@ struct Notification {
   nlohmann::json params;  ///< an object, or null when absent
 };
 
-/// A response from the client (agentry sends no requests, so these are only logged).
+/// A response to a request: `result` on success, else `error` (an object with code and message).
+/// `agentry mcp` sends no requests, so it only logs these; the MCP client matches them by id.
 struct Response {
   nlohmann::json id;
+  nlohmann::json result;  ///< null when the response is an error
+  nlohmann::json error;   ///< null on success
 };
 
 /// A line that is not a valid message, with the error to answer it with.
@@ -73,4 +77,4 @@ class MessageWriter {
   std::ostream& out_;
 };
 
-}  // namespace agentry::cli::mcp
+}  // namespace agentry::mcpclient::jsonrpc
