@@ -90,10 +90,10 @@ class RustfmtTool final : public SpecTool {
     }
     std::string warned;
     if (!report.warnings.empty())
-      warned = cap_text(fmt::format("rustfmt printed {} warning{} (not errors):\n{}\n",
-                                    report.warnings.size(), report.warnings.size() == 1 ? "" : "s",
-                                    fmt::join(report.warnings, "\n")),
-                        budget / 4);
+      warned = cap_text(
+          fmt::format("rustfmt printed {} warning{} (not errors):\n{}\n", report.warnings.size(),
+                      report.warnings.size() == 1 ? "" : "s", fmt::join(report.warnings, "\n")),
+          budget / 4);
     if (apply) {
       auto after = FileSnapshot::take(*ws, *root.dir, show);
       auto changed = before.changed(after);

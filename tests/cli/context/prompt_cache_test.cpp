@@ -187,8 +187,7 @@ TEST_CASE(
   AgentryHome home;
   e2e::write_large_crate(home.ws(), kFiles, 4'000);
   auto server = e2e::start_fake(e2e::long_session_script(kTurns, kFiles, json::object()));
-  home.write_config(
-      e2e::fake_provider_config("openai", *server, "    context_window: 128000\n"));
+  home.write_config(e2e::fake_provider_config("openai", *server, "    context_window: 128000\n"));
   auto j = run_json(home, *server);
   // The model calls (the window probe's GETs of /v1/models and /props left out).
   std::vector<fakellm::RequestCount> counts;
