@@ -8,6 +8,7 @@
 
 #include <doctest/doctest.h>
 
+#include "engine/rig.hpp"
 #include "engine/store_change_journal.hpp"
 #include "store/sha256.hpp"
 #include "support/temp_dir.hpp"
