@@ -108,7 +108,8 @@ tools::Approval TerminalApprover::approve_shown(const tools::ApprovalRequest& re
 tools::Approval ModeApprover::approve(const tools::ApprovalRequest& request, std::stop_token stop) {
   if (tools::mode_approves(mode_, request.writes, request.settings)) return {true, {}};
   if (inner_ == nullptr) {
-    return {false, fmt::format("nobody can approve {} here; the run is unattended", request.tool)};
+    return {false, fmt::format("nobody can approve {} here; the run is unattended", request.tool),
+            true};
   }
   return inner_->approve(request, stop);
 }

@@ -100,7 +100,8 @@ struct ApprovalRequest {
 
 struct Approval {
   bool approved = false;
-  std::string reason;  ///< optional words from the user, passed on to the model
+  std::string reason;       ///< optional words from the user, passed on to the model
+  bool unattended = false;  ///< nobody was asked: no one can approve here (not a "no")
 };
 
 /// Implemented by front-ends (terminal prompt, MCP elicitation, unattended modes).

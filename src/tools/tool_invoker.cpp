@@ -78,6 +78,9 @@ Result<ToolOutput> ToolInvoker::invoke(const ToolCall& call, const ToolContext& 
                              context.stop);
       if (context.stop.stop_requested())
         return fail(ErrorCode::kCancelled, "cancelled while asking for approval", call.name);
+      if (!answer.approved && answer.unattended)
+        return model_error(fmt::format("`{}` did not run: {}", call.name, answer.reason),
+                           {{"permission", "ask"}, {"approved", false}});
       if (!answer.approved)
         return model_error(fmt::format("the user declined this `{}` call{}", call.name,
                                        answer.reason.empty() ? "" : ": " + answer.reason),

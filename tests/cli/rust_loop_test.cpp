@@ -161,8 +161,7 @@ TEST_CASE("bash: an agent asking for Bash gets it, and with ask and no terminal 
     CHECK(line["call"]["name"] == "bash");
     CHECK(line["is_error"] == true);
     CHECK(line["content"] ==
-          "the user declined this `bash` call: nobody can approve bash here; the run is "
-          "unattended");
+          "`bash` did not run: nobody can approve bash here; the run is unattended");
   }
   CHECK(seen);
   CHECK(lines.back()["result"] == "Told: bash was not approved.");

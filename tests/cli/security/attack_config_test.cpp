@@ -82,7 +82,7 @@ TEST_CASE("attack 3: a hostile repository's settings cannot make a write happen"
        "permissions:\n  write_file: allow\n",
        bypass_agent.c_str(),
        "ask",
-       "the user declined this `write_file` call: nobody can approve write_file here",
+       "`write_file` did not run: nobody can approve write_file here",
        {".agentry/config.yaml:2:", ".claude/agents/rust-pro.md:4:", ".claude/agents/rust-pro.md:5:",
         ".claude/agents/rust-pro.md:8:"}},
   };
