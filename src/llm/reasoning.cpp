@@ -56,13 +56,17 @@ ReasoningStyle resolve_reasoning_style(ReasoningStyle style, std::string_view ba
                                        std::string_view model) {
   if (style != ReasoningStyle::kAuto) return style;
   if (base_url.find("openrouter.ai") != std::string_view::npos) return ReasoningStyle::kOpenRouter;
+  return openai_reasoning_model(model) ? ReasoningStyle::kEffort : ReasoningStyle::kNone;
+}
+
+bool openai_reasoning_model(std::string_view model) {
   std::string id = ascii_lower(std::string(model.substr(model.rfind('/') + 1)));
-  for (std::string_view family : {"o1", "o3", "o4", "gpt-5"}) {
+  for (std::string_view family : {"o1", "o3", "o4", "gpt-5", "codex-mini", "gpt-oss"}) {
     if (id.starts_with(family) &&
         (id.size() == family.size() || id[family.size()] == '-' || id[family.size()] == '.'))
-      return ReasoningStyle::kEffort;
+      return true;
   }
-  return ReasoningStyle::kNone;
+  return false;
 }
 
 std::optional<Reasoning> ReasoningDefaults::for_request(const CompletionRequest& request) const {

@@ -40,6 +40,11 @@ ThinkingPlan plan_thinking(const Reasoning& reasoning, int max_tokens);
 /// 3.7) families, which refuse the `thinking` parameter.
 bool anthropic_takes_thinking(std::string_view model);
 
+/// Whether `model` (an id, maybe with a "vendor/" prefix) is one of OpenAI's reasoning families,
+/// which take an effort and refuse `temperature`: o1, o3, o4, gpt-5, codex-mini and gpt-oss.
+/// The one list both OpenAI wires (chat completions and Responses) go by.
+bool openai_reasoning_model(std::string_view model);
+
 /// The `reasoning_effort` value for `reasoning`: low | medium | high.
 std::string openai_effort(const Reasoning& reasoning);
 

@@ -46,22 +46,6 @@ bool is_rate_limit(const ServerError& server) {
 
 }  // namespace
 
-bool responses_reasoning_model(std::string_view model) {
-  std::string id = ascii_lower(std::string(model.substr(model.rfind('/') + 1)));
-  for (std::string_view family : {"o1", "o3", "o4", "gpt-5", "codex-mini", "gpt-oss"}) {
-    if (id.starts_with(family) &&
-        (id.size() == family.size() || id[family.size()] == '-' || id[family.size()] == '.'))
-      return true;
-  }
-  return false;
-}
-
-std::string responses_effort(std::string_view level) {
-  if (level == "low" || level == "medium" || level == "high") return std::string(level);
-  if (level == "xhigh" || level == "max") return "high";
-  return "medium";
-}
-
 json responses_request_json(const CompletionRequest& request, const ResponsesOptions& options) {
   json input = json::array();
   for (const auto& m : request.messages) {
@@ -109,11 +93,11 @@ json responses_request_json(const CompletionRequest& request, const ResponsesOpt
   }
   body["store"] = false;
   body["include"] = json::array({"reasoning.encrypted_content"});
-  if (responses_reasoning_model(request.model)) {
+  if (openai_reasoning_model(request.model)) {
     // `summary: auto` as Codex asks: without it the model's reasoning arrives encrypted only,
     // and nothing of it can be shown.
     if (auto reasoning = options.reasoning.for_request(request))
-      body["reasoning"] = {{"effort", responses_effort(reasoning->effort)}, {"summary", "auto"}};
+      body["reasoning"] = {{"effort", openai_effort(*reasoning)}, {"summary", "auto"}};
   } else if (request.temperature) {
     body["temperature"] = *request.temperature;
   }
@@ -235,7 +219,7 @@ Result<std::string> ResponsesWire::request_body(const CompletionRequest& request
                 "set `model:` for the provider or pass --model");
   }
   if (options_.log && options_.reasoning.for_request(request) &&
-      !responses_reasoning_model(request.model)) {
+      !openai_reasoning_model(request.model)) {
     options_.log->debug(
         "model {}: not a known reasoning model (o-series, gpt-5, codex-mini, "
         "gpt-oss); the effort is not sent",

@@ -13,7 +13,7 @@
 /// call reaches it again in the next request; the API refuses a function_call sent back without
 /// its reasoning item ("… was provided without its required 'reasoning' item …").
 ///
-/// Reasoning models (responses_reasoning_model: the o-series, gpt-5, codex-mini, gpt-oss) get
+/// Reasoning models (openai_reasoning_model: the o-series, gpt-5, codex-mini, gpt-oss) get
 /// `reasoning: {effort}` when the request asks for reasoning (low, medium, high; xhigh and max
 /// send high) and never a temperature (they refuse one). Other models get the temperature and no
 /// reasoning (a debug line says so). max_tokens goes to `max_output_tokens`.
@@ -46,13 +46,6 @@ struct ResponsesOptions {
   std::shared_ptr<spdlog::logger> log;    ///< for the debug line when reasoning is not sent
   ReasoningDefaults reasoning;            ///< the configured effort, for requests that ask none
 };
-
-/// Whether `model` (an id, maybe with a "vendor/" prefix) takes `reasoning.effort` and refuses
-/// `temperature`: the o1, o3, o4, gpt-5, codex-mini and gpt-oss families.
-bool responses_reasoning_model(std::string_view model);
-
-/// The `reasoning.effort` value for an effort level: low | medium | high ("" gives medium).
-std::string responses_effort(std::string_view level);
 
 /// The JSON request for `request`. Tool-call arguments are replayed byte for byte as received.
 nlohmann::json responses_request_json(const CompletionRequest& request,

@@ -326,6 +326,12 @@ TEST_CASE(
     CHECK(body["reasoning"] == json{{"effort", sent}, {"summary", "auto"}});
     CHECK_FALSE(body.contains("temperature"));
   }
+  // An explicit thinking budget (front-matter `thinking: {budget_tokens}`) becomes its effort, as
+  // on chat completions.
+  r.reasoning = Reasoning{"", 2048};
+  CHECK(responses_request_json(r, o)["reasoning"]["effort"] == "low");
+  r.reasoning = Reasoning{"", 30000};
+  CHECK(responses_request_json(r, o)["reasoning"]["effort"] == "high");
   // The provider's configured effort, for a request that asks none.
   r.reasoning.reset();
   o.reasoning.effort = "low";
@@ -345,10 +351,10 @@ TEST_CASE("reasoning models by id") {
   for (const char* id :
        {"o1", "o3-mini", "o4-mini-2025-04-16", "gpt-5", "gpt-5-codex", "gpt-5.1-codex-max",
         "codex-mini-latest", "openai/gpt-oss-120b", "GPT-5"}) {
-    CHECK_MESSAGE(responses_reasoning_model(id), id);
+    CHECK_MESSAGE(openai_reasoning_model(id), id);
   }
   for (const char* id : {"gpt-4.1", "gpt-4o-mini", "o10", "gpt-50", "fake-model", ""}) {
-    CHECK_FALSE_MESSAGE(responses_reasoning_model(id), id);
+    CHECK_FALSE_MESSAGE(openai_reasoning_model(id), id);
   }
 }
 
