@@ -357,6 +357,10 @@ TEST_CASE(
     requests.push_back(json::parse(line));
   int initializes = 0;
   bool resumed = false;
+  // The client ends its second session as it closes: the last request is its DELETE.
+  REQUIRE_FALSE(requests.empty());
+  CHECK(requests.back()["method"] == "DELETE");
+  CHECK(requests.back()["session"] == "sess-2");
   for (const auto& r : requests) {
     CAPTURE(r.dump());
     const json& body = r["body"];
