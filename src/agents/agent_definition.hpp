@@ -41,6 +41,9 @@ struct AgentDefinition {
   std::string color;
   bool hidden = false;
   bool disabled = false;
+  /// `instructions: false`: the project instructions (AGENTS.md, CLAUDE.md) are left out of this
+  /// agent's system prompt (a subagent that must not follow them, or needs its window).
+  bool instructions = true;
   std::string prompt;            ///< the markdown body: the system prompt
   nlohmann::json extra;          ///< unknown keys, kept as written
   std::filesystem::path source;  ///< the file it came from

@@ -28,6 +28,7 @@ nlohmann::ordered_json to_json(const AgentDefinition& def, bool full,
   out["color"] = def.color;
   out["hidden"] = def.hidden;
   out["disabled"] = def.disabled;
+  out["instructions"] = def.instructions;
   out["extra"] =
       def.extra.is_null() ? nlohmann::ordered_json::object() : nlohmann::ordered_json(def.extra);
   out["prompt"] = def.prompt;

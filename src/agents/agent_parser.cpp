@@ -108,6 +108,8 @@ class DefinitionBuilder {
       if (auto s = string_of(key, value, Severity::kWarning)) def_.color = *s;
     } else if (k == "hidden" || k == "disable") {
       apply_flag(key, value, k == "hidden" ? def_.hidden : def_.disabled);
+    } else if (k == "instructions") {
+      apply_flag(key, value, def_.instructions);
     } else {
       def_.extra[k] = to_json(value);
       report(Severity::kWarning, key,

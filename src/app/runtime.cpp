@@ -83,6 +83,22 @@ class RealTaskRunner final : public engine::TaskRunner {
     return engine.check(run);
   }
 
+  Result<engine::Opening> opening(const engine::TaskRequest& request) override {
+    // The tools and prompts a task loads, but not the store: nothing is run or recorded.
+    auto tools = services_.tool_registry();
+    if (!tools) return tl::make_unexpected(tools.error());
+    auto prompts = services_.prompt_builder();
+    if (!prompts) return tl::make_unexpected(prompts.error());
+    engine::RegistryToolHost host(**tools, policy_, nullptr);
+    engine::NullSink events;
+    engine::Engine engine(*catalog_, *models_, host, nullptr, **prompts, events, limits_, ctx_.log);
+    engine::RunRequest run;
+    run.agent = request.agent;
+    std::error_code ec;
+    run.cwd = fs::weakly_canonical(request.cwd.empty() ? ctx_.cwd : request.cwd, ec);
+    return engine.opening(run);
+  }
+
   Result<std::string> latest_session(const fs::path& cwd) override {
     if (auto ready = finish_loading(); !ready) return tl::make_unexpected(ready.error());
     std::error_code ec;

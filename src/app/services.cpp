@@ -4,6 +4,7 @@
 
 #include "app/mcp_settings.hpp"
 #include "app/runtime.hpp"
+#include "core/paths.hpp"
 #include "engine/llm_model_resolver.hpp"
 #include "fakellm/script.hpp"
 #include "llm/provider_factory.hpp"
@@ -33,6 +34,18 @@ engine::CommandProbe make_probe(tools::ProcessRunner& runner, const Environment&
         if (!result || !result->succeeded()) return std::nullopt;
         return result->out.text;
       };
+}
+
+/// The user's instructions files, in the order they go into every prompt; the project's are
+/// found from the working directory (engine/instructions.hpp). An untrusted project's are read
+/// too: they are text for the model, as the project's other files (project_trust.hpp).
+engine::PromptOptions prompt_options(const AppContext& ctx) {
+  engine::PromptOptions options;
+  options.instructions.user_files = {user_config_dir(ctx.env) / "AGENTS.md",
+                                     ctx.env.home() / ".claude" / "CLAUDE.md"};
+  options.instructions.home = ctx.env.home();
+  options.log = ctx.log;
+  return options;
 }
 
 template <class T>
@@ -229,8 +242,8 @@ Result<engine::PromptBuilder*> Services::prompt_builder() {
   return prompts_.get([this]() -> Result<std::unique_ptr<engine::PromptBuilder>> {
     auto runner = tool_runner();
     if (!runner) return tl::make_unexpected(runner.error());
-    return std::make_unique<engine::PromptBuilder>(ctx_.data_dir / "prompts",
-                                                   make_probe(**runner, ctx_.env));
+    return std::make_unique<engine::PromptBuilder>(
+        ctx_.data_dir / "prompts", make_probe(**runner, ctx_.env), prompt_options(ctx_));
   });
 }
 

@@ -93,6 +93,7 @@ int run(int argc, char** argv) {
   agentry::cli::set_sessions_command(app, services);
   agentry::cli::set_undo_command(app, services);
   agentry::cli::set_route_command(app, services);
+  agentry::cli::set_context_command(app, services);
 
   try {
     app.parse(argc, argv);

@@ -161,19 +161,10 @@ Result<void> Engine::Session::prepare() {
   result_.session_id = origin_.session_id;
   result_.agent = agent_.name;
 
-  auto system = e_.prompts_.system_prompt(agent_, request_.cwd);
-  if (!system) return tl::make_unexpected(system.error());
-  system_ = std::move(*system);
-
-  schemas_ = e_.tools_.schemas_for(agent_);
-  if (ToolAccess(agent_).offers(kTaskToolName) && frame_.depth + 1 <= e_.limits_.max_depth) {
-    auto subagents = delegation_targets(e_.agents_, agent_);
-    if (!subagents.empty()) {
-      auto description = e_.prompts_.task_description(subagents);
-      if (!description) return tl::make_unexpected(description.error());
-      schemas_.push_back(task_tool_schema(*description, subagents));
-    }
-  }
+  auto opening = e_.opening_for(agent_, request_.cwd, frame_.depth);
+  if (!opening) return tl::make_unexpected(opening.error());
+  system_ = opening->system.text();
+  schemas_ = std::move(opening->tools);
   auto limits = binding_.provider->context_limits(binding_.model, stop_);
   if (!limits) return tl::make_unexpected(limits.error());
   budget_.emplace(*limits);
@@ -700,6 +691,31 @@ Result<void> Engine::check(const RunRequest& request) {
         return bind_model(*agent, request, nullptr);
       })
       .transform([](const ModelBinding&) {});
+}
+
+Result<Opening> Engine::opening_for(const agents::AgentDefinition& agent,
+                                    const std::filesystem::path& cwd, int depth) {
+  Opening out;
+  out.agent = agent.name;
+  auto system = prompts_.system_prompt_pieces(agent, cwd);
+  if (!system) return tl::make_unexpected(system.error());
+  out.system = std::move(*system);
+  out.tools = tools_.schemas_for(agent);
+  if (ToolAccess(agent).offers(kTaskToolName) && depth + 1 <= limits_.max_depth) {
+    auto subagents = delegation_targets(agents_, agent);
+    if (!subagents.empty()) {
+      auto description = prompts_.task_description(subagents);
+      if (!description) return tl::make_unexpected(description.error());
+      out.tools.push_back(task_tool_schema(*description, subagents));
+    }
+  }
+  return out;
+}
+
+Result<Opening> Engine::opening(const RunRequest& request) {
+  auto agent = pick_agent(request.agent);
+  if (!agent) return tl::make_unexpected(agent.error());
+  return opening_for(**agent, request.cwd, 0);
 }
 
 Result<RunResult> Engine::run(const RunRequest& request, std::stop_token stop) {

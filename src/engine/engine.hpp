@@ -65,6 +65,14 @@ struct EngineLimits {
   bool check_after_edit = false;
 };
 
+/// What a session sends the model before the first message: the system prompt, in its pieces,
+/// and the tools it offers (the `task` tool included).
+struct Opening {
+  std::string agent;
+  SystemPrompt system;
+  std::vector<ToolSchema> tools;
+};
+
 class Engine {
  public:
   Engine(AgentCatalog& agents, ModelResolver& models, ToolHost& tools, SessionLog* sessions,
@@ -89,12 +97,19 @@ class Engine {
   /// its model's provider (config errors). `agentry batch` asks before its first task.
   [[nodiscard]] Result<void> check(const RunRequest& request);
 
+  /// What a new top-level run of `request` (its agent, in its cwd) would send the model before
+  /// the task, built as the run builds it, without calling a model (`agentry context`).
+  [[nodiscard]] Result<Opening> opening(const RunRequest& request);
+
  private:
   struct Frame;
   class Session;
   [[nodiscard]] Result<RunResult> run_session(const RunRequest& request, const Frame& frame,
                                               std::stop_token stop);
   /// The model `agent` runs `request` with: --model, else the agent's own.
+  /// The system prompt and tools of `agent` in `cwd` at delegation depth `depth`.
+  [[nodiscard]] Result<Opening> opening_for(const agents::AgentDefinition& agent,
+                                            const std::filesystem::path& cwd, int depth);
   [[nodiscard]] Result<ModelBinding> bind_model(const agents::AgentDefinition& agent,
                                                 const RunRequest& request,
                                                 const ModelBinding* inherited);

@@ -50,6 +50,11 @@ class TaskRunner {
   /// sandbox, store) and its agent and model resolve to a configured provider. A failure here is
   /// not the task's: `agentry batch` stops before its first task rather than record it for each.
   [[nodiscard]] virtual Result<void> check(const TaskRequest& /*request*/) { return {}; }
+  /// What a task of `request` (its agent, in its cwd) would send the model before the task: the
+  /// system prompt in pieces and the tools (`agentry context`). Calls no model, opens no store.
+  [[nodiscard]] virtual Result<engine::Opening> opening(const TaskRequest& /*request*/) {
+    return fail(ErrorCode::kInternal, "this runner cannot show what it would send", "context", "");
+  }
   /// The id of the most recent top-level session started in `cwd` (for --continue).
   [[nodiscard]] virtual Result<std::string> latest_session(const std::filesystem::path& cwd) {
     return fail(ErrorCode::kNotFound, "no earlier session in this directory", cwd.string(),

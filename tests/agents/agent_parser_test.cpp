@@ -280,6 +280,20 @@ TEST_CASE("max_steps and steps spellings") {
   CHECK(b.of(Severity::kError)[0].line == 3);
 }
 
+TEST_CASE("instructions: false leaves the project instructions out, and is no unknown key") {
+  Parsed off = parse_text("---\ndescription: d\ninstructions: false\n---\nb\n");
+  REQUIRE(off.def);
+  CHECK_FALSE(off.def->instructions);
+  CHECK(off.diagnostics.empty());
+  Parsed unset = parse_text("---\ndescription: d\n---\nb\n");
+  REQUIRE(unset.def);
+  CHECK(unset.def->instructions);
+  Parsed bad = parse_text("---\ndescription: d\ninstructions: none\n---\nb\n");
+  CHECK_FALSE(bad.def);
+  REQUIRE(bad.of(Severity::kError).size() == 1);
+  CHECK(bad.of(Severity::kError)[0].line == 3);
+}
+
 TEST_CASE("check_after_edit: on, off, true, false, and unset means the config decides") {
   for (auto [text, on] : {std::pair{"on", true}, std::pair{"off", false}, std::pair{"true", true},
                           std::pair{"false", false}}) {
