@@ -47,6 +47,7 @@ void set_sessions_command(CLI::App& app, app::Services& services);
 void set_route_command(CLI::App& app, app::Services& services);
 void set_chat_command(CLI::App& app, app::Services& services);
 void set_undo_command(CLI::App& app, app::Services& services);
+void set_commands_command(CLI::App& app, app::Services& services);
 
 /// The chat with its defaults: what `agentry` alone does when stdin and stdout are terminals.
 int run_default_chat(app::Services& services);
