@@ -103,6 +103,8 @@ TEST_CASE("must show: `agentry run /fix-clippy src` runs .claude/commands/fix-cl
 TEST_CASE("chat: /fix-clippy src sends the same expanded command, with the command's agent") {
   AgentryHome home;
   copy_command_crate(home);
+  // A command named like a built-in one is hidden by it, and the chat says so.
+  put_file(home.ws() / ".claude" / "commands" / "cost.md", "Estimate the cost of $ARGUMENTS.\n");
   auto server = e2e::start_fake(kFixClippyScript);
   auto options = home.spawn_options({"chat", "--permission-mode", "accept-edits"}, server.get(),
                                     "/help\n/fix-clippy src\n");
@@ -114,6 +116,8 @@ TEST_CASE("chat: /fix-clippy src sends the same expanded command, with the comma
   CHECK(r.out.find("/fix-clippy [paths…]") != std::string::npos);
   CHECK(r.out.find("/review:pr") != std::string::npos);
   CHECK(r.out.find("(project:review)") != std::string::npos);
+  CHECK(r.out.find("cost.md is not available: the built-in /cost has the name") !=
+        std::string::npos);
   CHECK(r.out.find("/fix-clippy: Fix every clippy warning in the given paths") !=
         std::string::npos);
   auto requests = server->requests();
