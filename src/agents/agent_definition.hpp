@@ -21,12 +21,13 @@ struct AgentDefinition {
   std::string model;  ///< as written: alias (sonnet, opus, haiku, inherit), id or provider/model;
                       ///< empty: inherit the caller's
   std::optional<double> temperature;
+  std::optional<double> top_p;  ///< `top_p` (opencode): nucleus sampling, 0–1; unset: default
   /// `effort: low | medium | high | xhigh | max` (Claude Code's key): how hard the model thinks;
   /// "" = not asked for.
   std::string effort;
   /// `thinking: {budget_tokens: N}`: an explicit thinking budget (wins over effort on Anthropic).
   std::optional<int> thinking_budget;
-  std::optional<int> max_steps;  ///< `steps` / `maxSteps` / `max_steps`
+  std::optional<int> max_steps;  ///< `steps` / `maxSteps` / `max_steps` / `maxTurns` (Claude Code)
   /// `check_after_edit: on | off` (true/false too): run `cargo check` after each edit of Rust
   /// files and show the model what broke; nullopt: the config's `check_after_edit` (default off).
   std::optional<bool> check_after_edit;
@@ -39,13 +40,26 @@ struct AgentDefinition {
   std::vector<std::string> enabled_tools;
   nlohmann::json permission;  ///< `permission` as written (opencode/Claude forms)
   std::string color;
+  /// `initialPrompt` (Claude Code): the first user turn, submitted by itself when the agent is
+  /// the session's own agent (chat, and `run` without a task); "" = none.
+  std::string initial_prompt;
+  /// `skills` (Claude Code): the names of skills to preload, as written.
+  std::vector<std::string> skills;
+  /// `hooks` (Claude Code's form: event -> [{matcher, hooks: [{type, command, timeout}]}]), as
+  /// written once its shape checked out; null when absent or malformed.
+  nlohmann::json hooks;
+  /// `mcpServers` (Claude Code): a list of server names and/or {name: config} mappings, or one
+  /// mapping of name -> config, as written once its shape checked out; null when absent.
+  nlohmann::json mcp_servers;
   bool hidden = false;
   bool disabled = false;
   /// `instructions: false`: the project instructions (AGENTS.md, CLAUDE.md) are left out of this
   /// agent's system prompt (a subagent that must not follow them, or needs its window).
   bool instructions = true;
-  std::string prompt;            ///< the markdown body: the system prompt
-  nlohmann::json extra;          ///< unknown keys, kept as written
+  std::string prompt;  ///< the markdown body: the system prompt
+  /// Keys kept as written: the unknown ones, and Claude Code's `permissionMode` (a known key,
+  /// checked at load, read by engine::agent_permission_mode).
+  nlohmann::json extra;
   std::filesystem::path source;  ///< the file it came from
   std::string scope;             ///< builtin | user | project | extra
 };

@@ -15,6 +15,7 @@ nlohmann::ordered_json to_json(const AgentDefinition& def, bool full,
   out["scope"] = def.scope;
   if (!full) return out;
   out["temperature"] = def.temperature ? nlohmann::ordered_json(*def.temperature) : nullptr;
+  out["top_p"] = def.top_p ? nlohmann::ordered_json(*def.top_p) : nullptr;
   out["max_steps"] = def.max_steps ? nlohmann::ordered_json(*def.max_steps) : nullptr;
   out["check_after_edit"] =
       def.check_after_edit ? nlohmann::ordered_json(*def.check_after_edit) : nullptr;
@@ -26,6 +27,10 @@ nlohmann::ordered_json to_json(const AgentDefinition& def, bool full,
   out["enabled_tools"] = def.enabled_tools;
   out["permission"] = def.permission;
   out["color"] = def.color;
+  out["initial_prompt"] = def.initial_prompt;
+  out["skills"] = def.skills;
+  out["hooks"] = def.hooks;
+  out["mcp_servers"] = def.mcp_servers;
   out["hidden"] = def.hidden;
   out["disabled"] = def.disabled;
   out["instructions"] = def.instructions;

@@ -315,7 +315,8 @@ std::vector<std::string> restrict_untrusted_agents(std::vector<agents::AgentDefi
       dropped({"permission"}, "the `permission` rules that allow",
               "an agent of a project may make tools ask or deny, not allow them");
     if (agent.max_steps && *agent.max_steps > max_steps) {
-      dropped({"steps", "maxSteps", "max_steps"}, fmt::format("`steps: {}`", *agent.max_steps),
+      dropped({"steps", "maxSteps", "max_steps", "maxTurns"},
+              fmt::format("`steps: {}`", *agent.max_steps),
               fmt::format("a project may lower max_steps below {}, not raise it", max_steps));
       agent.max_steps.reset();
     }

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "app/approvers.hpp"
+#include "app/custom_commands.hpp"
 #include "engine/registry_tool_host.hpp"
 #include "engine/store_change_journal.hpp"
 #include "engine/store_session_log.hpp"
@@ -44,8 +45,9 @@ class RealTaskRunner final : public engine::TaskRunner {
     if (request.approver == nullptr && request.permission_mode != engine::PermissionMode::kBypass &&
         ::isatty(STDIN_FILENO))
       terminal = services_.terminal_approver();
-    ModeApprover approver(request.permission_mode,
-                          request.approver ? request.approver : terminal.get());
+    ModeApprover by_mode(request.permission_mode,
+                         request.approver ? request.approver : terminal.get());
+    AllowedToolsApprover approver(request.allowed_tools, by_mode);
     engine::RegistryToolHost host(*tools_, policy_, &approver);
     engine::StoreSessionLog log(*store_);
     engine::Engine engine(*catalog_, *models_, host, &log, *prompts_, events, limits_, ctx_.log);

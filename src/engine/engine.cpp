@@ -261,6 +261,7 @@ Result<llm::Completion> Engine::Session::model_turn(bool with_tools) {
     req.messages = history_;
     if (with_tools) req.tools = schemas_;
     req.temperature = agent_.temperature;
+    req.top_p = agent_.top_p;
     req.max_tokens = budget_->limits().output_budget;
     req.cache_key = origin_.session_id;
     req.reasoning = reasoning();

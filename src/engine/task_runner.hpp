@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "agents/agent_definition.hpp"
+#include "agents/custom_command.hpp"
 #include "core/error.hpp"
 #include "engine/engine.hpp"
 #include "engine/events.hpp"
@@ -32,6 +33,9 @@ struct TaskRequest {
   /// Answers `ask` tools in kAsk/kAcceptEdits mode instead of a fresh terminal prompt (chat
   /// passes one that pauses its spinner and keeps "always" for the whole chat); null: default.
   tools::Approver* approver = nullptr;
+  /// A custom command's `allowed-tools`: calls they name run without asking for this task (a
+  /// rule's deny still denies, and a write to settings still asks).
+  std::vector<agents::AllowedTool> allowed_tools;
   /// Only compact `session_id` (chat's /compact): the model summarises the session, which goes
   /// on from the summary and its last turns; `task` is ignored. Emits ContextCompacted.
   bool compact_only = false;

@@ -161,6 +161,10 @@ json anthropic_request_json(const CompletionRequest& request, const AnthropicOpt
   }
   // Thinking allows only temperature 1, the default: another one is not sent.
   if (request.temperature && !thinking) body["temperature"] = *request.temperature;
+  // The newest models refuse temperature and top_p together, and thinking allows only a top_p
+  // of 0.95 to 1: top_p goes only where every model takes it.
+  if (request.top_p && !body.contains("temperature") && (!thinking || *request.top_p >= 0.95))
+    body["top_p"] = *request.top_p;
   body["stream"] = request.stream;
   return body;
 }

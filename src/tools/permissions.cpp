@@ -36,8 +36,8 @@ Permission stricter(Permission a, Permission b) {
   return static_cast<int>(a) > static_cast<int>(b) ? a : b;
 }
 
-/// A rule value: a permission, or (opencode's bash form) patterns over the command line, where
-/// the most specific (longest) matching pattern wins.
+/// A rule value: a permission, or (opencode's object form) patterns over the command line or
+/// the path, where the most specific (longest) matching pattern wins.
 std::optional<Permission> rule_for(const json& value, const std::string& command) {
   if (value.is_string()) return parse_permission(value.get<std::string>());
   if (!value.is_object()) return std::nullopt;
@@ -186,7 +186,12 @@ Permission PermissionPolicy::decide(const ToolSpec& spec, const json& arguments,
   if (config_default_) result = *config_default_;
   if (config_rule != config_.end()) result = config_rule->second;
 
+  // What a rule's patterns match: the command line of a process tool, the path of a file tool
+  // (opencode's `edit: {"*": deny, "src/*.rs": allow}`).
   std::string command = call_command(spec, arguments);
+  if (command.empty() && arguments.is_object())
+    if (auto path = arguments.find("path"); path != arguments.end() && path->is_string())
+      command = path->get<std::string>();
   if (auto it = agent_.find(ascii_lower(name)); it != agent_.end()) {
     if (auto p = rule_for(*it, command)) result = *p;
   } else {

@@ -67,7 +67,8 @@ class PermissionPolicy {
                                                             const std::string& where);
 
   /// This policy with an agent's rules on top. `permission` is the front-matter value as
-  /// written (opencode: {edit: ask, bash: deny | {"cargo test*": allow, "*": ask}, read: ...,
+  /// written (opencode: {edit: ask | {"src/*.rs": allow}, bash: deny | {"cargo test*": allow,
+  /// "*": ask}, read: ...,
   /// "*": ...}; agentry tool names work too); `mode` is Claude Code's permissionMode as written
   /// (parse_agent_permission_mode: an unknown one is a kConfig error at `where`) or empty.
   [[nodiscard]] Result<PermissionPolicy> for_agent(const nlohmann::json& permission,
