@@ -39,6 +39,9 @@ struct AgentDefinition {
   std::vector<std::string> enabled_tools;
   nlohmann::json permission;  ///< `permission` as written (opencode/Claude forms)
   std::string color;
+  /// `hooks` as written (Claude Code's hook settings shape): active while this agent runs;
+  /// parsed and run by the engine (engine/hook_config.hpp).
+  nlohmann::json hooks;
   bool hidden = false;
   bool disabled = false;
   std::string prompt;            ///< the markdown body: the system prompt

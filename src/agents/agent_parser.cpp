@@ -104,6 +104,8 @@ class DefinitionBuilder {
       add_all(def_.disabled_tools, written_tools(value));
     } else if (k == "permission") {
       def_.permission = to_json(value);
+    } else if (k == "hooks") {
+      def_.hooks = to_json(value);
     } else if (k == "color") {
       if (auto s = string_of(key, value, Severity::kWarning)) def_.color = *s;
     } else if (k == "hidden" || k == "disable") {
