@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "cli/event_printer.hpp"
 #include "cli/interrupt.hpp"
 #include "core/terminal_text.hpp"
 #include "engine/event_json.hpp"
@@ -66,6 +67,8 @@ class QuietSink final : public engine::EventSink {
       fmt::print(stderr, "{}→ {} delegates to {}: {}\n", std::string(2 * s->origin.depth, ' '),
                  terminal_safe_line(s->origin.agent), terminal_safe_line(s->child_agent),
                  terminal_safe_line(s->description));
+    } else if (const auto* h = std::get_if<engine::HookRan>(&event)) {
+      fmt::print(stderr, "{}{}\n", std::string(2 * h->origin.depth, ' '), describe_hook(*h));
     }
   }
   std::string session_id;
