@@ -347,4 +347,17 @@ TEST_CASE("an agent's own hooks run only while it runs, its Stop as SubagentStop
   CHECK(t.runner.of("Stop").empty());
 }
 
+TEST_CASE("continue false ends the run after the turn's calls, with the stopReason") {
+  HookRig t(json{{"PostToolUse", {group("", {"enough"})}}});
+  t.runner.answers["enough"] = {0, false, R"({"continue": false, "stopReason": "budget spent"})",
+                                ""};
+  t.rig.provider->push_calls({call("r1", "read_file", {{"path", "a"}})});
+  t.rig.provider->push_text("never asked");
+  auto run = t.run();
+  REQUIRE(run);
+  CHECK(run->reason == StopReason::kCompleted);
+  CHECK(run->result == "budget spent");
+  CHECK(t.rig.provider->requests().size() == 1);
+}
+
 }  // namespace agentry::engine
