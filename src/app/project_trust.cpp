@@ -263,6 +263,7 @@ std::vector<std::string> restrict_untrusted_project(Config& project, const Confi
   drop("/providers", "`providers`", "it would choose the servers that get your requests and keys");
   drop("/mcp_servers", "`mcp_servers`",
        "it would start programs, or send requests, that the project chooses");
+  drop("/hooks", "`hooks`", "they would run commands that the project chooses");
   drop("/cargo_target_dir", "`cargo_target_dir`",
        "it would make tools write to a directory outside the workspace");
   if (auto sandbox = sandbox_setting(project); !sandbox) {
@@ -314,6 +315,10 @@ std::vector<std::string> restrict_untrusted_agents(std::vector<agents::AgentDefi
     if (drop_allows(agent.permission))
       dropped({"permission"}, "the `permission` rules that allow",
               "an agent of a project may make tools ask or deny, not allow them");
+    if (!agent.hooks.is_null()) {
+      dropped({"hooks"}, "`hooks`", "they would run commands that the project chooses");
+      agent.hooks = nullptr;
+    }
     if (agent.max_steps && *agent.max_steps > max_steps) {
       dropped({"steps", "maxSteps", "max_steps", "maxTurns"},
               fmt::format("`steps: {}`", *agent.max_steps),

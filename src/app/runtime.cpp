@@ -56,6 +56,7 @@ class RealTaskRunner final : public engine::TaskRunner {
     engine.set_change_journal(&journal);
     ToolsEditCheck edit_check(*edit_checker_);
     engine.set_edit_check(&edit_check);
+    engine.set_hooks(hooks_);
     engine::RunRequest run;
     run.agent = request.agent;
     run.task = request.task;
@@ -121,6 +122,7 @@ class RealTaskRunner final : public engine::TaskRunner {
   AppContext& ctx_;
   engine::AgentCatalog* catalog_ = nullptr;
   engine::ModelResolver* models_ = nullptr;
+  engine::Hooks* hooks_ = nullptr;
   tools::PermissionPolicy policy_;
   engine::EngineLimits limits_;
 
@@ -148,6 +150,9 @@ Result<std::unique_ptr<RealTaskRunner>> RealTaskRunner::build(Services& services
   auto models = services.models();
   if (!models) return tl::make_unexpected(models.error());
   self->models_ = *models;
+  auto hooks = services.hooks();
+  if (!hooks) return tl::make_unexpected(hooks.error());
+  self->hooks_ = *hooks;
   self->policy_ = (*settings)->permissions.value;
   self->limits_ = (*settings)->engine_limits();
   return self;

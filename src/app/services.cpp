@@ -2,9 +2,11 @@
 
 #include <system_error>
 
+#include "app/hook_settings.hpp"
 #include "app/mcp_settings.hpp"
 #include "app/runtime.hpp"
 #include "core/paths.hpp"
+#include "app/shell_hook_runner.hpp"
 #include "engine/llm_model_resolver.hpp"
 #include "fakellm/script.hpp"
 #include "llm/provider_factory.hpp"
@@ -218,6 +220,22 @@ Result<engine::Undo> Services::undo() {
     return fail(ErrorCode::kNotFound, "no session to undo: agentry has not run here yet", "",
                 "undo works on the sessions of `agentry run` and `agentry chat`");
   return engine::Undo(**store);
+}
+
+Result<engine::Hooks*> Services::hooks() {
+  return hooks_.get([this]() -> Result<std::unique_ptr<engine::Hooks>> {
+    auto settings = this->settings();
+    if (!settings) return tl::make_unexpected(settings.error());
+    auto sources = hook_sources(**settings, ctx_);
+    if (!sources) return tl::make_unexpected(sources.error());
+    for (const auto& warning : sources->warnings)
+      if (ctx_.log) ctx_.log->warn("{}", warning);
+    auto runner = hook_runner_.get([this]() -> Result<std::unique_ptr<engine::HookCommandRunner>> {
+      return std::make_unique<ShellHookRunner>(posix_runner_, ctx_.env, ctx_.redactor);
+    });
+    if (!runner) return tl::make_unexpected(runner.error());
+    return std::make_unique<engine::Hooks>(std::move(sources->hooks), **runner, ctx_.log);
+  });
 }
 
 Result<mcpclient::ServerPool*> Services::mcp_pool() {

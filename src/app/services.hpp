@@ -23,6 +23,7 @@
 #include "app/registry_catalog.hpp"
 #include "app/settings.hpp"
 #include "core/error.hpp"
+#include "engine/hooks.hpp"
 #include "engine/ports.hpp"
 #include "engine/prompt_builder.hpp"
 #include "engine/task_runner.hpp"
@@ -123,6 +124,12 @@ class Services {
   [[nodiscard]] Result<tools::ToolOutput> run_tool_by_hand(const ToolCall& call,
                                                            std::stop_token stop);
 
+  // ---- hooks
+  /// The hooks of the config and of a trusted project's `.claude` settings (hook_settings.hpp),
+  /// run through /bin/sh by user_runner(). Building them logs a warning for what is ignored (an
+  /// untrusted project's hooks among it). SessionEnd hooks run when the services end.
+  [[nodiscard]] Result<engine::Hooks*> hooks();
+
   // ---- MCP servers
   /// The MCP servers of the config and of a trusted project's .mcp.json (mcp_settings.hpp), none
   /// started yet: each starts on its first use. Building it warns (stderr) when an untrusted
@@ -171,6 +178,8 @@ class Services {
   Lazy<engine::ModelResolver> models_;
   tools::PosixProcessRunner posix_runner_;
   Lazy<tools::ProcessRunner> sandboxed_runner_;
+  Lazy<engine::HookCommandRunner> hook_runner_;
+  Lazy<engine::Hooks> hooks_;
   Lazy<tools::ToolRegistry> tools_;
   Lazy<tools::EditChecker> edit_checker_;
   Lazy<engine::PromptBuilder> prompts_;

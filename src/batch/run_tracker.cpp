@@ -29,6 +29,7 @@ void RunTracker::on_event(const engine::Event& event) {
     void operator()(const engine::SubagentStarted&) {}
     void operator()(const engine::SubagentFinished&) {}
     void operator()(const engine::ContextCompacted& e) { note(e.origin); }
+    void operator()(const engine::HookRan&) {}
     void operator()(const engine::Done& e) { note(e.origin); }
     void operator()(const engine::ErrorOccurred& e) { note(e.origin); }
   };

@@ -59,6 +59,8 @@ std::string summarise_arguments(const nlohmann::json& arguments, std::size_t max
 
 /// One line for a compaction: "context compacted (summarised): 41,200 → 9,800 tokens".
 std::string describe_compaction(const engine::ContextCompacted& event);
+/// One line for a hook run: "hook PreToolUse `./guard.sh`: blocked (exit 2)".
+std::string describe_hook(const engine::HookRan& event);
 
 /// Whether to colour output: a terminal and no NO_COLOR.
 bool want_color(int fd, const Environment& env);

@@ -13,6 +13,7 @@
 #include "cli/chat/attachments.hpp"
 #include "cli/chat/slash_commands.hpp"
 #include "cli/commands.hpp"
+#include "cli/event_printer.hpp"
 #include "cli/interrupt.hpp"
 #include "core/terminal_text.hpp"
 #include "core/text.hpp"
@@ -70,6 +71,8 @@ class QuietSink final : public engine::EventSink {
       fmt::print(stderr, "{}→ {} delegates to {}: {}\n", std::string(2 * s->origin.depth, ' '),
                  terminal_safe_line(s->origin.agent), terminal_safe_line(s->child_agent),
                  terminal_safe_line(s->description));
+    } else if (const auto* h = std::get_if<engine::HookRan>(&event)) {
+      fmt::print(stderr, "{}{}\n", std::string(2 * h->origin.depth, ' '), describe_hook(*h));
     }
   }
   std::string session_id;

@@ -16,6 +16,7 @@
 #include <spdlog/logger.h>
 
 #include "engine/events.hpp"
+#include "engine/hooks.hpp"
 #include "engine/ports.hpp"
 #include "engine/prompt_builder.hpp"
 
@@ -90,6 +91,10 @@ class Engine {
   /// (EditCheck); null (the default): never. `check` must outlive the engine.
   void set_edit_check(EditCheck* check) { edit_check_ = check; }
 
+  /// Runs `hooks` (hooks.hpp) around tool calls, at session start, prompt submit and stop;
+  /// null (the default): none. `hooks` must outlive the engine.
+  void set_hooks(Hooks* hooks) { hooks_ = hooks; }
+
   /// The agent a request goes to: the named one, or the default primary agent.
   [[nodiscard]] Result<const agents::AgentDefinition*> pick_agent(const std::string& name) const;
 
@@ -124,6 +129,7 @@ class Engine {
   EngineLimits limits_;
   std::shared_ptr<spdlog::logger> log_;
   EditCheck* edit_check_ = nullptr;
+  Hooks* hooks_ = nullptr;
 };
 
 }  // namespace agentry::engine

@@ -93,6 +93,15 @@ json event_to_json(const engine::Event& event) {
           {"tokens_before", e.tokens_before}, {"tokens_after", e.tokens_after}, {"how", e.how}});
       return j;
     }
+    json operator()(const engine::HookRan& e) const {
+      auto j = origin_fields(e.origin, "hook");
+      j.update(json{{"event", e.event},
+                    {"command", e.command},
+                    {"exit", e.exit_code},
+                    {"blocked", e.blocked},
+                    {"timed_out", e.timed_out}});
+      return j;
+    }
     json operator()(const engine::Done& e) const {
       auto j = origin_fields(e.origin, "agent.done");
       j["stop_reason"] = engine::to_string(e.reason);

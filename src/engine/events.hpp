@@ -69,6 +69,16 @@ struct ContextCompacted {
   std::int64_t tokens_after = 0;   ///< estimated prompt tokens after
 };
 
+/// A hook command ran (hooks.hpp).
+struct HookRan {
+  Origin origin;
+  std::string event;  ///< "PreToolUse", "PostToolUse", …
+  std::string command;
+  int exit_code = 0;  ///< -1 when a signal ended it or it could not start
+  bool blocked = false;
+  bool timed_out = false;
+};
+
 /// Why a session's run ended.
 enum class StopReason { kCompleted, kMaxSteps, kLoopDetected, kCancelled, kError };
 const char* to_string(StopReason reason);
@@ -84,8 +94,8 @@ struct ErrorOccurred {
 };
 
 using Event = std::variant<TurnStarted, TextDelta, ThinkingDelta, ToolCallStarted, ToolCallFinished,
-                           UsageUpdated, SubagentStarted, SubagentFinished, ContextCompacted, Done,
-                           ErrorOccurred>;
+                           UsageUpdated, SubagentStarted, SubagentFinished, ContextCompacted,
+                           HookRan, Done, ErrorOccurred>;
 
 /// Receives events. Called from several threads when tools or subagents run in parallel:
 /// implementations must be thread-safe and quick.

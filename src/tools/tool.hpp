@@ -12,6 +12,7 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <stop_token>
 #include <string>
 
@@ -36,6 +37,10 @@ struct ToolContext {
   /// or approved as such. Without it a file tool refuses a write that lands in one anyway (the
   /// tree changed between the decision and the write).
   bool may_write_settings = false;
+  /// What a PreToolUse hook decided (engine/hooks.hpp): kAllow answers an `ask` of the policy
+  /// yes (never a deny, nor a write into a settings folder, which always asks a person); kAsk
+  /// asks even when the policy allows. nullopt: the policy alone.
+  std::optional<Permission> hook_permission{};
 
   /// Cancelled, or past the deadline.
   bool out_of_time() const {

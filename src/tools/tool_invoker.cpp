@@ -55,7 +55,12 @@ Result<ToolOutput> ToolInvoker::invoke(const ToolCall& call, const ToolContext& 
   auto workspace = Workspace::open(context.workspace);
   const Workspace* ws = workspace ? &*workspace : nullptr;
   bool settings = call_writes_settings(spec, arguments, ws);
-  switch (policy.decide(spec, arguments, settings)) {
+  Permission decided = policy.decide(spec, arguments, settings);
+  if (context.hook_permission == Permission::kAllow && decided == Permission::kAsk && !settings)
+    decided = Permission::kAllow;
+  if (context.hook_permission == Permission::kAsk && decided == Permission::kAllow)
+    decided = Permission::kAsk;
+  switch (decided) {
     case Permission::kAllow:
       break;
     case Permission::kDeny:

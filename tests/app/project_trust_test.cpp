@@ -19,19 +19,8 @@ namespace {
 using tools::Permission;
 
 /// load_app_config over a user and a project config written to a temporary home.
-struct Loaded : testing::LoggedContext {
-  testing::TempDir dir;
-
-  Loaded(const std::string& user_yaml, const std::string& project_yaml, bool trust = false) {
-    dir.write("config/agentry/config.yaml", user_yaml);
-    dir.write("project/.agentry/config.yaml", project_yaml);
-    ctx.env.set("XDG_CONFIG_HOME", (dir.path() / "config").string());
-    ctx.env.set("HOME", dir.path().string());
-    ctx.cwd = dir.path() / "project";
-    ctx.trust_project = trust;
-    load_app_config(ctx);
-    REQUIRE_MESSAGE(ctx.config, (ctx.config ? "" : ctx.config.error().to_string()));
-  }
+struct Loaded : testing::LoadedProject {
+  using LoadedProject::LoadedProject;
 
   std::string project_file() const {
     return (dir.path() / "project/.agentry/config.yaml").string();

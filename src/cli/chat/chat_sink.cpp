@@ -267,6 +267,12 @@ void ChatSink::show(const engine::Event& event) {
       s.speaking_.clear();
       s.update_status();
     }
+    void operator()(const engine::HookRan& e) const {
+      s.flush(e.origin.session_id);
+      s.printer_.on_event(e);
+      s.speaking_.clear();
+      s.update_status();
+    }
     void operator()(const engine::Done& e) const { s.finish(e.origin.session_id); }
     void operator()(const engine::ErrorOccurred& e) const {
       s.finish(e.origin.session_id);

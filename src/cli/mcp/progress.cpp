@@ -49,6 +49,7 @@ void ProgressReporter::on_event(const engine::Event& event) {
     void operator()(const engine::ContextCompacted& e) const {
       self.send(fmt::format("{}: {}", e.origin.agent, describe_compaction(e)));
     }
+    void operator()(const engine::HookRan&) const {}
     void operator()(const engine::Done&) const {}
     void operator()(const engine::ErrorOccurred&) const {}
   };
