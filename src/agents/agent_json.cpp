@@ -25,6 +25,19 @@ nlohmann::ordered_json to_json(const AgentDefinition& def, bool full,
   out["disabled_tools"] = def.disabled_tools;
   out["enabled_tools"] = def.enabled_tools;
   out["permission"] = def.permission;
+  if (def.mcp_servers) {
+    // As Claude Code writes it: a configured server's name, or {name: inline definition}.
+    out["mcpServers"] = nlohmann::ordered_json::array();
+    for (const auto& server : *def.mcp_servers) {
+      if (server.definition.is_null()) {
+        out["mcpServers"].push_back(server.name);
+      } else {
+        nlohmann::ordered_json entry;
+        entry[server.name] = nlohmann::ordered_json(server.definition);
+        out["mcpServers"].push_back(std::move(entry));
+      }
+    }
+  }
   out["color"] = def.color;
   out["hidden"] = def.hidden;
   out["disabled"] = def.disabled;

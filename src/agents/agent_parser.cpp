@@ -104,6 +104,8 @@ class DefinitionBuilder {
       add_all(def_.disabled_tools, written_tools(value));
     } else if (k == "permission") {
       def_.permission = to_json(value);
+    } else if (k == "mcpServers") {
+      apply_mcp_servers(value);
     } else if (k == "color") {
       if (auto s = string_of(key, value, Severity::kWarning)) def_.color = *s;
     } else if (k == "hidden" || k == "disable") {
@@ -113,6 +115,49 @@ class DefinitionBuilder {
       report(Severity::kWarning, key,
              fmt::format("unknown key '{}': kept, but agentry does not use it", k));
     }
+  }
+
+  /// `mcpServers`: a list of configured server names and single-key mappings `{name: entry}`
+  /// (an inline definition), or one mapping of name -> entry.
+  void apply_mcp_servers(const YamlValue& value) {
+    if (value.kind == YamlValue::Kind::kNull) return;
+    std::vector<AgentMcpServer> servers;
+    auto add = [&](const YamlValue& name, const YamlValue* entry) {
+      if (entry != nullptr && entry->kind != YamlValue::Kind::kNull &&
+          entry->kind != YamlValue::Kind::kMapping) {
+        report(Severity::kWarning, *entry,
+               fmt::format("MCP server '{}' must be a mapping such as {{command: …, args: […]}} "
+                           "or {{type: http, url: …}}, not a {}; ignored",
+                           name.text, type_name(*entry)));
+        return;
+      }
+      nlohmann::json definition;
+      if (entry != nullptr && entry->kind == YamlValue::Kind::kMapping)
+        definition = to_json(*entry);
+      servers.push_back(
+          {std::string(trim(name.text)), std::move(definition), name.line, name.column});
+    };
+    if (value.kind == YamlValue::Kind::kMapping) {
+      for (const auto& [name, entry] : value.entries)
+        add(name, &entry);
+    } else if (value.kind == YamlValue::Kind::kSequence) {
+      for (const auto& item : value.items) {
+        if (item.is_scalar() && !trim(item.text).empty()) {
+          add(item, nullptr);
+        } else if (item.kind == YamlValue::Kind::kMapping) {
+          for (const auto& [name, entry] : item.entries)
+            add(name, &entry);
+        } else {
+          report(Severity::kWarning, item,
+                 fmt::format("an mcpServers entry must be a server name or {{name: definition}}, "
+                             "not a {}; ignored",
+                             type_name(item)));
+        }
+      }
+    } else if (value.is_scalar() && !trim(value.text).empty()) {
+      add(value, nullptr);
+    }
+    def_.mcp_servers = std::move(servers);
   }
 
   void apply_mode(const YamlValue& value) {
