@@ -93,9 +93,10 @@ class PermissionPolicy {
 struct ApprovalRequest {
   std::string tool;
   nlohmann::json arguments;
-  std::string preview;    ///< the diff to be written, or the command to be run
-  bool writes = false;    ///< the call edits the workspace (call_edits: not `bash`)
-  bool settings = false;  ///< it writes agentry's or a peer's settings (call_writes_settings)
+  std::string preview;      ///< the diff to be written, or the command to be run
+  bool writes = false;      ///< the call edits the workspace (call_edits: not `bash`)
+  bool settings = false;    ///< it writes agentry's or a peer's settings (call_writes_settings)
+  std::string origin = {};  ///< ToolSpec::origin: where a tool not agentry's own comes from
 };
 
 struct Approval {
