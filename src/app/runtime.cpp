@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "app/approvers.hpp"
+#include "engine/mcp_tool_host.hpp"
 #include "engine/registry_tool_host.hpp"
 #include "engine/store_change_journal.hpp"
 #include "engine/store_session_log.hpp"
@@ -31,6 +32,20 @@ class ToolsEditCheck final : public engine::EditCheck {
   tools::EditChecker& checker_;
 };
 
+/// The engine's MCP servers: the services' pools, built on first use.
+class ServicesMcpSource final : public engine::McpServerSource {
+ public:
+  explicit ServicesMcpSource(Services& services) : services_(services) {}
+  bool any_configured() const override { return services_.mcp_configured(); }
+  Result<mcpclient::ServerPool*> configured() override { return services_.mcp_pool(); }
+  Result<mcpclient::ServerPool*> inline_servers(const agents::AgentDefinition& agent) override {
+    return services_.agent_mcp_pool(agent);
+  }
+
+ private:
+  Services& services_;
+};
+
 class RealTaskRunner final : public engine::TaskRunner {
  public:
   static Result<std::unique_ptr<RealTaskRunner>> build(Services& services, HttpLoading http);
@@ -46,7 +61,9 @@ class RealTaskRunner final : public engine::TaskRunner {
       terminal = services_.terminal_approver();
     ModeApprover approver(request.permission_mode,
                           request.approver ? request.approver : terminal.get());
-    engine::RegistryToolHost host(*tools_, policy_, &approver);
+    engine::RegistryToolHost own_tools(*tools_, policy_, &approver);
+    ServicesMcpSource mcp_servers(services_);
+    engine::McpToolHost host(own_tools, mcp_servers, stop, ctx_.log);
     engine::StoreSessionLog log(*store_);
     engine::Engine engine(*catalog_, *models_, host, &log, *prompts_, events, limits_, ctx_.log);
     // What the writing calls change is kept in the store, for /undo and `agentry undo`.
