@@ -40,9 +40,8 @@ bool has_wildcard(std::string_view key) {
   return key.find_first_of("*?[{") != std::string_view::npos;
 }
 
-/// Which of `keys` rules MCP tool `name` when none is its own name: the longest pattern that
-/// matches it (`mcp__memory__*` before `mcp__*`), else its server's (`mcp__memory` covers every
-/// tool of server memory). Empty: none.
+}  // namespace
+
 std::string mcp_rule_key(const std::vector<std::string_view>& keys, std::string_view name) {
   std::string_view best;
   for (auto key : keys) {
@@ -56,6 +55,8 @@ std::string mcp_rule_key(const std::vector<std::string_view>& keys, std::string_
   }
   return {};
 }
+
+namespace {
 
 Permission stricter(Permission a, Permission b) {
   return static_cast<int>(a) > static_cast<int>(b) ? a : b;

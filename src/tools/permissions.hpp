@@ -14,6 +14,7 @@
 #include <stop_token>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -55,6 +56,11 @@ bool call_writes_settings(const ToolSpec& spec, const nlohmann::json& arguments,
 /// "cargo clippy --fix", "cargo fmt --check"; the `bash` tool's own `command`); empty for tools
 /// that start no process.
 std::string call_command(const ToolSpec& spec, const nlohmann::json& arguments);
+
+/// The key among `keys` whose rule governs MCP tool `name` (`mcp__<server>__<tool>`) when none
+/// is its own name: the longest pattern that matches it (`mcp__memory__*` before `mcp__*`), else
+/// its server's (`mcp__memory` covers every tool of server memory); empty when none does.
+std::string mcp_rule_key(const std::vector<std::string_view>& keys, std::string_view name);
 
 class PermissionPolicy {
  public:
