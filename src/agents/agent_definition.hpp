@@ -14,6 +14,17 @@ namespace agentry::agents {
 enum class AgentMode { kPrimary, kSubagent, kAll };
 const char* to_string(AgentMode mode);
 
+/// One entry of Claude Code's `mcpServers` front-matter: a configured MCP server by name, or a
+/// server defined inline (started only when the agent file may start programs: app decides).
+struct AgentMcpServer {
+  std::string name;
+  /// The inline entry as written (`{command, args, env}` or `{type, url, headers}`); null for a
+  /// configured server's name.
+  nlohmann::json definition;
+  int line = 0;  ///< where it was written
+  int column = 0;
+};
+
 struct AgentDefinition {
   std::string name;         ///< `name:` key, else derived from the path under its agents folder
   std::string description;  ///< when to use this agent; the dispatcher routes on it
@@ -39,6 +50,9 @@ struct AgentDefinition {
   /// default tools matter (an MCP tool, a wildcard).
   std::vector<std::string> enabled_tools;
   nlohmann::json permission;  ///< `permission` as written (opencode/Claude forms)
+  /// `mcpServers` (Claude Code): the MCP servers whose tools the agent may be offered; nullopt:
+  /// every configured server.
+  std::optional<std::vector<AgentMcpServer>> mcp_servers = {};
   std::string color;
   /// `initialPrompt` (Claude Code): the first user turn, submitted by itself when the agent is
   /// the session's own agent (chat, and `run` without a task); "" = none.
@@ -48,9 +62,6 @@ struct AgentDefinition {
   /// `hooks` (Claude Code's form: event -> [{matcher, hooks: [{type, command, timeout}]}]), as
   /// written once its shape checked out; null when absent or malformed.
   nlohmann::json hooks;
-  /// `mcpServers` (Claude Code): a list of server names and/or {name: config} mappings, or one
-  /// mapping of name -> config, as written once its shape checked out; null when absent.
-  nlohmann::json mcp_servers;
   bool hidden = false;
   bool disabled = false;
   /// `instructions: false`: the project instructions (AGENTS.md, CLAUDE.md) are left out of this

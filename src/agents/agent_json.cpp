@@ -26,11 +26,23 @@ nlohmann::ordered_json to_json(const AgentDefinition& def, bool full,
   out["disabled_tools"] = def.disabled_tools;
   out["enabled_tools"] = def.enabled_tools;
   out["permission"] = def.permission;
+  if (def.mcp_servers) {
+    // As Claude Code writes it: a configured server's name, or {name: inline definition}.
+    out["mcpServers"] = nlohmann::ordered_json::array();
+    for (const auto& server : *def.mcp_servers) {
+      if (server.definition.is_null()) {
+        out["mcpServers"].push_back(server.name);
+      } else {
+        nlohmann::ordered_json entry;
+        entry[server.name] = nlohmann::ordered_json(server.definition);
+        out["mcpServers"].push_back(std::move(entry));
+      }
+    }
+  }
   out["color"] = def.color;
   out["initial_prompt"] = def.initial_prompt;
   out["skills"] = def.skills;
   out["hooks"] = def.hooks;
-  out["mcp_servers"] = def.mcp_servers;
   out["hidden"] = def.hidden;
   out["disabled"] = def.disabled;
   out["instructions"] = def.instructions;

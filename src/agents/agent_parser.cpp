@@ -125,7 +125,8 @@ class DefinitionBuilder {
     } else if (k == "hooks") {
       def_.hooks = read_hooks(value, reporter()).value_or(nullptr);
     } else if (k == "mcpServers") {
-      def_.mcp_servers = read_mcp_servers(value, reporter()).value_or(nullptr);
+      // The shape checked first (a warning at file:line for a wrong one), then kept typed.
+      if (read_mcp_servers(value, reporter())) apply_mcp_servers(value);
     } else if (k == "hidden" || k == "disable") {
       apply_flag(key, value, k == "hidden" ? def_.hidden : def_.disabled);
     } else if (k == "instructions") {
@@ -135,6 +136,49 @@ class DefinitionBuilder {
       report(Severity::kWarning, key,
              fmt::format("unknown key '{}': kept, but agentry does not use it", k));
     }
+  }
+
+  /// `mcpServers`: a list of configured server names and single-key mappings `{name: entry}`
+  /// (an inline definition), or one mapping of name -> entry.
+  void apply_mcp_servers(const YamlValue& value) {
+    if (value.kind == YamlValue::Kind::kNull) return;
+    std::vector<AgentMcpServer> servers;
+    auto add = [&](const YamlValue& name, const YamlValue* entry) {
+      if (entry != nullptr && entry->kind != YamlValue::Kind::kNull &&
+          entry->kind != YamlValue::Kind::kMapping) {
+        report(Severity::kWarning, *entry,
+               fmt::format("MCP server '{}' must be a mapping such as {{command: …, args: […]}} "
+                           "or {{type: http, url: …}}, not a {}; ignored",
+                           name.text, type_name(*entry)));
+        return;
+      }
+      nlohmann::json definition;
+      if (entry != nullptr && entry->kind == YamlValue::Kind::kMapping)
+        definition = to_json(*entry);
+      servers.push_back(
+          {std::string(trim(name.text)), std::move(definition), name.line, name.column});
+    };
+    if (value.kind == YamlValue::Kind::kMapping) {
+      for (const auto& [name, entry] : value.entries)
+        add(name, &entry);
+    } else if (value.kind == YamlValue::Kind::kSequence) {
+      for (const auto& item : value.items) {
+        if (item.is_scalar() && !trim(item.text).empty()) {
+          add(item, nullptr);
+        } else if (item.kind == YamlValue::Kind::kMapping) {
+          for (const auto& [name, entry] : item.entries)
+            add(name, &entry);
+        } else {
+          report(Severity::kWarning, item,
+                 fmt::format("an mcpServers entry must be a server name or {{name: definition}}, "
+                             "not a {}; ignored",
+                             type_name(item)));
+        }
+      }
+    } else if (value.is_scalar() && !trim(value.text).empty()) {
+      add(value, nullptr);
+    }
+    def_.mcp_servers = std::move(servers);
   }
 
   void apply_mode(const YamlValue& value) {

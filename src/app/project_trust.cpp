@@ -49,7 +49,16 @@ struct Rules {
 
   Rule effective(const std::string& tool) const {
     auto it = tools.find(tool);
-    return it != tools.end() ? Rule(it->second) : fallback;
+    if (it != tools.end()) return it->second;
+    // An MCP rule (`mcp__github__delete_repo`, or a pattern) is ruled by the user's pattern or
+    // server rule that covers it, as PermissionPolicy reads them.
+    if (tool.starts_with("mcp__")) {
+      std::vector<std::string_view> keys;
+      for (const auto& rule : tools)
+        keys.emplace_back(rule.first);
+      if (auto key = tools::mcp_rule_key(keys, tool); !key.empty()) return tools.at(key);
+    }
+    return fallback;
   }
 };
 

@@ -5,6 +5,7 @@
 
 #include "app/approvers.hpp"
 #include "app/custom_commands.hpp"
+#include "engine/mcp_tool_host.hpp"
 #include "engine/registry_tool_host.hpp"
 #include "engine/store_change_journal.hpp"
 #include "engine/store_session_log.hpp"
@@ -32,6 +33,20 @@ class ToolsEditCheck final : public engine::EditCheck {
   tools::EditChecker& checker_;
 };
 
+/// The engine's MCP servers: the services' pools, built on first use.
+class ServicesMcpSource final : public engine::McpServerSource {
+ public:
+  explicit ServicesMcpSource(Services& services) : services_(services) {}
+  bool any_configured() const override { return services_.mcp_configured(); }
+  Result<mcpclient::ServerPool*> configured() override { return services_.mcp_pool(); }
+  Result<mcpclient::ServerPool*> inline_servers(const agents::AgentDefinition& agent) override {
+    return services_.agent_mcp_pool(agent);
+  }
+
+ private:
+  Services& services_;
+};
+
 class RealTaskRunner final : public engine::TaskRunner {
  public:
   static Result<std::unique_ptr<RealTaskRunner>> build(Services& services, HttpLoading http);
@@ -48,7 +63,9 @@ class RealTaskRunner final : public engine::TaskRunner {
     ModeApprover by_mode(request.permission_mode,
                          request.approver ? request.approver : terminal.get());
     AllowedToolsApprover approver(request.allowed_tools, by_mode);
-    engine::RegistryToolHost host(*tools_, policy_, &approver);
+    engine::RegistryToolHost own_tools(*tools_, policy_, &approver);
+    ServicesMcpSource mcp_servers(services_);
+    engine::McpToolHost host(own_tools, mcp_servers, stop, ctx_.log);
     engine::StoreSessionLog log(*store_);
     engine::Engine engine(*catalog_, *models_, host, &log, *prompts_, events, limits_, ctx_.log);
     // What the writing calls change is kept in the store, for /undo and `agentry undo`.
@@ -92,7 +109,10 @@ class RealTaskRunner final : public engine::TaskRunner {
     if (!tools) return tl::make_unexpected(tools.error());
     auto prompts = services_.prompt_builder();
     if (!prompts) return tl::make_unexpected(prompts.error());
-    engine::RegistryToolHost host(**tools, policy_, nullptr);
+    engine::RegistryToolHost own_tools(**tools, policy_, nullptr);
+    // The MCP servers' tools too (the agent's servers start, as a run would start them).
+    ServicesMcpSource mcp_servers(services_);
+    engine::McpToolHost host(own_tools, mcp_servers, {}, ctx_.log);
     engine::NullSink events;
     engine::Engine engine(*catalog_, *models_, host, nullptr, **prompts, events, limits_, ctx_.log);
     engine::RunRequest run;

@@ -21,6 +21,7 @@ void RunTracker::on_event(const engine::Event& event) {
     void operator()(const engine::TextDelta&) {}
     void operator()(const engine::ThinkingDelta&) {}
     void operator()(const engine::ToolCallStarted&) {}
+    void operator()(const engine::ToolCallProgress&) {}
     void operator()(const engine::ToolCallFinished&) {}
     void operator()(const engine::UsageUpdated& e) {
       note(e.origin);

@@ -111,6 +111,12 @@ void EventPrinter::on_event(const engine::Event& event) {
                           p.paint(kBold, terminal_safe_line(e.call.name)),
                           p.paint(kDim, terminal_safe(summarise_arguments(e.call.arguments)))));
     }
+    void operator()(const engine::ToolCallProgress& e) const {
+      p.end_line();
+      p.speaking_.clear();
+      p.print(fmt::format("{}  {}\n", indent(e.origin.depth),
+                          p.paint(kDim, "⋯ " + terminal_safe_line(describe_progress(e)))));
+    }
     void operator()(const engine::ToolCallFinished& e) const {
       p.last_output_ = e.result.content;
       if (e.call.name == "task") return;
@@ -202,6 +208,13 @@ std::string describe_hook(const engine::HookRan& event) {
                         : event.blocked ? fmt::format("blocked (exit {})", event.exit_code)
                                         : fmt::format("exit {}", event.exit_code);
   return fmt::format("hook {} `{}`: {}", event.event, terminal_safe_line(event.command), outcome);
+}
+
+std::string describe_progress(const engine::ToolCallProgress& event) {
+  std::string out = event.total ? fmt::format("progress {:g}/{:g}", event.progress, *event.total)
+                                : fmt::format("progress {:g}", event.progress);
+  if (!event.message.empty()) out += ": " + event.message;
+  return out;
 }
 
 std::string describe_compaction(const engine::ContextCompacted& event) {

@@ -54,7 +54,8 @@ class StreamJsonSink final : public engine::EventSink {
 };
 
 /// Remembers the top-level session id (for error results) and, when stderr is a terminal,
-/// shows one line per tool call so a person watching knows what happens.
+/// shows one line per tool call (and per progress report) so a person watching knows what
+/// happens.
 class QuietSink final : public engine::EventSink {
  public:
   explicit QuietSink(bool progress) : progress_(progress) {}
@@ -67,6 +68,9 @@ class QuietSink final : public engine::EventSink {
       fmt::print(stderr, "{}{} {} {} ({} ms)\n", std::string(2 * e->origin.depth, ' '),
                  e->result.is_error ? "✗" : "✓", terminal_safe_line(e->origin.agent),
                  terminal_safe_line(e->call.name), e->duration_ms);
+    } else if (const auto* p = std::get_if<engine::ToolCallProgress>(&event)) {
+      fmt::print(stderr, "{}⋯ {} {}\n", std::string(2 * p->origin.depth, ' '),
+                 terminal_safe_line(p->origin.agent), terminal_safe_line(describe_progress(*p)));
     } else if (const auto* s = std::get_if<engine::SubagentStarted>(&event)) {
       fmt::print(stderr, "{}→ {} delegates to {}: {}\n", std::string(2 * s->origin.depth, ' '),
                  terminal_safe_line(s->origin.agent), terminal_safe_line(s->child_agent),

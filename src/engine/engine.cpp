@@ -515,6 +515,9 @@ Result<ToolResult> Engine::Session::run_one(const ToolCall& requested, TurnEdits
     } else {
       tools::ToolContext context{request_.cwd, stop_};
       context.hook_permission = verdict.permission;
+      context.on_progress = [this, &call](const tools::ToolProgress& p) {
+        e_.events_.on_event(ToolCallProgress{origin_, call.id, p.progress, p.total, p.message});
+      };
       bool journaled = e_.changes_ != nullptr && e_.tools_.writes(call);
       if (journaled) keep(e_.changes_->before(origin_.session_id, call, request_.cwd));
       result = e_.tools_.execute(agent_, call, context);

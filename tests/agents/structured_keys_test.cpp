@@ -58,10 +58,13 @@ TEST_CASE("every Claude Code agent key is honoured, none reported unknown") {
   CHECK(def.hooks["PreToolUse"][0]["hooks"][0]["command"] == "./scripts/guard.sh");
   CHECK(def.hooks["PreToolUse"][0]["hooks"][0]["timeout"] == 10);
   CHECK(def.hooks["Stop"][0]["hooks"][0]["command"] == "cargo check");
-  REQUIRE(def.mcp_servers.is_array());
-  CHECK(def.mcp_servers[0] == "github");
-  CHECK(def.mcp_servers[1]["docs"]["url"] == "http://127.0.0.1:9/mcp");
-  CHECK(def.mcp_servers[2]["local"]["args"][0] == "--stdio");
+  REQUIRE(def.mcp_servers);
+  REQUIRE(def.mcp_servers->size() == 3);
+  CHECK((*def.mcp_servers)[0].name == "github");
+  CHECK((*def.mcp_servers)[0].definition.is_null());
+  CHECK((*def.mcp_servers)[1].name == "docs");
+  CHECK((*def.mcp_servers)[1].definition["url"] == "http://127.0.0.1:9/mcp");
+  CHECK((*def.mcp_servers)[2].definition["args"][0] == "--stdio");
   CHECK(def.effort == "high");
   CHECK(def.initial_prompt == "Review the staged changes and list what breaks.");
   CHECK(def.color == "purple");
@@ -94,7 +97,7 @@ TEST_CASE("Claude Code keys written wrong are warnings at their line, the agent 
   CHECK(problems[4].starts_with("12: 'initialPrompt' must be a string, not a list"));
   CHECK(p.def->skills.empty());
   CHECK(p.def->hooks.is_null());
-  CHECK(p.def->mcp_servers.is_null());
+  CHECK_FALSE(p.def->mcp_servers);
   CHECK(p.def->initial_prompt.empty());
   // Kept: the engine refuses to run the agent with it, naming the file.
   CHECK(p.def->extra["permissionMode"] == "yolo");

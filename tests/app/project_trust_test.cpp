@@ -96,6 +96,19 @@ TEST_CASE("permissions: an untrusted project's rules merge with the user's as th
   }
 }
 
+TEST_CASE("permissions: an untrusted project cannot loosen the user's MCP server rules") {
+  // The user's pattern and server rules cover the project's rules for single tools.
+  Loaded patterned("permissions: {mcp__github__*: deny, mcp__memory: ask}\n",
+                   "permissions:\n  mcp__github__delete_repo: ask\n  mcp__memory__x: allow\n");
+  CHECK(patterned.decide("mcp__github__delete_repo", false) == Permission::kDeny);
+  CHECK(patterned.decide("mcp__github__get_issue", false) == Permission::kDeny);
+  CHECK(patterned.decide("mcp__memory__x", false) == Permission::kAsk);
+  patterned.check_warnings(2);
+  // With no user rule, a project allow is dropped: MCP tools ask.
+  Loaded unset("", "permissions:\n  mcp__*: allow\n");
+  CHECK(unset.decide("mcp__memory__x", false) == Permission::kAsk);
+}
+
 TEST_CASE("permissions: a trusted project replaces rules as written") {
   Loaded l("permissions: {write_file: deny}\n", "permissions:\n  write_file: allow\n", true);
   CHECK(l.decide("write_file", true) == Permission::kAllow);
