@@ -14,6 +14,7 @@
 #include <memory>
 #include <stop_token>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -36,6 +37,10 @@ struct ToolContext {
   /// or approved as such. Without it a file tool refuses a write that lands in one anyway (the
   /// tree changed between the decision and the write).
   bool may_write_settings = false;
+  /// Folders outside the workspace that the reading file tools (read_file, list_files, grep,
+  /// glob) may also read, each confined like the workspace (no `..` or symlink out of it); never
+  /// written. The engine puts here the folders of the skills the model loaded.
+  std::vector<std::filesystem::path> read_roots{};
 
   /// Cancelled, or past the deadline.
   bool out_of_time() const {
