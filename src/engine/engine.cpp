@@ -10,6 +10,7 @@
 #include "engine/compaction.hpp"
 #include "engine/context_budget.hpp"
 #include "engine/repeat_guard.hpp"
+#include "engine/skill_tool.hpp"
 #include "engine/task_tool.hpp"
 #include "engine/tool_access.hpp"
 #include "tools/tool_exception.hpp"
@@ -107,6 +108,13 @@ class Engine::Session {
   Result<ToolResult> run_one(const ToolCall& call, TurnEdits* edits = nullptr);
   void check_edits(const ToolCall& call, ToolResult& result, TurnEdits& edits);
   Result<ToolResult> run_task(const ToolCall& call);
+  /// The skills part of prepare(): the prompt's section, the `skill` tool, the folders loaded
+  /// before a resume.
+  void prepare_skills();
+  ToolResult run_skill(const ToolCall& call);
+  /// Lets the session's reading tools read `folder` (a loaded or preloaded skill's).
+  void open_skill_folder(const std::filesystem::path& folder);
+  bool offered(std::string_view tool) const;
   void record(std::vector<Message> messages, const Usage& usage);
   /// Logs a change journal failure: the call goes on without a record for undo.
   void keep(const Result<void>& journaled);
@@ -124,6 +132,8 @@ class Engine::Session {
   Origin origin_;
   std::string system_;
   std::vector<ToolSchema> schemas_;
+  std::vector<const agents::SkillDefinition*> skills_;  ///< loadable with the `skill` tool
+  std::vector<std::filesystem::path> skill_folders_;    ///< loaded ones: readable (mutex_)
   std::vector<Message> history_;
   std::optional<ContextBudget> budget_;
   std::size_t fixed_chars_ = 0;      ///< the system prompt and tool schemas
@@ -166,6 +176,7 @@ Result<void> Engine::Session::prepare() {
   system_ = std::move(*system);
 
   schemas_ = e_.tools_.schemas_for(agent_);
+  prepare_skills();
   if (ToolAccess(agent_).offers(kTaskToolName) && frame_.depth + 1 <= e_.limits_.max_depth) {
     auto subagents = delegation_targets(e_.agents_, agent_);
     if (!subagents.empty()) {
@@ -184,6 +195,41 @@ Result<void> Engine::Session::prepare() {
   append(user);
   unrecorded_.push_back(std::move(user));
   return {};
+}
+
+void Engine::Session::prepare_skills() {
+  if (e_.skills_ == nullptr) return;
+  skills_ = loadable_skills(*e_.skills_, agent_);
+  std::vector<std::string> missing;
+  auto preloaded = preloaded_skills(*e_.skills_, agent_, missing);
+  for (const auto& name : missing)
+    e_.log_->warn("agent {}: no skill named '{}' to preload (`agentry skills list` shows them)",
+                  agent_.name, name);
+  if (auto section = skills_prompt_section(skills_, preloaded); !section.empty())
+    system_ += "\n\n" + section;
+  if (!skills_.empty()) schemas_.push_back(skill_tool_schema(skills_));
+  for (const auto& folder : loaded_skill_folders(skills_, history_))
+    open_skill_folder(folder);
+  for (const auto* skill : preloaded)
+    open_skill_folder(skill->folder);
+}
+
+void Engine::Session::open_skill_folder(const std::filesystem::path& folder) {
+  std::lock_guard lock(mutex_);
+  if (std::find(skill_folders_.begin(), skill_folders_.end(), folder) == skill_folders_.end())
+    skill_folders_.push_back(folder);
+}
+
+bool Engine::Session::offered(std::string_view tool) const {
+  return std::any_of(schemas_.begin(), schemas_.end(),
+                     [&](const ToolSchema& s) { return s.name == tool; });
+}
+
+ToolResult Engine::Session::run_skill(const ToolCall& call) {
+  auto skill = skill_of_call(skills_, call.arguments);
+  if (!skill) return ToolResult{call.id, call.name, skill.error(), true};
+  open_skill_folder((*skill)->folder);
+  return ToolResult{call.id, call.name, format_skill(**skill), false};
 }
 
 void Engine::Session::append(Message message) {
@@ -482,12 +528,16 @@ Result<ToolResult> Engine::Session::run_one(const ToolCall& call, TurnEdits* edi
   // host's): what a tool throws becomes an error result the model reads; escaping a worker
   // jthread it would be std::terminate.
   try {
-    if (call.name == kTaskToolName &&
-        std::any_of(schemas_.begin(), schemas_.end(),
-                    [](const ToolSchema& s) { return s.name == kTaskToolName; })) {
+    if (call.name == kTaskToolName && offered(kTaskToolName)) {
       result = run_task(call);
+    } else if (call.name == kSkillToolName && offered(kSkillToolName)) {
+      result = run_skill(call);
     } else {
       tools::ToolContext context{request_.cwd, stop_};
+      {
+        std::lock_guard lock(mutex_);
+        context.read_roots = skill_folders_;
+      }
       bool journaled = e_.changes_ != nullptr && e_.tools_.writes(call);
       if (journaled) keep(e_.changes_->before(origin_.session_id, call, request_.cwd));
       result = e_.tools_.execute(agent_, call, context);

@@ -15,6 +15,7 @@
 
 #include <spdlog/logger.h>
 
+#include "agents/skill.hpp"
 #include "engine/events.hpp"
 #include "engine/ports.hpp"
 #include "engine/prompt_builder.hpp"
@@ -82,6 +83,10 @@ class Engine {
   /// (EditCheck); null (the default): never. `check` must outlive the engine.
   void set_edit_check(EditCheck* check) { edit_check_ = check; }
 
+  /// The skills agents may load (the `skill` tool) and preload (`skills:`); null (the default):
+  /// none. `skills` must outlive the engine.
+  void set_skills(const agents::SkillRegistry* skills) { skills_ = skills; }
+
   /// The agent a request goes to: the named one, or the default primary agent.
   [[nodiscard]] Result<const agents::AgentDefinition*> pick_agent(const std::string& name) const;
 
@@ -109,6 +114,7 @@ class Engine {
   EngineLimits limits_;
   std::shared_ptr<spdlog::logger> log_;
   EditCheck* edit_check_ = nullptr;
+  const agents::SkillRegistry* skills_ = nullptr;
 };
 
 }  // namespace agentry::engine
