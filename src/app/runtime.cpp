@@ -54,6 +54,7 @@ class RealTaskRunner final : public engine::TaskRunner {
     engine.set_change_journal(&journal);
     ToolsEditCheck edit_check(*edit_checker_);
     engine.set_edit_check(&edit_check);
+    engine.set_skills(skills_);
     engine::RunRequest run;
     run.agent = request.agent;
     run.task = request.task;
@@ -113,6 +114,7 @@ class RealTaskRunner final : public engine::TaskRunner {
   tools::EditChecker* edit_checker_ = nullptr;
   store::SessionStore* store_ = nullptr;
   engine::PromptBuilder* prompts_ = nullptr;
+  const agents::SkillRegistry* skills_ = nullptr;
 };
 
 Result<std::unique_ptr<RealTaskRunner>> RealTaskRunner::build(Services& services,
@@ -155,6 +157,7 @@ Result<void> RealTaskRunner::finish_loading() {
   auto prompts = services_.prompt_builder();
   if (!prompts) return failed(prompts.error());
   prompts_ = *prompts;
+  skills_ = &services_.skills();
   loaded_ = true;
   return {};
 }
