@@ -97,10 +97,7 @@ Registry Registry::from_loaded(LoadResult loaded) {
 }
 
 const AgentDefinition* Registry::find(std::string_view name) const {
-  auto it =
-      std::lower_bound(agents_.begin(), agents_.end(), name,
-                       [](const AgentDefinition& a, std::string_view n) { return a.name < n; });
-  return it != agents_.end() && it->name == name ? &*it : nullptr;
+  return find_by_name(agents_, name);
 }
 
 std::vector<std::string> similar_names(std::string_view name,

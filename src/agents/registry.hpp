@@ -66,6 +66,14 @@ std::vector<Definition> keep_later_definitions(std::vector<Definition> loaded,
   return kept;
 }
 
+/// The definition called `name` in `sorted` (sorted by name), or nullptr.
+template <class Definition>
+const Definition* find_by_name(const std::vector<Definition>& sorted, std::string_view name) {
+  auto it = std::lower_bound(sorted.begin(), sorted.end(), name,
+                             [](const Definition& d, std::string_view n) { return d.name < n; });
+  return it != sorted.end() && it->name == name ? &*it : nullptr;
+}
+
 /// The directories whose settings folders hold a project's agents and skills: from the repository
 /// root (nearest `.git`, else the project root of find_project_root) down to `cwd`, root first;
 /// without either, `cwd` alone.

@@ -412,10 +412,7 @@ SkillRegistry SkillRegistry::from_loaded(SkillLoadResult loaded) {
 }
 
 const SkillDefinition* SkillRegistry::find(std::string_view name) const {
-  auto it =
-      std::lower_bound(skills_.begin(), skills_.end(), name,
-                       [](const SkillDefinition& s, std::string_view n) { return s.name < n; });
-  return it != skills_.end() && it->name == name ? &*it : nullptr;
+  return find_by_name(skills_, name);
 }
 
 std::vector<std::string> SkillRegistry::similar_names(std::string_view name,
