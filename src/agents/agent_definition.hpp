@@ -49,6 +49,9 @@ struct AgentDefinition {
   /// opencode `tools: {name: true}` entries: on top of the defaults, so only names that are not
   /// default tools matter (an MCP tool, a wildcard).
   std::vector<std::string> enabled_tools;
+  /// `skills:` (Claude Code's key): names of skills whose bodies go into this agent's system
+  /// prompt from the start, as if it had loaded them with the `skill` tool.
+  std::vector<std::string> skills;
   nlohmann::json permission;  ///< `permission` as written (opencode/Claude forms)
   /// `mcpServers` (Claude Code): the MCP servers whose tools the agent may be offered; nullopt:
   /// every configured server.

@@ -25,6 +25,7 @@ nlohmann::ordered_json to_json(const AgentDefinition& def, bool full,
       def.thinking_budget ? nlohmann::ordered_json(*def.thinking_budget) : nullptr;
   out["disabled_tools"] = def.disabled_tools;
   out["enabled_tools"] = def.enabled_tools;
+  out["skills"] = def.skills;
   out["permission"] = def.permission;
   if (def.mcp_servers) {
     // As Claude Code writes it: a configured server's name, or {name: inline definition}.

@@ -11,9 +11,8 @@
 
 #include "agents/front_matter.hpp"
 #include "agents/structured_keys.hpp"
-#include "agents/text_cleanup.hpp"
 #include "agents/tool_names.hpp"
-#include "agents/yaml_reader.hpp"
+#include "agents/yaml_value.hpp"
 #include "core/effort.hpp"
 #include "core/text.hpp"
 
@@ -37,19 +36,9 @@ class DefinitionBuilder {
   bool failed() const { return failed_; }
 
   void apply(const YamlValue& mapping) {
-    // Hashed, so that a front-matter of 100k keys costs 100k lookups, not 100k² comparisons.
-    std::unordered_map<std::string_view, int> seen;
-    seen.reserve(mapping.entries.size());
-    for (const auto& [key, value] : mapping.entries) {
-      auto [first, inserted] = seen.try_emplace(key.text, key.line);
-      if (!inserted) {
-        report(Severity::kWarning, key,
-               fmt::format("duplicate key '{}' (first on line {}): this one is ignored", key.text,
-                           first->second));
-        continue;
-      }
-      apply_entry(key, value);
-    }
+    apply_unique_entries(
+        mapping, file_, diagnostics_,
+        [this](const YamlValue& key, const YamlValue& value) { apply_entry(key, value); });
   }
 
   void check_description(const YamlValue* value, int line) {
@@ -420,33 +409,20 @@ const YamlValue* find_key(const YamlValue& mapping, std::string_view key) {
 std::optional<AgentDefinition> parse_agent(std::string text, const std::filesystem::path& file,
                                            std::string_view name_from_path, std::string_view scope,
                                            Diagnostics& diagnostics) {
-  strip_bom(text);
-  normalise_line_endings(text);
-  if (MojibakeRepair repair = repair_double_encoded_utf8(text); repair.count > 0) {
-    diagnostics.push_back(
-        {Severity::kWarning, file, repair.first_line, repair.first_column,
-         fmt::format("repaired {} double-encoded UTF-8 sequence{} such as '{}' -> '{}' (save the "
-                     "file as UTF-8 to fix it for good)",
-                     repair.count, repair.count == 1 ? "" : "s", repair.first_from,
-                     repair.first_to)});
-  }
-
-  auto front = read_front_matter(text, file, diagnostics);
-  if (!front) return std::nullopt;
-  const FrontMatter* split = &front->split;
-  const YamlValue* yaml = &front->yaml;
+  auto doc = read_front_matter_document(std::move(text), file, diagnostics);
+  if (!doc) return std::nullopt;
 
   AgentDefinition def;
   def.extra = nlohmann::json::object();
   DefinitionBuilder builder(def, file, diagnostics);
-  builder.apply(*yaml);
-  builder.check_description(find_key(*yaml, "description"), split->yaml_first_line - 1);
+  builder.apply(doc->yaml);
+  builder.check_description(find_key(doc->yaml, "description"), doc->yaml_first_line - 1);
   if (builder.failed()) return std::nullopt;
 
   if (def.name.empty()) def.name = name_from_path;
-  def.prompt = trim(split->body);
+  def.prompt = trim(doc->body);
   if (def.prompt.empty()) {
-    diagnostics.push_back({Severity::kWarning, file, split->body_first_line, 1,
+    diagnostics.push_back({Severity::kWarning, file, doc->body_first_line, 1,
                            "empty prompt: the markdown after the front-matter is the agent's "
                            "system prompt"});
   }

@@ -1,7 +1,12 @@
 #include "agents/front_matter.hpp"
 
 #include <string>
+#include <unordered_map>
 
+#include <fmt/format.h>
+
+#include "agents/text_cleanup.hpp"
+#include "agents/yaml_reader.hpp"
 #include "core/text.hpp"
 
 namespace agentry::agents {
@@ -83,6 +88,42 @@ tl::expected<FrontMatter, Diagnostic> split_front_matter(std::string_view text,
                     "indented fence: the closing '---' must start at column 1");
   }
   return error_at(file, 1, 1, "unterminated front-matter: no closing '---' line after line 1");
+}
+
+void apply_unique_entries(const YamlValue& mapping, const std::filesystem::path& file,
+                          Diagnostics& diagnostics,
+                          const std::function<void(const YamlValue&, const YamlValue&)>& apply) {
+  std::unordered_map<std::string_view, int> seen;
+  seen.reserve(mapping.entries.size());
+  for (const auto& [key, value] : mapping.entries) {
+    auto [first, inserted] = seen.try_emplace(key.text, key.line);
+    if (inserted) {
+      apply(key, value);
+      continue;
+    }
+    diagnostics.push_back({Severity::kWarning, file, key.line, key.column,
+                           fmt::format("duplicate key '{}' (first on line {}): this one is ignored",
+                                       key.text, first->second)});
+  }
+}
+
+std::optional<FrontMatterDocument> read_front_matter_document(std::string text,
+                                                              const std::filesystem::path& file,
+                                                              Diagnostics& diagnostics) {
+  strip_bom(text);
+  normalise_line_endings(text);
+  if (MojibakeRepair repair = repair_double_encoded_utf8(text); repair.count > 0) {
+    diagnostics.push_back(
+        {Severity::kWarning, file, repair.first_line, repair.first_column,
+         fmt::format("repaired {} double-encoded UTF-8 sequence{} such as '{}' -> '{}' (save the "
+                     "file as UTF-8 to fix it for good)",
+                     repair.count, repair.count == 1 ? "" : "s", repair.first_from,
+                     repair.first_to)});
+  }
+  auto front = read_front_matter(text, file, diagnostics);
+  if (!front) return std::nullopt;
+  return FrontMatterDocument{std::move(front->yaml), std::string(front->split.body),
+                             front->split.yaml_first_line, front->split.body_first_line};
 }
 
 }  // namespace agentry::agents

@@ -1,11 +1,15 @@
 #pragma once
 /// Splits an agent file into its YAML front-matter block and its markdown body.
 #include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include <tl/expected.hpp>
 
 #include "agents/diagnostic.hpp"
+#include "agents/yaml_value.hpp"
 
 namespace agentry::agents {
 
@@ -22,5 +26,27 @@ struct FrontMatter {
 /// pointing at `file`. The views point into `text`.
 tl::expected<FrontMatter, Diagnostic> split_front_matter(std::string_view text,
                                                          const std::filesystem::path& file);
+
+/// A markdown file with front-matter (an agent file, a SKILL.md), cleaned up and read.
+struct FrontMatterDocument {
+  YamlValue yaml;           ///< the block as a mapping (null when empty)
+  std::string body;         ///< the markdown after the closing fence, untrimmed
+  int yaml_first_line = 2;  ///< as in FrontMatter
+  int body_first_line = 0;
+};
+
+/// Calls `apply(key, value)` for each entry of `mapping` whose key was not seen before in it; a
+/// repeated key gets a warning in `diagnostics` (pointing at it, naming the first) and is skipped.
+/// Hashed, so that 100k keys cost 100k lookups, not 100k² comparisons.
+void apply_unique_entries(const YamlValue& mapping, const std::filesystem::path& file,
+                          Diagnostics& diagnostics,
+                          const std::function<void(const YamlValue&, const YamlValue&)>& apply);
+
+/// Cleans `text`, the content of `file`, up (BOM, line ends, double-encoded UTF-8 with a warning
+/// saying where), splits it and reads its YAML. Every problem is appended to `diagnostics`;
+/// nullopt when the file has no readable front-matter (the error is among them).
+std::optional<FrontMatterDocument> read_front_matter_document(std::string text,
+                                                              const std::filesystem::path& file,
+                                                              Diagnostics& diagnostics);
 
 }  // namespace agentry::agents

@@ -32,45 +32,44 @@ std::optional<fs::path> repository_root(const fs::path& cwd) {
 
 std::vector<fs::path> project_directories(const fs::path& cwd) {
   if (auto root = repository_root(cwd)) {
-    std::vector<fs::path> dirs = directories_up_to(cwd, *root);
+    auto dirs = directories_up_to(cwd, *root);
     std::reverse(dirs.begin(), dirs.end());
     return dirs;
   }
   return {cwd};
 }
 
+void SearchPathBuilder::add(const fs::path& dir, std::string_view scope, bool must_exist) {
+  std::error_code ec;
+  if (must_exist && !fs::is_directory(dir, ec)) return;
+  fs::path key = fs::weakly_canonical(dir, ec);
+  if (ec) key = dir.lexically_normal();
+  if (std::find(seen_.begin(), seen_.end(), key) != seen_.end()) return;
+  seen_.push_back(key);
+  dirs_.push_back({dir, std::string(scope)});
+}
+
 std::vector<SearchDir> agent_search_path(const Environment& env, const fs::path& data_dir,
                                          const fs::path& cwd,
                                          const std::vector<fs::path>& extra_dirs) {
-  std::vector<SearchDir> out;
-  std::vector<fs::path> seen;
-  auto add = [&](const fs::path& dir, std::string_view scope, bool must_exist) {
-    std::error_code ec;
-    if (must_exist && !fs::is_directory(dir, ec)) return;
-    fs::path key = fs::weakly_canonical(dir, ec);
-    if (ec) key = dir.lexically_normal();
-    if (std::find(seen.begin(), seen.end(), key) != seen.end()) return;
-    seen.push_back(key);
-    out.push_back({dir, std::string(scope)});
-  };
+  SearchPathBuilder path;
+  path.add(data_dir / "agents", "builtin", true);
 
-  add(data_dir / "agents", "builtin", true);
-
-  add(env.home() / ".claude" / "agents", "user", true);
-  add(env.config_home() / "opencode" / "agent", "user", true);
-  add(env.config_home() / "opencode" / "agents", "user", true);
-  add(user_config_dir(env) / "agents", "user", true);
+  path.add(env.home() / ".claude" / "agents", "user", true);
+  path.add(env.config_home() / "opencode" / "agent", "user", true);
+  path.add(env.config_home() / "opencode" / "agents", "user", true);
+  path.add(user_config_dir(env) / "agents", "user", true);
 
   for (const auto& dir : project_directories(cwd)) {
-    add(dir / ".claude" / "agents", "project", true);
-    add(dir / ".opencode" / "agent", "project", true);
-    add(dir / ".opencode" / "agents", "project", true);
-    add(dir / ".agentry" / "agents", "project", true);
+    path.add(dir / ".claude" / "agents", "project", true);
+    path.add(dir / ".opencode" / "agent", "project", true);
+    path.add(dir / ".opencode" / "agents", "project", true);
+    path.add(dir / ".agentry" / "agents", "project", true);
   }
 
   for (const auto& dir : extra_dirs)
-    add(dir, "extra", false);
-  return out;
+    path.add(dir, "extra", false);
+  return path.take();
 }
 
 Registry Registry::load(const std::vector<SearchDir>& search_path) {
@@ -92,44 +91,26 @@ Registry Registry::from_loaded(LoadResult loaded) {
   Registry registry;
   registry.files_loaded_ = loaded.agents.size();
   registry.diagnostics_ = std::move(loaded.diagnostics);
-  std::unordered_map<std::string, std::size_t> index;
-  index.reserve(loaded.agents.size());
-  for (auto& def : loaded.agents) {
-    auto [it, inserted] = index.try_emplace(def.name, registry.agents_.size());
-    if (inserted) {
-      registry.agents_.push_back(std::move(def));
-      continue;
-    }
-    AgentDefinition& previous = registry.agents_[it->second];
-    bool same_scope = previous.scope == def.scope;
-    registry.diagnostics_.push_back(
-        {same_scope ? Severity::kWarning : Severity::kInfo, def.source, 1, 1,
-         fmt::format("agent '{}' is defined again here: it shadows {} ({} scope), the later "
-                     "definition wins",
-                     def.name, previous.source.string(), previous.scope)});
-    previous = std::move(def);
-  }
-  std::sort(registry.agents_.begin(), registry.agents_.end(),
-            [](const AgentDefinition& a, const AgentDefinition& b) { return a.name < b.name; });
+  registry.agents_ =
+      keep_later_definitions(std::move(loaded.agents), "agent", registry.diagnostics_);
   return registry;
 }
 
 const AgentDefinition* Registry::find(std::string_view name) const {
-  auto it =
-      std::lower_bound(agents_.begin(), agents_.end(), name,
-                       [](const AgentDefinition& a, std::string_view n) { return a.name < n; });
-  return it != agents_.end() && it->name == name ? &*it : nullptr;
+  return find_by_name(agents_, name);
 }
 
-std::vector<std::string> Registry::similar_names(std::string_view name, std::size_t limit) const {
+std::vector<std::string> similar_names(std::string_view name,
+                                       const std::vector<std::string_view>& names,
+                                       std::size_t limit) {
   // A name that contains what was typed ranks with the closest typos; ties go to the closer.
   std::vector<std::tuple<std::size_t, std::size_t, std::string_view>> scored;
   std::size_t threshold = std::max<std::size_t>(2, name.size() / 3);
-  for (const auto& def : agents_) {
-    std::size_t distance = edit_distance(name, def.name);
-    bool contains = !name.empty() && def.name.find(name) != std::string::npos;
+  for (auto candidate : names) {
+    std::size_t distance = edit_distance(name, candidate);
+    bool contains = !name.empty() && candidate.find(name) != std::string_view::npos;
     if (distance <= threshold || contains) {
-      scored.emplace_back(std::min(distance, threshold), distance, def.name);
+      scored.emplace_back(std::min(distance, threshold), distance, candidate);
     }
   }
   std::stable_sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) {
@@ -140,6 +121,14 @@ std::vector<std::string> Registry::similar_names(std::string_view name, std::siz
     out.emplace_back(std::get<2>(scored[i]));
   }
   return out;
+}
+
+std::vector<std::string> Registry::similar_names(std::string_view name, std::size_t limit) const {
+  std::vector<std::string_view> names;
+  names.reserve(agents_.size());
+  for (const auto& def : agents_)
+    names.emplace_back(def.name);
+  return agents::similar_names(name, names, limit);
 }
 
 }  // namespace agentry::agents

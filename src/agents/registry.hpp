@@ -1,10 +1,14 @@
 #pragma once
 /// The agents agentry knows, from every folder of the search path, later folders winning:
 /// built-in → user → project → `--agents-dir`. Immutable once loaded; lookups by name.
+#include <algorithm>
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "agents/agent_definition.hpp"
 #include "agents/diagnostic.hpp"
@@ -20,10 +24,66 @@ struct SearchDir {
   bool operator==(const SearchDir&) const = default;
 };
 
-/// The project's folders whose settings folders (`.claude`, `.opencode`, `.agentry`) count, from
-/// the repository root (nearest `.git`, else the project root of find_project_root) down to
-/// `cwd`; without either, `cwd` alone.
+/// Builds a search path: folders in precedence order, each kept once.
+class SearchPathBuilder {
+ public:
+  /// Appends `dir` unless `must_exist` and it is no folder, or it was added before (compared
+  /// canonical): a folder reached twice is kept at its first place.
+  void add(const std::filesystem::path& dir, std::string_view scope, bool must_exist);
+  std::vector<SearchDir> take() { return std::move(dirs_); }
+
+ private:
+  std::vector<SearchDir> dirs_;
+  std::vector<std::filesystem::path> seen_;
+};
+
+/// Definitions (with `name`, `scope` and `source`) in precedence order reduced to one per name,
+/// the later winning, sorted by name. Each one that shadows another adds a diagnostic: a warning
+/// when both are in the same scope (likely a mistake), an info note otherwise (a deliberate
+/// override). `kind` names them in it ("agent", "skill").
+template <class Definition>
+std::vector<Definition> keep_later_definitions(std::vector<Definition> loaded,
+                                               std::string_view kind, Diagnostics& diagnostics) {
+  std::vector<Definition> kept;
+  std::unordered_map<std::string, std::size_t> index;
+  index.reserve(loaded.size());
+  for (auto& def : loaded) {
+    auto [it, inserted] = index.try_emplace(def.name, kept.size());
+    if (inserted) {
+      kept.push_back(std::move(def));
+      continue;
+    }
+    Definition& previous = kept[it->second];
+    diagnostics.push_back(
+        {previous.scope == def.scope ? Severity::kWarning : Severity::kInfo, def.source, 1, 1,
+         fmt::format("{} '{}' is defined again here: it shadows {} ({} scope), the later "
+                     "definition wins",
+                     kind, def.name, previous.source.string(), previous.scope)});
+    previous = std::move(def);
+  }
+  std::sort(kept.begin(), kept.end(),
+            [](const Definition& a, const Definition& b) { return a.name < b.name; });
+  return kept;
+}
+
+/// The definition called `name` in `sorted` (sorted by name), or nullptr.
+template <class Definition>
+const Definition* find_by_name(const std::vector<Definition>& sorted, std::string_view name) {
+  auto it = std::lower_bound(sorted.begin(), sorted.end(), name,
+                             [](const Definition& d, std::string_view n) { return d.name < n; });
+  return it != sorted.end() && it->name == name ? &*it : nullptr;
+}
+
+/// The directories whose settings folders hold a project's agents and skills: from the repository
+/// root (nearest `.git`, else the project root of find_project_root) down to `cwd`, root first;
+/// without either, `cwd` alone.
 std::vector<std::filesystem::path> project_directories(const std::filesystem::path& cwd);
+
+/// Up to `limit` of `names` close to `name` (edit distance or substring), closest first: for
+/// "did you mean" hints.
+std::vector<std::string> similar_names(std::string_view name,
+                                       const std::vector<std::string_view>& names,
+                                       std::size_t limit);
 
 /// The search path, lowest precedence first:
 /// - builtin: `<data_dir>/agents`;

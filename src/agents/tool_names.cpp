@@ -13,7 +13,7 @@ struct Alias {
 };
 
 // Claude Code names (capitalised) and opencode names (lowercase).
-constexpr std::array<Alias, 16> kAliases = {{
+constexpr std::array<Alias, 17> kAliases = {{
     {"Read", "read_file"},
     {"Write", "write_file"},
     {"Edit", "edit_file"},
@@ -23,6 +23,7 @@ constexpr std::array<Alias, 16> kAliases = {{
     {"LS", "list_files"},
     {"Task", "task"},
     {"Agent", "task"},
+    {"Skill", "skill"},
     {"read", "read_file"},
     {"write", "write_file"},
     {"edit", "edit_file"},

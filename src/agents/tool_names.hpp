@@ -9,9 +9,10 @@
 namespace agentry::agents {
 
 /// agentry's tools, as the tool registry names them.
-inline constexpr std::array<std::string_view, 14> kAgentryTools = {
-    "read_file",   "write_file", "edit_file",    "list_files", "glob",    "grep", "cargo_check",
-    "cargo_build", "cargo_test", "cargo_clippy", "clippy_fix", "rustfmt", "bash", "task"};
+inline constexpr std::array<std::string_view, 15> kAgentryTools = {
+    "read_file",  "write_file",  "edit_file",   "list_files", "glob",
+    "grep",       "cargo_check", "cargo_build", "cargo_test", "cargo_clippy",
+    "clippy_fix", "rustfmt",     "bash",        "task",       "skill"};
 
 /// The toolchain tools: an agent offered one is told about the toolchain and the crate. A shell
 /// (`Bash`, `bash`) brings them along: what a Rust agent runs a shell for is mostly cargo, and

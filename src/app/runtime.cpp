@@ -74,6 +74,7 @@ class RealTaskRunner final : public engine::TaskRunner {
     ToolsEditCheck edit_check(*edit_checker_);
     engine.set_edit_check(&edit_check);
     engine.set_hooks(hooks_);
+    engine.set_skills(skills_);
     engine::RunRequest run;
     run.agent = request.agent;
     run.task = request.task;
@@ -115,6 +116,7 @@ class RealTaskRunner final : public engine::TaskRunner {
     engine::McpToolHost host(own_tools, mcp_servers, {}, ctx_.log);
     engine::NullSink events;
     engine::Engine engine(*catalog_, *models_, host, nullptr, **prompts, events, limits_, ctx_.log);
+    engine.set_skills(&services_.skills());
     engine::RunRequest run;
     run.agent = request.agent;
     std::error_code ec;
@@ -153,6 +155,7 @@ class RealTaskRunner final : public engine::TaskRunner {
   tools::EditChecker* edit_checker_ = nullptr;
   store::SessionStore* store_ = nullptr;
   engine::PromptBuilder* prompts_ = nullptr;
+  const agents::SkillRegistry* skills_ = nullptr;
 };
 
 Result<std::unique_ptr<RealTaskRunner>> RealTaskRunner::build(Services& services,
@@ -198,6 +201,7 @@ Result<void> RealTaskRunner::finish_loading() {
   auto prompts = services_.prompt_builder();
   if (!prompts) return failed(prompts.error());
   prompts_ = *prompts;
+  skills_ = &services_.skills();
   loaded_ = true;
   return {};
 }

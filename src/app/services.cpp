@@ -86,6 +86,27 @@ Result<RegistryCatalog*> Services::catalog() {
   });
 }
 
+agents::SkillRegistry Services::skill_registry() const {
+  return agents::SkillRegistry::load(agents::skill_search_path(ctx_.env, ctx_.cwd));
+}
+
+agents::SkillRegistry Services::skill_files(const std::vector<fs::path>& paths) const {
+  std::vector<agents::SkillDir> dirs;
+  for (const auto& path : paths)
+    dirs.push_back({path, "extra"});
+  return agents::SkillRegistry::load(dirs);
+}
+
+const agents::SkillRegistry& Services::skills() {
+  auto loaded = skills_.get([this]() -> Result<std::unique_ptr<agents::SkillRegistry>> {
+    auto registry = std::make_unique<agents::SkillRegistry>(skill_registry());
+    for (const auto& d : registry->diagnostics())
+      if (d.severity == agents::Severity::kError) ctx_.log->warn("{}", d.to_string());
+    return registry;
+  });
+  return **loaded;  // never an error: problems are diagnostics
+}
+
 engine::ProviderFactory Services::provider_factory() {
   return [this, log = ctx_.log](
              const llm::ProviderConfig& config) -> Result<std::shared_ptr<llm::Provider>> {

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "agents/registry.hpp"
+#include "agents/skill.hpp"
 #include "app/app_context.hpp"
 #include "app/approvers.hpp"
 #include "app/registry_catalog.hpp"
@@ -94,6 +95,15 @@ class Services {
   agents::Registry agent_files(const std::vector<std::filesystem::path>& paths) const;
   /// The agents tasks may run: enabled ones, an untrusted project's restricted.
   [[nodiscard]] Result<RegistryCatalog*> catalog();
+
+  // ---- skills
+  /// Every skill on the search path as loaded (agents::skill_search_path), load problems
+  /// included (`agentry skills list|show|validate`).
+  agents::SkillRegistry skill_registry() const;
+  /// The skill folders (or folders of them) at `paths` alone (`agentry skills validate PATH…`).
+  agents::SkillRegistry skill_files(const std::vector<std::filesystem::path>& paths) const;
+  /// The skills tasks may load, loaded once; errors are logged as warnings.
+  const agents::SkillRegistry& skills();
 
   // ---- models
   /// Makes the Provider of a configured provider (the engine's only way to one).
@@ -183,6 +193,7 @@ class Services {
   AppContext& ctx_;
   Lazy<Settings> settings_;
   Lazy<RegistryCatalog> catalog_;
+  Lazy<agents::SkillRegistry> skills_;
   // Loads libcurl on the first request, so building the services does not.
   llm::CurlGlobal curl_;
   // start_loading_http(): curl_.api() running on its own thread (joined before curl_ is

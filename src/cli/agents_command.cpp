@@ -18,6 +18,7 @@
 #include "agents/registry.hpp"
 #include "agents/tool_names.hpp"
 #include "cli/commands.hpp"
+#include "cli/validation_report.hpp"
 #include "core/terminal_text.hpp"
 #include "engine/tool_access.hpp"
 #include "mcpclient/tool_names.hpp"
@@ -263,29 +264,7 @@ void run_validate(app::Services& services, const AgentsOptions& opts) {
     auto notes = unconfigured_mcp(registry, *servers);
     diagnostics.insert(diagnostics.end(), notes.begin(), notes.end());
   }
-  std::size_t errors = agents::count(diagnostics, Severity::kError);
-  if (opts.json) {
-    nlohmann::ordered_json out;
-    out["agents"] = registry.files_loaded();
-    out["errors"] = nlohmann::ordered_json::array();
-    out["warnings"] = nlohmann::ordered_json::array();
-    for (const auto& d : diagnostics) {
-      if (d.severity == Severity::kError) out["errors"].push_back(agents::to_json(d, false));
-      if (d.severity == Severity::kWarning) out["warnings"].push_back(agents::to_json(d, false));
-    }
-    std::cout << dump(out) << '\n';
-  } else {
-    bool notes = ctx.log && ctx.log->should_log(spdlog::level::info);
-    for (const auto& d : diagnostics) {
-      if (d.severity != Severity::kInfo || notes)
-        std::cout << terminal_safe_line(d.to_string()) << '\n';
-    }
-    std::size_t warnings = agents::count(diagnostics, Severity::kWarning);
-    std::cout << fmt::format("{} agent{}, {} error{}, {} warning{}\n", registry.files_loaded(),
-                             registry.files_loaded() == 1 ? "" : "s", errors,
-                             errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
-  }
-  if (errors > 0) throw CommandExit(kExitFailed);
+  report_validation(ctx, diagnostics, registry.files_loaded(), "agent", opts.json);
 }
 
 }  // namespace

@@ -34,6 +34,7 @@ class CommandExit : public std::runtime_error {
 };
 
 void set_agents_command(CLI::App& app, app::Services& services);
+void set_skills_command(CLI::App& app, app::Services& services);
 void set_tools_command(CLI::App& app, app::Services& services);
 void set_batch_command(CLI::App& app, app::Services& services);
 void set_run_command(CLI::App& app, app::Services& services);

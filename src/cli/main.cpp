@@ -82,6 +82,7 @@ int run(int argc, char** argv) {
   // Builds nothing until a command asks (after parsing, when the config has loaded).
   agentry::app::Services services(ctx);
   agentry::cli::set_agents_command(app, services);
+  agentry::cli::set_skills_command(app, services);
   agentry::cli::set_tools_command(app, services);
   agentry::cli::set_batch_command(app, services);
   agentry::cli::set_run_command(app, services);

@@ -10,6 +10,7 @@
 #include "engine/compaction.hpp"
 #include "engine/context_budget.hpp"
 #include "engine/repeat_guard.hpp"
+#include "engine/skill_tool.hpp"
 #include "engine/task_tool.hpp"
 #include "engine/tool_access.hpp"
 #include "tools/tool_exception.hpp"
@@ -107,6 +108,13 @@ class Engine::Session {
   Result<ToolResult> run_one(const ToolCall& call, TurnEdits* edits = nullptr);
   void check_edits(const ToolCall& call, ToolResult& result, TurnEdits& edits);
   Result<ToolResult> run_task(const ToolCall& call);
+  /// The skills part of prepare(): the prompt's section, the `skill` tool, the folders loaded
+  /// before a resume.
+  void prepare_skills();
+  ToolResult run_skill(const ToolCall& call);
+  /// Lets the session's reading tools read `folder` (a loaded or preloaded skill's).
+  void open_skill_folder(const std::filesystem::path& folder);
+  bool offered(std::string_view tool) const;
   void record(std::vector<Message> messages, const Usage& usage);
   /// Logs a change journal failure: the call goes on without a record for undo.
   void keep(const Result<void>& journaled);
@@ -128,6 +136,8 @@ class Engine::Session {
   Origin origin_;
   std::string system_;
   std::vector<ToolSchema> schemas_;
+  std::vector<const agents::SkillDefinition*> skills_;  ///< loadable with the `skill` tool
+  std::vector<std::filesystem::path> skill_folders_;    ///< loaded ones: readable (mutex_)
   std::vector<Message> history_;
   std::optional<ContextBudget> budget_;
   std::size_t fixed_chars_ = 0;      ///< the system prompt and tool schemas
@@ -189,6 +199,7 @@ Result<void> Engine::Session::prepare() {
   if (!opening) return tl::make_unexpected(opening.error());
   system_ = opening->system.text();
   schemas_ = std::move(opening->tools);
+  prepare_skills();
   auto limits = binding_.provider->context_limits(binding_.model, stop_);
   if (!limits) return tl::make_unexpected(limits.error());
   budget_.emplace(*limits);
@@ -201,6 +212,40 @@ Result<void> Engine::Session::prepare() {
   append(user);
   unrecorded_.push_back(std::move(user));
   return {};
+}
+
+void Engine::Session::prepare_skills() {
+  if (e_.skills_ == nullptr) return;
+  skills_ = loadable_skills(*e_.skills_, agent_);
+  std::vector<std::string> missing;
+  auto preloaded = preloaded_skills(*e_.skills_, agent_, missing);
+  for (const auto& name : missing)
+    e_.log_->warn("agent {}: no skill named '{}' to preload (`agentry skills list` shows them)",
+                  agent_.name, name);
+  // The section and the `skill` tool are in the opening (opening_for); the session keeps which
+  // skills it may load and opens the folders of those loaded before a resume, and preloaded.
+  for (const auto& folder : loaded_skill_folders(skills_, history_))
+    open_skill_folder(folder);
+  for (const auto* skill : preloaded)
+    open_skill_folder(skill->folder);
+}
+
+void Engine::Session::open_skill_folder(const std::filesystem::path& folder) {
+  std::lock_guard lock(mutex_);
+  if (std::find(skill_folders_.begin(), skill_folders_.end(), folder) == skill_folders_.end())
+    skill_folders_.push_back(folder);
+}
+
+bool Engine::Session::offered(std::string_view tool) const {
+  return std::any_of(schemas_.begin(), schemas_.end(),
+                     [&](const ToolSchema& s) { return s.name == tool; });
+}
+
+ToolResult Engine::Session::run_skill(const ToolCall& call) {
+  auto skill = skill_of_call(skills_, call.arguments);
+  if (!skill) return ToolResult{call.id, call.name, skill.error(), true};
+  open_skill_folder((*skill)->folder);
+  return ToolResult{call.id, call.name, format_skill(**skill), false};
 }
 
 void Engine::Session::append(Message message) {
@@ -508,16 +553,20 @@ Result<ToolResult> Engine::Session::run_one(const ToolCall& requested, TurnEdits
     }
     if (verdict.refusal) {
       result = ToolResult{call.id, call.name, *verdict.refusal, true};
-    } else if (call.name == kTaskToolName &&
-               std::any_of(schemas_.begin(), schemas_.end(),
-                           [](const ToolSchema& s) { return s.name == kTaskToolName; })) {
+    } else if (call.name == kTaskToolName && offered(kTaskToolName)) {
       result = run_task(call);
+    } else if (call.name == kSkillToolName && offered(kSkillToolName)) {
+      result = run_skill(call);
     } else {
       tools::ToolContext context{request_.cwd, stop_};
       context.hook_permission = verdict.permission;
       context.on_progress = [this, &call](const tools::ToolProgress& p) {
         e_.events_.on_event(ToolCallProgress{origin_, call.id, p.progress, p.total, p.message});
       };
+      {
+        std::lock_guard lock(mutex_);
+        context.read_roots = skill_folders_;
+      }
       bool journaled = e_.changes_ != nullptr && e_.tools_.writes(call);
       if (journaled) keep(e_.changes_->before(origin_.session_id, call, request_.cwd));
       result = e_.tools_.execute(agent_, call, context);
@@ -767,6 +816,15 @@ Result<Opening> Engine::opening_for(const agents::AgentDefinition& agent,
   if (!system) return tl::make_unexpected(system.error());
   out.system = std::move(*system);
   out.tools = tools_.schemas_for(agent);
+  if (skills_ != nullptr) {
+    auto loadable = loadable_skills(*skills_, agent);
+    std::vector<std::string> missing;  // logged by the session that runs the agent
+    auto preloaded = preloaded_skills(*skills_, agent, missing);
+    if (auto section = skills_prompt_section(loadable, preloaded); !section.empty())
+      out.system.pieces.push_back(
+          {"skills", "the skills folders (`agentry skills list`)", std::move(section), {}});
+    if (!loadable.empty()) out.tools.push_back(skill_tool_schema(loadable));
+  }
   if (ToolAccess(agent).offers(kTaskToolName) && depth + 1 <= limits_.max_depth) {
     auto subagents = delegation_targets(agents_, agent);
     if (!subagents.empty()) {

@@ -15,6 +15,7 @@
 
 #include <spdlog/logger.h>
 
+#include "agents/skill.hpp"
 #include "engine/events.hpp"
 #include "engine/hooks.hpp"
 #include "engine/ports.hpp"
@@ -94,6 +95,9 @@ class Engine {
   /// Runs `hooks` (hooks.hpp) around tool calls, at session start, prompt submit and stop;
   /// null (the default): none. `hooks` must outlive the engine.
   void set_hooks(Hooks* hooks) { hooks_ = hooks; }
+  /// The skills agents may load (the `skill` tool) and preload (`skills:`); null (the default):
+  /// none. `skills` must outlive the engine.
+  void set_skills(const agents::SkillRegistry* skills) { skills_ = skills; }
 
   /// The agent a request goes to: the named one, or the default primary agent.
   [[nodiscard]] Result<const agents::AgentDefinition*> pick_agent(const std::string& name) const;
@@ -130,6 +134,7 @@ class Engine {
   std::shared_ptr<spdlog::logger> log_;
   EditCheck* edit_check_ = nullptr;
   Hooks* hooks_ = nullptr;
+  const agents::SkillRegistry* skills_ = nullptr;
 };
 
 }  // namespace agentry::engine

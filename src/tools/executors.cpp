@@ -59,6 +59,40 @@ Result<Workspace> open_workspace(const ToolContext& context, const ToolSpec& spe
   return ws;
 }
 
+Result<ReadTarget> resolve_for_reading(const Workspace& workspace, const ToolContext& context,
+                                       std::string_view given) {
+  auto inside = workspace.resolve(given);
+  if (inside || context.read_roots.empty()) {
+    if (!inside) return tl::make_unexpected(inside.error());
+    return ReadTarget{workspace, std::move(*inside)};
+  }
+  fs::path absolute{std::string(given)};
+  if (absolute.is_relative()) absolute = workspace.root() / absolute;
+  for (const auto& root : context.read_roots) {
+    auto folder = Workspace::open_read_root(root);
+    if (!folder) continue;
+    if (auto path = folder->resolve(absolute.string()))
+      return ReadTarget{std::move(*folder), std::move(*path)};
+  }
+  Error refused = inside.error();
+  std::string roots;
+  for (const auto& root : context.read_roots)
+    roots += (roots.empty() ? "" : ", ") + root.string();
+  refused.message += fmt::format(" (nor inside the folder of a loaded skill: {})", roots);
+  return tl::make_unexpected(std::move(refused));
+}
+
+tl::expected<ReadTarget, Result<ToolOutput>> reading_target(const ToolContext& context,
+                                                            const ToolSpec& spec,
+                                                            std::string_view given) {
+  auto workspace = open_workspace(context, spec);
+  if (!workspace)
+    return tl::make_unexpected(Result<ToolOutput>(tl::make_unexpected(workspace.error())));
+  auto target = resolve_for_reading(*workspace, context, given);
+  if (!target) return tl::make_unexpected(Result<ToolOutput>(model_error(target.error().message)));
+  return std::move(*target);
+}
+
 bool is_skipped_directory(const fs::path& name) {
   return name == "target" || name == ".git";
 }

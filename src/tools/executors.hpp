@@ -51,6 +51,25 @@ ToolOutput model_error(std::string text, nlohmann::json details = nlohmann::json
 /// The call's workspace; an Error (the tool cannot run at all) when it is not a directory.
 [[nodiscard]] Result<Workspace> open_workspace(const ToolContext& context, const ToolSpec& spec);
 
+/// A path a reading tool was given, resolved, with the Workspace it lies in.
+struct ReadTarget {
+  Workspace workspace;
+  std::filesystem::path path;
+};
+
+/// Resolves `given` for a tool that only reads: in `workspace` when it resolves there; else in
+/// the first of context.read_roots it resolves into (a relative path taken from the workspace
+/// root), that folder then being the Workspace, so every open stays beneath it. Otherwise the
+/// workspace's refusal, for the model.
+[[nodiscard]] Result<ReadTarget> resolve_for_reading(const Workspace& workspace,
+                                                     const ToolContext& context,
+                                                     std::string_view given);
+
+/// open_workspace and resolve_for_reading in one: the target, or what the tool returns instead
+/// (the model's refusal as a ToolOutput, or the Error when the workspace cannot be opened).
+[[nodiscard]] tl::expected<ReadTarget, Result<ToolOutput>> reading_target(
+    const ToolContext& context, const ToolSpec& spec, std::string_view given);
+
 /// Folders file tools name but never enter: build output and VCS internals.
 bool is_skipped_directory(const std::filesystem::path& name);
 

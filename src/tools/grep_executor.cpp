@@ -35,8 +35,6 @@ class GrepTool final : public SpecTool {
   using SpecTool::SpecTool;
 
   Result<ToolOutput> run(const nlohmann::json& args, const ToolContext& context) override {
-    auto ws = open_workspace(context, spec_);
-    if (!ws) return tl::make_unexpected(ws.error());
     std::string pattern = args.at("pattern");
     RE2::Options options;
     options.set_log_errors(false);
@@ -46,8 +44,10 @@ class GrepTool final : public SpecTool {
           fmt::format("`pattern` is not a valid RE2 regular expression: {}; RE2 has "
                       "no backreferences or lookaround",
                       re.error()));
-    auto target = ws->resolve(args.value("path", std::string(".")));
-    if (!target) return model_error(target.error().message);
+    auto resolved = reading_target(context, spec_, args.value("path", std::string(".")));
+    if (!resolved) return std::move(resolved.error());
+    const Workspace* ws = &resolved->workspace;
+    const fs::path* target = &resolved->path;
     std::string glob = args.value("glob", std::string());
     std::error_code ec;
     if (!fs::exists(*target, ec))

@@ -26,10 +26,10 @@ class ListFilesTool final : public SpecTool {
   using SpecTool::SpecTool;
 
   Result<ToolOutput> run(const nlohmann::json& args, const ToolContext& context) override {
-    auto ws = open_workspace(context, spec_);
-    if (!ws) return tl::make_unexpected(ws.error());
-    auto dir = ws->resolve(args.value("path", std::string(".")));
-    if (!dir) return model_error(dir.error().message);
+    auto target = reading_target(context, spec_, args.value("path", std::string(".")));
+    if (!target) return std::move(target.error());
+    const Workspace* ws = &target->workspace;
+    const fs::path* dir = &target->path;
     std::error_code ec;
     if (!fs::is_directory(*dir, ec))
       return model_error(

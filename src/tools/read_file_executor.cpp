@@ -50,10 +50,10 @@ class ReadFileTool final : public SpecTool {
   using SpecTool::SpecTool;
 
   Result<ToolOutput> run(const nlohmann::json& args, const ToolContext& context) override {
-    auto ws = open_workspace(context, spec_);
-    if (!ws) return tl::make_unexpected(ws.error());
-    auto path = ws->resolve(args.at("path").get<std::string>());
-    if (!path) return model_error(path.error().message);
+    auto target = reading_target(context, spec_, args.at("path").get<std::string>());
+    if (!target) return std::move(target.error());
+    const Workspace* ws = &target->workspace;
+    const fs::path* path = &target->path;
     std::string shown = ws->display(*path);
     std::error_code ec;
     if (fs::is_directory(*path, ec))

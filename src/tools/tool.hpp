@@ -53,6 +53,10 @@ struct ToolContext {
   /// Where a long-running tool reports how far it got (an MCP server's progress
   /// notifications); may be empty. Called from the tool's thread.
   std::function<void(const ToolProgress&)> on_progress = {};
+  /// Folders outside the workspace that the reading file tools (read_file, list_files, grep,
+  /// glob) may also read, each confined like the workspace (no `..` or symlink out of it); never
+  /// written. The engine puts here the folders of the skills the model loaded.
+  std::vector<std::filesystem::path> read_roots{};
 
   /// Cancelled, or past the deadline.
   bool out_of_time() const {

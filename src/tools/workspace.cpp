@@ -41,6 +41,12 @@ Result<Workspace> Workspace::open(const fs::path& root) {
   return Workspace(std::move(canonical), std::move(fd));
 }
 
+Result<Workspace> Workspace::open_read_root(const fs::path& root) {
+  auto ws = open(root);
+  if (ws) ws->absolute_display_ = true;
+  return ws;
+}
+
 bool is_settings_folder_name(std::string_view name) {
   static constexpr std::array<std::string_view, 4> kNames = {".git", ".agentry", ".claude",
                                                              ".opencode"};
@@ -79,7 +85,7 @@ bool Workspace::contains(const fs::path& path) const {
 }
 
 std::string Workspace::display(const fs::path& path) const {
-  if (!contains(path)) return path.string();
+  if (!contains(path) || absolute_display_) return path.generic_string();
   auto rel = path.lexically_relative(root_);
   return rel.empty() ? "." : rel.generic_string();
 }

@@ -22,6 +22,10 @@ class Workspace {
  public:
   /// `root` must be an existing directory; it is made canonical.
   [[nodiscard]] static Result<Workspace> open(const std::filesystem::path& root);
+  /// The same for a folder outside the workspace that tools only read (a loaded skill's):
+  /// confined the same way, but display() shows absolute paths, which are what the model
+  /// names its files by.
+  [[nodiscard]] static Result<Workspace> open_read_root(const std::filesystem::path& root);
 
   /// The canonical root.
   const std::filesystem::path& root() const { return root_; }
@@ -59,6 +63,7 @@ class Workspace {
       : root_(std::move(root)), root_fd_(std::move(root_fd)) {}
   std::filesystem::path root_;
   std::shared_ptr<const UniqueFd> root_fd_;
+  bool absolute_display_ = false;  ///< open_read_root: display() gives absolute paths
 };
 
 /// True when `name` is one of the settings folder names, compared without regard to case.

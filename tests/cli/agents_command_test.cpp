@@ -67,10 +67,11 @@ TEST_CASE("agents list --json: the tools field is what the agent is offered") {
     return nlohmann::json();
   };
   auto lead = tools_of("lead");
-  CHECK(lead.size() == 14);
+  CHECK(lead.size() == 15);
   CHECK(std::find(lead.begin(), lead.end(), "task") != lead.end());
-  CHECK(tools_of("helper") == nlohmann::json::array({"read_file", "edit_file", "list_files", "glob",
-                                                     "grep", "clippy_fix", "rustfmt", "bash"}));
+  CHECK(tools_of("helper") ==
+        nlohmann::json::array({"read_file", "edit_file", "list_files", "glob", "grep", "clippy_fix",
+                               "rustfmt", "bash", "skill"}));
   CHECK(tools_of("one") == nlohmann::json::array({"task", "grep", "mcp__github__create_issue"}));
 }
 

@@ -220,10 +220,11 @@ TEST_CASE("agents list and show: the listed tools, patterns expanded, unknown na
       {"mode: subagent\ntools: [\"*\"]",
        {agents::kAgentryTools.begin(), agents::kAgentryTools.end()}},
       {"mode: subagent\ntools:\n  write: false\n  \"cargo_*\": false",
-       {"read_file", "edit_file", "list_files", "glob", "grep", "clippy_fix", "rustfmt", "bash"}},
+       {"read_file", "edit_file", "list_files", "glob", "grep", "clippy_fix", "rustfmt", "bash",
+        "skill"}},
       {"tools:\n  write: false\n  \"cargo_*\": false\n  mcp_github: true\n  read: true",
        {"read_file", "edit_file", "list_files", "glob", "grep", "clippy_fix", "rustfmt", "bash",
-        "task", "mcp_github"}},
+        "task", "skill", "mcp_github"}},
       {"tools: []", {}},
   };
   for (const auto& row : rows) {
