@@ -60,8 +60,6 @@ struct AgentDefinition {
   /// `initialPrompt` (Claude Code): the first user turn, submitted by itself when the agent is
   /// the session's own agent (chat, and `run` without a task); "" = none.
   std::string initial_prompt;
-  /// `skills` (Claude Code): the names of skills to preload, as written.
-  std::vector<std::string> skills;
   /// `hooks` (Claude Code's form: event -> [{matcher, hooks: [{type, command, timeout}]}]), as
   /// written once its shape checked out; null when absent or malformed.
   nlohmann::json hooks;
