@@ -227,11 +227,6 @@ ToolSearch::Found ToolSearch::find(const json& arguments) const {
     return found;
   }
   std::string_view query = trim(arguments["query"].get_ref<const std::string&>());
-  auto index_of = [&](std::string_view name) -> std::optional<std::size_t> {
-    for (std::size_t i = 0; i < deferred_.size(); ++i)
-      if (deferred_[i].name == name) return i;
-    return std::nullopt;
-  };
   if (query.starts_with(kSelectPrefix)) {
     std::string_view rest = query.substr(kSelectPrefix.size());
     while (!rest.empty()) {
@@ -310,6 +305,12 @@ ToolResult ToolSearch::run(const ToolCall& call) const {
   return ToolResult{call.id, call.name, out, found.tools.empty() && !found.unknown.empty()};
 }
 
+std::optional<std::size_t> ToolSearch::index_of(std::string_view name) const {
+  for (std::size_t i = 0; i < deferred_.size(); ++i)
+    if (deferred_[i].name == name) return i;
+  return std::nullopt;
+}
+
 std::size_t ToolSearch::activate(std::size_t index) {
   if (active_[index]) return 0;
   active_[index] = true;
@@ -325,8 +326,7 @@ std::size_t ToolSearch::note_calls(const std::vector<ToolCall>& calls) {
         added += activate(index);
       continue;
     }
-    for (std::size_t i = 0; i < deferred_.size(); ++i)
-      if (deferred_[i].name == call.name) added += activate(i);
+    if (auto index = index_of(call.name)) added += activate(*index);
   }
   return added;
 }

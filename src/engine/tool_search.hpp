@@ -98,6 +98,7 @@ class ToolSearch {
   std::string summary_note() const;
 
  private:
+  std::optional<std::size_t> index_of(std::string_view name) const;
   std::size_t activate(std::size_t index);
 
   std::vector<ToolSchema> deferred_;
