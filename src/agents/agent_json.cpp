@@ -15,6 +15,7 @@ nlohmann::ordered_json to_json(const AgentDefinition& def, bool full,
   out["scope"] = def.scope;
   if (!full) return out;
   out["temperature"] = def.temperature ? nlohmann::ordered_json(*def.temperature) : nullptr;
+  out["top_p"] = def.top_p ? nlohmann::ordered_json(*def.top_p) : nullptr;
   out["max_steps"] = def.max_steps ? nlohmann::ordered_json(*def.max_steps) : nullptr;
   out["check_after_edit"] =
       def.check_after_edit ? nlohmann::ordered_json(*def.check_after_edit) : nullptr;
@@ -25,9 +26,26 @@ nlohmann::ordered_json to_json(const AgentDefinition& def, bool full,
   out["disabled_tools"] = def.disabled_tools;
   out["enabled_tools"] = def.enabled_tools;
   out["permission"] = def.permission;
+  if (def.mcp_servers) {
+    // As Claude Code writes it: a configured server's name, or {name: inline definition}.
+    out["mcpServers"] = nlohmann::ordered_json::array();
+    for (const auto& server : *def.mcp_servers) {
+      if (server.definition.is_null()) {
+        out["mcpServers"].push_back(server.name);
+      } else {
+        nlohmann::ordered_json entry;
+        entry[server.name] = nlohmann::ordered_json(server.definition);
+        out["mcpServers"].push_back(std::move(entry));
+      }
+    }
+  }
   out["color"] = def.color;
+  out["initial_prompt"] = def.initial_prompt;
+  out["skills"] = def.skills;
+  out["hooks"] = def.hooks;
   out["hidden"] = def.hidden;
   out["disabled"] = def.disabled;
+  out["instructions"] = def.instructions;
   out["extra"] =
       def.extra.is_null() ? nlohmann::ordered_json::object() : nlohmann::ordered_json(def.extra);
   out["prompt"] = def.prompt;

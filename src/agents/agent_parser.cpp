@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "agents/front_matter.hpp"
+#include "agents/structured_keys.hpp"
 #include "agents/text_cleanup.hpp"
 #include "agents/tool_names.hpp"
 #include "agents/yaml_reader.hpp"
@@ -66,6 +67,12 @@ class DefinitionBuilder {
     diagnostics_.push_back({severity, file_, at.line, at.column, std::move(message)});
   }
 
+  ReportAt reporter() {
+    return [this](Severity severity, const YamlValue& at, std::string message) {
+      report(severity, at, std::move(message));
+    };
+  }
+
   /// The text of a scalar that must be a string; reports and returns nullopt otherwise.
   std::optional<std::string> string_of(const YamlValue& key, const YamlValue& value,
                                        Severity severity) {
@@ -94,7 +101,9 @@ class DefinitionBuilder {
       apply_effort(value);
     } else if (k == "thinking") {
       apply_thinking(value);
-    } else if (k == "steps" || k == "maxSteps" || k == "max_steps") {
+    } else if (k == "top_p") {
+      apply_top_p(value);
+    } else if (k == "steps" || k == "maxSteps" || k == "max_steps" || k == "maxTurns") {
       apply_steps(key, value);
     } else if (k == "tools") {
       apply_tools(value);
@@ -104,15 +113,72 @@ class DefinitionBuilder {
       add_all(def_.disabled_tools, written_tools(value));
     } else if (k == "permission") {
       def_.permission = to_json(value);
+    } else if (k == "permissionMode") {
+      check_permission_mode(value, reporter());
+      def_.extra[k] = to_json(value);
     } else if (k == "color") {
       if (auto s = string_of(key, value, Severity::kWarning)) def_.color = *s;
+    } else if (k == "initialPrompt") {
+      if (auto s = string_of(key, value, Severity::kWarning)) def_.initial_prompt = trim(*s);
+    } else if (k == "skills") {
+      def_.skills = read_skill_names(value, reporter());
+    } else if (k == "hooks") {
+      def_.hooks = read_hooks(value, reporter()).value_or(nullptr);
+    } else if (k == "mcpServers") {
+      // The shape checked first (a warning at file:line for a wrong one), then kept typed.
+      if (read_mcp_servers(value, reporter())) apply_mcp_servers(value);
     } else if (k == "hidden" || k == "disable") {
       apply_flag(key, value, k == "hidden" ? def_.hidden : def_.disabled);
+    } else if (k == "instructions") {
+      apply_flag(key, value, def_.instructions);
     } else {
       def_.extra[k] = to_json(value);
       report(Severity::kWarning, key,
              fmt::format("unknown key '{}': kept, but agentry does not use it", k));
     }
+  }
+
+  /// `mcpServers`: a list of configured server names and single-key mappings `{name: entry}`
+  /// (an inline definition), or one mapping of name -> entry.
+  void apply_mcp_servers(const YamlValue& value) {
+    if (value.kind == YamlValue::Kind::kNull) return;
+    std::vector<AgentMcpServer> servers;
+    auto add = [&](const YamlValue& name, const YamlValue* entry) {
+      if (entry != nullptr && entry->kind != YamlValue::Kind::kNull &&
+          entry->kind != YamlValue::Kind::kMapping) {
+        report(Severity::kWarning, *entry,
+               fmt::format("MCP server '{}' must be a mapping such as {{command: …, args: […]}} "
+                           "or {{type: http, url: …}}, not a {}; ignored",
+                           name.text, type_name(*entry)));
+        return;
+      }
+      nlohmann::json definition;
+      if (entry != nullptr && entry->kind == YamlValue::Kind::kMapping)
+        definition = to_json(*entry);
+      servers.push_back(
+          {std::string(trim(name.text)), std::move(definition), name.line, name.column});
+    };
+    if (value.kind == YamlValue::Kind::kMapping) {
+      for (const auto& [name, entry] : value.entries)
+        add(name, &entry);
+    } else if (value.kind == YamlValue::Kind::kSequence) {
+      for (const auto& item : value.items) {
+        if (item.is_scalar() && !trim(item.text).empty()) {
+          add(item, nullptr);
+        } else if (item.kind == YamlValue::Kind::kMapping) {
+          for (const auto& [name, entry] : item.entries)
+            add(name, &entry);
+        } else {
+          report(Severity::kWarning, item,
+                 fmt::format("an mcpServers entry must be a server name or {{name: definition}}, "
+                             "not a {}; ignored",
+                             type_name(item)));
+        }
+      }
+    } else if (value.is_scalar() && !trim(value.text).empty()) {
+      add(value, nullptr);
+    }
+    def_.mcp_servers = std::move(servers);
   }
 
   void apply_mode(const YamlValue& value) {
@@ -156,6 +222,17 @@ class DefinitionBuilder {
       report(Severity::kError, value, fmt::format("temperature {} is outside 0–2", value.text));
     } else {
       def_.temperature = *t;
+    }
+  }
+
+  void apply_top_p(const YamlValue& value) {
+    auto p = as_number(value);
+    if (!p || std::isnan(*p) || *p < 0.0 || *p > 1.0) {
+      report(Severity::kError, value,
+             fmt::format("top_p must be a number between 0 and 1, not '{}'",
+                         value.is_scalar() ? value.text : type_name(value)));
+    } else {
+      def_.top_p = *p;
     }
   }
 
@@ -354,16 +431,10 @@ std::optional<AgentDefinition> parse_agent(std::string text, const std::filesyst
                      repair.first_to)});
   }
 
-  auto split = split_front_matter(text, file);
-  if (!split) {
-    diagnostics.push_back(std::move(split.error()));
-    return std::nullopt;
-  }
-  auto yaml = read_front_matter_yaml(split->yaml, split->yaml_first_line, file, diagnostics);
-  if (!yaml) {
-    diagnostics.push_back(std::move(yaml.error()));
-    return std::nullopt;
-  }
+  auto front = read_front_matter(text, file, diagnostics);
+  if (!front) return std::nullopt;
+  const FrontMatter* split = &front->split;
+  const YamlValue* yaml = &front->yaml;
 
   AgentDefinition def;
   def.extra = nlohmann::json::object();

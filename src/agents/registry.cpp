@@ -30,6 +30,15 @@ std::optional<fs::path> repository_root(const fs::path& cwd) {
 
 }  // namespace
 
+std::vector<fs::path> project_directories(const fs::path& cwd) {
+  if (auto root = repository_root(cwd)) {
+    std::vector<fs::path> dirs = directories_up_to(cwd, *root);
+    std::reverse(dirs.begin(), dirs.end());
+    return dirs;
+  }
+  return {cwd};
+}
+
 std::vector<SearchDir> agent_search_path(const Environment& env, const fs::path& data_dir,
                                          const fs::path& cwd,
                                          const std::vector<fs::path>& extra_dirs) {
@@ -52,14 +61,7 @@ std::vector<SearchDir> agent_search_path(const Environment& env, const fs::path&
   add(env.config_home() / "opencode" / "agents", "user", true);
   add(user_config_dir(env) / "agents", "user", true);
 
-  std::vector<fs::path> project_dirs;
-  if (auto root = repository_root(cwd)) {
-    project_dirs = directories_up_to(cwd, *root);
-    std::reverse(project_dirs.begin(), project_dirs.end());
-  } else {
-    project_dirs.push_back(cwd);
-  }
-  for (const auto& dir : project_dirs) {
+  for (const auto& dir : project_directories(cwd)) {
     add(dir / ".claude" / "agents", "project", true);
     add(dir / ".opencode" / "agent", "project", true);
     add(dir / ".opencode" / "agents", "project", true);

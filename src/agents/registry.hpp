@@ -20,6 +20,11 @@ struct SearchDir {
   bool operator==(const SearchDir&) const = default;
 };
 
+/// The project's folders whose settings folders (`.claude`, `.opencode`, `.agentry`) count, from
+/// the repository root (nearest `.git`, else the project root of find_project_root) down to
+/// `cwd`; without either, `cwd` alone.
+std::vector<std::filesystem::path> project_directories(const std::filesystem::path& cwd);
+
 /// The search path, lowest precedence first:
 /// - builtin: `<data_dir>/agents`;
 /// - user: `~/.claude/agents`, `$XDG_CONFIG_HOME/opencode/agent`, `…/opencode/agents`, then

@@ -64,10 +64,19 @@ MappedTool map_tool_name(std::string_view written) {
     return out;
   }
   out.dropped_arguments = false;
+  if (is_mcp_tool_name(written)) {
+    out.kind = ToolNameKind::kMcp;
+    out.names.emplace_back(written);
+    return out;
+  }
   out.kind = written.find_first_of("*?") == std::string_view::npos ? ToolNameKind::kUnknown
                                                                    : ToolNameKind::kPattern;
   out.names.emplace_back(written);
   return out;
+}
+
+bool is_mcp_tool_name(std::string_view name) {
+  return name.starts_with("mcp__");
 }
 
 bool tool_pattern_matches(std::string_view pattern, std::string_view name) {

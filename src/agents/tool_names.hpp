@@ -24,6 +24,8 @@ enum class ToolNameKind {
   kMapped,   ///< a Claude Code or opencode name with an agentry equivalent
   kShell,    ///< Bash / bash: the `bash` tool and the toolchain tools
   kPattern,  ///< a wildcard such as `mcp_*`: kept as written
+  kMcp,      ///< an MCP server's tool or tools (`mcp__github__create_issue`, `mcp__github__*`,
+             ///< `mcp__github`, `mcp__*`): kept as written, reached when the server is configured
   kUnknown,  ///< agentry has no such tool: kept as written
 };
 
@@ -38,6 +40,9 @@ MappedTool map_tool_name(std::string_view written);
 
 /// True for one of kAgentryTools.
 bool is_agentry_tool(std::string_view name);
+
+/// True for a name or pattern of MCP tools: it starts with `mcp__`.
+bool is_mcp_tool_name(std::string_view name);
 
 /// True when `name` matches `pattern`, where `*` stands for any run of characters and `?` for one.
 bool tool_pattern_matches(std::string_view pattern, std::string_view name);

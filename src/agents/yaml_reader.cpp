@@ -277,4 +277,20 @@ tl::expected<YamlValue, Diagnostic> read_front_matter_yaml(std::string_view yaml
   return result;
 }
 
+std::optional<ReadFrontMatter> read_front_matter(std::string_view text,
+                                                 const std::filesystem::path& file,
+                                                 Diagnostics& diagnostics) {
+  auto split = split_front_matter(text, file);
+  if (!split) {
+    diagnostics.push_back(std::move(split.error()));
+    return std::nullopt;
+  }
+  auto yaml = read_front_matter_yaml(split->yaml, split->yaml_first_line, file, diagnostics);
+  if (!yaml) {
+    diagnostics.push_back(std::move(yaml.error()));
+    return std::nullopt;
+  }
+  return ReadFrontMatter{*split, std::move(*yaml)};
+}
+
 }  // namespace agentry::agents

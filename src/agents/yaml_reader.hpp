@@ -13,6 +13,7 @@
 #include <tl/expected.hpp>
 
 #include "agents/diagnostic.hpp"
+#include "agents/front_matter.hpp"
 #include "agents/yaml_value.hpp"
 
 namespace agentry::agents {
@@ -31,6 +32,18 @@ struct RecoveredValue {
 tl::expected<YamlValue, Diagnostic> read_front_matter_yaml(std::string_view yaml, int first_line,
                                                            const std::filesystem::path& file,
                                                            Diagnostics& warnings);
+
+/// A file's front-matter block, split off and read.
+struct ReadFrontMatter {
+  FrontMatter split;
+  YamlValue yaml;
+};
+
+/// split_front_matter, then read_front_matter_yaml: nullopt, with the error appended to
+/// `diagnostics`, when either fails (warnings are appended as they come).
+std::optional<ReadFrontMatter> read_front_matter(std::string_view text,
+                                                 const std::filesystem::path& file,
+                                                 Diagnostics& diagnostics);
 
 /// The cheap path alone: the mapping when every line is blank, a comment or `key: scalar` that
 /// YAML reads unambiguously; nullopt when the block needs a real YAML parser. With `recovered`,

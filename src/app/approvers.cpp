@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "core/environment.hpp"
 #include "core/fd_write.hpp"
 #include "core/terminal_text.hpp"
 
@@ -56,9 +57,14 @@ TerminalApprover::~TerminalApprover() {
 std::string approval_target(const tools::ApprovalRequest& request) {
   constexpr std::size_t kMaxValue = 300;
   std::string out = "── " + terminal_safe_line(request.tool);
+  if (!request.origin.empty()) out += " (" + terminal_safe_line(request.origin) + ")";
   if (request.arguments.is_object()) {
     for (const auto& [key, value] : request.arguments.items()) {
       if (key == "content" || key == "new_string" || key == "old_string") continue;  // previewed
+      if (is_secret_variable(key)) {
+        out += fmt::format("\n   {}: ***", terminal_safe_line(key));
+        continue;
+      }
       std::string text = value.is_string()
                              ? value.get<std::string>()
                              : value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

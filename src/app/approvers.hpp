@@ -50,10 +50,12 @@ class ModeApprover final : public tools::Approver {
   tools::Approver* inner_;
 };
 
-/// The lines an approval prompt ends with, right before the question: the tool and every
-/// argument but the bulky ones the preview shows (file content, edit strings), each made
-/// terminal-safe on one line, so the real target (path, command, test name) is named where the
-/// preview's text cannot reach.
+/// The lines an approval prompt ends with, right before the question: the tool (with where it
+/// comes from: an MCP server's name and its own name for the tool) and every argument but the
+/// bulky ones the preview shows (file content, edit strings), each made terminal-safe on one
+/// line and cut at 300 bytes, so the real target (path, command, test name) is named where the
+/// preview's text cannot reach. An argument named like a secret (`token`, `password`, `api_key`)
+/// shows as `***`.
 std::string approval_target(const tools::ApprovalRequest& request);
 
 /// Parses a user's answer: y/yes, a/always, n/no, or "n: reason" / "no, reason" / any other

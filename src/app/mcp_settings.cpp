@@ -1,10 +1,10 @@
 #include "app/mcp_settings.hpp"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
+
+#include "app/json_settings_file.hpp"
 
 namespace agentry::app {
 
@@ -13,25 +13,11 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::uintmax_t kMaxMcpJsonBytes = 1 << 20;
-
 Result<json> read_mcp_json(const fs::path& file) {
-  std::error_code ec;
-  auto size = fs::file_size(file, ec);
-  if (ec) return fail(ErrorCode::kIo, "cannot read it", file.string());
-  if (size > kMaxMcpJsonBytes)
-    return fail(ErrorCode::kConfig,
-                fmt::format("it has {} bytes; at most {} are read", size, kMaxMcpJsonBytes),
-                file.string());
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  json doc = json::parse(text.str(), nullptr, false);
-  if (doc.is_discarded() || !doc.is_object())
-    return fail(ErrorCode::kConfig, "it is not a JSON object", file.string(),
-                "write {\"mcpServers\": {\"NAME\": {\"command\": …}}}");
-  auto servers = doc.find("mcpServers");
-  if (servers == doc.end() || servers->is_null()) return json::object();
+  auto doc = read_json_settings(file, "write {\"mcpServers\": {\"NAME\": {\"command\": …}}}");
+  if (!doc) return doc;
+  auto servers = doc->find("mcpServers");
+  if (servers == doc->end() || servers->is_null()) return json::object();
   if (!servers->is_object())
     return fail(ErrorCode::kConfig, "`mcpServers` must be an object of server names",
                 file.string());

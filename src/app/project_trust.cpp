@@ -49,7 +49,16 @@ struct Rules {
 
   Rule effective(const std::string& tool) const {
     auto it = tools.find(tool);
-    return it != tools.end() ? Rule(it->second) : fallback;
+    if (it != tools.end()) return it->second;
+    // An MCP rule (`mcp__github__delete_repo`, or a pattern) is ruled by the user's pattern or
+    // server rule that covers it, as PermissionPolicy reads them.
+    if (tool.starts_with("mcp__")) {
+      std::vector<std::string_view> keys;
+      for (const auto& rule : tools)
+        keys.emplace_back(rule.first);
+      if (auto key = tools::mcp_rule_key(keys, tool); !key.empty()) return tools.at(key);
+    }
+    return fallback;
   }
 };
 
@@ -263,6 +272,7 @@ std::vector<std::string> restrict_untrusted_project(Config& project, const Confi
   drop("/providers", "`providers`", "it would choose the servers that get your requests and keys");
   drop("/mcp_servers", "`mcp_servers`",
        "it would start programs, or send requests, that the project chooses");
+  drop("/hooks", "`hooks`", "they would run commands that the project chooses");
   drop("/cargo_target_dir", "`cargo_target_dir`",
        "it would make tools write to a directory outside the workspace");
   if (auto sandbox = sandbox_setting(project); !sandbox) {
@@ -314,8 +324,13 @@ std::vector<std::string> restrict_untrusted_agents(std::vector<agents::AgentDefi
     if (drop_allows(agent.permission))
       dropped({"permission"}, "the `permission` rules that allow",
               "an agent of a project may make tools ask or deny, not allow them");
+    if (!agent.hooks.is_null()) {
+      dropped({"hooks"}, "`hooks`", "they would run commands that the project chooses");
+      agent.hooks = nullptr;
+    }
     if (agent.max_steps && *agent.max_steps > max_steps) {
-      dropped({"steps", "maxSteps", "max_steps"}, fmt::format("`steps: {}`", *agent.max_steps),
+      dropped({"steps", "maxSteps", "max_steps", "maxTurns"},
+              fmt::format("`steps: {}`", *agent.max_steps),
               fmt::format("a project may lower max_steps below {}, not raise it", max_steps));
       agent.max_steps.reset();
     }

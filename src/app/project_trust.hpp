@@ -16,7 +16,14 @@
 ///   - limits (`max_steps`, `max_depth`): may lower them, not raise them above the user's value
 ///     (or agentry's default);
 ///   - `providers` and `cargo_target_dir`: ignored (so a provider's `api_key_env` names nothing);
-///   - `mcp_servers`, and the project's `.mcp.json` (app/mcp_settings.hpp): never started.
+///   - `mcp_servers`, and the project's `.mcp.json` (app/mcp_settings.hpp): never started;
+///   - `hooks`, those of its agent files, and those of its `.claude/settings.json` and
+///     `.claude/settings.local.json` (app/hook_settings.hpp): never run.
+/// The project's AGENTS.md / CLAUDE.md files (engine/instructions.hpp) are read whether or not it
+/// is trusted, as the other agents read them: they are text for the model, like the project's
+/// source and its agent files' prompts, and set nothing — no permission, limit, provider or tool.
+/// What could make them harmful, reading the user's other files into the prompt, is refused for
+/// every project: their imports stay inside the repository.
 /// Every value dropped gives one warning naming the file:line:col that set it.
 #include <filesystem>
 #include <string>

@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include "app/approvers.hpp"
+#include "app/custom_commands.hpp"
+#include "engine/mcp_tool_host.hpp"
 #include "engine/registry_tool_host.hpp"
 #include "engine/store_change_journal.hpp"
 #include "engine/store_session_log.hpp"
@@ -31,6 +33,20 @@ class ToolsEditCheck final : public engine::EditCheck {
   tools::EditChecker& checker_;
 };
 
+/// The engine's MCP servers: the services' pools, built on first use.
+class ServicesMcpSource final : public engine::McpServerSource {
+ public:
+  explicit ServicesMcpSource(Services& services) : services_(services) {}
+  bool any_configured() const override { return services_.mcp_configured(); }
+  Result<mcpclient::ServerPool*> configured() override { return services_.mcp_pool(); }
+  Result<mcpclient::ServerPool*> inline_servers(const agents::AgentDefinition& agent) override {
+    return services_.agent_mcp_pool(agent);
+  }
+
+ private:
+  Services& services_;
+};
+
 class RealTaskRunner final : public engine::TaskRunner {
  public:
   static Result<std::unique_ptr<RealTaskRunner>> build(Services& services, HttpLoading http);
@@ -44,9 +60,12 @@ class RealTaskRunner final : public engine::TaskRunner {
     if (request.approver == nullptr && request.permission_mode != engine::PermissionMode::kBypass &&
         ::isatty(STDIN_FILENO))
       terminal = services_.terminal_approver();
-    ModeApprover approver(request.permission_mode,
-                          request.approver ? request.approver : terminal.get());
-    engine::RegistryToolHost host(*tools_, policy_, &approver);
+    ModeApprover by_mode(request.permission_mode,
+                         request.approver ? request.approver : terminal.get());
+    AllowedToolsApprover approver(request.allowed_tools, by_mode);
+    engine::RegistryToolHost own_tools(*tools_, policy_, &approver);
+    ServicesMcpSource mcp_servers(services_);
+    engine::McpToolHost host(own_tools, mcp_servers, stop, ctx_.log);
     engine::StoreSessionLog log(*store_);
     engine::Engine engine(*catalog_, *models_, host, &log, *prompts_, events, limits_, ctx_.log);
     // What the writing calls change is kept in the store, for /undo and `agentry undo`.
@@ -54,6 +73,7 @@ class RealTaskRunner final : public engine::TaskRunner {
     engine.set_change_journal(&journal);
     ToolsEditCheck edit_check(*edit_checker_);
     engine.set_edit_check(&edit_check);
+    engine.set_hooks(hooks_);
     engine::RunRequest run;
     run.agent = request.agent;
     run.task = request.task;
@@ -83,6 +103,25 @@ class RealTaskRunner final : public engine::TaskRunner {
     return engine.check(run);
   }
 
+  Result<engine::Opening> opening(const engine::TaskRequest& request) override {
+    // The tools and prompts a task loads, but not the store: nothing is run or recorded.
+    auto tools = services_.tool_registry();
+    if (!tools) return tl::make_unexpected(tools.error());
+    auto prompts = services_.prompt_builder();
+    if (!prompts) return tl::make_unexpected(prompts.error());
+    engine::RegistryToolHost own_tools(**tools, policy_, nullptr);
+    // The MCP servers' tools too (the agent's servers start, as a run would start them).
+    ServicesMcpSource mcp_servers(services_);
+    engine::McpToolHost host(own_tools, mcp_servers, {}, ctx_.log);
+    engine::NullSink events;
+    engine::Engine engine(*catalog_, *models_, host, nullptr, **prompts, events, limits_, ctx_.log);
+    engine::RunRequest run;
+    run.agent = request.agent;
+    std::error_code ec;
+    run.cwd = fs::weakly_canonical(request.cwd.empty() ? ctx_.cwd : request.cwd, ec);
+    return engine.opening(run);
+  }
+
   Result<std::string> latest_session(const fs::path& cwd) override {
     if (auto ready = finish_loading(); !ready) return tl::make_unexpected(ready.error());
     std::error_code ec;
@@ -103,6 +142,7 @@ class RealTaskRunner final : public engine::TaskRunner {
   AppContext& ctx_;
   engine::AgentCatalog* catalog_ = nullptr;
   engine::ModelResolver* models_ = nullptr;
+  engine::Hooks* hooks_ = nullptr;
   tools::PermissionPolicy policy_;
   engine::EngineLimits limits_;
 
@@ -130,6 +170,9 @@ Result<std::unique_ptr<RealTaskRunner>> RealTaskRunner::build(Services& services
   auto models = services.models();
   if (!models) return tl::make_unexpected(models.error());
   self->models_ = *models;
+  auto hooks = services.hooks();
+  if (!hooks) return tl::make_unexpected(hooks.error());
+  self->hooks_ = *hooks;
   self->policy_ = (*settings)->permissions.value;
   self->limits_ = (*settings)->engine_limits();
   return self;

@@ -1,9 +1,15 @@
 #include "app/services.hpp"
 
+#include <algorithm>
 #include <system_error>
 
+#include <fmt/format.h>
+
+#include "app/hook_settings.hpp"
 #include "app/mcp_settings.hpp"
 #include "app/runtime.hpp"
+#include "core/paths.hpp"
+#include "app/shell_hook_runner.hpp"
 #include "engine/llm_model_resolver.hpp"
 #include "fakellm/script.hpp"
 #include "llm/provider_factory.hpp"
@@ -33,6 +39,18 @@ engine::CommandProbe make_probe(tools::ProcessRunner& runner, const Environment&
         if (!result || !result->succeeded()) return std::nullopt;
         return result->out.text;
       };
+}
+
+/// The user's instructions files, in the order they go into every prompt; the project's are
+/// found from the working directory (engine/instructions.hpp). An untrusted project's are read
+/// too: they are text for the model, as the project's other files (project_trust.hpp).
+engine::PromptOptions prompt_options(const AppContext& ctx) {
+  engine::PromptOptions options;
+  options.instructions.user_files = {user_config_dir(ctx.env) / "AGENTS.md",
+                                     ctx.env.home() / ".claude" / "CLAUDE.md"};
+  options.instructions.home = ctx.env.home();
+  options.log = ctx.log;
+  return options;
 }
 
 template <class T>
@@ -207,6 +225,22 @@ Result<engine::Undo> Services::undo() {
   return engine::Undo(**store);
 }
 
+Result<engine::Hooks*> Services::hooks() {
+  return hooks_.get([this]() -> Result<std::unique_ptr<engine::Hooks>> {
+    auto settings = this->settings();
+    if (!settings) return tl::make_unexpected(settings.error());
+    auto sources = hook_sources(**settings, ctx_);
+    if (!sources) return tl::make_unexpected(sources.error());
+    for (const auto& warning : sources->warnings)
+      if (ctx_.log) ctx_.log->warn("{}", warning);
+    auto runner = hook_runner_.get([this]() -> Result<std::unique_ptr<engine::HookCommandRunner>> {
+      return std::make_unique<ShellHookRunner>(posix_runner_, ctx_.env, ctx_.redactor);
+    });
+    if (!runner) return tl::make_unexpected(runner.error());
+    return std::make_unique<engine::Hooks>(std::move(sources->hooks), **runner, ctx_.log);
+  });
+}
+
 Result<mcpclient::ServerPool*> Services::mcp_pool() {
   return mcp_pool_.get([this]() -> Result<std::unique_ptr<mcpclient::ServerPool>> {
     auto settings = this->settings();
@@ -214,23 +248,88 @@ Result<mcpclient::ServerPool*> Services::mcp_pool() {
     auto servers = mcp_servers(**settings, ctx_);
     if (!servers) return tl::make_unexpected(servers.error());
     if (!servers->blocked.empty() && ctx_.log) ctx_.log->warn("{}", servers->blocked_reason);
-    mcpclient::PoolOptions options;
-    options.env = ctx_.env;
-    options.cwd = ctx_.cwd;
-    options.log = ctx_.log;
-    options.curl = &curl_;
     return std::make_unique<mcpclient::ServerPool>(
         std::move(servers->servers), std::move(servers->blocked),
-        std::move(servers->blocked_reason), std::move(options));
+        std::move(servers->blocked_reason), mcp_pool_options());
   });
+}
+
+mcpclient::PoolOptions Services::mcp_pool_options() {
+  mcpclient::PoolOptions options;
+  options.env = ctx_.env;
+  options.cwd = ctx_.cwd;
+  options.log = ctx_.log;
+  options.curl = &curl_;
+  return options;
+}
+
+bool Services::mcp_configured() {
+  auto settings = this->settings();
+  if (!settings) return true;  // mcp_pool() reports the error
+  if (!(*settings)->mcp_servers.empty()) return true;
+  std::error_code ec;
+  return !ctx_.trust_advice.root.empty() && fs::exists(ctx_.trust_advice.root / ".mcp.json", ec);
+}
+
+Result<std::vector<std::string>> Services::mcp_server_names() {
+  auto settings = this->settings();
+  if (!settings) return tl::make_unexpected(settings.error());
+  auto servers = mcp_servers(**settings, ctx_);
+  if (!servers) return tl::make_unexpected(servers.error());
+  std::vector<std::string> names;
+  for (const auto* list : {&servers->servers, &servers->blocked})
+    for (const auto& server : *list)
+      names.push_back(server.name);
+  return names;
+}
+
+Result<mcpclient::ServerPool*> Services::agent_mcp_pool(const agents::AgentDefinition& agent) {
+  if (!agent.mcp_servers) return nullptr;
+  std::lock_guard lock(agent_pools_mutex_);
+  const std::string key = agent.source.string() + '\n' + agent.name;
+  if (auto it = agent_pools_.find(key); it != agent_pools_.end()) return it->second.get();
+  std::vector<mcpclient::ServerConfig> servers;
+  std::vector<std::string> names;
+  for (const auto& entry : *agent.mcp_servers) {
+    if (entry.definition.is_null()) continue;
+    auto where = [&](std::string_view pointer) {
+      std::string member(pointer);
+      std::replace(member.begin(), member.end(), '/', '.');
+      return fmt::format("{}:{}:{}: mcpServers.{}{}", agent.source.string(), entry.line,
+                         entry.column, entry.name, member);
+    };
+    auto parsed = mcpclient::parse_server_config(entry.name, entry.definition, ctx_.env, where);
+    if (!parsed) return tl::make_unexpected(parsed.error());
+    parsed->origin = where("");
+    servers.push_back(std::move(*parsed));
+    names.push_back(entry.name);
+  }
+  if (servers.empty()) return nullptr;
+  std::vector<mcpclient::ServerConfig> blocked;
+  std::string reason;
+  // An untrusted project's agent file may not start programs, as its .mcp.json may not.
+  if (agent.scope == "project" && !ctx_.project_trusted) {
+    blocked = std::move(servers);
+    servers.clear();
+    reason = fmt::format(
+        "the project {} is not trusted, so the MCP servers that its agent file {} defines ({}) "
+        "are not started; to trust it, add it to `trusted_projects:` in {} or pass "
+        "--trust-project",
+        ctx_.trust_advice.root.string(), agent.source.string(), fmt::join(names, ", "),
+        ctx_.trust_advice.user_config.string());
+    if (ctx_.log) ctx_.log->warn("{}", reason);
+  }
+  auto pool = std::make_unique<mcpclient::ServerPool>(std::move(servers), std::move(blocked),
+                                                      std::move(reason), mcp_pool_options());
+  return agent_pools_.emplace(key, std::move(pool)).first->second.get();
 }
 
 Result<engine::PromptBuilder*> Services::prompt_builder() {
   return prompts_.get([this]() -> Result<std::unique_ptr<engine::PromptBuilder>> {
     auto runner = tool_runner();
     if (!runner) return tl::make_unexpected(runner.error());
-    return std::make_unique<engine::PromptBuilder>(ctx_.data_dir / "prompts",
-                                                   make_probe(**runner, ctx_.env));
+    return std::make_unique<engine::PromptBuilder>(
+        ctx_.data_dir / "prompts", make_probe(**runner, ctx_.env), prompt_options(ctx_));
   });
 }
 

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <functional>
 #include <future>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -23,6 +24,7 @@
 #include "app/registry_catalog.hpp"
 #include "app/settings.hpp"
 #include "core/error.hpp"
+#include "engine/hooks.hpp"
 #include "engine/ports.hpp"
 #include "engine/prompt_builder.hpp"
 #include "engine/task_runner.hpp"
@@ -123,12 +125,29 @@ class Services {
   [[nodiscard]] Result<tools::ToolOutput> run_tool_by_hand(const ToolCall& call,
                                                            std::stop_token stop);
 
+  // ---- hooks
+  /// The hooks of the config and of a trusted project's `.claude` settings (hook_settings.hpp),
+  /// run through /bin/sh by user_runner(). Building them logs a warning for what is ignored (an
+  /// untrusted project's hooks among it). SessionEnd hooks run when the services end.
+  [[nodiscard]] Result<engine::Hooks*> hooks();
+
   // ---- MCP servers
   /// The MCP servers of the config and of a trusted project's .mcp.json (mcp_settings.hpp), none
   /// started yet: each starts on its first use. Building it warns (stderr) when an untrusted
   /// project's .mcp.json has servers, which stay blocked. The pool ends every server with the
   /// services.
   [[nodiscard]] Result<mcpclient::ServerPool*> mcp_pool();
+  /// True when a server may be configured — the config names one, or the project has a
+  /// .mcp.json — found without building the pool (what a command without servers must not pay).
+  bool mcp_configured();
+  /// The names of every configured server, those of an untrusted project's .mcp.json included,
+  /// without starting or building anything (`agents validate`'s notes).
+  [[nodiscard]] Result<std::vector<std::string>> mcp_server_names();
+  /// The servers `agent` defines inline in its `mcpServers` front-matter, in a pool of their own
+  /// (one per agent file, built on first use, ended with the services); null when it defines
+  /// none. Those of an untrusted project's agent file are blocked, with a warning, as an
+  /// untrusted .mcp.json's are.
+  [[nodiscard]] Result<mcpclient::ServerPool*> agent_mcp_pool(const agents::AgentDefinition& agent);
 
   // ---- sessions
   /// Starts opening the session store on a thread (it mostly waits on the disk).
@@ -157,6 +176,7 @@ class Services {
 
  private:
   [[nodiscard]] Result<store::SessionStore*> wait_for_store();
+  mcpclient::PoolOptions mcp_pool_options();
   /// What every tool executor and the edit check run with.
   [[nodiscard]] Result<tools::ToolServices> tool_services();
 
@@ -171,11 +191,15 @@ class Services {
   Lazy<engine::ModelResolver> models_;
   tools::PosixProcessRunner posix_runner_;
   Lazy<tools::ProcessRunner> sandboxed_runner_;
+  Lazy<engine::HookCommandRunner> hook_runner_;
+  Lazy<engine::Hooks> hooks_;
   Lazy<tools::ToolRegistry> tools_;
   Lazy<tools::EditChecker> edit_checker_;
   Lazy<engine::PromptBuilder> prompts_;
   // After curl_, so that it is destroyed (ending every server) before curl_ is.
   Lazy<mcpclient::ServerPool> mcp_pool_;
+  std::mutex agent_pools_mutex_;
+  std::map<std::string, std::unique_ptr<mcpclient::ServerPool>> agent_pools_;  ///< by agent file
 
   std::mutex store_mutex_;
   std::future<Result<store::SessionStore>> opening_store_;

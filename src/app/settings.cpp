@@ -221,6 +221,13 @@ Result<Settings> read_settings(const Config& config, const AppContext& ctx) {
   if (!mcp) return tl::make_unexpected(mcp.error());
   settings.mcp_servers = std::move(*mcp);
 
+  if (const json* section = set_value(config, "/hooks")) {
+    auto hooks = engine::parse_hooks(*section, config.where("/hooks"));
+    if (!hooks) return tl::make_unexpected(hooks.error());
+    settings.hooks = std::move(hooks->hooks);
+    settings.hook_warnings = std::move(hooks->warnings);
+  }
+
   if (auto trusted = check_trusted_projects(config); !trusted)
     return tl::make_unexpected(trusted.error());
 

@@ -57,6 +57,11 @@ struct Settings {
   llm::LlmConfig llm;
   /// The MCP servers of `mcp_servers:` (user config; a trusted project's too), by name.
   std::vector<mcpclient::ServerConfig> mcp_servers;
+  /// The config's `hooks:` (Claude Code's shape, engine/hook_config.hpp): the user's, and a
+  /// trusted project's; `.claude/settings.json` hooks are read by hook_settings.hpp.
+  engine::HookSet hooks;
+  /// What of `hooks:` was ignored (unknown events, hook types other than command).
+  std::vector<std::string> hook_warnings;
   /// The SQLite session store: --session-db, else the default under the user's data folder.
   Setting<std::filesystem::path> session_db;
 

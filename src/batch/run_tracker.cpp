@@ -21,6 +21,7 @@ void RunTracker::on_event(const engine::Event& event) {
     void operator()(const engine::TextDelta&) {}
     void operator()(const engine::ThinkingDelta&) {}
     void operator()(const engine::ToolCallStarted&) {}
+    void operator()(const engine::ToolCallProgress&) {}
     void operator()(const engine::ToolCallFinished&) {}
     void operator()(const engine::UsageUpdated& e) {
       note(e.origin);
@@ -29,6 +30,7 @@ void RunTracker::on_event(const engine::Event& event) {
     void operator()(const engine::SubagentStarted&) {}
     void operator()(const engine::SubagentFinished&) {}
     void operator()(const engine::ContextCompacted& e) { note(e.origin); }
+    void operator()(const engine::HookRan&) {}
     void operator()(const engine::Done& e) { note(e.origin); }
     void operator()(const engine::ErrorOccurred& e) { note(e.origin); }
   };

@@ -5,9 +5,9 @@
 
 #include <fmt/format.h>
 
-#include "batch/command_split.hpp"
 #include "batch/duration.hpp"
 #include "batch/raw_task.hpp"
+#include "core/command_split.hpp"
 #include "core/edit_distance.hpp"
 #include "core/effort.hpp"
 #include "store/batch_journal.hpp"

@@ -2,7 +2,9 @@
 // for scripts (one JSON value on stdout; diagnostics never mix into it).
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -18,6 +20,7 @@
 #include "cli/commands.hpp"
 #include "core/terminal_text.hpp"
 #include "engine/tool_access.hpp"
+#include "mcpclient/tool_names.hpp"
 
 namespace agentry::cli {
 
@@ -188,7 +191,59 @@ void run_show(const app::Services& services, const AgentsOptions& opts) {
   std::cout << "\n" << terminal_safe(def->prompt) << '\n';
 }
 
-void run_validate(const app::Services& services, const AgentsOptions& opts) {
+/// Where `text` first appears in `file` (1:1 when it does not).
+std::pair<int, int> position_in(const fs::path& file, std::string_view text) {
+  std::ifstream in(file, std::ios::binary);
+  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto at = content.find(text);
+  if (at == std::string::npos) return {1, 1};
+  auto line_start = content.rfind('\n', at);
+  int line =
+      static_cast<int>(std::count(content.begin(), content.begin() + static_cast<long>(at), '\n')) +
+      1;
+  int column = static_cast<int>(at - (line_start == std::string::npos ? 0 : line_start + 1)) + 1;
+  return {line, column};
+}
+
+/// Notes for the MCP tools and servers agents name that no configured server provides.
+Diagnostics unconfigured_mcp(const Registry& registry, const std::vector<std::string>& servers) {
+  auto configured = [&](std::string_view part) {
+    return std::any_of(servers.begin(), servers.end(), [&](const std::string& name) {
+      return mcpclient::sanitize_name_part(name) == part;
+    });
+  };
+  Diagnostics out;
+  for (const auto& def : registry.agents()) {
+    std::vector<std::string> named;
+    for (const auto* list : {&def.enabled_tools, &def.disabled_tools})
+      named.insert(named.end(), list->begin(), list->end());
+    if (def.tools) named.insert(named.end(), def.tools->begin(), def.tools->end());
+    for (const auto& entry : named) {
+      if (!agents::is_mcp_tool_name(entry)) continue;
+      std::string_view rest = std::string_view(entry).substr(5);
+      std::string_view server = rest.substr(0, rest.find("__"));
+      if (server.empty() || server.find_first_of("*?") != std::string_view::npos ||
+          configured(server))
+        continue;
+      auto [line, column] = position_in(def.source, entry);
+      out.push_back({Severity::kInfo, def.source, line, column,
+                     fmt::format("tool '{}': no MCP server '{}' is configured (mcp_servers: in "
+                                 "the config, or the project's .mcp.json)",
+                                 entry, server)});
+    }
+    if (!def.mcp_servers) continue;
+    for (const auto& server : *def.mcp_servers) {
+      if (!server.definition.is_null() || configured(mcpclient::sanitize_name_part(server.name)))
+        continue;
+      out.push_back({Severity::kInfo, def.source, server.line, server.column,
+                     fmt::format("mcpServers names '{}', which is not a configured MCP server",
+                                 server.name)});
+    }
+  }
+  return out;
+}
+
+void run_validate(app::Services& services, const AgentsOptions& opts) {
   const auto& ctx = services.context();
   Registry registry = [&] {
     if (opts.paths.empty()) return services.agent_registry();
@@ -202,7 +257,12 @@ void run_validate(const app::Services& services, const AgentsOptions& opts) {
     }
     return services.agent_files(paths);
   }();
-  const Diagnostics& diagnostics = registry.diagnostics();
+  Diagnostics diagnostics = registry.diagnostics();
+  // Where the config can be read, an MCP tool whose server is not configured is worth a note.
+  if (auto servers = services.mcp_server_names()) {
+    auto notes = unconfigured_mcp(registry, *servers);
+    diagnostics.insert(diagnostics.end(), notes.begin(), notes.end());
+  }
   std::size_t errors = agents::count(diagnostics, Severity::kError);
   if (opts.json) {
     nlohmann::ordered_json out;

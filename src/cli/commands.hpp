@@ -47,6 +47,9 @@ void set_sessions_command(CLI::App& app, app::Services& services);
 void set_route_command(CLI::App& app, app::Services& services);
 void set_chat_command(CLI::App& app, app::Services& services);
 void set_undo_command(CLI::App& app, app::Services& services);
+/// `agentry context`: what the model receives before the task, with token counts.
+void set_context_command(CLI::App& app, app::Services& services);
+void set_commands_command(CLI::App& app, app::Services& services);
 
 /// The chat with its defaults: what `agentry` alone does when stdin and stdout are terminals.
 int run_default_chat(app::Services& services);

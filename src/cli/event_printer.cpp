@@ -111,6 +111,12 @@ void EventPrinter::on_event(const engine::Event& event) {
                           p.paint(kBold, terminal_safe_line(e.call.name)),
                           p.paint(kDim, terminal_safe(summarise_arguments(e.call.arguments)))));
     }
+    void operator()(const engine::ToolCallProgress& e) const {
+      p.end_line();
+      p.speaking_.clear();
+      p.print(fmt::format("{}  {}\n", indent(e.origin.depth),
+                          p.paint(kDim, "⋯ " + terminal_safe_line(describe_progress(e)))));
+    }
     void operator()(const engine::ToolCallFinished& e) const {
       p.last_output_ = e.result.content;
       if (e.call.name == "task") return;
@@ -166,6 +172,12 @@ void EventPrinter::on_event(const engine::Event& event) {
       p.print(fmt::format("{}{} {}\n", indent(e.origin.depth), p.paint(kDim, "⋯"),
                           p.paint(kDim, describe_compaction(e))));
     }
+    void operator()(const engine::HookRan& e) const {
+      p.end_line();
+      p.speaking_.clear();
+      p.print(fmt::format("{}{} {}\n", indent(e.origin.depth), p.paint(kDim, "⋯"),
+                          p.paint(e.blocked ? kRed : kDim, describe_hook(e))));
+    }
     void operator()(const engine::Done& e) const {
       p.filters_.erase(e.origin.session_id);
       if (e.origin.depth == 0) p.end_line();
@@ -190,6 +202,20 @@ std::string with_commas(std::int64_t n) {
   return n < 0 ? "-" + out : out;
 }
 }  // namespace
+
+std::string describe_hook(const engine::HookRan& event) {
+  std::string outcome = event.timed_out ? "timed out"
+                        : event.blocked ? fmt::format("blocked (exit {})", event.exit_code)
+                                        : fmt::format("exit {}", event.exit_code);
+  return fmt::format("hook {} `{}`: {}", event.event, terminal_safe_line(event.command), outcome);
+}
+
+std::string describe_progress(const engine::ToolCallProgress& event) {
+  std::string out = event.total ? fmt::format("progress {:g}/{:g}", event.progress, *event.total)
+                                : fmt::format("progress {:g}", event.progress);
+  if (!event.message.empty()) out += ": " + event.message;
+  return out;
+}
 
 std::string describe_compaction(const engine::ContextCompacted& event) {
   return fmt::format("context compacted ({}): {} → {} tokens", event.how,

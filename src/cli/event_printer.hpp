@@ -57,8 +57,13 @@ class EventPrinter final : public engine::EventSink {
 /// "path=src/lib.rs mode=check": the arguments a person wants to see, cut to `max` chars.
 std::string summarise_arguments(const nlohmann::json& arguments, std::size_t max = 60);
 
+/// What a running tool reported: "progress 2/5: indexing" (or "progress 2" without a total).
+std::string describe_progress(const engine::ToolCallProgress& event);
+
 /// One line for a compaction: "context compacted (summarised): 41,200 → 9,800 tokens".
 std::string describe_compaction(const engine::ContextCompacted& event);
+/// One line for a hook run: "hook PreToolUse `./guard.sh`: blocked (exit 2)".
+std::string describe_hook(const engine::HookRan& event);
 
 /// Whether to colour output: a terminal and no NO_COLOR.
 bool want_color(int fd, const Environment& env);

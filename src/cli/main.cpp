@@ -92,7 +92,9 @@ int run(int argc, char** argv) {
   agentry::cli::set_chat_command(app, services);
   agentry::cli::set_sessions_command(app, services);
   agentry::cli::set_undo_command(app, services);
+  agentry::cli::set_commands_command(app, services);
   agentry::cli::set_route_command(app, services);
+  agentry::cli::set_context_command(app, services);
 
   try {
     app.parse(argc, argv);

@@ -9,9 +9,14 @@
 
 #include <fmt/format.h>
 
+#include "app/custom_commands.hpp"
+#include "cli/chat/attachments.hpp"
+#include "cli/chat/slash_commands.hpp"
 #include "cli/commands.hpp"
+#include "cli/event_printer.hpp"
 #include "cli/interrupt.hpp"
 #include "core/terminal_text.hpp"
+#include "core/text.hpp"
 #include "engine/event_json.hpp"
 #include "tools/permission_mode.hpp"
 
@@ -49,7 +54,8 @@ class StreamJsonSink final : public engine::EventSink {
 };
 
 /// Remembers the top-level session id (for error results) and, when stderr is a terminal,
-/// shows one line per tool call so a person watching knows what happens.
+/// shows one line per tool call (and per progress report) so a person watching knows what
+/// happens.
 class QuietSink final : public engine::EventSink {
  public:
   explicit QuietSink(bool progress) : progress_(progress) {}
@@ -62,10 +68,15 @@ class QuietSink final : public engine::EventSink {
       fmt::print(stderr, "{}{} {} {} ({} ms)\n", std::string(2 * e->origin.depth, ' '),
                  e->result.is_error ? "✗" : "✓", terminal_safe_line(e->origin.agent),
                  terminal_safe_line(e->call.name), e->duration_ms);
+    } else if (const auto* p = std::get_if<engine::ToolCallProgress>(&event)) {
+      fmt::print(stderr, "{}⋯ {} {}\n", std::string(2 * p->origin.depth, ' '),
+                 terminal_safe_line(p->origin.agent), terminal_safe_line(describe_progress(*p)));
     } else if (const auto* s = std::get_if<engine::SubagentStarted>(&event)) {
       fmt::print(stderr, "{}→ {} delegates to {}: {}\n", std::string(2 * s->origin.depth, ' '),
                  terminal_safe_line(s->origin.agent), terminal_safe_line(s->child_agent),
                  terminal_safe_line(s->description));
+    } else if (const auto* h = std::get_if<engine::HookRan>(&event)) {
+      fmt::print(stderr, "{}{}\n", std::string(2 * h->origin.depth, ' '), describe_hook(*h));
     }
   }
   std::string session_id;
@@ -106,6 +117,49 @@ struct RunOptions {
   std::string effort;
 };
 
+/// The `initialPrompt` of the agent a run without `--agent` or with `agent` starts.
+std::string initial_prompt(app::Services& services, engine::TaskRunner& runner,
+                           const std::string& agent) {
+  std::string name = agent;
+  if (name.empty()) {
+    auto settings = services.settings();
+    if (!settings) return {};
+    name = (*settings)->default_agent.value;
+  }
+  for (const auto* def : runner.agents()) {
+    if (def->name == name) return def->initial_prompt;
+  }
+  return {};
+}
+
+/// A task `/name ARGS` naming a custom command becomes that command's prompt (its `@path`
+/// mentions attached as chat attaches them), agent, model and allowed tools.
+void use_custom_command(app::Services& services, engine::TaskRequest& request) {
+  auto line = chat::parse_slash_command(request.task);
+  if (!line) return;  // a path ("/etc/hosts is …"), not a command
+  const auto& ctx = services.context();
+  auto commands = app::load_custom_commands(ctx);
+  const auto* command = commands.find(line->name);
+  if (command == nullptr) {
+    std::string names;
+    for (const auto& c : commands.commands())
+      names += (names.empty() ? "" : ", /") + c.name;
+    throw CommandError(
+        Error(ErrorCode::kUsage, fmt::format("no custom command /{}", line->name), "agentry run",
+              fmt::format("{}; to send a task that starts with '/', begin it with a space",
+                          names.empty() ? "no command files were found (.claude/commands, "
+                                          ".agentry/commands, .opencode/command)"
+                                        : "the commands are /" + names)));
+  }
+  app::apply_custom_command(*command, line->args, request);
+  if (auto workspace = tools::Workspace::open(ctx.cwd)) {
+    auto expanded = chat::attach_files(request.task, *workspace);
+    for (const auto& problem : expanded.problems)
+      fmt::print(stderr, "agentry: {}\n", terminal_safe_line(problem));
+    request.task = std::move(expanded.text);
+  }
+}
+
 int run_task(app::Services& services, const RunOptions& opts) {
   const auto& ctx = services.context();
   auto started = std::chrono::steady_clock::now();
@@ -118,20 +172,27 @@ int run_task(app::Services& services, const RunOptions& opts) {
   auto mode = tools::parse_permission_mode(opts.permission_mode);
   if (!mode) throw CommandError(mode.error());
   request.permission_mode = *mode;
-  if (opts.task_words.empty() || (opts.task_words.size() == 1 && opts.task_words[0] == "-")) {
-    request.task.assign(std::istreambuf_iterator<char>(std::cin), {});
-  } else {
-    for (const auto& w : opts.task_words)
-      request.task += (request.task.empty() ? "" : " ") + w;
-  }
-  if (request.task.find_first_not_of(" \t\r\n") == std::string::npos) {
-    throw CommandError(Error(ErrorCode::kUsage, "no task given", "agentry run",
-                             "pass the task as arguments or on standard input"));
-  }
+  bool words =
+      !opts.task_words.empty() && !(opts.task_words.size() == 1 && opts.task_words[0] == "-");
+  for (const auto& w : opts.task_words)
+    if (words) request.task += (request.task.empty() ? "" : " ") + w;
 
   InterruptWatcher interrupts;
   auto runner = services.task_runner(app::HttpLoading::kNow);
   if (!runner) throw CommandError(runner.error());
+  if (!words) {
+    // The agent's `initialPrompt` stands in for a task nobody gave: typed at a terminal, or
+    // an empty standard input.
+    std::string initial = initial_prompt(services, **runner, request.agent);
+    bool ask_stdin = opts.task_words.size() == 1 || initial.empty() || !::isatty(STDIN_FILENO);
+    if (ask_stdin) request.task.assign(std::istreambuf_iterator<char>(std::cin), {});
+    if (is_blank(request.task)) request.task = initial;
+  }
+  if (is_blank(request.task)) {
+    throw CommandError(Error(ErrorCode::kUsage, "no task given", "agentry run",
+                             "pass the task as arguments or on standard input"));
+  }
+  if (request.task.starts_with('/')) use_custom_command(services, request);
   if (opts.continue_last) {
     auto last = (*runner)->latest_session(ctx.cwd);
     if (!last) throw CommandError(last.error());

@@ -31,6 +31,8 @@ void from_json(const json& j, ToolCall& v) {
 void to_json(json& j, const ToolResult& v) {
   j = json{
       {"call_id", v.call_id}, {"name", v.name}, {"content", v.content}, {"is_error", v.is_error}};
+  for (const auto& image : v.images)
+    j["images"].push_back({{"media_type", image.media_type}, {"data", image.data}});
 }
 
 void from_json(const json& j, ToolResult& v) {
@@ -38,6 +40,11 @@ void from_json(const json& j, ToolResult& v) {
   v.name = j.value("name", "");
   v.content = j.value("content", "");
   v.is_error = j.value("is_error", false);
+  v.images.clear();
+  if (auto images = j.find("images"); images != j.end() && images->is_array())
+    for (const auto& image : *images)
+      if (image.is_object())
+        v.images.push_back({image.value("media_type", ""), image.value("data", "")});
 }
 
 void to_json(json& j, const Thinking& v) {

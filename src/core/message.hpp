@@ -20,6 +20,14 @@ struct ToolCall {
   bool operator==(const ToolCall&) const = default;
 };
 
+/// An image a tool handed back (an MCP server's `image` content), for the models that take
+/// images in a tool result (Anthropic's); the others read the note in the result's text.
+struct ToolImage {
+  std::string media_type;  ///< image/png, image/jpeg, image/gif or image/webp
+  std::string data;        ///< base64
+  bool operator==(const ToolImage&) const = default;
+};
+
 /// What a tool handed back, in answer to one ToolCall.
 struct ToolResult {
   std::string call_id;
@@ -27,6 +35,7 @@ struct ToolResult {
   std::string content;  ///< text the model reads
   bool is_error =
       false;  ///< the tool failed (bad arguments, failed command): still text for the model
+  std::vector<ToolImage> images = {};  ///< usually none
   bool operator==(const ToolResult&) const = default;
 };
 

@@ -91,6 +91,7 @@ int prune_tool_results(std::vector<Message>& history, int keep_turns, ContextBud
   for (std::size_t i = 0; i < cut && budget.next() > target; ++i) {
     if (history[i].role != Role::kTool) continue;
     for (auto& result : history[i].tool_results) {
+      result.images.clear();  // an old turn's images go with it (the text notes them)
       if (result.content.size() < kPruneMinChars || is_pruned(result.content)) continue;
       std::string marker = pruned_marker(find_call(history, i, result.call_id), result);
       budget.replace(result.content.size(), marker.size());

@@ -116,6 +116,10 @@ class Engine::Session {
   void keep(const Result<void>& journaled);
   void finish(StopReason reason, const std::string& text);
   std::optional<double> session_cost() const;
+  HookScope hook_scope() const { return {origin_, request_.cwd, &agent_, &e_.events_, stop_}; }
+  /// SessionStart and UserPromptSubmit of a top-level run: the prompt with what they add, or
+  /// blocked_ set.
+  std::string submitted_prompt();
 
   Engine& e_;
   const agents::AgentDefinition& agent_;
@@ -139,7 +143,27 @@ class Engine::Session {
   bool children_priced_ = true;
   double children_cost_ = 0;
   Clock::time_point started_ = Clock::now();
+  std::optional<Error> blocked_;       ///< a UserPromptSubmit hook refused the prompt
+  std::optional<std::string> halted_;  ///< a hook said `continue: false` (guarded by mutex_)
+  bool stop_hook_active_ = false;      ///< the agent goes on because a Stop hook said so
 };
+
+std::string Engine::Session::submitted_prompt() {
+  if (e_.hooks_ == nullptr || frame_.depth > 0) return request_.task;
+  std::string context = e_.hooks_->session_start(hook_scope(), !request_.resume_session.empty());
+  auto submitted = e_.hooks_->user_prompt_submit(hook_scope(), request_.task);
+  if (submitted.blocked || submitted.halt) {
+    blocked_ = Error(ErrorCode::kPermission,
+                     fmt::format("a UserPromptSubmit hook blocked the prompt: {}",
+                                 submitted.blocked ? submitted.text : *submitted.halt),
+                     origin_.session_id, "the prompt was not sent; change it or the hook");
+    return {};
+  }
+  std::string prompt = request_.task;
+  for (const auto* extra : {&context, &submitted.context})
+    if (!extra->empty()) prompt += fmt::format("\n\n<hook-context>\n{}\n</hook-context>", *extra);
+  return prompt;
+}
 
 Result<void> Engine::Session::prepare() {
   origin_ = {{}, agent_.name, frame_.depth};
@@ -166,19 +190,10 @@ Result<void> Engine::Session::prepare() {
   result_.session_id = origin_.session_id;
   result_.agent = agent_.name;
 
-  auto system = e_.prompts_.system_prompt(agent_, request_.cwd);
-  if (!system) return tl::make_unexpected(system.error());
-  system_ = std::move(*system);
-
-  schemas_ = e_.tools_.schemas_for(agent_);
-  if (ToolAccess(agent_).offers(kTaskToolName) && frame_.depth + 1 <= e_.limits_.max_depth) {
-    auto subagents = delegation_targets(e_.agents_, agent_);
-    if (!subagents.empty()) {
-      auto description = e_.prompts_.task_description(subagents);
-      if (!description) return tl::make_unexpected(description.error());
-      schemas_.push_back(task_tool_schema(*description, subagents));
-    }
-  }
+  auto opening = e_.opening_for(agent_, request_.cwd, frame_.depth);
+  if (!opening) return tl::make_unexpected(opening.error());
+  system_ = opening->system.text();
+  schemas_ = std::move(opening->tools);
   search_ = ToolSearch::plan(schemas_, e_.limits_.tool_search);
   if (search_) {
     search_->replay(history_);
@@ -192,7 +207,9 @@ Result<void> Engine::Session::prepare() {
   fixed_chars_ = system_.size() + ContextBudget::chars_of(offered());
   budget_->reset(fixed_chars_ + ContextBudget::chars_of(history_));
   if (request_.compact_only) return {};
-  Message user = Message::user(request_.task);
+  std::string prompt = submitted_prompt();
+  if (blocked_) return {};
+  Message user = Message::user(std::move(prompt));
   append(user);
   unrecorded_.push_back(std::move(user));
   return {};
@@ -289,6 +306,7 @@ Result<llm::Completion> Engine::Session::model_turn(bool with_tools) {
     req.messages = history_;
     if (with_tools) req.tools = offered();
     req.temperature = agent_.temperature;
+    req.top_p = agent_.top_p;
     req.max_tokens = budget_->limits().output_budget;
     req.cache_key = origin_.session_id;
     req.reasoning = reasoning();
@@ -494,15 +512,23 @@ void Engine::Session::check_edits(const ToolCall& call, ToolResult& result, Turn
   result.content += text;
 }
 
-Result<ToolResult> Engine::Session::run_one(const ToolCall& call, TurnEdits* edits) {
+Result<ToolResult> Engine::Session::run_one(const ToolCall& requested, TurnEdits* edits) {
   auto start = Clock::now();
-  e_.events_.on_event(ToolCallStarted{origin_, call});
+  e_.events_.on_event(ToolCallStarted{origin_, requested});
+  ToolCall call = requested;
+  PreToolVerdict verdict;
   Result<ToolResult> result = ToolResult{};
   // The one exception boundary of every call the engine runs (registry tools, `task`, any other
   // host's): what a tool throws becomes an error result the model reads; escaping a worker
   // jthread it would be std::terminate.
   try {
-    if (search_ && call.name == kToolSearchToolName) {
+    if (e_.hooks_ != nullptr) {
+      verdict = e_.hooks_->pre_tool_use(hook_scope(), call);
+      if (verdict.arguments) call.arguments = std::move(*verdict.arguments);
+    }
+    if (verdict.refusal) {
+      result = ToolResult{call.id, call.name, *verdict.refusal, true};
+    } else if (search_ && call.name == kToolSearchToolName) {
       result = search_->run(call);
     } else if (call.name == kTaskToolName &&
                std::any_of(schemas_.begin(), schemas_.end(),
@@ -510,6 +536,10 @@ Result<ToolResult> Engine::Session::run_one(const ToolCall& call, TurnEdits* edi
       result = run_task(call);
     } else {
       tools::ToolContext context{request_.cwd, stop_};
+      context.hook_permission = verdict.permission;
+      context.on_progress = [this, &call](const tools::ToolProgress& p) {
+        e_.events_.on_event(ToolCallProgress{origin_, call.id, p.progress, p.total, p.message});
+      };
       bool journaled = e_.changes_ != nullptr && e_.tools_.writes(call);
       if (journaled) keep(e_.changes_->before(origin_.session_id, call, request_.cwd));
       result = e_.tools_.execute(agent_, call, context);
@@ -523,6 +553,17 @@ Result<ToolResult> Engine::Session::run_one(const ToolCall& call, TurnEdits* edi
   if (!result) return result;
   result->call_id = call.id;
   result->name = call.name;
+  if (e_.hooks_ != nullptr && !verdict.refusal && !result->is_error && !stop_.stop_requested()) {
+    auto after = e_.hooks_->post_tool_use(hook_scope(), call, *result);
+    for (const auto* text : {&verdict.context, &after.text, &after.context})
+      if (!text->empty())
+        result->content += fmt::format("\n\n<hook-feedback>\n{}\n</hook-feedback>", *text);
+    if (!verdict.halt) verdict.halt = after.halt;
+  }
+  if (verdict.halt) {
+    std::lock_guard lock(mutex_);
+    halted_ = verdict.halt;
+  }
   if (edits != nullptr) check_edits(call, *result, *edits);
   auto duration = ms_since(start);
   e_.events_.on_event(ToolCallFinished{origin_, call, *result, duration});
@@ -620,6 +661,13 @@ Result<RunResult> Engine::Session::run() {
       e_.events_.on_event(SubagentFinished{frame_.parent, origin_.session_id, agent_.name, false});
     return tl::make_unexpected(error);
   };
+  if (blocked_) return fail_with(*blocked_);
+  auto done = [&](StopReason reason, const std::string& text) -> Result<RunResult> {
+    finish(reason, text);
+    if (frame_.depth > 0)
+      e_.events_.on_event(SubagentFinished{frame_.parent, origin_.session_id, agent_.name, true});
+    return result_;
+  };
 
   for (int step = 1;; ++step) {
     if (stop_.stop_requested()) return fail_with(Error(ErrorCode::kCancelled, "cancelled"));
@@ -637,11 +685,19 @@ Result<RunResult> Engine::Session::run() {
     reply.role = Role::kAssistant;
     append(reply);
     if (reply.tool_calls.empty() || last_step) {
+      if (!last_step && e_.hooks_ != nullptr && !halted_) {
+        auto stopping = e_.hooks_->stop(hook_scope(), stop_hook_active_, reply.text);
+        if (stopping.blocked && !stopping.halt && !stop_.stop_requested()) {
+          // The hook wants more work: its reason is the next user message.
+          stop_hook_active_ = true;
+          Message more = Message::user(stopping.text);
+          append(more);
+          record({reply, more}, completion->usage);
+          continue;
+        }
+      }
       record({reply}, completion->usage);
-      finish(last_step ? StopReason::kMaxSteps : StopReason::kCompleted, reply.text);
-      if (frame_.depth > 0)
-        e_.events_.on_event(SubagentFinished{frame_.parent, origin_.session_id, agent_.name, true});
-      return result_;
+      return done(last_step ? StopReason::kMaxSteps : StopReason::kCompleted, reply.text);
     }
     auto results = run_tools(reply.tool_calls);
     if (!results) {
@@ -665,6 +721,7 @@ Result<RunResult> Engine::Session::run() {
     Message tool_msg = Message::tool(std::move(*results));
     append(tool_msg);
     record({reply, tool_msg}, completion->usage);
+    if (halted_) return done(StopReason::kCompleted, *halted_);
   }
 }
 
@@ -724,6 +781,31 @@ Result<void> Engine::check(const RunRequest& request) {
         return bind_model(*agent, request, nullptr);
       })
       .transform([](const ModelBinding&) {});
+}
+
+Result<Opening> Engine::opening_for(const agents::AgentDefinition& agent,
+                                    const std::filesystem::path& cwd, int depth) {
+  Opening out;
+  out.agent = agent.name;
+  auto system = prompts_.system_prompt_pieces(agent, cwd);
+  if (!system) return tl::make_unexpected(system.error());
+  out.system = std::move(*system);
+  out.tools = tools_.schemas_for(agent);
+  if (ToolAccess(agent).offers(kTaskToolName) && depth + 1 <= limits_.max_depth) {
+    auto subagents = delegation_targets(agents_, agent);
+    if (!subagents.empty()) {
+      auto description = prompts_.task_description(subagents);
+      if (!description) return tl::make_unexpected(description.error());
+      out.tools.push_back(task_tool_schema(*description, subagents));
+    }
+  }
+  return out;
+}
+
+Result<Opening> Engine::opening(const RunRequest& request) {
+  auto agent = pick_agent(request.agent);
+  if (!agent) return tl::make_unexpected(agent.error());
+  return opening_for(**agent, request.cwd, 0);
 }
 
 Result<RunResult> Engine::run(const RunRequest& request, std::stop_token stop) {

@@ -16,6 +16,7 @@
 #include <spdlog/logger.h>
 
 #include "engine/events.hpp"
+#include "engine/hooks.hpp"
 #include "engine/ports.hpp"
 #include "engine/prompt_builder.hpp"
 #include "engine/tool_search.hpp"
@@ -68,6 +69,14 @@ struct EngineLimits {
   ToolSearchSettings tool_search;
 };
 
+/// What a session sends the model before the first message: the system prompt, in its pieces,
+/// and the tools it offers (the `task` tool included).
+struct Opening {
+  std::string agent;
+  SystemPrompt system;
+  std::vector<ToolSchema> tools;
+};
+
 class Engine {
  public:
   Engine(AgentCatalog& agents, ModelResolver& models, ToolHost& tools, SessionLog* sessions,
@@ -85,6 +94,10 @@ class Engine {
   /// (EditCheck); null (the default): never. `check` must outlive the engine.
   void set_edit_check(EditCheck* check) { edit_check_ = check; }
 
+  /// Runs `hooks` (hooks.hpp) around tool calls, at session start, prompt submit and stop;
+  /// null (the default): none. `hooks` must outlive the engine.
+  void set_hooks(Hooks* hooks) { hooks_ = hooks; }
+
   /// The agent a request goes to: the named one, or the default primary agent.
   [[nodiscard]] Result<const agents::AgentDefinition*> pick_agent(const std::string& name) const;
 
@@ -92,12 +105,19 @@ class Engine {
   /// its model's provider (config errors). `agentry batch` asks before its first task.
   [[nodiscard]] Result<void> check(const RunRequest& request);
 
+  /// What a new top-level run of `request` (its agent, in its cwd) would send the model before
+  /// the task, built as the run builds it, without calling a model (`agentry context`).
+  [[nodiscard]] Result<Opening> opening(const RunRequest& request);
+
  private:
   struct Frame;
   class Session;
   [[nodiscard]] Result<RunResult> run_session(const RunRequest& request, const Frame& frame,
                                               std::stop_token stop);
   /// The model `agent` runs `request` with: --model, else the agent's own.
+  /// The system prompt and tools of `agent` in `cwd` at delegation depth `depth`.
+  [[nodiscard]] Result<Opening> opening_for(const agents::AgentDefinition& agent,
+                                            const std::filesystem::path& cwd, int depth);
   [[nodiscard]] Result<ModelBinding> bind_model(const agents::AgentDefinition& agent,
                                                 const RunRequest& request,
                                                 const ModelBinding* inherited);
@@ -112,6 +132,7 @@ class Engine {
   EngineLimits limits_;
   std::shared_ptr<spdlog::logger> log_;
   EditCheck* edit_check_ = nullptr;
+  Hooks* hooks_ = nullptr;
 };
 
 }  // namespace agentry::engine

@@ -58,6 +58,14 @@ json event_to_json(const engine::Event& event) {
       j["call"] = tool_call_json(e.call);
       return j;
     }
+    json operator()(const engine::ToolCallProgress& e) const {
+      auto j = origin_fields(e.origin, "tool.progress");
+      j["call_id"] = e.call_id;
+      j["progress"] = e.progress;
+      j["total"] = e.total ? json(*e.total) : json(nullptr);
+      j["message"] = e.message;
+      return j;
+    }
     json operator()(const engine::ToolCallFinished& e) const {
       auto j = origin_fields(e.origin, "tool.finished");
       j["call"] = tool_call_json(e.call);
@@ -91,6 +99,15 @@ json event_to_json(const engine::Event& event) {
       auto j = origin_fields(e.origin, "context.compacted");
       j.update(json{
           {"tokens_before", e.tokens_before}, {"tokens_after", e.tokens_after}, {"how", e.how}});
+      return j;
+    }
+    json operator()(const engine::HookRan& e) const {
+      auto j = origin_fields(e.origin, "hook");
+      j.update(json{{"event", e.event},
+                    {"command", e.command},
+                    {"exit", e.exit_code},
+                    {"blocked", e.blocked},
+                    {"timed_out", e.timed_out}});
       return j;
     }
     json operator()(const engine::Done& e) const {

@@ -42,6 +42,14 @@ struct ToolCallFinished {
   ToolResult result;
   std::int64_t duration_ms = 0;
 };
+/// A running tool says how far it got (an MCP server's notifications/progress).
+struct ToolCallProgress {
+  Origin origin;
+  std::string call_id;
+  double progress = 0;
+  std::optional<double> total;  ///< unset when the tool does not know
+  std::string message;          ///< may be empty
+};
 struct UsageUpdated {
   Origin origin;
   Usage turn;                      ///< this model call
@@ -69,6 +77,16 @@ struct ContextCompacted {
   std::int64_t tokens_after = 0;   ///< estimated prompt tokens after
 };
 
+/// A hook command ran (hooks.hpp).
+struct HookRan {
+  Origin origin;
+  std::string event;  ///< "PreToolUse", "PostToolUse", …
+  std::string command;
+  int exit_code = 0;  ///< -1 when a signal ended it or it could not start
+  bool blocked = false;
+  bool timed_out = false;
+};
+
 /// Why a session's run ended.
 enum class StopReason { kCompleted, kMaxSteps, kLoopDetected, kCancelled, kError };
 const char* to_string(StopReason reason);
@@ -83,9 +101,9 @@ struct ErrorOccurred {
   Error error;
 };
 
-using Event = std::variant<TurnStarted, TextDelta, ThinkingDelta, ToolCallStarted, ToolCallFinished,
-                           UsageUpdated, SubagentStarted, SubagentFinished, ContextCompacted, Done,
-                           ErrorOccurred>;
+using Event = std::variant<TurnStarted, TextDelta, ThinkingDelta, ToolCallStarted, ToolCallProgress,
+                           ToolCallFinished, UsageUpdated, SubagentStarted, SubagentFinished,
+                           ContextCompacted, HookRan, Done, ErrorOccurred>;
 
 /// Receives events. Called from several threads when tools or subagents run in parallel:
 /// implementations must be thread-safe and quick.

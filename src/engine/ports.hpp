@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "core/error.hpp"
 #include "core/message.hpp"
 #include "engine/cost.hpp"
+#include "engine/hook_config.hpp"
 #include "llm/provider.hpp"
 #include "llm/provider_config.hpp"
 #include "tools/tool.hpp"
@@ -85,6 +87,27 @@ class EditCheck {
   virtual std::string after_edits(const std::string& session_id, const std::vector<ToolCall>& calls,
                                   const tools::ToolContext& context,
                                   std::filesystem::file_time_type since) = 0;
+};
+
+/// What one hook command did.
+struct HookProcessResult {
+  int exit_code = -1;  ///< -1 when a signal ended it
+  bool timed_out = false;
+  std::string out;  ///< stdout (capped)
+  std::string err;  ///< stderr (capped)
+};
+
+/// Runs hook commands (hooks.hpp): the user's own, so through `/bin/sh -c`, in `cwd`, with the
+/// event's JSON on stdin, the hook's timeout, output caps, no API key in the environment (and
+/// CLAUDE_PROJECT_DIR, AGENTRY_PROJECT_DIR set), ended with its process group when `stop` fires.
+/// An Error means it could not start (kTool) or was cancelled (kCancelled).
+class HookCommandRunner {
+ public:
+  virtual ~HookCommandRunner() = default;
+  [[nodiscard]] virtual Result<HookProcessResult> run(const HookCommand& hook,
+                                                      const std::string& input,
+                                                      const std::filesystem::path& cwd,
+                                                      std::stop_token stop) = 0;
 };
 
 /// The agents the engine may run.

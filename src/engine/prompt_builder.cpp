@@ -96,8 +96,18 @@ std::string git_branch(const fs::path& cwd) {
   return {};
 }
 
-PromptBuilder::PromptBuilder(fs::path prompts_dir, CommandProbe probe)
-    : dir_(std::move(prompts_dir)), probe_(std::move(probe)) {}
+std::string SystemPrompt::text() const {
+  std::string out;
+  for (const auto& piece : pieces) {
+    if (piece.text.empty()) continue;
+    if (!out.empty()) out += "\n\n";
+    out += piece.text;
+  }
+  return out;
+}
+
+PromptBuilder::PromptBuilder(fs::path prompts_dir, CommandProbe probe, PromptOptions options)
+    : dir_(std::move(prompts_dir)), probe_(std::move(probe)), options_(std::move(options)) {}
 
 Result<std::string> PromptBuilder::load(const std::string& name) {
   {
@@ -146,12 +156,46 @@ const PromptBuilder::Surroundings& PromptBuilder::surroundings(const fs::path& c
   return surroundings_.emplace(cwd, std::move(around)).first->second;
 }
 
-Result<std::string> PromptBuilder::system_prompt(const agents::AgentDefinition& agent,
-                                                 const fs::path& cwd) {
+const Instructions& PromptBuilder::instructions(const fs::path& cwd) {
+  std::lock_guard lock(mutex_);
+  if (auto it = instructions_.find(cwd); it != instructions_.end()) return it->second;
+  Instructions read = load_instructions(cwd, options_.instructions);
+  if (options_.log)
+    for (const auto& warning : read.warnings)
+      options_.log->warn("{}", warning);
+  return instructions_.emplace(cwd, std::move(read)).first->second;
+}
+
+Result<std::optional<PromptPiece>> PromptBuilder::instructions_piece(const fs::path& cwd) {
+  const Instructions& read = instructions(cwd);
+  if (read.files.empty()) return std::nullopt;
+  auto frame = load("instructions.md");
+  if (!frame) return tl::make_unexpected(frame.error());
+  PromptPiece piece{"instructions", (dir_ / "instructions.md").string(), {}, {}};
+  std::string files;
+  for (const auto& file : read.files) {
+    std::string detail = file.imported_by.empty() ? "" : "imported by " + file.imported_by;
+    std::string block =
+        fmt::format("## {}{}\n\n", file.shown, detail.empty() ? "" : fmt::format(" ({})", detail));
+    block += file.text;
+    while (!block.empty() && (block.back() == '\n' || block.back() == ' '))
+      block.pop_back();
+    block += "\n\n";
+    piece.parts.push_back({file.shown, file.path, std::move(detail), block.size()});
+    files += block;
+  }
+  while (!files.empty() && files.back() == '\n')
+    files.pop_back();
+  piece.text = fill_template(*frame, {{"files", files}});
+  return piece;
+}
+
+Result<SystemPrompt> PromptBuilder::system_prompt_pieces(const agents::AgentDefinition& agent,
+                                                         const fs::path& cwd) {
   auto base = load("base.md");
-  if (!base) return base;
+  if (!base) return tl::make_unexpected(base.error());
   auto env = load("environment.md");
-  if (!env) return env;
+  if (!env) return tl::make_unexpected(env.error());
   const Surroundings& around = surroundings(cwd);
   std::map<std::string, std::string> values{
       {"cwd", cwd.string()},
@@ -160,14 +204,29 @@ Result<std::string> PromptBuilder::system_prompt(const agents::AgentDefinition& 
       {"agent", agent.name},
       {"rust", uses_cargo(agent) ? toolchain_and_crate(cwd) : std::string()},
   };
-  std::string out = fill_template(*base, values);
-  out += "\n\n";
-  out += fill_template(*env, values);
+  SystemPrompt out;
+  out.pieces.push_back({"base", (dir_ / "base.md").string(), fill_template(*base, values), {}});
+  out.pieces.push_back(
+      {"environment", (dir_ / "environment.md").string(), fill_template(*env, values), {}});
   if (!agent.prompt.empty()) {
-    out += "\n\n";
-    out += agent.prompt;
+    std::string source = fmt::format("the agent {}", agent.name);
+    if (!agent.source.empty()) source += fmt::format(" ({})", agent.source.string());
+    out.pieces.push_back({"agent", std::move(source), agent.prompt, {}});
   }
+  if (agent.instructions) {
+    auto piece = instructions_piece(cwd);
+    if (!piece) return tl::make_unexpected(piece.error());
+    if (*piece) out.pieces.push_back(std::move(**piece));
+    out.warnings = instructions(cwd).warnings;
+  }
+  for (const auto& section : sections_)
+    if (auto piece = section(agent, cwd)) out.pieces.push_back(std::move(*piece));
   return out;
+}
+
+Result<std::string> PromptBuilder::system_prompt(const agents::AgentDefinition& agent,
+                                                 const fs::path& cwd) {
+  return system_prompt_pieces(agent, cwd).transform([](const SystemPrompt& p) { return p.text(); });
 }
 
 Result<std::string> PromptBuilder::task_description(

@@ -42,11 +42,18 @@ Result<ToolResult> RegistryToolHost::execute(const agents::AgentDefinition& agen
                                   names.empty() ? "(none)" : names),
                       true};
   }
+  return execute_other(agent, *registry_.find(call.name), call, context);
+}
+
+Result<ToolResult> RegistryToolHost::execute_other(const agents::AgentDefinition& agent,
+                                                   tools::Tool& tool, const ToolCall& call,
+                                                   const tools::ToolContext& context) {
   auto policy = policy_for(agent);
   if (!policy) return tl::make_unexpected(policy.error());
-  auto output = invoker_.invoke(call, context, *policy);
+  auto output = invoker_.invoke_tool(tool, call, context, *policy);
   if (!output) return tl::make_unexpected(output.error());
-  return ToolResult{call.id, call.name, std::move(output->content), output->is_error};
+  return ToolResult{call.id, call.name, std::move(output->content), output->is_error,
+                    std::move(output->images)};
 }
 
 }  // namespace agentry::engine

@@ -25,6 +25,13 @@ class RegistryToolHost final : public ToolHost {
                              const tools::ToolContext& context) override;
   bool writes(const ToolCall& call) const override;
 
+  /// Runs `tool`, which is not in the registry (an MCP server's tool, mcp_tool_host.hpp), as
+  /// the registry's are run: the agent's permission policy, the approver, redaction, output cap.
+  /// Whether the agent is offered it is the caller's business.
+  [[nodiscard]] Result<ToolResult> execute_other(const agents::AgentDefinition& agent,
+                                                 tools::Tool& tool, const ToolCall& call,
+                                                 const tools::ToolContext& context);
+
  private:
   Result<tools::PermissionPolicy> policy_for(const agents::AgentDefinition& agent);
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "agents/agent_definition.hpp"
+#include "agents/custom_command.hpp"
 #include "core/error.hpp"
 #include "engine/engine.hpp"
 #include "engine/events.hpp"
@@ -32,6 +33,9 @@ struct TaskRequest {
   /// Answers `ask` tools in kAsk/kAcceptEdits mode instead of a fresh terminal prompt (chat
   /// passes one that pauses its spinner and keeps "always" for the whole chat); null: default.
   tools::Approver* approver = nullptr;
+  /// A custom command's `allowed-tools`: calls they name run without asking for this task (a
+  /// rule's deny still denies, and a write to settings still asks).
+  std::vector<agents::AllowedTool> allowed_tools;
   /// Only compact `session_id` (chat's /compact): the model summarises the session, which goes
   /// on from the summary and its last turns; `task` is ignored. Emits ContextCompacted.
   bool compact_only = false;
@@ -50,6 +54,11 @@ class TaskRunner {
   /// sandbox, store) and its agent and model resolve to a configured provider. A failure here is
   /// not the task's: `agentry batch` stops before its first task rather than record it for each.
   [[nodiscard]] virtual Result<void> check(const TaskRequest& /*request*/) { return {}; }
+  /// What a task of `request` (its agent, in its cwd) would send the model before the task: the
+  /// system prompt in pieces and the tools (`agentry context`). Calls no model, opens no store.
+  [[nodiscard]] virtual Result<engine::Opening> opening(const TaskRequest& /*request*/) {
+    return fail(ErrorCode::kInternal, "this runner cannot show what it would send", "context", "");
+  }
   /// The id of the most recent top-level session started in `cwd` (for --continue).
   [[nodiscard]] virtual Result<std::string> latest_session(const std::filesystem::path& cwd) {
     return fail(ErrorCode::kNotFound, "no earlier session in this directory", cwd.string(),

@@ -6,6 +6,7 @@
 
 #include "agents/tool_names.hpp"
 #include "engine/task_tool.hpp"
+#include "mcpclient/tool_names.hpp"
 
 namespace agentry::engine {
 
@@ -21,7 +22,71 @@ bool matches_known(std::string_view pattern, std::span<const std::string_view> k
                      [&](std::string_view k) { return agents::tool_pattern_matches(pattern, k); });
 }
 
+/// True when some name starting with `prefix` matches `pattern` (`*` and `?` as in
+/// tool_pattern_matches).
+bool may_match_prefix(std::string_view pattern, std::string_view prefix) {
+  for (std::size_t i = 0; i < prefix.size(); ++i) {
+    if (i == pattern.size()) return false;
+    if (pattern[i] == '*') return true;
+    if (pattern[i] != '?' && pattern[i] != prefix[i]) return false;
+  }
+  return true;
+}
+
+/// An MCP tool as entries may name it: the model's name, its server's `mcp__<server>`, and (for
+/// opencode's maps) opencode's `<server>_<tool>`.
+struct McpNames {
+  std::string_view name;
+  std::string server_entry;
+  std::string opencode;
+};
+
+bool names_mcp(const std::vector<std::string>& entries, const McpNames& tool, bool opencode) {
+  return std::any_of(entries.begin(), entries.end(), [&](const std::string& entry) {
+    return agents::tool_pattern_matches(entry, tool.name) || entry == tool.server_entry ||
+           (opencode && agents::tool_pattern_matches(entry, tool.opencode));
+  });
+}
+
 }  // namespace
+
+bool ToolAccess::offers_mcp(std::string_view name, std::string_view server,
+                            std::string_view tool) const {
+  std::string part = mcpclient::sanitize_name_part(server);
+  McpNames names{name, fmt::format("mcp__{}", part),
+                 fmt::format("{}_{}", part, mcpclient::sanitize_name_part(tool))};
+  if (names_mcp(agent_.disabled_tools, names, true)) return false;
+  if (names_mcp(agent_.enabled_tools, names, true)) return true;
+  if (agent_.tools) return names_mcp(*agent_.tools, names, false);
+  return true;
+}
+
+bool ToolAccess::may_offer_mcp() const {
+  if (!agent_.tools || !agent_.enabled_tools.empty()) return true;
+  return std::any_of(agent_.tools->begin(), agent_.tools->end(),
+                     [](const std::string& e) { return may_match_prefix(e, "mcp__"); });
+}
+
+bool ToolAccess::may_offer_server(std::string_view server) const {
+  std::string part = mcpclient::sanitize_name_part(server);
+  const std::string entry = fmt::format("mcp__{}", part);
+  const std::string prefix = entry + "__";
+  const std::string opencode_prefix = part + "_";
+  // A disabled entry that covers every tool of the server rules it out.
+  for (const auto& d : agent_.disabled_tools) {
+    if (d == entry || d == prefix + "*" || d == opencode_prefix + "*" || d == "*" || d == "mcp__*")
+      return false;
+  }
+  auto reaches = [&](const std::string& e, bool opencode) {
+    return e == entry || may_match_prefix(e, prefix) ||
+           (opencode && may_match_prefix(e, opencode_prefix));
+  };
+  for (const auto& e : agent_.enabled_tools)
+    if (reaches(e, true)) return true;
+  if (!agent_.tools) return true;
+  return std::any_of(agent_.tools->begin(), agent_.tools->end(),
+                     [&](const std::string& e) { return reaches(e, false); });
+}
 
 bool ToolAccess::offers(std::string_view tool) const {
   if (any_matches(agent_.disabled_tools, tool)) return false;

@@ -14,6 +14,11 @@
 ///   offered `task`: a subagent delegates only when its file says so.
 /// Whether `task` exists at all (a subagent to hand work to, depth left) is the engine's call.
 ///
+/// An MCP server's tool (offers_mcp) is named `mcp__<server>__<tool>` (mcpclient/tool_names).
+/// A `tools`, `disallowedTools` or opencode map entry reaches it by that name or a pattern of it
+/// (`mcp__memory__*`, `mcp__*`), or by its server's (`mcp__memory`: every tool of server
+/// memory); an opencode map entry also by opencode's own name `<server>_<tool>` (`memory_*`).
+///
 /// What happens to a call of an offered tool: the permission rules (agentry's defaults, the
 /// config's `permissions`, the agent's `permission`), rewritten by the agent's `permissionMode`
 /// (tools::PermissionPolicy), then the session's `--permission-mode` approves what is left at
@@ -41,6 +46,18 @@ class ToolAccess {
 
   /// True when the agent is offered `tool` (given that it exists).
   bool offers(std::string_view tool) const;
+
+  /// True when the agent is offered `tool` of MCP server `server`, which the model calls
+  /// `name`. Whether the agent reaches the server at all (`mcpServers`) is the tool host's call.
+  bool offers_mcp(std::string_view name, std::string_view server, std::string_view tool) const;
+
+  /// False when no MCP tool can be offered to the agent whatever servers there are: its `tools`
+  /// list names none and it enables none (so no server need start and no pool be built).
+  bool may_offer_mcp() const;
+
+  /// False when no tool of MCP server `server` can be offered to the agent, whatever the server
+  /// lists: it need not be started for this agent (rust-pro, whose `tools` names none).
+  bool may_offer_server(std::string_view server) const;
 
   /// The agent's tools as `agents list|show` print them: its `tools` list in the order written
   /// (else `known` in its order, then the enabled extras), names and patterns matching `known`

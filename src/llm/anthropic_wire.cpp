@@ -117,6 +117,16 @@ json anthropic_request_json(const CompletionRequest& request, const AnthropicOpt
           json block = {{"type", "tool_result"},
                         {"tool_use_id", result.call_id},
                         {"content", result.content}};
+          if (!result.images.empty()) {
+            // Anthropic's models take images in a tool result, beside its text.
+            json content = json::array({{{"type", "text"}, {"text", result.content}}});
+            for (const auto& image : result.images)
+              content.push_back(
+                  {{"type", "image"},
+                   {"source",
+                    {{"type", "base64"}, {"media_type", image.media_type}, {"data", image.data}}}});
+            block["content"] = std::move(content);
+          }
           if (result.is_error) block["is_error"] = true;
           blocks.push_back(std::move(block));
         }
@@ -161,6 +171,10 @@ json anthropic_request_json(const CompletionRequest& request, const AnthropicOpt
   }
   // Thinking allows only temperature 1, the default: another one is not sent.
   if (request.temperature && !thinking) body["temperature"] = *request.temperature;
+  // The newest models refuse temperature and top_p together, and thinking allows only a top_p
+  // of 0.95 to 1: top_p goes only where every model takes it.
+  if (request.top_p && !body.contains("temperature") && (!thinking || *request.top_p >= 0.95))
+    body["top_p"] = *request.top_p;
   body["stream"] = request.stream;
   return body;
 }

@@ -16,7 +16,8 @@
 /// the budget and the `anthropic-beta: interleaved-thinking-2025-05-14` header, so the model
 /// thinks between tool calls too (not to the Claude 2 and 3 families, which have no thinking: a
 /// debug line says so). Thinking allows only temperature 1: another temperature is
-/// not sent (a warning says so once). agentry never forces tool_choice.
+/// not sent (a warning says so once). agentry never forces tool_choice. `top_p` is sent only
+/// without a temperature (the newest models refuse both) and, with thinking, only from 0.95 up.
 ///
 /// Prompt caching (AnthropicOptions::cache, on unless the provider says `cache: off`): each
 /// request marks `cache_control: {"type":"ephemeral"}` breakpoints — at most kMaxCacheBreakpoints,

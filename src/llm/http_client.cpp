@@ -148,6 +148,12 @@ Result<HttpResponse> HttpClient::get(const HttpRequest& request, const BodyHandl
   return perform("GET", request, on_body, stop, timeouts);
 }
 
+Result<HttpResponse> HttpClient::del(const HttpRequest& request, std::stop_token stop,
+                                     const HttpTimeouts& timeouts) {
+  return perform(
+      "DELETE", request, [](std::string_view) { return true; }, stop, timeouts);
+}
+
 Result<HttpResponse> HttpClient::perform(const char* method, const HttpRequest& request,
                                          const BodyHandler& on_body, std::stop_token stop,
                                          const HttpTimeouts& timeouts) {
@@ -183,6 +189,7 @@ Result<HttpResponse> HttpClient::perform(const char* method, const HttpRequest& 
                      static_cast<curl_off_t>(request.body.size()));
   } else {
     curl.easy_setopt(easy, CURLOPT_HTTPGET, 1L);
+    if (std::string_view(method) != "GET") curl.easy_setopt(easy, CURLOPT_CUSTOMREQUEST, method);
   }
   curl.easy_setopt(easy, CURLOPT_HTTPHEADER, headers.get());
   curl.easy_setopt(easy, CURLOPT_USERAGENT, options_.user_agent.c_str());

@@ -80,6 +80,10 @@ class HttpClient {
   /// look-up such as GET /v1/models); otherwise exactly like post().
   [[nodiscard]] Result<HttpResponse> get(const HttpRequest& request, const BodyHandler& on_body,
                                          std::stop_token stop, const HttpTimeouts& timeouts);
+  /// DELETEs `request.url` (its body is ignored) within `timeouts`, as get() does (an MCP client
+  /// ending its session).
+  [[nodiscard]] Result<HttpResponse> del(const HttpRequest& request, std::stop_token stop,
+                                         const HttpTimeouts& timeouts);
 
   const HttpClientOptions& options() const { return options_; }
 

@@ -138,6 +138,7 @@ json openai_request_json(const CompletionRequest& request, const OpenAiOptions& 
     body["tools"] = std::move(tools);
   }
   if (request.temperature) body["temperature"] = *request.temperature;
+  if (request.top_p) body["top_p"] = *request.top_p;
   if (auto reasoning = options.reasoning.for_request(request)) {
     switch (resolve_reasoning_style(options.reasoning_style, options.base_url, request.model)) {
       case ReasoningStyle::kEffort:

@@ -30,6 +30,7 @@ struct CompletionRequest {
   std::vector<Message> messages;      ///< conversation so far
   std::vector<ToolSchema> tools;      ///< tools the model may call
   std::optional<double> temperature;  ///< unset: the server's default
+  std::optional<double> top_p;        ///< nucleus sampling (0–1); unset: the server's default
   std::optional<int> max_tokens;      ///< unset: the provider's default
   bool stream = true;                 ///< stream the answer (events arrive as they come)
   /// A stable id of the conversation (the engine sets the session id). Sent as OpenAI's

@@ -98,8 +98,9 @@ json responses_request_json(const CompletionRequest& request, const ResponsesOpt
     // and nothing of it can be shown.
     if (auto reasoning = options.reasoning.for_request(request))
       body["reasoning"] = {{"effort", openai_effort(*reasoning)}, {"summary", "auto"}};
-  } else if (request.temperature) {
-    body["temperature"] = *request.temperature;
+  } else {
+    if (request.temperature) body["temperature"] = *request.temperature;
+    if (request.top_p) body["top_p"] = *request.top_p;
   }
   if (auto max = request.max_tokens ? request.max_tokens : options.default_max_tokens)
     body["max_output_tokens"] = *max;

@@ -15,7 +15,8 @@
 ///
 /// Reasoning models (openai_reasoning_model: the o-series, gpt-5, codex-mini, gpt-oss) get
 /// `reasoning: {effort}` when the request asks for reasoning (low, medium, high; xhigh and max
-/// send high) and never a temperature (they refuse one). Other models get the temperature and no
+/// send high) and never a temperature or top_p (they refuse them). Other models get the
+/// temperature and top_p and no
 /// reasoning (a debug line says so). max_tokens goes to `max_output_tokens`.
 ///
 /// Usage is normalised as on the other wires: input_tokens is the uncached rest of

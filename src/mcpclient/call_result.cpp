@@ -73,8 +73,19 @@ CallResult render_call_result(const json& result, std::size_t output_cap) {
   auto structured = result.find("structuredContent");
   const bool has_structured = structured != result.end() && !structured->is_null();
   bool structured_shown = false;
+  std::size_t image_bytes = 0;
   if (content != result.end()) {
     for (const auto& item : *content) {
+      if (item.is_object() && str(item, "type") == "image") {
+        std::string mime = str(item, "mimeType");
+        std::string data = str(item, "data");
+        bool taken = mime == "image/png" || mime == "image/jpeg" || mime == "image/gif" ||
+                     mime == "image/webp";
+        if (taken && !data.empty() && image_bytes + data.size() <= kMaxImageBytes) {
+          image_bytes += data.size();
+          out.images.push_back({mime, std::move(data)});
+        }
+      }
       if (!text.empty()) text += "\n";
       text += item.is_object() ? item_text(item) : item.dump();
       // Servers usually repeat the structured content as a text item: say it once.

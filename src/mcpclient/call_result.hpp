@@ -6,8 +6,11 @@
 /// text; `isError` makes the whole an error result. The text is cut to the output cap.
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "core/message.hpp"
 
 namespace agentry::mcpclient {
 
@@ -15,7 +18,13 @@ namespace agentry::mcpclient {
 struct CallResult {
   std::string text;
   bool is_error = false;
+  /// The result's images of a type models take (png, jpeg, gif, webp), up to kMaxImageBytes of
+  /// base64 in all, for the models that read images in a tool result; the text notes each.
+  std::vector<ToolImage> images = {};
 };
+
+/// Base64 bytes of images one result hands on (Anthropic takes 5 MB per image).
+inline constexpr std::size_t kMaxImageBytes = 5 * 1024 * 1024;
 
 /// Bytes of a call's text handed to the model (the built-in tools' default output cap).
 inline constexpr std::size_t kDefaultOutputCap = 64 * 1024;

@@ -301,6 +301,29 @@ void HttpTransport::close() {
     workers.swap(workers_);
   }
   workers.clear();  // joins every one
+  end_session();
+}
+
+void HttpTransport::end_session() {
+  std::string session;
+  {
+    std::lock_guard lock(mutex_);
+    session = session_id_;
+  }
+  if (session.empty()) return;
+  // The specification asks a client that no longer needs its session to DELETE it, so that the
+  // server can free it at once; a server that does not allow it answers 405. Bounded: this runs
+  // as agentry exits.
+  llm::HttpTimeouts timeouts;
+  timeouts.connect = std::chrono::milliseconds(1000);
+  timeouts.total = std::chrono::milliseconds(2000);
+  auto response = http_.del(llm::HttpRequest{config_.url, headers(false), {}}, {}, timeouts);
+  if (!log_) return;
+  if (response) {
+    log_->debug("mcp {}: DELETE of the session answered HTTP {}", config_.name, response->status);
+  } else {
+    log_->debug("mcp {}: DELETE of the session failed: {}", config_.name, response.error().message);
+  }
 }
 
 }  // namespace agentry::mcpclient

@@ -59,6 +59,8 @@ class HttpTransport final : public Transport {
   void deliver(std::string_view text);
   void answer_with_error(const nlohmann::json& id, const std::string& message);
   void closed(const std::string& reason);
+  /// DELETEs the session (if the server gave one), once the exchanges have ended.
+  void end_session();
   bool sleep_for(std::chrono::milliseconds delay, std::stop_token stop);
 
   ServerConfig config_;

@@ -32,12 +32,38 @@ std::vector<std::string> groups_of(const ToolSpec& spec, const json& args) {
   return groups;
 }
 
+bool is_mcp_tool(std::string_view name) {
+  return name.starts_with("mcp__");
+}
+
+bool has_wildcard(std::string_view key) {
+  return key.find_first_of("*?[{") != std::string_view::npos;
+}
+
+}  // namespace
+
+std::string mcp_rule_key(const std::vector<std::string_view>& keys, std::string_view name) {
+  std::string_view best;
+  for (auto key : keys) {
+    if (has_wildcard(key) && glob_match(key, name) && key.size() > best.size()) best = key;
+  }
+  if (!best.empty()) return std::string(best);
+  for (auto key : keys) {
+    if (is_mcp_tool(key) && !has_wildcard(key) && name.size() > key.size() + 2 &&
+        name.starts_with(key) && name.substr(key.size(), 2) == "__")
+      return std::string(key);
+  }
+  return {};
+}
+
+namespace {
+
 Permission stricter(Permission a, Permission b) {
   return static_cast<int>(a) > static_cast<int>(b) ? a : b;
 }
 
-/// A rule value: a permission, or (opencode's bash form) patterns over the command line, where
-/// the most specific (longest) matching pattern wins.
+/// A rule value: a permission, or (opencode's object form) patterns over the command line or
+/// the path, where the most specific (longest) matching pattern wins.
 std::optional<Permission> rule_for(const json& value, const std::string& command) {
   if (value.is_string()) return parse_permission(value.get<std::string>());
   if (!value.is_object()) return std::nullopt;
@@ -178,16 +204,37 @@ Permission PermissionPolicy::decide(const ToolSpec& spec, const json& arguments,
                                     bool writes_settings) const {
   const std::string& name = spec.schema.name;
   bool writes = call_writes(spec, arguments);
+  // An MCP server's tool can do anything: it asks unless a rule says otherwise, and a rule may
+  // name it, its server (`mcp__memory`) or a pattern (`mcp__memory__*`).
+  bool mcp = is_mcp_tool(name);
   auto config_rule = config_.find(name);
+  if (mcp && config_rule == config_.end()) {
+    std::vector<std::string_view> keys;
+    for (const auto& rule : config_)
+      keys.emplace_back(rule.first);
+    config_rule = config_.find(mcp_rule_key(keys, name));
+  }
   if (config_rule != config_.end() && config_rule->second == Permission::kDeny)
     return Permission::kDeny;
 
-  Permission result = writes ? Permission::kAsk : Permission::kAllow;
+  Permission result = writes || mcp ? Permission::kAsk : Permission::kAllow;
   if (config_default_) result = *config_default_;
   if (config_rule != config_.end()) result = config_rule->second;
 
+  // What a rule's patterns match: the command line of a process tool, the path of a file tool
+  // (opencode's `edit: {"*": deny, "src/*.rs": allow}`).
   std::string command = call_command(spec, arguments);
-  if (auto it = agent_.find(ascii_lower(name)); it != agent_.end()) {
+  if (command.empty() && arguments.is_object())
+    if (auto path = arguments.find("path"); path != arguments.end() && path->is_string())
+      command = path->get<std::string>();
+  auto it = agent_.find(ascii_lower(name));
+  if (mcp && it == agent_.end()) {
+    std::vector<std::string_view> keys;
+    for (const auto& item : agent_.items())
+      if (item.key() != "*") keys.emplace_back(item.key());
+    if (auto key = mcp_rule_key(keys, ascii_lower(name)); !key.empty()) it = agent_.find(key);
+  }
+  if (it != agent_.end()) {
     if (auto p = rule_for(*it, command)) result = *p;
   } else {
     std::optional<Permission> from_groups;
@@ -205,7 +252,7 @@ Permission PermissionPolicy::decide(const ToolSpec& spec, const json& arguments,
 
   // acceptEdits approves edits, not command lines: `bash` keeps its rule.
   if (mode_ != AgentPermissionMode::kAcceptEdits || call_edits(spec, arguments))
-    result = apply_agent_mode(mode_, result, writes);
+    result = apply_agent_mode(mode_, result, writes || mcp);
   if (result == Permission::kAllow && writes_settings) result = Permission::kAsk;
   return result;
 }

@@ -14,6 +14,7 @@
 #include <stop_token>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -56,6 +57,11 @@ bool call_writes_settings(const ToolSpec& spec, const nlohmann::json& arguments,
 /// that start no process.
 std::string call_command(const ToolSpec& spec, const nlohmann::json& arguments);
 
+/// The key among `keys` whose rule governs MCP tool `name` (`mcp__<server>__<tool>`) when none
+/// is its own name: the longest pattern that matches it (`mcp__memory__*` before `mcp__*`), else
+/// its server's (`mcp__memory` covers every tool of server memory); empty when none does.
+std::string mcp_rule_key(const std::vector<std::string_view>& keys, std::string_view name);
+
 class PermissionPolicy {
  public:
   /// agentry's defaults only.
@@ -67,7 +73,8 @@ class PermissionPolicy {
                                                             const std::string& where);
 
   /// This policy with an agent's rules on top. `permission` is the front-matter value as
-  /// written (opencode: {edit: ask, bash: deny | {"cargo test*": allow, "*": ask}, read: ...,
+  /// written (opencode: {edit: ask | {"src/*.rs": allow}, bash: deny | {"cargo test*": allow,
+  /// "*": ask}, read: ...,
   /// "*": ...}; agentry tool names work too); `mode` is Claude Code's permissionMode as written
   /// (parse_agent_permission_mode: an unknown one is a kConfig error at `where`) or empty.
   [[nodiscard]] Result<PermissionPolicy> for_agent(const nlohmann::json& permission,
@@ -93,9 +100,10 @@ class PermissionPolicy {
 struct ApprovalRequest {
   std::string tool;
   nlohmann::json arguments;
-  std::string preview;    ///< the diff to be written, or the command to be run
-  bool writes = false;    ///< the call edits the workspace (call_edits: not `bash`)
-  bool settings = false;  ///< it writes agentry's or a peer's settings (call_writes_settings)
+  std::string preview;      ///< the diff to be written, or the command to be run
+  bool writes = false;      ///< the call edits the workspace (call_edits: not `bash`)
+  bool settings = false;    ///< it writes agentry's or a peer's settings (call_writes_settings)
+  std::string origin = {};  ///< ToolSpec::origin: where a tool not agentry's own comes from
 };
 
 struct Approval {

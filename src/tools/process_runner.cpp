@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <spawn.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <system_error>
@@ -90,6 +91,22 @@ Result<std::pair<UniqueFd, UniqueFd>> make_pipe() {
   if (::pipe2(fds, O_CLOEXEC) != 0)
     return fail(ErrorCode::kTool, fmt::format("cannot create a pipe: {}", std::strerror(errno)));
   return std::pair{UniqueFd(fds[0]), UniqueFd(fds[1])};
+}
+
+/// An in-memory file holding `text`, positioned at its start: the child's stdin.
+Result<UniqueFd> input_file(const std::string& text) {
+  UniqueFd fd(::memfd_create("agentry-stdin", MFD_CLOEXEC));
+  if (!fd.valid())
+    return fail(ErrorCode::kTool, fmt::format("cannot create stdin: {}", std::strerror(errno)));
+  for (std::size_t done = 0; done < text.size();) {
+    ssize_t n = ::write(fd.get(), text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0)
+      return fail(ErrorCode::kTool, fmt::format("cannot write stdin: {}", std::strerror(errno)));
+    done += static_cast<std::size_t>(n);
+  }
+  ::lseek(fd.get(), 0, SEEK_SET);
+  return fd;
 }
 
 /// One output stream being read into its capped buffer.
@@ -174,8 +191,18 @@ Result<ProcessResult> PosixProcessRunner::run(const ProcessRequest& request, std
     return fail(ErrorCode::kTool,
                 fmt::format("cannot create an eventfd: {}", std::strerror(errno)));
 
+  UniqueFd stdin_fd;
+  if (request.input) {
+    auto made = input_file(*request.input);
+    if (!made) return tl::make_unexpected(made.error());
+    stdin_fd = std::move(*made);
+  }
   SpawnSetup setup;
-  posix_spawn_file_actions_addopen(&setup.actions, 0, "/dev/null", O_RDONLY, 0);
+  if (stdin_fd.valid()) {
+    posix_spawn_file_actions_adddup2(&setup.actions, stdin_fd.get(), 0);
+  } else {
+    posix_spawn_file_actions_addopen(&setup.actions, 0, "/dev/null", O_RDONLY, 0);
+  }
   posix_spawn_file_actions_adddup2(&setup.actions, out_pipe->second.get(), 1);
   posix_spawn_file_actions_adddup2(&setup.actions, err_pipe->second.get(), 2);
   // Each passed descriptor is first copied above the targets (3, 4, …), so that no dup2 has the

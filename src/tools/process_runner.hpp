@@ -36,6 +36,9 @@ struct ProcessRequest {
   /// Descriptors the child gets as 3, 4, … in this order (the sandbox's seccomp filter); the
   /// caller keeps them open until run() returns. The child inherits nothing else but 0, 1, 2.
   std::vector<int> pass_fds;
+  /// What the child reads on stdin (from an in-memory file, so any size is fine and the child
+  /// may read it at its own pace); nullopt: /dev/null.
+  std::optional<std::string> input;
 };
 
 /// One captured stream: the kept text and how much was dropped from its middle.

@@ -11,9 +11,12 @@
 /// all for a reason the model cannot fix (cancelled, sandbox unavailable) returns an Error.
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <stop_token>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -24,6 +27,13 @@ namespace agentry::tools {
 
 /// What a permission check decided.
 enum class Permission { kAllow, kAsk, kDeny };
+
+/// How far a running tool got, as it reports it.
+struct ToolProgress {
+  double progress = 0;
+  std::optional<double> total;  ///< unset when the tool does not know
+  std::string message;
+};
 
 /// Where a tool runs and what it may touch.
 struct ToolContext {
@@ -36,6 +46,13 @@ struct ToolContext {
   /// or approved as such. Without it a file tool refuses a write that lands in one anyway (the
   /// tree changed between the decision and the write).
   bool may_write_settings = false;
+  /// What a PreToolUse hook decided (engine/hooks.hpp): kAllow answers an `ask` of the policy
+  /// yes (never a deny, nor a write into a settings folder, which always asks a person); kAsk
+  /// asks even when the policy allows. nullopt: the policy alone.
+  std::optional<Permission> hook_permission{};
+  /// Where a long-running tool reports how far it got (an MCP server's progress
+  /// notifications); may be empty. Called from the tool's thread.
+  std::function<void(const ToolProgress&)> on_progress = {};
 
   /// Cancelled, or past the deadline.
   bool out_of_time() const {
@@ -48,6 +65,7 @@ struct ToolOutput {
   std::string content;     ///< exactly the text the model reads
   bool is_error = false;   ///< the tool ran but failed; the model should react
   nlohmann::json details;  ///< structured data for front-ends and tests (diagnostics, counts)
+  std::vector<ToolImage> images = {};  ///< images for the models that take them (an MCP result's)
 };
 
 /// Limits every tool declares in its YAML.
@@ -61,6 +79,9 @@ struct ToolSpec {
   ToolSchema schema;  ///< exactly what the model sees
   ToolLimits limits;
   bool writes = false;  ///< changes the workspace (default permission: ask)
+  /// Where a tool that is not agentry's own comes from, for approval prompts ("MCP server
+  /// `memory`, tool `create_entities`"); empty for agentry's tools.
+  std::string origin = {};
 };
 
 class Tool {

@@ -30,7 +30,13 @@ Result<ToolOutput> ToolInvoker::invoke(const ToolCall& call, const ToolContext& 
     return model_error(
         fmt::format("there is no tool `{}`; the tools are: {}", call.name, fmt::join(names, ", ")));
   }
-  const ToolSpec& spec = tool->spec();
+  return invoke_tool(*tool, call, context, policy);
+}
+
+Result<ToolOutput> ToolInvoker::invoke_tool(Tool& tool, const ToolCall& call,
+                                            const ToolContext& context,
+                                            const PermissionPolicy& policy) const {
+  const ToolSpec& spec = tool.spec();
   json arguments = call.arguments;
   if (arguments.is_null() || arguments.is_discarded()) {
     if (!call.raw_arguments.empty() &&
@@ -55,7 +61,12 @@ Result<ToolOutput> ToolInvoker::invoke(const ToolCall& call, const ToolContext& 
   auto workspace = Workspace::open(context.workspace);
   const Workspace* ws = workspace ? &*workspace : nullptr;
   bool settings = call_writes_settings(spec, arguments, ws);
-  switch (policy.decide(spec, arguments, settings)) {
+  Permission decided = policy.decide(spec, arguments, settings);
+  if (context.hook_permission == Permission::kAllow && decided == Permission::kAsk && !settings)
+    decided = Permission::kAllow;
+  if (context.hook_permission == Permission::kAsk && decided == Permission::kAllow)
+    decided = Permission::kAsk;
+  switch (decided) {
     case Permission::kAllow:
       break;
     case Permission::kDeny:
@@ -72,10 +83,13 @@ Result<ToolOutput> ToolInvoker::invoke(const ToolCall& call, const ToolContext& 
                         call.name),
             {{"permission", "ask"}, {"approved", false}});
       if (ws == nullptr) return tl::make_unexpected(open_workspace(context, spec).error());
-      Approval answer =
-          approver_->approve({call.name, arguments, call_preview(spec, arguments, *ws),
-                              call_edits(spec, arguments), settings},
-                             context.stop);
+      ApprovalRequest request{
+          call.name, arguments,  call_preview(spec, arguments, *ws), call_edits(spec, arguments),
+          settings,  spec.origin};
+      // What is shown may hold a key the model read somewhere; the screen never gets it.
+      registry_.redactor().redact_json(request.arguments);
+      request.preview = registry_.redactor().redact(std::move(request.preview));
+      Approval answer = approver_->approve(request, context.stop);
       if (context.stop.stop_requested())
         return fail(ErrorCode::kCancelled, "cancelled while asking for approval", call.name);
       if (!answer.approved && answer.unattended)
@@ -100,7 +114,7 @@ Result<ToolOutput> ToolInvoker::invoke(const ToolCall& call, const ToolContext& 
   run_context.may_write_settings = settings;
   Result<ToolOutput> output = ToolOutput{};
   try {
-    output = tool->run(arguments, run_context);
+    output = tool.run(arguments, run_context);
   } catch (...) {
     // A tool that throws ends its call, never agentry (tools/tool_exception.hpp).
     output = model_error(tool_threw_message(call.name, std::current_exception()));

@@ -40,6 +40,11 @@ class ToolInvoker {
 
   [[nodiscard]] Result<ToolOutput> invoke(const ToolCall& call, const ToolContext& context,
                                           const PermissionPolicy& policy) const;
+  /// The same for `tool`, which need not be in the registry (an MCP server's tool): the same
+  /// argument check, permission, approval, redaction and output cap.
+  [[nodiscard]] Result<ToolOutput> invoke_tool(Tool& tool, const ToolCall& call,
+                                               const ToolContext& context,
+                                               const PermissionPolicy& policy) const;
 
  private:
   const ToolRegistry& registry_;

@@ -157,9 +157,9 @@ TEST_CASE("a comma-separated tools string becomes one normalised list") {
   REQUIRE(warnings.size() == 1);
   CHECK(warnings[0].line == 4);
   CHECK(warnings[0].column == 8);
+  // An MCP tool is not unknown: it is reached when its server is configured.
   CHECK(warnings[0].message ==
-        "unknown tools 'WebSearch', 'mcp__github__create_issue': agentry has no such tool (kept "
-        "in the list)");
+        "unknown tool 'WebSearch': agentry has no such tool (kept in the list)");
   // Claude Code's `Bash` is agentry's `bash`, with the toolchain tools.
   auto infos = p.of(Severity::kInfo);
   REQUIRE(infos.size() == 1);
@@ -278,6 +278,20 @@ TEST_CASE("max_steps and steps spellings") {
   CHECK_FALSE(b.def);
   REQUIRE(b.of(Severity::kError).size() == 1);
   CHECK(b.of(Severity::kError)[0].line == 3);
+}
+
+TEST_CASE("instructions: false leaves the project instructions out, and is no unknown key") {
+  Parsed off = parse_text("---\ndescription: d\ninstructions: false\n---\nb\n");
+  REQUIRE(off.def);
+  CHECK_FALSE(off.def->instructions);
+  CHECK(off.diagnostics.empty());
+  Parsed unset = parse_text("---\ndescription: d\n---\nb\n");
+  REQUIRE(unset.def);
+  CHECK(unset.def->instructions);
+  Parsed bad = parse_text("---\ndescription: d\ninstructions: none\n---\nb\n");
+  CHECK_FALSE(bad.def);
+  REQUIRE(bad.of(Severity::kError).size() == 1);
+  CHECK(bad.of(Severity::kError)[0].line == 3);
 }
 
 TEST_CASE("check_after_edit: on, off, true, false, and unset means the config decides") {

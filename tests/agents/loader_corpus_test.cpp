@@ -149,4 +149,17 @@ TEST_CASE("corpus: an unknown model alias is a warning, the agent still loads") 
   CHECK(warned);
 }
 
+TEST_CASE("corpus: none of Claude Code's or opencode's agent keys is reported unknown") {
+  if (testing::skip_without_shared("corpus/agents")) return;
+  for (const char* key :
+       {"disallowedTools", "permissionMode", "maxTurns", "skills", "hooks", "mcpServers", "effort",
+        "initialPrompt", "color", "steps", "top_p", "permission"}) {
+    std::string unknown = std::string("unknown key '") + key + "'";
+    for (const auto& d : corpus().result.diagnostics) {
+      CAPTURE(d.to_string());
+      CHECK(d.message.find(unknown) == std::string::npos);
+    }
+  }
+}
+
 }  // namespace agentry::agents

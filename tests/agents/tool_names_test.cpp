@@ -48,13 +48,18 @@ TEST_CASE("Claude Code's Bash and opencode's bash are the bash tool, with the to
 }
 
 TEST_CASE("names agentry does not have are kept as written") {
-  for (std::string_view name : {"WebSearch", "WebFetch", "TodoWrite", "NotebookEdit",
-                                "mcp__github__create_issue", "READ"}) {
+  for (std::string_view name : {"WebSearch", "WebFetch", "TodoWrite", "NotebookEdit", "READ"}) {
     MappedTool mapped = map_tool_name(name);
     CHECK(mapped.kind == ToolNameKind::kUnknown);
     CHECK(mapped.names == Names{std::string(name)});
   }
   CHECK(map_tool_name("mcp_*").kind == ToolNameKind::kPattern);
+  // MCP tools, their patterns and whole servers are kept as written, and are not unknown.
+  for (std::string_view name :
+       {"mcp__github__create_issue", "mcp__github__*", "mcp__github", "mcp__*"}) {
+    CHECK(map_tool_name(name).kind == ToolNameKind::kMcp);
+    CHECK(map_tool_name(name).names == Names{std::string(name)});
+  }
   CHECK(map_tool_name("mcp_*").names == Names{"mcp_*"});
 }
 

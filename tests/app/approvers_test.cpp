@@ -42,6 +42,32 @@ TEST_CASE("accept-edits approves workspace writes but asks a person for settings
   CHECK(settings.reason == "nobody can approve write_file here; the run is unattended");
 }
 
+TEST_CASE(
+    "an MCP call's prompt names the server and its tool, with the arguments cut and "
+    "secrets hidden") {
+  tools::ApprovalRequest r;
+  r.tool = "mcp__github__create_issue";
+  r.origin = "MCP server `github`, tool `create_issue`";
+  r.arguments = {{"title", "Crash\non start"},
+                 {"body", std::string(400, 'x')},
+                 {"labels", {"bug", "p1"}},
+                 {"api_token", "ghp_not_really"}};
+  std::string shown = approval_target(r);
+  CHECK(shown.starts_with(
+      "── mcp__github__create_issue (MCP server `github`, tool `create_issue`)\n"));
+  CHECK(shown.find("   title: Crash\\non start\n") != std::string::npos);
+  CHECK(shown.find("   body: " + std::string(300, 'x') + "…\n") != std::string::npos);
+  CHECK(shown.find(R"(   labels: ["bug","p1"])") != std::string::npos);
+  CHECK(shown.find("   api_token: ***") != std::string::npos);
+  CHECK(shown.find("ghp_not_really") == std::string::npos);
+
+  // Nobody to ask: it does not run, and the run says why.
+  ModeApprover accept(engine::PermissionMode::kAcceptEdits, nullptr);
+  auto answer = accept.approve(r, {});
+  CHECK_FALSE(answer.approved);
+  CHECK(answer.unattended);
+}
+
 TEST_CASE("bypass approves settings writes too: the operator chose it") {
   ModeApprover bypass(engine::PermissionMode::kBypass, nullptr);
   CHECK(bypass.approve(write_request(true), {}).approved);

@@ -19,19 +19,8 @@ namespace {
 using tools::Permission;
 
 /// load_app_config over a user and a project config written to a temporary home.
-struct Loaded : testing::LoggedContext {
-  testing::TempDir dir;
-
-  Loaded(const std::string& user_yaml, const std::string& project_yaml, bool trust = false) {
-    dir.write("config/agentry/config.yaml", user_yaml);
-    dir.write("project/.agentry/config.yaml", project_yaml);
-    ctx.env.set("XDG_CONFIG_HOME", (dir.path() / "config").string());
-    ctx.env.set("HOME", dir.path().string());
-    ctx.cwd = dir.path() / "project";
-    ctx.trust_project = trust;
-    load_app_config(ctx);
-    REQUIRE_MESSAGE(ctx.config, (ctx.config ? "" : ctx.config.error().to_string()));
-  }
+struct Loaded : testing::LoadedProject {
+  using LoadedProject::LoadedProject;
 
   std::string project_file() const {
     return (dir.path() / "project/.agentry/config.yaml").string();
@@ -105,6 +94,19 @@ TEST_CASE("permissions: an untrusted project's rules merge with the user's as th
     CHECK(l.decide("grep", false) == c.grep);
     l.check_warnings(c.warnings);
   }
+}
+
+TEST_CASE("permissions: an untrusted project cannot loosen the user's MCP server rules") {
+  // The user's pattern and server rules cover the project's rules for single tools.
+  Loaded patterned("permissions: {mcp__github__*: deny, mcp__memory: ask}\n",
+                   "permissions:\n  mcp__github__delete_repo: ask\n  mcp__memory__x: allow\n");
+  CHECK(patterned.decide("mcp__github__delete_repo", false) == Permission::kDeny);
+  CHECK(patterned.decide("mcp__github__get_issue", false) == Permission::kDeny);
+  CHECK(patterned.decide("mcp__memory__x", false) == Permission::kAsk);
+  patterned.check_warnings(2);
+  // With no user rule, a project allow is dropped: MCP tools ask.
+  Loaded unset("", "permissions:\n  mcp__*: allow\n");
+  CHECK(unset.decide("mcp__memory__x", false) == Permission::kAsk);
 }
 
 TEST_CASE("permissions: a trusted project replaces rules as written") {

@@ -4,12 +4,12 @@
 #include <doctest/doctest.h>
 
 #include "batch/budget.hpp"
-#include "batch/command_split.hpp"
 #include "batch/duration.hpp"
 #include "batch/progress.hpp"
 #include "batch/rate_gate.hpp"
 #include "batch/summary.hpp"
 #include "batch/write_access.hpp"
+#include "core/command_split.hpp"
 
 namespace agentry::batch {
 

@@ -56,6 +56,9 @@ TEST_CASE("every engine event's stream-json form conforms to the schema") {
       engine::Done{kOrigin, engine::StopReason::kMaxSteps, "partial"},
       engine::ErrorOccurred{
           kOrigin, Error(ErrorCode::kAuth, "HTTP 401", "http://127.0.0.1:1/v1", "check the key")},
+      engine::ToolCallProgress{kOrigin, "call_1", 2, 5.0, "indexing"},
+      engine::ToolCallProgress{kOrigin, "call_1", 0.5, std::nullopt, ""},
+      engine::HookRan{kOrigin, "PreToolUse", "./guard.sh", 2, true, false},
   };
   for (const auto& event : events) {
     json line = event_to_json(event);
@@ -72,6 +75,24 @@ TEST_CASE("every engine event's stream-json form conforms to the schema") {
                                          {"tokens_before", 41200},
                                          {"tokens_after", 9800},
                                          {"how", "summarised"}});
+  CHECK(event_to_json(events.back()) == json{{"type", "hook"},
+                                             {"session_id", kOrigin.session_id},
+                                             {"agent", "rust-pro"},
+                                             {"depth", 1},
+                                             {"event", "PreToolUse"},
+                                             {"command", "./guard.sh"},
+                                             {"exit", 2},
+                                             {"blocked", true},
+                                             {"timed_out", false}});
+  CHECK(event_to_json(events[13]) == json{{"type", "tool.progress"},
+                                          {"session_id", kOrigin.session_id},
+                                          {"agent", "rust-pro"},
+                                          {"depth", 1},
+                                          {"call_id", "call_1"},
+                                          {"progress", 2.0},
+                                          {"total", 5.0},
+                                          {"message", "indexing"}});
+  CHECK(event_to_json(events[14])["total"].is_null());
   Error overflow(ErrorCode::kContextOverflow, "prompt is too long: 40123 tokens > 32000 maximum");
   overflow.overflow = {32000, 40123};
   json error_line = event_to_json(engine::ErrorOccurred{kOrigin, overflow});

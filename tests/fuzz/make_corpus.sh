@@ -9,6 +9,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 corpus=$root/tests/fuzz/corpus
 fixtures=$root/tests/fixtures
 mkdir -p "$corpus"/{front_matter,agent_parser,sse_parser,openai_stream,anthropic_stream} \
+  "$corpus"/responses_stream \
   "$corpus"/{tool_arguments,cargo_diagnostics,rustfmt_report,mcp_server,task_file}
 
 # Agent files: the fixtures (good and bad) and the built-in agents.
@@ -46,6 +47,15 @@ for s in text tools error untyped; do
   var=anthropic_$s
   sse "$corpus/anthropic_stream/seed-$s" "${!var}"
   sse "$corpus/sse_parser/seed-anthropic-$s" "${!var}"
+done
+
+responses_text='event: response.created\ndata: {"type":"response.created","response":{"id":"resp_1","model":"gpt-5"}}\n\nevent: response.output_item.added\ndata: {"type":"response.output_item.added","output_index":0,"item":{"type":"reasoning","id":"rs_1","summary":[],"encrypted_content":"gAAA"}}\n\nevent: response.reasoning_summary_text.delta\ndata: {"type":"response.reasoning_summary_text.delta","output_index":0,"summary_index":0,"delta":"Think"}\n\nevent: response.output_item.added\ndata: {"type":"response.output_item.added","output_index":1,"item":{"type":"message","id":"msg_1","role":"assistant","content":[]}}\n\nevent: response.output_text.delta\ndata: {"type":"response.output_text.delta","output_index":1,"content_index":0,"delta":"Hel"}\n\nevent: response.output_text.delta\ndata: {"type":"response.output_text.delta","output_index":1,"content_index":0,"delta":"lo"}\n\nevent: response.completed\ndata: {"type":"response.completed","response":{"status":"completed","model":"gpt-5","usage":{"input_tokens":20,"output_tokens":4,"input_tokens_details":{"cached_tokens":8},"output_tokens_details":{"reasoning_tokens":2}}}}\n\n'
+responses_tools='data: {"type":"response.output_item.added","output_index":0,"item":{"type":"function_call","id":"fc_1","call_id":"call_1","name":"cargo_check","arguments":""}}\n\ndata: {"type":"response.function_call_arguments.delta","output_index":0,"delta":"{\\"package\\":"}\n\ndata: {"type":"response.function_call_arguments.done","output_index":0,"arguments":"{\\"package\\":\\"a\\"}"}\n\ndata: {"type":"response.output_item.done","output_index":0,"item":{"type":"function_call","id":"fc_1","call_id":"call_1","name":"cargo_check","arguments":"{\\"package\\":\\"a\\"}"}}\n\ndata: {"type":"response.completed","response":{"status":"completed"}}\n\n'
+responses_error='data: {"type":"response.output_text.delta","output_index":0,"delta":"x"}\n\ndata: {"type":"response.failed","response":{"status":"failed","error":{"code":"rate_limit_exceeded","message":"Slow down"}}}\n\n'
+responses_incomplete='data: {"type":"response.output_item.done","output_index":3,"item":{"type":"message","content":[{"type":"output_text","text":"whole"}]}}\n\ndata: {"type":"response.incomplete","response":{"status":"incomplete","incomplete_details":{"reason":"max_output_tokens"}}}\n\n'
+for s in text tools error incomplete; do
+  var=responses_$s
+  sse "$corpus/responses_stream/seed-$s" "${!var}"
 done
 
 # Tool arguments: the first byte picks the tool (index into the sorted tools/*.yaml).

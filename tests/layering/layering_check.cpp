@@ -38,7 +38,7 @@ struct Built {
   std::vector<std::string_view> factories;
 };
 
-const std::array<Built, 13> kBuilt = {{
+const std::array<Built, 14> kBuilt = {{
     {"a provider", "", {"make_provider"}},
     {"a provider", "HttpProvider", {}},
     {"a model resolver (it builds providers)", "LlmModelResolver", {}},
@@ -46,6 +46,7 @@ const std::array<Built, 13> kBuilt = {{
     {"a batch journal (a store)", "BatchJournalWriter", {"open"}},
     {"a tool registry", "ToolRegistry", {"load", "from_specs"}},
     {"a tool host", "RegistryToolHost", {}},
+    {"a tool host", "McpToolHost", {}},
     {"a tool host", "ToolInvoker", {}},
     {"a sandbox", "Sandbox", {"probe"}},
     {"a sandbox", "SandboxedRunner", {}},

@@ -172,6 +172,28 @@ TEST_CASE("anthropic request: thinking drops the temperature and adds the interl
                      [](const auto& h) { return h.first == "anthropic-beta"; }));
 }
 
+TEST_CASE("top_p goes on the wire where the model takes it") {
+  CompletionRequest request;
+  request.model = "gpt-4.1";
+  request.messages.push_back(Message::user("hi"));
+  request.top_p = 0.5;
+  CHECK(openai_request_json(request, OpenAiOptions{})["top_p"] == 0.5);
+  AnthropicOptions options;
+  request.model = "claude-sonnet-4-5";
+  CHECK(anthropic_request_json(request, options)["top_p"] == 0.5);
+  // The newest Claude models refuse temperature and top_p together: the temperature goes.
+  request.temperature = 0.2;
+  json both = anthropic_request_json(request, options);
+  CHECK(both["temperature"] == 0.2);
+  CHECK_FALSE(both.contains("top_p"));
+  // Thinking takes a top_p from 0.95 up, and no temperature.
+  auto thinking = thinking_request("low");
+  thinking.top_p = 0.5;
+  CHECK_FALSE(anthropic_request_json(thinking, options).contains("top_p"));
+  thinking.top_p = 0.97;
+  CHECK(anthropic_request_json(thinking, options)["top_p"] == 0.97);
+}
+
 TEST_CASE("anthropic request: thinking blocks go back first and unchanged, without breakpoints") {
   json thinking = {{"type", "thinking"}, {"thinking", "Hmm."}, {"signature", "sig=="}};
   json redacted = {{"type", "redacted_thinking"}, {"data", "opaque"}};

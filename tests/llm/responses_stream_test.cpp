@@ -338,10 +338,13 @@ TEST_CASE(
   CHECK(responses_request_json(r, o)["reasoning"] == json{{"effort", "low"}, {"summary", "auto"}});
   o.reasoning.effort.clear();
   r.reasoning = Reasoning{"high", std::nullopt};
+  r.top_p = 0.7;
+  CHECK_FALSE(responses_request_json(r, o).contains("top_p"));  // gpt-5-codex refuses it
   r.model = "gpt-4.1";
   json other = responses_request_json(r, o);
   CHECK_FALSE(other.contains("reasoning"));
   CHECK(other["temperature"] == 0.2);
+  CHECK(other["top_p"] == 0.7);
   r.max_tokens.reset();
   o.default_max_tokens = 999;
   CHECK(responses_request_json(r, o)["max_output_tokens"] == 999);

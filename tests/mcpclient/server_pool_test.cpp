@@ -308,29 +308,53 @@ TEST_CASE("pool: a command that does not exist is a clear error") {
 
 namespace agentry::mcpclient {
 
+namespace {
+
+/// tests/fixtures/mcp/http_server.py on a free port, logging every request to `log`.
+testing::SpawnOptions python_http_server(const fs::path& home, int port, const fs::path& log,
+                                         std::string mode = "") {
+  testing::SpawnOptions spawn;
+  spawn.argv = {"/usr/bin/env", "python3",
+                (fs::path(AGENTRY_TEST_FIXTURES) / "mcp" / "http_server.py").string(),
+                std::to_string(port), log.string()};
+  if (!mode.empty()) spawn.argv.push_back(std::move(mode));
+  spawn.env = {
+      {"PATH", "/usr/local/bin:/usr/bin:/bin"},
+      {"HOME", home.string()},
+      {"PYENV_ROOT", std::getenv("PYENV_ROOT") != nullptr ? std::getenv("PYENV_ROOT") : ""}};
+  if (const char* path = std::getenv("PATH")) spawn.env["PATH"] = path;
+  return spawn;
+}
+
+ServerConfig python_http_config(int port) {
+  ServerConfig config;
+  config.name = "py";
+  config.origin = "test";
+  config.transport = TransportKind::kHttp;
+  config.url = fmt::format("http://127.0.0.1:{}/mcp", port);
+  return config;
+}
+
+std::vector<json> logged_requests(const fs::path& log) {
+  std::vector<json> requests;
+  std::istringstream lines(testing::read_file(log));
+  for (std::string line; std::getline(lines, line);)
+    requests.push_back(json::parse(line));
+  return requests;
+}
+
+}  // namespace
+
 TEST_CASE(
     "pool: Streamable HTTP sends the session headers, resumes a broken stream, renews a "
     "session") {
   testing::TempDir dir("agentry-mcp-pyhttp");
   int port = testing::free_port();
   fs::path log = dir.path() / "requests.jsonl";
-  testing::SpawnOptions spawn;
-  spawn.argv = {"/usr/bin/env", "python3",
-                (fs::path(AGENTRY_TEST_FIXTURES) / "mcp" / "http_server.py").string(),
-                std::to_string(port), log.string()};
-  spawn.env = {
-      {"PATH", "/usr/local/bin:/usr/bin:/bin"},
-      {"HOME", dir.path().string()},
-      {"PYENV_ROOT", std::getenv("PYENV_ROOT") != nullptr ? std::getenv("PYENV_ROOT") : ""}};
-  if (const char* path = std::getenv("PATH")) spawn.env["PATH"] = path;
-  testing::SpawnedProcess server(spawn);
+  testing::SpawnedProcess server(python_http_server(dir.path(), port, log));
   REQUIRE(testing::wait_for_port(port));
   llm::CurlGlobal curl;
-  ServerConfig config;
-  config.name = "py";
-  config.origin = "test";
-  config.transport = TransportKind::kHttp;
-  config.url = fmt::format("http://127.0.0.1:{}/mcp", port);
+  ServerConfig config = python_http_config(port);
   config.headers = {{"X-Team", "blue"}};
   config.timeout = std::chrono::seconds(20);
   ServerPool pool({config}, {}, "", pool_options(dir.path(), &curl));
@@ -351,12 +375,13 @@ TEST_CASE(
   CHECK(renewed.text == "new session");
   pool.stop_all();
 
-  std::vector<json> requests;
-  std::istringstream lines(testing::read_file(log));
-  for (std::string line; std::getline(lines, line);)
-    requests.push_back(json::parse(line));
+  std::vector<json> requests = logged_requests(log);
   int initializes = 0;
   bool resumed = false;
+  // The client ends its second session as it closes: the last request is its DELETE.
+  REQUIRE_FALSE(requests.empty());
+  CHECK(requests.back()["method"] == "DELETE");
+  CHECK(requests.back()["session"] == "sess-2");
   for (const auto& r : requests) {
     CAPTURE(r.dump());
     const json& body = r["body"];
@@ -373,6 +398,43 @@ TEST_CASE(
   }
   CHECK(initializes == 2);
   CHECK(resumed);
+}
+
+TEST_CASE("pool: the server's GET stream is resumed with Last-Event-ID after its retry delay") {
+  testing::TempDir dir("agentry-mcp-getstream");
+  int port = testing::free_port();
+  fs::path log = dir.path() / "requests.jsonl";
+  testing::SpawnedProcess server(python_http_server(dir.path(), port, log, "stream"));
+  REQUIRE(testing::wait_for_port(port));
+  llm::CurlGlobal curl;
+  ServerConfig config = python_http_config(port);
+  config.timeout = std::chrono::seconds(20);
+  ServerPool pool({config}, {}, "", pool_options(dir.path(), &curl));
+  REQUIRE(pool.tools("py", {}).has_value());
+
+  // The stream sends list_changed as g-1 and drops; the client comes back with Last-Event-ID g-1
+  // (after the 100 ms the server asked), gets g-2, comes back with g-2 and is told 405: done.
+  auto gets_with = [&](const char* last) {
+    int n = 0;
+    for (const auto& r : logged_requests(log))
+      n += r["method"] == "GET" && r["last_event_id"] == json(last);
+    return n;
+  };
+  for (int i = 0; i < 100 && gets_with("g-2") == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  CHECK(gets_with("g-1") == 1);
+  CHECK(gets_with("g-2") == 1);
+  // list_changed made the list stale: it is listed again.
+  REQUIRE(pool.tools("py", {}).has_value());
+  int lists = 0;
+  for (const auto& r : logged_requests(log)) {
+    if (r["method"] == "GET") {
+      CHECK(r["session"] == "sess-1");
+      CHECK(r["version"] == "2025-06-18");
+    }
+    lists += r["body"].is_object() && r["body"].value("method", "") == "tools/list";
+  }
+  CHECK(lists == 2);
 }
 
 }  // namespace agentry::mcpclient

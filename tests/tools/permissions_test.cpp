@@ -171,4 +171,18 @@ TEST_CASE("the settings rule holds for the path as the kernel resolves it, case-
   CHECK_FALSE(is_settings_folder_name("git"));
 }
 
+TEST_CASE("opencode's object form over paths: edit {*: deny, src/*.rs: allow}") {
+  PermissionPolicy base;
+  auto p = base.for_agent(json::parse(R"({"edit": {"*": "deny", "src/*.rs": "allow"},
+      "webfetch": "deny", "doom_loop": "ask", "external_directory": {"~/notes/**": "allow"},
+      "read": {"*": "allow", "*.env": "deny"}})"),
+                          "", "agent.md");
+  REQUIRE(p);
+  CHECK(p->decide(spec_named("edit_file"), {{"path", "src/lib.rs"}}) == Permission::kAllow);
+  CHECK(p->decide(spec_named("write_file"), {{"path", "src/new.rs"}}) == Permission::kAllow);
+  CHECK(p->decide(spec_named("edit_file"), {{"path", "Cargo.toml"}}) == Permission::kDeny);
+  CHECK(p->decide(spec_named("read_file"), {{"path", "src/lib.rs"}}) == Permission::kAllow);
+  CHECK(p->decide(spec_named("read_file"), {{"path", ".env"}}) == Permission::kDeny);
+}
+
 }  // namespace agentry::tools

@@ -70,6 +70,20 @@ TEST_CASE("a program runs with argv, cwd and captured output") {
   CHECK_FALSE(result->succeeded());
 }
 
+TEST_CASE("input reaches the child's stdin, whatever its size, and without it stdin is empty") {
+  testing::TempDir dir;
+  PosixProcessRunner runner;
+  auto req = sh(dir.path(), "wc -c; cat >/dev/null; echo end");
+  req.input = std::string(1 << 20, 'x');  // larger than a pipe holds
+  auto result = runner.run(req, {});
+  REQUIRE(result);
+  CHECK(result->out.text == "1048576\nend\n");
+  req.input.reset();
+  result = runner.run(req, {});
+  REQUIRE(result);
+  CHECK(result->out.text == "0\nend\n");
+}
+
 TEST_CASE("arguments reach the program verbatim, no shell in between") {
   testing::TempDir dir;
   PosixProcessRunner runner;

@@ -120,6 +120,31 @@ TEST_CASE("deny stops the call before it runs") {
   CHECK(f.runner.requests.empty());
 }
 
+TEST_CASE("a hook's allow answers an ask, never a deny nor a settings-folder write; its ask asks") {
+  InvokerFixture f;
+  ScriptedApprover approver;
+  approver.answer = false;
+  ToolInvoker invoker(f.registry, &approver);
+  ToolContext allowed = f.context;
+  allowed.hook_permission = Permission::kAllow;
+  auto written =
+      invoker.invoke(call("write_file", {{"path", "a.rs"}, {"content", "x"}}), allowed, {});
+  CHECK_FALSE(written->is_error);
+  CHECK(approver.asked.empty());
+  auto settings = invoker.invoke(
+      call("write_file", {{"path", ".claude/settings.json"}, {"content", "{}"}}), allowed, {});
+  CHECK(settings->is_error);
+  CHECK(approver.asked.size() == 1);
+  auto policy = PermissionPolicy::from_config({{"cargo_check", "deny"}}, "c");
+  auto denied = invoker.invoke(call("cargo_check", json::object()), allowed, *policy);
+  CHECK(denied->content.starts_with("permission denied"));
+  ToolContext ask = f.context;
+  ask.hook_permission = Permission::kAsk;
+  auto read = invoker.invoke(call("read_file", {{"path", "a.rs"}}), ask, {});
+  CHECK(read->content == "the user declined this `read_file` call: not now");
+  CHECK(approver.asked.size() == 2);
+}
+
 TEST_CASE("output over the tool's cap is cut with a marker") {
   InvokerFixture f;
   std::string big;

@@ -88,7 +88,7 @@ bool ChatLoop::run_command(const SlashCommand& command) {
     rewind(args);
   } else if (name == "last") {
     show_last();
-  } else {
+  } else if (!run_custom_command(command)) {
     auto close = suggest_slash_commands(name);
     std::string hint;
     for (const auto& c : close)
@@ -103,6 +103,9 @@ void ChatLoop::show_help(const std::string& topic) {
     std::string bare = topic.starts_with('/') ? topic.substr(1) : topic;
     if (const auto* spec = find_slash_command(bare)) {
       say(fmt::format("/{} {} — {}", spec->name, spec->args, spec->help));
+    } else if (const auto* custom = commands_.find(bare)) {
+      say(terminal_safe(fmt::format("/{} {} — {} ({})", custom->name, custom->argument_hint,
+                                    custom->description, custom->source.string())));
     } else {
       warn(fmt::format("no command /{}", bare));
     }
@@ -116,7 +119,7 @@ void ChatLoop::show_help(const std::string& topic) {
         std::string(static_cast<std::size_t>(std::max(1, 18 - term::display_width(usage))), ' '),
         c.help);
   }
-  say(out + kKeysHelp);
+  say(out + custom_commands_help() + kKeysHelp);
 }
 
 void ChatLoop::show_agents() {
@@ -147,6 +150,7 @@ void ChatLoop::switch_agent(const std::string& name) {
     return;
   }
   agent_ = name;
+  update_agent_color();
   note(fmt::format("now talking to {}{}", agent_,
                    session_id_.empty() ? "" : " (the conversation goes on)"));
 }

@@ -9,6 +9,7 @@
 
 #include <spdlog/sinks/ringbuffer_sink.h>
 
+#include "agents/command_set.hpp"
 #include "cli/chat/attachments.hpp"
 #include "cli/chat/chat_approver.hpp"
 #include "cli/chat/chat_session.hpp"
@@ -42,11 +43,24 @@ class ChatLoop {
   engine::TaskRunner& runner();
   std::optional<std::string> next_line();
   bool handle_line(const std::string& line);
-  void send_message(const std::string& text);
+  void send_message(const std::string& text, const agents::CustomCommand* command = nullptr,
+                    std::string_view arguments = {});
   engine::TaskRequest request_for(std::string task) const;
-  /// Runs `task` as the next turn of the conversation, rendering it; the result is reported.
-  /// `compact_only`: no turn, the engine compacts the conversation's session instead (/compact).
+  /// Runs `request` (request_for, maybe changed) as the next turn of the conversation,
+  /// rendering it; the result is reported. `compact_only`: no turn, the engine compacts the
+  /// conversation's session instead (/compact).
+  Result<engine::RunResult> run_turn(engine::TaskRequest request);
   Result<engine::RunResult> run_turn(std::string task, bool compact_only = false);
+  /// Loads the custom commands, noting those a built-in command hides.
+  void load_commands();
+  /// The agent's `initialPrompt`, sent as the first message of a new conversation.
+  void send_initial_prompt();
+  /// The prompt's colour for the agent's name: its `color`, else bold cyan.
+  void update_agent_color();
+  /// Runs the custom command `command.name` if there is one; false when there is none.
+  bool run_custom_command(const SlashCommand& command);
+  /// /help's lines for the custom commands ("" when there are none).
+  std::string custom_commands_help() const;
   void run_shell(const ShellLine& line);
   Completion complete(std::string_view text, std::size_t cursor);
   std::string prompt() const;
@@ -103,6 +117,8 @@ class ChatLoop {
   std::unique_ptr<term::LineEditor> editor_;
   std::optional<std::vector<std::string>> models_;
 
+  agents::CommandSet commands_;
+  std::string agent_color_ = "1;36";  ///< SGR parameters
   std::string agent_;
   std::string model_;
   std::string effort_;  ///< /effort; "" = the agent's own

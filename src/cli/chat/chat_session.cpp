@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <spdlog/sinks/ringbuffer_sink.h>
 
+#include "app/custom_commands.hpp"
 #include "cli/chat/chat_loop.hpp"
 #include "cli/commands.hpp"
 #include "cli/event_printer.hpp"
@@ -78,6 +79,7 @@ engine::TaskRunner& ChatLoop::runner() {
   }
   if (!built) throw CommandError(built.error());
   runner_ = std::move(*built);
+  update_agent_color();
   // The prompt showed the configured agent while the registry loaded; now it can be checked.
   if (options_.agent.empty()) {
     agent_ = default_agent();
@@ -133,6 +135,7 @@ void ChatLoop::set_up() {
   approver_ = std::make_unique<ChatApprover>(*sink_, modes_.get(), std::move(terminal));
 
   if (auto ws = tools::Workspace::open(ctx_.cwd)) workspace_ = std::move(*ws);
+  load_commands();
   changes_ = std::make_unique<WorkspaceChanges>(fs::path(canonical_cwd()), ctx_.data_dir / "tools",
                                                 processes_, ctx_.env);
   sink_->set_tool_observer([this](const ToolCall& call) { changes_->before_tool(call); });
@@ -161,6 +164,8 @@ int ChatLoop::run() {
     resume(*last, false);
   } else if (!options_.resume.empty()) {
     resume(options_.resume, false);
+  } else {
+    send_initial_prompt();
   }
   while (auto line = next_line()) {
     if (!handle_line(*line)) break;
@@ -174,7 +179,7 @@ int ChatLoop::run() {
 
 std::string ChatLoop::prompt() const {
   std::string name = model_.empty() ? agent_ : fmt::format("{} · {}", agent_, model_);
-  return color_ ? fmt::format("\x1b[1;36m{}\x1b[0m ❯ ", name) : name + " ❯ ";
+  return color_ ? fmt::format("\x1b[{}m{}\x1b[0m ❯ ", agent_color_, name) : name + " ❯ ";
 }
 
 std::optional<std::string> ChatLoop::next_line() {
@@ -227,10 +232,20 @@ engine::TaskRequest ChatLoop::request_for(std::string task) const {
   return request;
 }
 
-void ChatLoop::send_message(const std::string& text) {
-  std::string message = text;
+void ChatLoop::send_message(const std::string& text, const agents::CustomCommand* command,
+                            std::string_view arguments) {
+  engine::TaskRequest request = request_for(text);
+  if (command != nullptr) {
+    // The conversation's agent and model stay; the command's own are for its turn.
+    request.agent.clear();
+    request.model.clear();
+    app::apply_custom_command(*command, arguments, request);
+    if (request.agent.empty()) request.agent = agent_;
+    if (request.model.empty()) request.model = model_;
+  }
+  std::string message = request.task;
   if (workspace_) {
-    auto expanded = attach_files(text, *workspace_);
+    auto expanded = attach_files(message, *workspace_);
     for (const auto& problem : expanded.problems)
       warn(problem);
     for (const auto& file : expanded.files)
@@ -241,17 +256,22 @@ void ChatLoop::send_message(const std::string& text) {
     message += "\n\n" + shared_context_;
     shared_context_.clear();
   }
-  static_cast<void>(run_turn(std::move(message)));
+  request.task = std::move(message);
+  static_cast<void>(run_turn(std::move(request)));
 }
 
 Result<engine::RunResult> ChatLoop::run_turn(std::string task, bool compact_only) {
-  auto& runner = this->runner();
   engine::TaskRequest request = request_for(std::move(task));
   request.compact_only = compact_only;
+  return run_turn(std::move(request));
+}
+
+Result<engine::RunResult> ChatLoop::run_turn(engine::TaskRequest request) {
+  auto& runner = this->runner();
   interrupts_.rearm();
   auto stop = interrupts_.token();
   if (modes_) modes_->busy();
-  sink_->begin_turn(agent_, stop);
+  sink_->begin_turn(request.agent, stop);
   auto result = runner.run(request, *sink_, stop);
   sink_->end_turn();
   if (auto session = sink_->top_session(); !session.empty()) session_id_ = session;
@@ -298,6 +318,8 @@ Completion ChatLoop::complete(std::string_view text, std::size_t cursor) {
     sources.agents.push_back(a->name);
   if (text.starts_with("/model")) sources.models = model_names();
   if (text.starts_with("/resume")) sources.sessions = recent_session_ids();
+  for (const auto& c : commands_.commands())
+    sources.commands.push_back(c.name);
   if (workspace_) {
     sources.paths = [this](std::string_view prefix) {
       return complete_workspace_path(*workspace_, prefix);

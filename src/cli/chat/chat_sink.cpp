@@ -238,6 +238,15 @@ void ChatSink::show(const engine::Event& event) {
       }
       s.update_status();
     }
+    void operator()(const engine::ToolCallProgress& e) const {
+      // Shown on the status line, beside the call it belongs to.
+      auto it = s.running_.find(e.call_id + e.origin.session_id);
+      if (it == s.running_.end()) return;
+      auto cut = it->second.find(" ⋯ ");
+      if (cut != std::string::npos) it->second.erase(cut);
+      it->second += " ⋯ " + terminal_safe_line(describe_progress(e));
+      s.update_status();
+    }
     void operator()(const engine::ToolCallFinished& e) const {
       s.flush(e.origin.session_id);
       s.printer_.on_event(e);
@@ -262,6 +271,12 @@ void ChatSink::show(const engine::Event& event) {
       s.update_status();
     }
     void operator()(const engine::ContextCompacted& e) const {
+      s.flush(e.origin.session_id);
+      s.printer_.on_event(e);
+      s.speaking_.clear();
+      s.update_status();
+    }
+    void operator()(const engine::HookRan& e) const {
       s.flush(e.origin.session_id);
       s.printer_.on_event(e);
       s.speaking_.clear();

@@ -124,6 +124,10 @@ Completion complete_input(std::string_view text, std::size_t cursor,
     for (const auto& c : slash_commands()) {
       if (c.name.starts_with(word.substr(1))) out.candidates.push_back(fmt::format("/{}", c.name));
     }
+    for (const auto& name : with_prefix(sources.commands, word.substr(1), "/")) {
+      if (std::find(out.candidates.begin(), out.candidates.end(), name) == out.candidates.end())
+        out.candidates.push_back(name);
+    }
     return out;
   }
   // The argument of a command: only the first word after it.
@@ -139,6 +143,8 @@ Completion complete_input(std::string_view text, std::size_t cursor,
     for (const auto& c : slash_commands()) {
       if (c.name.starts_with(word)) out.candidates.emplace_back(c.name);
     }
+    for (auto& name : with_prefix(sources.commands, word))
+      out.candidates.push_back(std::move(name));
   }
   return out;
 }

@@ -50,13 +50,16 @@ struct CompletionSources {
   std::vector<std::string> agents;
   std::vector<std::string> models;
   std::vector<std::string> sessions;
+  /// The custom commands' names (without the slash), after the built-in ones.
+  std::vector<std::string> commands;
   /// Paths in the workspace starting with the given prefix ("src/li" -> "src/lib.rs").
   std::function<std::vector<std::string>(std::string_view prefix)> paths;
 };
 
 using term::Completion;
 
-/// Completion of the word before `cursor`: a command name right after a leading `/`, its
+/// Completion of the word before `cursor`: a command name (built-in or custom) right after a
+/// leading `/`, its
 /// argument after /agent, /model, /resume or /help, an `@path` anywhere.
 Completion complete_input(std::string_view text, std::size_t cursor,
                           const CompletionSources& sources);

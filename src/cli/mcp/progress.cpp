@@ -34,6 +34,9 @@ void ProgressReporter::on_event(const engine::Event& event) {
     void operator()(const engine::ToolCallStarted& e) const {
       self.send(fmt::format("{}: {}", e.origin.agent, describe(e.call)));
     }
+    void operator()(const engine::ToolCallProgress& e) const {
+      self.send(fmt::format("{}: {}", e.origin.agent, describe_progress(e)));
+    }
     void operator()(const engine::ToolCallFinished& e) const {
       self.send(fmt::format("{}: {} {} in {} ms", e.origin.agent, e.call.name,
                             e.result.is_error ? "failed" : "done", e.duration_ms));
@@ -49,6 +52,7 @@ void ProgressReporter::on_event(const engine::Event& event) {
     void operator()(const engine::ContextCompacted& e) const {
       self.send(fmt::format("{}: {}", e.origin.agent, describe_compaction(e)));
     }
+    void operator()(const engine::HookRan&) const {}
     void operator()(const engine::Done&) const {}
     void operator()(const engine::ErrorOccurred&) const {}
   };

@@ -48,6 +48,20 @@ TEST_CASE("completing command names") {
   CHECK(complete_input("say /ex", 7, sources).candidates.empty());
 }
 
+TEST_CASE("custom commands complete after the built-ins, and as /help's argument") {
+  CompletionSources sources;
+  sources.commands = {"fix-clippy", "frontend:component", "cost"};
+  CHECK(parse_slash_command("/frontend:component Button") ==
+        SlashCommand{"frontend:component", "Button"});
+  CHECK(complete_input("/f", 2, sources).candidates ==
+        std::vector<std::string>{"/fix-clippy", "/frontend:component"});
+  // A custom command named like a built-in is offered once.
+  CHECK(complete_input("/co", 3, sources).candidates ==
+        std::vector<std::string>{"/compact", "/cost"});
+  CHECK(complete_input("/help fi", 8, sources).candidates ==
+        std::vector<std::string>{"fix-clippy"});
+}
+
 TEST_CASE("completing command arguments") {
   CompletionSources sources;
   sources.agents = {"orchestrator", "rust-pro", "rust-reviewer"};

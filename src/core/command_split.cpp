@@ -1,6 +1,6 @@
-#include "batch/command_split.hpp"
+#include "core/command_split.hpp"
 
-namespace agentry::batch {
+namespace agentry {
 
 std::optional<std::vector<std::string>> split_command(std::string_view text, std::string& problem) {
   std::vector<std::string> words;
@@ -50,4 +50,4 @@ std::optional<std::vector<std::string>> split_command(std::string_view text, std
   return words;
 }
 
-}  // namespace agentry::batch
+}  // namespace agentry

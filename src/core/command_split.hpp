@@ -1,16 +1,17 @@
 #pragma once
-/// Splits a check written as one string ("cargo clippy -- -D warnings") into an argv. It is
-/// never handed to a shell: there are no variables, globs, pipes or redirections, only words.
+/// Splits a command line written as one string ("cargo clippy -- -D warnings") into words, as a
+/// shell would, quotes grouping: a batch check's argv, a custom command's `$1…$9`. It is never
+/// handed to a shell: there are no variables, globs, pipes or redirections, only words.
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-namespace agentry::batch {
+namespace agentry {
 
 /// Words separated by blanks. 'single quotes' keep everything literally; "double quotes" keep
 /// everything but \" and \\; outside quotes a backslash keeps the next character. nullopt (with
 /// `problem` set) for an unterminated quote or when there is no word at all.
 std::optional<std::vector<std::string>> split_command(std::string_view text, std::string& problem);
 
-}  // namespace agentry::batch
+}  // namespace agentry
