@@ -99,6 +99,37 @@ Result<Setting<std::chrono::milliseconds>> read_check_budget(const Config& confi
                                          "`check_after_edit_budget: 20`"));
 }
 
+/// `tool_search`: auto, always or never; its budgets: whole numbers of at least 1.
+Result<Setting<engine::ToolSearchSettings>> read_tool_search(const Config& config) {
+  Setting<engine::ToolSearchSettings> out;
+  if (const json* value = set_value(config, "/tool_search")) {
+    auto mode = value->is_string() ? engine::parse_tool_search_mode(value->get<std::string>())
+                                   : std::nullopt;
+    if (!mode)
+      return tl::make_unexpected(wrong_shape(config, "tool_search", *value,
+                                             "write `tool_search: auto`, `always` or `never`"));
+    out.value.mode = *mode;
+    out.origin = config.where("/tool_search");
+  }
+  auto budget = [&](std::string_view key, std::int64_t max, auto& slot) -> Result<void> {
+    const json* value = set_value(config, fmt::format("/{}", key));
+    if (value == nullptr) return {};
+    if (value->is_number_integer() && value->get<std::int64_t>() >= 1 &&
+        value->get<std::int64_t>() <= max) {
+      slot = static_cast<std::remove_reference_t<decltype(slot)>>(value->get<std::int64_t>());
+      return {};
+    }
+    return tl::make_unexpected(wrong_shape(
+        config, key, *value,
+        fmt::format("write a whole number from 1 to {}, e.g. `{}: {}`", max, key, slot)));
+  };
+  if (auto ok = budget("tool_search_max_tools", 100000, out.value.max_tools); !ok)
+    return tl::make_unexpected(ok.error());
+  if (auto ok = budget("tool_search_max_tokens", 10000000, out.value.max_tokens); !ok)
+    return tl::make_unexpected(ok.error());
+  return out;
+}
+
 }  // namespace
 
 Result<std::vector<mcpclient::ServerConfig>> read_mcp_servers(const Config& config,
@@ -136,6 +167,7 @@ engine::EngineLimits Settings::engine_limits() const {
   limits.max_depth = max_depth.value;
   limits.default_agent = default_agent.value;
   limits.check_after_edit = check_after_edit.value;
+  limits.tool_search = tool_search.value;
   return limits;
 }
 
@@ -164,6 +196,9 @@ Result<Settings> read_settings(const Config& config, const AppContext& ctx) {
   auto budget = read_check_budget(config);
   if (!budget) return tl::make_unexpected(budget.error());
   settings.check_after_edit_budget = *budget;
+  auto search = read_tool_search(config);
+  if (!search) return tl::make_unexpected(search.error());
+  settings.tool_search = *search;
 
   settings.default_agent.value = engine::EngineLimits{}.default_agent;
   auto agent = text_setting(config, "default_agent",

@@ -45,6 +45,10 @@ struct Settings {
   /// `check_after_edit_budget`: seconds the check may take (a number, fractions allowed;
   /// default 20); over it the check is stopped and the model gets a one-line note.
   Setting<std::chrono::milliseconds> check_after_edit_budget{std::chrono::seconds(20)};
+  /// `tool_search: auto | always | never` with `tool_search_max_tools` (default 40) and
+  /// `tool_search_max_tokens` (default 10000): when MCP tools are left out of requests until
+  /// the model searches for them (engine/tool_search.hpp). Origin: where `tool_search` was set.
+  Setting<engine::ToolSearchSettings> tool_search;
   /// The agent a task goes to when none is named.
   Setting<std::string> default_agent;
   /// The config's `permissions` over the tools' defaults.

@@ -80,6 +80,12 @@ class Engine::Session {
 
  private:
   Result<void> prepare();
+  /// The tools a request carries: every schema, or tool search's share of them.
+  const std::vector<ToolSchema>& request_tools() const {
+    return search_ ? search_->offered() : schemas_;
+  }
+  /// Activates the deferred tools a turn's calls found or called (tool search).
+  void note_activations(const std::vector<ToolCall>& calls);
   Result<llm::Completion> model_turn(bool with_tools);
   /// The run's `effort`, else the agent's `effort` / `thinking`; none: the provider decides.
   std::optional<llm::Reasoning> reasoning() const;
@@ -138,6 +144,7 @@ class Engine::Session {
   std::vector<ToolSchema> schemas_;
   std::vector<const agents::SkillDefinition*> skills_;  ///< loadable with the `skill` tool
   std::vector<std::filesystem::path> skill_folders_;    ///< loaded ones: readable (mutex_)
+  std::optional<ToolSearch> search_;
   std::vector<Message> history_;
   std::optional<ContextBudget> budget_;
   std::size_t fixed_chars_ = 0;      ///< the system prompt and tool schemas
@@ -200,10 +207,17 @@ Result<void> Engine::Session::prepare() {
   system_ = opening->system.text();
   schemas_ = std::move(opening->tools);
   prepare_skills();
+  search_ = ToolSearch::plan(schemas_, e_.limits_.tool_search);
+  if (search_) {
+    search_->replay(history_);
+    auto notice = e_.prompts_.tool_search_notice(search_->deferred_count(), search_->servers());
+    if (!notice) return tl::make_unexpected(notice.error());
+    system_.append("\n\n").append(*notice);
+  }
   auto limits = binding_.provider->context_limits(binding_.model, stop_);
   if (!limits) return tl::make_unexpected(limits.error());
   budget_.emplace(*limits);
-  fixed_chars_ = system_.size() + ContextBudget::chars_of(schemas_);
+  fixed_chars_ = system_.size() + ContextBudget::chars_of(request_tools());
   budget_->reset(fixed_chars_ + ContextBudget::chars_of(history_));
   if (request_.compact_only) return {};
   std::string prompt = submitted_prompt();
@@ -246,6 +260,13 @@ ToolResult Engine::Session::run_skill(const ToolCall& call) {
   if (!skill) return ToolResult{call.id, call.name, skill.error(), true};
   open_skill_folder((*skill)->folder);
   return ToolResult{call.id, call.name, format_skill(**skill), false};
+}
+
+void Engine::Session::note_activations(const std::vector<ToolCall>& calls) {
+  if (!search_) return;
+  std::size_t added = search_->note_calls(calls);
+  fixed_chars_ += added;
+  budget_->add(added);
 }
 
 void Engine::Session::append(Message message) {
@@ -330,7 +351,7 @@ Result<llm::Completion> Engine::Session::model_turn(bool with_tools) {
     req.model = binding_.model;
     req.system = system_;
     req.messages = history_;
-    if (with_tools) req.tools = schemas_;
+    if (with_tools) req.tools = request_tools();
     req.temperature = agent_.temperature;
     req.top_p = agent_.top_p;
     req.max_tokens = budget_->limits().output_budget;
@@ -440,7 +461,8 @@ Result<void> Engine::Session::compact(std::int64_t tokens_before) {
   std::vector<Message> tail(
       std::make_move_iterator(history_.begin() + static_cast<std::ptrdiff_t>(start)),
       std::make_move_iterator(history_.end()));
-  history_ = compacted_view(summary->message.text, std::move(tail));
+  history_ = compacted_view(summary->message.text + (search_ ? search_->summary_note() : ""),
+                            std::move(tail));
   budget_->reset(fixed_chars_ + ContextBudget::chars_of(history_));
   // The last turns alone may still be too large (one huge tool result): prune them as well.
   if (budget_->next() > budget_->limit())
@@ -553,6 +575,8 @@ Result<ToolResult> Engine::Session::run_one(const ToolCall& requested, TurnEdits
     }
     if (verdict.refusal) {
       result = ToolResult{call.id, call.name, *verdict.refusal, true};
+    } else if (search_ && call.name == kToolSearchToolName) {
+      result = search_->run(call);
     } else if (call.name == kTaskToolName && offered(kTaskToolName)) {
       result = run_task(call);
     } else if (call.name == kSkillToolName && offered(kSkillToolName)) {
@@ -624,7 +648,8 @@ Result<std::vector<ToolResult>> Engine::Session::run_tools(const std::vector<Too
   // model asked for before it and before everything after it, so that two edits of one file (or
   // an edit and the check that follows it) see each other in the order the model gave them.
   auto writes = [&](std::size_t i) {
-    return calls[i].name != kTaskToolName && e_.tools_.writes(calls[i]);
+    return calls[i].name != kTaskToolName && !(search_ && calls[i].name == kToolSearchToolName) &&
+           e_.tools_.writes(calls[i]);
   };
   // Diagnostics after every edit: the turn's last writing call gets the check of them all.
   TurnEdits edits;
@@ -740,6 +765,7 @@ Result<RunResult> Engine::Session::run() {
       }
       return fail_with(results.error());
     }
+    note_activations(reply.tool_calls);
     note_unchanged_repeats(history_, reply.tool_calls, *results, [this](const ToolCall& call) {
       return call.name != kTaskToolName && !e_.tools_.writes(call);
     });

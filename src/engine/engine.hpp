@@ -20,6 +20,7 @@
 #include "engine/hooks.hpp"
 #include "engine/ports.hpp"
 #include "engine/prompt_builder.hpp"
+#include "engine/tool_search.hpp"
 
 namespace agentry::engine {
 
@@ -65,6 +66,8 @@ struct EngineLimits {
   std::string default_agent = "orchestrator";
   /// `check_after_edit` for agents whose file does not say (the config's; default off).
   bool check_after_edit = false;
+  /// When MCP tools are left out of requests until searched for (tool_search.hpp).
+  ToolSearchSettings tool_search;
 };
 
 /// What a session sends the model before the first message: the system prompt, in its pieces,

@@ -11,6 +11,7 @@
 
 #include "agents/tool_names.hpp"
 #include "core/json_depth.hpp"
+#include "core/text.hpp"
 #include "engine/tool_access.hpp"
 
 namespace agentry::engine {
@@ -245,6 +246,13 @@ Result<std::string> PromptBuilder::max_steps_notice() {
 
 Result<std::string> PromptBuilder::compaction_prompt() {
   return load("compact.md");
+}
+
+Result<std::string> PromptBuilder::tool_search_notice(std::size_t count,
+                                                      const std::string& servers) {
+  return load("tool_search.md").transform([&](const std::string& text) {
+    return fill_template(trim(text), {{"count", std::to_string(count)}, {"servers", servers}});
+  });
 }
 
 }  // namespace agentry::engine

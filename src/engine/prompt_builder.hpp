@@ -90,6 +90,10 @@ class PromptBuilder {
   [[nodiscard]] Result<std::string> max_steps_notice();
   /// compact.md: what the model is asked when a session is summarised to fit its window.
   [[nodiscard]] Result<std::string> compaction_prompt();
+  /// tool_search.md: the system prompt's paragraph on the `count` tools (of `servers`) left out
+  /// of requests until the model searches for them (tool_search.hpp).
+  [[nodiscard]] Result<std::string> tool_search_notice(std::size_t count,
+                                                       const std::string& servers);
 
  private:
   [[nodiscard]] Result<std::string> load(const std::string& name);

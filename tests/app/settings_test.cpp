@@ -108,6 +108,10 @@ TEST_CASE("settings: a value of the wrong type is a config error naming file:lin
       {"check_after_edit: 1", "check_after_edit", "check_after_edit: on"},
       {"check_after_edit_budget: 0", "check_after_edit_budget", "seconds"},
       {"check_after_edit_budget: soon", "check_after_edit_budget", "seconds"},
+      {"tool_search: sometimes", "tool_search", "tool_search: auto"},
+      {"tool_search: true", "tool_search", "tool_search: auto"},
+      {"tool_search_max_tools: 0", "tool_search_max_tools", "whole number"},
+      {"tool_search_max_tokens: many", "tool_search_max_tokens", "whole number"},
       {"default_agent: [a]", "default_agent", "agent's name"},
       {"default_agent: 7", "default_agent", "agent's name"},
       {"default_agent: true", "default_agent", "agent's name"},
@@ -191,6 +195,25 @@ TEST_CASE(
   }
   SettingsHome off("check_after_edit: off\n");
   CHECK_FALSE(off.read().check_after_edit.value);
+}
+
+TEST_CASE(
+    "settings: tool_search is auto, always or never, with budgets of 40 tools and 10000 "
+    "tokens by default") {
+  SettingsHome defaults("");
+  auto d = defaults.read().engine_limits().tool_search;
+  CHECK(d.mode == engine::ToolSearchMode::kAuto);
+  CHECK(d.max_tools == 40);
+  CHECK(d.max_tokens == 10000);
+  SettingsHome h("tool_search: always\ntool_search_max_tools: 12\ntool_search_max_tokens: 3000\n");
+  auto s = h.read();
+  CHECK(s.tool_search.origin.starts_with(h.user_file() + ":1:"));
+  auto set = s.engine_limits().tool_search;
+  CHECK(set.mode == engine::ToolSearchMode::kAlways);
+  CHECK(set.max_tools == 12);
+  CHECK(set.max_tokens == 3000);
+  SettingsHome never("tool_search: never\n");
+  CHECK(never.read().engine_limits().tool_search.mode == engine::ToolSearchMode::kNever);
 }
 
 TEST_CASE("settings: what an untrusted project sets is read after the trust rules applied") {

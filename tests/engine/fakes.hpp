@@ -93,9 +93,12 @@ class FakeTools : public ToolHost {
     return ToolResult{call.id, call.name, "ok: " + call.arguments.dump(), false};
   };
   std::vector<ToolSchema> schemas_for(const agents::AgentDefinition&) const override {
-    return {ToolSchema{"read_file", "Read a file", {{"type", "object"}}},
-            ToolSchema{"cargo_clippy", "Run clippy", {{"type", "object"}}}};
+    std::vector<ToolSchema> out{ToolSchema{"read_file", "Read a file", {{"type", "object"}}},
+                                ToolSchema{"cargo_clippy", "Run clippy", {{"type", "object"}}}};
+    out.insert(out.end(), more.begin(), more.end());
+    return out;
   }
+  std::vector<ToolSchema> more;  ///< offered after the two above (MCP tools, say)
   Result<ToolResult> execute(const agents::AgentDefinition&, const ToolCall& call,
                              const tools::ToolContext& context) override {
     {

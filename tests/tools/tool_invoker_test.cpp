@@ -120,7 +120,7 @@ TEST_CASE("deny stops the call before it runs") {
   CHECK(f.runner.requests.empty());
 }
 
-TEST_CASE("a hook's allow answers an ask, never a deny nor a settings-folder write; its ask asks") {
+TEST_CASE("a hook's allow answers an ask, never a deny nor a settings-folder write, its ask asks") {
   InvokerFixture f;
   ScriptedApprover approver;
   approver.answer = false;
