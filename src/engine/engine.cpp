@@ -865,7 +865,21 @@ Result<Opening> Engine::opening_for(const agents::AgentDefinition& agent,
 Result<Opening> Engine::opening(const RunRequest& request) {
   auto agent = pick_agent(request.agent);
   if (!agent) return tl::make_unexpected(agent.error());
-  return opening_for(**agent, request.cwd, 0);
+  auto out = opening_for(**agent, request.cwd, 0);
+  if (!out) return out;
+  // What the first request carries under tool search, as Session::prepare sends it: the notice
+  // last in the system prompt, the deferred MCP tools left out.
+  if (auto search = ToolSearch::plan(out->tools, limits_.tool_search)) {
+    auto notice = prompts_.tool_search_notice(search->deferred_count(), search->servers());
+    if (!notice) return tl::make_unexpected(notice.error());
+    out->system.pieces.push_back({"tool_search",
+                                  fmt::format("{} MCP tools left out until tool_search finds them",
+                                              search->deferred_count()),
+                                  std::move(*notice),
+                                  {}});
+    out->tools = search->offered();
+  }
+  return out;
 }
 
 Result<RunResult> Engine::run(const RunRequest& request, std::stop_token stop) {

@@ -110,7 +110,8 @@ class Engine {
   [[nodiscard]] Result<void> check(const RunRequest& request);
 
   /// What a new top-level run of `request` (its agent, in its cwd) would send the model before
-  /// the task, built as the run builds it, without calling a model (`agentry context`).
+  /// the task, built as the run builds it, without calling a model (`agentry context`): under
+  /// tool search, the deferred MCP tools left out and its notice the last piece.
   [[nodiscard]] Result<Opening> opening(const RunRequest& request);
 
  private:

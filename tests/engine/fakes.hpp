@@ -8,6 +8,8 @@
 #include <set>
 #include <thread>
 
+#include <fmt/format.h>
+
 #include "engine/engine.hpp"
 
 namespace agentry::engine::testing {
@@ -145,7 +147,7 @@ class MemorySessions : public SessionLog {
   };
   Result<std::string> create(const SessionInfo& info) override {
     std::lock_guard lock(mutex_);
-    auto id = "s" + std::to_string(sessions.size() + 1);
+    auto id = fmt::format("s{}", sessions.size() + 1);
     sessions[id].info = info;
     sessions[id].info.id = id;
     return id;

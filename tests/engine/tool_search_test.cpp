@@ -104,6 +104,22 @@ TEST_CASE(
   CHECK(result_of(*run, "c2") == "ok: {\"id\":\"A-1\"}");
 }
 
+TEST_CASE("tool search: the opening (agentry context) shows what the first request carries") {
+  Rig rig;
+  rig.tools.more = mcp_tools();
+  rig.provider->push_text("ok");
+  RunRequest r;
+  r.cwd = std::filesystem::temp_directory_path();
+  auto opening = rig.make().opening(r);
+  REQUIRE(opening);
+  REQUIRE(rig.run("go"));
+  auto first = rig.provider->requests().at(0);
+  CHECK(tool_names(opening->tools) == tool_names(first.tools));
+  CHECK(opening->system.text() == first.system);
+  REQUIRE_FALSE(opening->system.pieces.empty());
+  CHECK(opening->system.pieces.back().name == "tool_search");
+}
+
 TEST_CASE(
     "tool search: a deferred tool called by name without a search runs, and is offered "
     "from then on, after the tools activated before it") {
