@@ -8,6 +8,7 @@
 
 #include "engine/tool_access.hpp"
 #include "mcpclient/tool_names.hpp"
+#include "tools/capped_text.hpp"
 
 namespace agentry::engine {
 
@@ -18,16 +19,29 @@ using nlohmann::json;
 /// and the model sees that schema through model_schema().
 class McpToolHost::McpTool final : public tools::Tool {
  public:
+  static constexpr std::size_t kMaxDescriptionBytes = 2048;
+  static constexpr std::size_t kMaxSchemaBytes = 32 * 1024;
+
   McpTool(mcpclient::ServerPool& pool, std::string server, const mcpclient::ToolInfo& info,
           std::string name)
       : pool_(pool), server_(std::move(server)), tool_(info.name) {
     spec_.schema = {std::move(name), info.description, json{{"type", "object"}}};
     spec_.origin = fmt::format("MCP server `{}`, tool `{}`", server_, tool_);
     spec_.limits.output_cap = mcpclient::kDefaultOutputCap;
+    // A server's description and schema go into every request: text the server controls, so
+    // bounded (Claude Code cuts descriptions at 2,048 characters too).
     json parameters = info.input_schema.is_object() ? info.input_schema : json::object();
     if (!parameters.contains("type")) parameters["type"] = "object";
     std::string description = info.description.empty() ? info.title : info.description;
     if (description.empty()) description = spec_.origin;
+    description = tools::cap_text(description, kMaxDescriptionBytes);
+    if (std::size_t size = parameters.dump().size(); size > kMaxSchemaBytes) {
+      parameters = json{{"type", "object"}};
+      description += fmt::format(
+          "\n(Its input schema, {} bytes, is too large to send: pass the arguments its "
+          "description names.)",
+          size);
+    }
     model_schema_ = {spec_.schema.name, std::move(description), std::move(parameters)};
   }
 

@@ -270,6 +270,21 @@ TEST_CASE(
   CHECK(refused->content.starts_with("unknown tool 'mcp__srv__work'"));
 }
 
+TEST_CASE("the MCP tool host bounds what a hostile server's tool puts in every request") {
+  auto registry = mcp_test_tools();
+  RegistryToolHost own(registry, tools::PermissionPolicy(), nullptr);
+  FixtureSource source("hostile");
+  McpToolHost host(own, source, {}, nullptr);
+  auto schemas = host.schemas_for(mcp_agent_from("tools: [mcp__srv__*]"));
+  REQUIRE(schemas.size() == 1);
+  CHECK(schemas[0].name == "mcp__srv__work");
+  // 216,000 bytes of description and a 300 KB schema become about 2 KB in all.
+  CHECK(schemas[0].description.size() < 2400);
+  CHECK(schemas[0].description.find("bytes cut") != std::string::npos);
+  CHECK(schemas[0].description.find("too large to send") != std::string::npos);
+  CHECK(schemas[0].parameters == json{{"type", "object"}});
+}
+
 TEST_CASE("the MCP tool host: unattended, an MCP call that asks does not run, and deny refuses") {
   auto registry = mcp_test_tools();
   auto rules = tools::PermissionPolicy::from_config(json{{"mcp__srv__work", "deny"}}, "c.yaml");
